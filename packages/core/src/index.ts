@@ -1,0 +1,3 @@
+export * from './markets.js';
+export * from './trading.js';
+export * from './venue.js';

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `pnpm test`: lint, typecheck and every package's tests, then one line summed over all
+// packages — `tests: N passed, N failed` — from the JSON report each vitest run writes.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1' };
+const workspaces = ['packages', 'apps'].flatMap((dir) =>
+  fs.existsSync(path.join(root, dir))
+    ? fs.readdirSync(path.join(root, dir)).map((name) => path.join(root, dir, name))
+    : [],
+);
+const reportOf = (ws) => path.join(ws, '.vitest-report.json');
+
+function step(name, cmd, args) {
+  process.stdout.write(`\n=== ${name}: ${cmd} ${args.join(' ')}\n`);
+  const res = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit' });
+  return res.status === 0;
+}
+
+for (const ws of workspaces) fs.rmSync(reportOf(ws), { force: true });
+
+const results = {
+  lint: step('lint', 'pnpm', ['exec', 'biome', 'check', '.']),
+  typecheck: step('typecheck', 'pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']),
+  tests: step('tests', 'pnpm', ['exec', 'turbo', 'run', 'test', '--continue', '--concurrency=1']),
+};
+
+let passed = 0;
+let failed = 0;
+for (const ws of workspaces) {
+  if (!fs.existsSync(reportOf(ws))) continue;
+  const report = JSON.parse(fs.readFileSync(reportOf(ws), 'utf8'));
+  passed += report.numPassedTests ?? 0;
+  // A file that fails to load has no failed test, only a failed suite: count it too.
+  failed += report.numFailedTests || report.numFailedTestSuites || 0;
+}
+const broken = Object.entries(results)
+  .filter(([, ok]) => !ok)
+  .map(([name]) => name);
+if (broken.length) process.stdout.write(`\nfailed steps: ${broken.join(', ')}\n`);
+process.stdout.write(`tests: ${passed} passed, ${failed} failed\n`);
+process.exit(broken.length || failed ? 1 : 0);
