@@ -18,6 +18,7 @@ import {
   KNOWN_APP_KINDS,
 } from './config-schema.js';
 import { showValue } from './redact.js';
+import { formatIssue } from './zod-issues.js';
 
 export const CONFIG_FILE_NAME = 'drift-bots.yaml';
 export const CONFIG_PATH_ENV = 'DRIFT_BOTS_CONFIG';
@@ -233,65 +234,8 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   node[path[path.length - 1] as string] = value;
 }
 
-function getPath(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node = root;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-type Issue = z.core.$ZodIssue;
-
-/** `path: value problem`, with the value shown safely and the env var named when it set the value. */
-function formatIssue(issue: Issue, raw: unknown, fromEnv = new Map<string, string>()): string {
-  const path = issue.path;
-  const where = path.length ? path.map(String).join('.') : '(top level)';
-  if (issue.code === 'unrecognized_keys') {
-    if (path[0] === 'wallet' && path.length === 1)
-      return `wallet: unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: wallet takes only keypairPath (a file path); never put key material in the config`;
-    const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
-    return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${keys} (misspelt? see the config reference)`;
-  }
-  if (issue.code === 'invalid_key') {
-    const key = String(path[path.length - 1]);
-    const parent = path.slice(0, -1).map(String).join('.') || '(top level)';
-    const why = issue.issues[0]?.message ?? 'is not a valid key';
-    return `${parent}: key ${JSON.stringify(key)} ${why}`;
-  }
-  const value = getPath(raw, path);
-  const envVar = fromEnv.get(path.map(String).join('.'));
-  const suffix = envVar ? ` (set by ${envVar})` : '';
-  if (value === undefined) return `${where}: missing (required)${suffix}`;
-  return `${where}: ${showValue(value, path)} ${describe(issue)}${suffix}`;
-}
-
-/** Our messages are predicates in lower case; zod's defaults are rephrased by issue code. */
-function describe(issue: Issue): string {
-  if (/^[a-z]/.test(issue.message)) return issue.message;
-  switch (issue.code) {
-    case 'invalid_type':
-      return `is not ${article(issue.expected)}`;
-    case 'invalid_value':
-      return `is not one of ${issue.values.map(String).join('|')}`;
-    case 'too_small':
-      return `is below the minimum ${String(issue.minimum)}`;
-    case 'too_big':
-      return `is above the maximum ${String(issue.maximum)}`;
-    case 'invalid_format':
-      return `is not a valid ${issue.format}`;
-    default:
-      return 'is not valid';
-  }
-}
-
-function article(word: string): string {
-  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
 function expandPath(p: string, ctx: { env: Env; baseDir: string }): string {

@@ -1,6 +1,8 @@
 export * from './config.js';
 export * from './config-fields.js';
 export * from './config-schema.js';
+export * from './ipc.js';
+export * from './lifecycle.js';
 export * from './markets.js';
 export * from './precision.js';
 export { REDACTED, redactUrl } from './redact.js';

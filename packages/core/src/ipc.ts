@@ -1,0 +1,143 @@
+/**
+ * The messages between the orchestrator and its children over Node's IPC channel
+ * (`child_process.fork` / `spawn` with `stdio: [..., 'ipc']`). Both sides validate what they
+ * receive with `parseChildMessage` / `parseParentMessage`: a malformed message is dropped with a
+ * warning naming the field, never acted on. Money travels as decimal strings (IPC is JSON).
+ */
+import { z } from 'zod';
+import type { TradingStateName } from './config-schema.js';
+import { formatIssue } from './zod-issues.js';
+
+/** Environment the orchestrator sets for each child (read by `startApp`). */
+export const CHILD_ENV = {
+  /** The app's name as in the config. */
+  appName: 'DRIFT_APP_NAME',
+  /** Heartbeat interval the orchestrator expects, ms. */
+  heartbeatMs: 'DRIFT_HEARTBEAT_MS',
+  /** How long the child may take to shut down before it exits anyway, ms (below the SIGKILL timeout). */
+  shutdownDeadlineMs: 'DRIFT_SHUTDOWN_DEADLINE_MS',
+} as const;
+
+const tradingState = z.enum(['active', 'reducing', 'halted'], { error: 'is not active|reducing|halted' });
+const count = z
+  .int({ error: 'is not a non-negative integer' })
+  .min(0, { error: 'is not a non-negative integer' });
+const decimalString = z.string({ error: 'is not a decimal string' }).regex(/^-?\d+(\.\d+)?$/, {
+  error: 'is not a decimal string',
+});
+const reason = z
+  .string({ error: 'is not a reason text' })
+  .max(2_000, { error: 'is too long (2000 chars max)' });
+
+/** What a running app reports with every heartbeat. */
+export const appStatusSchema = z.object({
+  tradingState,
+  /** Open orders right now. */
+  openOrders: count.default(0),
+  /** Fills since start. */
+  fills: count.default(0),
+  /** Orders placed since start. */
+  ordersPlaced: count.default(0),
+  /** PnL since start (or today for the fleet view), quote decimal string ("-12.5"). */
+  pnlQuote: decimalString.default('0'),
+  /** App-specific counters for metrics (`quotesSkipped`, `reconnects`, ...). */
+  counters: z.record(z.string(), z.number({ error: 'is not a number' })).default({}),
+});
+export type AppStatus = z.output<typeof appStatusSchema>;
+
+export const childMessageSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({
+      type: z.literal('ready'),
+      app: z.string({ error: 'is not an app name' }),
+      pid: count,
+      /** What the app wants the orchestrator to show (ports, markets...). */
+      info: z.record(z.string(), z.unknown()).default({}),
+    }),
+    z.object({
+      type: z.literal('heartbeat'),
+      app: z.string({ error: 'is not an app name' }),
+      /** Sender's wall clock, ms. */
+      ts: count,
+      uptimeMs: count,
+      /** Resident memory, bytes. */
+      rssBytes: count,
+      status: appStatusSchema,
+    }),
+    z.object({
+      /** risk-manager's verdict for the fleet: the orchestrator relays it to every bot. */
+      type: z.literal('risk-state'),
+      state: tradingState,
+      reason,
+      /** One human line per breach. */
+      breaches: z.array(z.string()).default([]),
+      ts: count,
+    }),
+    z.object({
+      /** A warning/error an app logged, for the dashboard's "latest problems". */
+      type: z.literal('log-error'),
+      app: z.string({ error: 'is not an app name' }),
+      level: z.enum(['warn', 'error', 'fatal'], { error: 'is not warn|error|fatal' }),
+      msg: reason,
+      ts: count,
+    }),
+  ],
+  { error: 'is not a known message type (ready|heartbeat|risk-state|log-error)' },
+);
+export type ChildMessage = z.output<typeof childMessageSchema>;
+
+export const parentMessageSchema = z.discriminatedUnion(
+  'type',
+  [
+    /** Stop trading now (cancel open orders, place nothing); stay up. */
+    z.object({ type: z.literal('halt'), reason }),
+    /** Back to active after an operator reset. */
+    z.object({ type: z.literal('resume'), reason: reason.default('resumed') }),
+    /** Any state, e.g. `reducing`: only orders that reduce exposure. */
+    z.object({ type: z.literal('trading-state'), state: tradingState, reason }),
+    /** Shut down gracefully (same as SIGTERM). */
+    z.object({ type: z.literal('stop'), reason: reason.default('stop requested') }),
+  ],
+  { error: 'is not a known message type (halt|resume|trading-state|stop)' },
+);
+export type ParentMessage = z.output<typeof parentMessageSchema>;
+
+/** The trading state a parent message sets, if it sets one. */
+export function tradingStateOf(
+  message: ParentMessage,
+): { state: TradingStateName; reason: string } | undefined {
+  switch (message.type) {
+    case 'halt':
+      return { state: 'halted', reason: message.reason };
+    case 'resume':
+      return { state: 'active', reason: message.reason };
+    case 'trading-state':
+      return { state: message.state, reason: message.reason };
+    case 'stop':
+      return undefined;
+  }
+}
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
+
+/** Validates a message from a child. `error` names the field: `heartbeat.status.fills: -1 is not ...`. */
+export function parseChildMessage(raw: unknown): Parsed<ChildMessage> {
+  return parseWith(childMessageSchema, raw);
+}
+
+/** Validates a message from the orchestrator. */
+export function parseParentMessage(raw: unknown): Parsed<ParentMessage> {
+  return parseWith(parentMessageSchema, raw);
+}
+
+function parseWith<S extends z.ZodType>(schema: S, raw: unknown): Parsed<z.output<S>> {
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, message: result.data };
+  const type =
+    typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string'
+      ? (raw as { type: string }).type
+      : 'message';
+  const issues = result.error.issues.map((i) => formatIssue(i, raw).replace(/^\(top level\)/, 'type'));
+  return { ok: false, error: `malformed ${type}: ${issues.join('; ')}` };
+}

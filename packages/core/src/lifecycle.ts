@@ -1,0 +1,260 @@
+/**
+ * The one process lifecycle every app uses. SIGTERM, SIGINT, a `stop` message and the orchestrator's
+ * IPC channel going away all lead to the same shutdown: steps unwind last-in first-out, logs are
+ * flushed, the process exits — and exits anyway once the deadline passes, naming what did not finish.
+ * With an IPC channel the app reports `ready`, heartbeats and obeys halt/resume; without one it is silent.
+ */
+import type { TradingStateName } from './config-schema.js';
+import {
+  type AppStatus,
+  CHILD_ENV,
+  type ChildMessage,
+  type ParentMessage,
+  parseParentMessage,
+  tradingStateOf,
+} from './ipc.js';
+
+type LogMethod = (obj: object, msg?: string) => void;
+
+/** The part of a pino `Logger` (from `@drift/logging`) the lifecycle uses. */
+export interface LoggerLike {
+  debug: LogMethod;
+  info: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
+  fatal: LogMethod;
+}
+
+export type ShutdownHook = (reason: string) => void | Promise<void>;
+export type TradingStateListener = (state: TradingStateName, reason: string) => void;
+
+export interface StartAppOptions {
+  appName: string;
+  logger: LoggerLike;
+  /** Longest a shutdown may take before the process exits anyway. Default: env DRIFT_SHUTDOWN_DEADLINE_MS or 8000. */
+  deadlineMs?: number;
+  /** Heartbeat interval when an IPC channel exists. Default: env DRIFT_HEARTBEAT_MS or 1000. */
+  heartbeatMs?: number;
+  /** Makes every log line durable before exit. Default: `flushLogs` from `@drift/logging`. */
+  flushLogs?: () => Promise<void>;
+}
+
+export interface AppLifecycle {
+  readonly appName: string;
+  readonly tradingState: TradingStateName;
+  /** True once shutdown has begun: stop taking new work. */
+  readonly stopping: boolean;
+  /** True when an orchestrator is listening on the IPC channel. */
+  readonly supervised: boolean;
+  /**
+   * Registers a shutdown step. Steps run one at a time in reverse registration order, so register
+   * in start-up order (connect venue, then start quoting): shutdown stops quoting, cancels, then
+   * closes the venue. `label` names the step in logs (default: the function's name).
+   */
+  onShutdown(fn: ShutdownHook): void;
+  onShutdown(label: string, fn: ShutdownHook): void;
+  /** Tells the orchestrator the app is up (call once start-up is done). */
+  ready(info?: Record<string, unknown>): void;
+  /** Merges into the status sent with every heartbeat. */
+  setStatus(status: Partial<Omit<AppStatus, 'tradingState'>>): void;
+  /** Called on every trading-state change (halt, reducing, resume); returns an unsubscribe. */
+  onTradingState(fn: TradingStateListener): () => void;
+  /** Changes the trading state locally (e.g. a bot run alone); listeners are told. */
+  setTradingState(state: TradingStateName, reason: string): void;
+  /** Sends any child message (risk-manager: `risk-state`); false when unsupervised. */
+  send(message: ChildMessage): boolean;
+  /** Runs the shutdown and exits with `exitCode` (1 if a step failed or the deadline passed). */
+  shutdown(reason: string, exitCode?: number): Promise<never>;
+}
+
+const DEFAULT_DEADLINE_MS = 8_000;
+const DEFAULT_HEARTBEAT_MS = 1_000;
+
+/** Installs signal, IPC and exit handling for this process. Call once, first thing in `main.ts`. */
+export function startApp(options: StartAppOptions): AppLifecycle {
+  const { appName, logger } = options;
+  const deadlineMs = options.deadlineMs ?? envMs(CHILD_ENV.shutdownDeadlineMs, DEFAULT_DEADLINE_MS, logger);
+  const heartbeatMs = options.heartbeatMs ?? envMs(CHILD_ENV.heartbeatMs, DEFAULT_HEARTBEAT_MS, logger);
+  const flush = options.flushLogs ?? flushLoggingPackage;
+  const startedAt = Date.now();
+
+  const hooks: { label: string; fn: ShutdownHook }[] = [];
+  const listeners = new Set<TradingStateListener>();
+  let tradingState: TradingStateName = 'active';
+  let status: Omit<AppStatus, 'tradingState'> = {
+    openOrders: 0,
+    fills: 0,
+    ordersPlaced: 0,
+    pnlQuote: '0',
+    counters: {},
+  };
+  let stopping: Promise<never> | undefined;
+  let stoppedAt = 0;
+
+  const supervised = typeof process.send === 'function' && process.connected;
+
+  function send(message: ChildMessage): boolean {
+    if (!process.send || !process.connected) return false;
+    // The callback swallows a channel closed mid-send: the 'disconnect' handler deals with that.
+    process.send(message, undefined, {}, () => {});
+    return true;
+  }
+
+  function heartbeat(): void {
+    send({
+      type: 'heartbeat',
+      app: appName,
+      ts: Date.now(),
+      uptimeMs: Date.now() - startedAt,
+      rssBytes: process.memoryUsage.rss(),
+      status: { ...status, tradingState },
+    });
+  }
+
+  function setTradingState(state: TradingStateName, reason: string): void {
+    if (state === tradingState) return;
+    const from = tradingState;
+    tradingState = state;
+    logger.warn({ from, to: state, reason }, 'trading state changed');
+    for (const fn of listeners) {
+      try {
+        fn(state, reason);
+      } catch (err) {
+        logger.error({ err }, 'trading-state listener failed');
+      }
+    }
+    heartbeat(); // the orchestrator sees the new state without waiting a beat
+  }
+
+  function onParentMessage(raw: unknown): void {
+    const parsed = parseParentMessage(raw);
+    if (!parsed.ok) {
+      logger.warn({ error: parsed.error }, 'ignored a malformed message from the orchestrator');
+      return;
+    }
+    const message: ParentMessage = parsed.message;
+    if (message.type === 'stop') {
+      void shutdown(`orchestrator: ${message.reason}`, 0);
+      return;
+    }
+    const change = tradingStateOf(message);
+    if (change) setTradingState(change.state, `orchestrator: ${change.reason}`);
+  }
+
+  async function runShutdown(reason: string, exitCode: number): Promise<never> {
+    logger.info({ reason, hooks: hooks.length, deadlineMs }, 'shutting down');
+    clearInterval(beat);
+    let failed = false;
+    let current: string | undefined;
+    const pending = hooks.map((h) => h.label).reverse();
+
+    const deadline = setTimeout(() => {
+      logger.fatal(
+        { deadlineMs, unfinished: pending, running: current },
+        'shutdown deadline passed: exiting with steps unfinished',
+      );
+      void bounded(flush(), 500).finally(() => process.exit(exitCode || 1));
+    }, deadlineMs);
+
+    for (const hook of [...hooks].reverse()) {
+      current = hook.label;
+      pending.shift();
+      try {
+        await hook.fn(reason);
+        logger.debug({ step: hook.label }, 'shutdown step done');
+      } catch (err) {
+        failed = true;
+        logger.error({ err, step: hook.label }, 'shutdown step failed');
+      }
+    }
+    current = undefined;
+    const code = exitCode || (failed ? 1 : 0);
+    logger.info({ exitCode: code, ms: Date.now() - stoppedAt }, 'stopped');
+    try {
+      await flush();
+    } catch {
+      // Nothing left to report it to; the exit code still tells.
+    }
+    clearTimeout(deadline);
+    process.exit(code);
+  }
+
+  function shutdown(reason: string, exitCode = 0): Promise<never> {
+    if (stopping) {
+      logger.warn({ reason }, 'already shutting down');
+      return stopping;
+    }
+    stoppedAt = Date.now(); // before the first step runs: steps read `stopping`
+    stopping = runShutdown(reason, exitCode);
+    return stopping;
+  }
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => void shutdown(signal, 0));
+  }
+  const beat = setInterval(heartbeat, heartbeatMs);
+  beat.unref();
+  if (supervised) {
+    process.on('message', onParentMessage);
+    // The parent died or closed the channel: nobody supervises us, stop cleanly rather than trade blind.
+    process.on('disconnect', () => void shutdown('orchestrator gone (IPC channel closed)', 0));
+    // Listening must not keep an otherwise finished process alive.
+    process.channel?.unref();
+    heartbeat();
+  }
+
+  return {
+    appName,
+    get tradingState() {
+      return tradingState;
+    },
+    get stopping() {
+      return stoppedAt > 0;
+    },
+    supervised,
+    onShutdown(labelOrFn: string | ShutdownHook, maybeFn?: ShutdownHook) {
+      const fn = typeof labelOrFn === 'function' ? labelOrFn : maybeFn;
+      if (!fn) throw new TypeError('onShutdown needs a function');
+      const label = typeof labelOrFn === 'string' ? labelOrFn : fn.name || `step ${hooks.length + 1}`;
+      hooks.push({ label, fn });
+    },
+    ready(info = {}) {
+      logger.info({ app: appName, pid: process.pid, ...info }, 'ready');
+      send({ type: 'ready', app: appName, pid: process.pid, info });
+    },
+    setStatus(next) {
+      status = { ...status, ...next };
+    },
+    onTradingState(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    setTradingState,
+    send,
+    shutdown,
+  };
+}
+
+function envMs(name: string, fallback: number, logger: LoggerLike): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (Number.isSafeInteger(value) && value > 0) return value;
+  logger.warn(
+    { env: name, value: text, using: fallback },
+    'ignored an invalid env value: not a positive integer of ms',
+  );
+  return fallback;
+}
+
+function bounded(p: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
+}
+
+/** `flushLogs` from @drift/logging, imported lazily so core still works where it is absent. */
+async function flushLoggingPackage(): Promise<void> {
+  const mod = (await import('@drift/logging').catch(() => undefined)) as
+    | { flushLogs?: () => Promise<void> }
+    | undefined;
+  if (typeof mod?.flushLogs === 'function') await mod.flushLogs();
+}
