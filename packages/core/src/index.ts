@@ -6,5 +6,6 @@ export * from './lifecycle.js';
 export * from './markets.js';
 export * from './precision.js';
 export { REDACTED, redactUrl } from './redact.js';
+export * from './risk-limits.js';
 export * from './trading.js';
 export * from './venue.js';
