@@ -1,0 +1,106 @@
+/**
+ * The simulator's operations as one async interface: `SimVenue` and `SimTakerStream` are written
+ * against it, and it has two implementations — the engine in-process (`embeddedApi`) and the
+ * server over WebSocket (`SimClient`) — so both modes behave the same by construction.
+ */
+import type {
+  AccountState,
+  Fill,
+  MarketSpec,
+  OraclePrice,
+  Order,
+  OrderRequest,
+  PlaceResult,
+  Position,
+  PriceLevel,
+  TakerOrder,
+  TopOfBook,
+  Trade,
+} from '@drift/core';
+import type { EngineScope, MakerFill, SimEngine, SimEvent } from './engine.js';
+
+/** Which pushed events a subscriber wants. */
+export interface SimSubscription {
+  /** Fills and order updates of these sub-accounts (`all` for every one). */
+  subAccounts?: number[] | 'all';
+  /** Oracle ticks of these markets. */
+  oracle?: string[];
+  /** Public trades of these markets. */
+  trades?: string[];
+  /** Taker orders (signed stream and market-order auctions) of these markets. */
+  takers?: string[];
+}
+
+export interface SimApi {
+  markets(): Promise<MarketSpec[]>;
+  clock(): Promise<{ slot: number; ts: number }>;
+  oracle(market: string): Promise<OraclePrice>;
+  topOfBook(market: string): Promise<TopOfBook>;
+  book(market: string, levels?: number): Promise<{ market: string; bids: PriceLevel[]; asks: PriceLevel[] }>;
+  trades(market: string, limit?: number): Promise<Trade[]>;
+  place(subAccount: number, request: OrderRequest): Promise<PlaceResult>;
+  cancel(orderId: string, scope: EngineScope): Promise<boolean>;
+  cancelAll(scope: EngineScope): Promise<number>;
+  modify(
+    orderId: string,
+    changes: { price?: bigint; baseAmount?: bigint },
+    scope: EngineScope,
+  ): Promise<PlaceResult>;
+  fillTaker(taker: TakerOrder, maker: MakerFill): Promise<PlaceResult>;
+  openOrders(scope: EngineScope): Promise<Order[]>;
+  fills(scope: EngineScope & { sinceTs?: number }): Promise<Fill[]>;
+  positions(scope: EngineScope): Promise<Position[]>;
+  account(subAccount: number): Promise<AccountState>;
+  subAccounts(): Promise<number[]>;
+  /** Pushed events matching `subscription`, in the order the engine produced them. */
+  subscribe(subscription: SimSubscription, listener: (event: SimEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** True when `event` is one `subscription` asked for (halts always are). */
+export function wants(subscription: SimSubscription, event: SimEvent): boolean {
+  switch (event.type) {
+    case 'fill':
+    case 'order': {
+      const sub = event.type === 'fill' ? event.fill.subAccount : event.order.subAccount;
+      const subs = subscription.subAccounts;
+      return subs === 'all' || (subs?.includes(sub) ?? false);
+    }
+    case 'oracle':
+      return subscription.oracle?.includes(event.price.market) ?? false;
+    case 'trade':
+      return subscription.trades?.includes(event.trade.market) ?? false;
+    case 'taker':
+      return subscription.takers?.includes(event.order.market) ?? false;
+    case 'halt':
+    case 'resume':
+      return true;
+  }
+}
+
+/** The engine in this process behind the async interface. */
+export function embeddedApi(engine: SimEngine): SimApi {
+  return {
+    markets: async () => [...engine.markets()],
+    clock: async () => engine.clock(),
+    oracle: async (market) => ({ ...engine.oracle(market) }),
+    topOfBook: async (market) => engine.topOfBook(market),
+    book: async (market, levels) => engine.book(market, levels),
+    trades: async (market, limit) => engine.recentTrades(market, limit).map((t) => ({ ...t })),
+    place: async (subAccount, request) => engine.place(subAccount, request),
+    cancel: async (orderId, scope) => engine.cancel(orderId, scope),
+    cancelAll: async (scope) => engine.cancelAll(scope),
+    modify: async (orderId, changes, scope) => engine.modify(orderId, changes, scope),
+    fillTaker: async (taker, maker) => engine.fillTaker(taker, maker),
+    openOrders: async (scope) => engine.openOrdersList(scope),
+    fills: async (scope) => engine.fills(scope).map((f) => ({ ...f })),
+    positions: async (scope) => engine.positions(scope),
+    account: async (subAccount) => engine.account(subAccount),
+    subAccounts: async () => engine.subAccounts(),
+    subscribe: (subscription, listener) =>
+      engine.subscribe((event) => {
+        if (wants(subscription, event)) listener(event);
+      }),
+    close: async () => {},
+  };
+}

@@ -1,0 +1,1037 @@
+/**
+ * The simulated exchange: oracle paths, order books, JIT auctions, the signed taker stream,
+ * sub-account margin and PnL, funding, a slot clock, and a full history. Synchronous and
+ * deterministic for a seed: the same calls at the same slots give the same history byte for byte.
+ */
+import {
+  type AccountScope,
+  type AccountState,
+  absBig,
+  BASE_PRECISION,
+  divRound,
+  type Fill,
+  type MarketSpec,
+  maxBig,
+  minBig,
+  type OraclePrice,
+  type Order,
+  type OrderRequest,
+  type PlaceResult,
+  type Position,
+  type PriceLevel,
+  quoteValue,
+  type RejectReason,
+  type Side,
+  type TakerOrder,
+  type TopOfBook,
+  type Trade,
+} from '@drift/core';
+import { auctionBounds, auctionPriceAt, makerPriceAcceptable } from './auction.js';
+import { crosses, OrderBook, type RestingOrder, remainingOf } from './book.js';
+import {
+  type AuctionConfig,
+  DEFAULTS,
+  FEE_RATE_PRECISION,
+  type FeeRate,
+  type FundingConfig,
+  type SimEngineConfig,
+  SLOT_MS,
+  type TakerFlowConfig,
+} from './config.js';
+import type { HistoryEntry } from './history.js';
+import { Ledger, leverageBps, marginFor, toPosition, unrealizedPnl } from './ledger.js';
+import { type SimLogger, silentLogger } from './log.js';
+import { type OraclePath, RandomWalkPath, ReplayPath } from './oracle.js';
+import { Prng } from './prng.js';
+import { TakerFlow } from './taker-flow.js';
+
+/** Everything the engine announces, in the order it happened. */
+export type SimEvent =
+  | { type: 'fill'; fill: Fill }
+  | { type: 'order'; order: Order }
+  | { type: 'oracle'; price: OraclePrice }
+  | { type: 'trade'; trade: Trade }
+  | { type: 'taker'; order: TakerOrder }
+  | { type: 'halt'; reason: string }
+  | { type: 'resume' };
+
+export type SimListener = (event: SimEvent) => void;
+
+/** Engine-level scope: no sub-account means every sub-account. */
+export type EngineScope = AccountScope;
+
+export interface MakerFill {
+  price: bigint;
+  baseAmount: bigint;
+  subAccount: number;
+}
+
+/** A live auction: a sub-account's market order, or a stream taker's signed order. */
+interface Auction {
+  taker: TakerOrder;
+  endSlot: number;
+  remaining: bigint;
+  /** Set for a sub-account's market order. */
+  order?: Order;
+}
+
+interface MarketState {
+  spec: MarketSpec;
+  book: OrderBook;
+  path: OraclePath;
+  oracle: OraclePrice;
+  trades: Trade[];
+  auctions: Map<string, Auction>;
+  /** Auctions in end-slot order (lazy: settled or cancelled ones are skipped). */
+  auctionQueue: Auction[];
+  /** Sums since the last funding payment, for the premium TWAPs. */
+  midSum: bigint;
+  oracleSum: bigint;
+  samples: bigint;
+}
+
+/** Open (non-reduce-only) order size per side, per market, for the margin check. */
+interface Exposure {
+  bids: bigint;
+  asks: bigint;
+}
+
+const PPB = 1_000_000_000n;
+
+export class SimEngine {
+  private readonly prng: Prng;
+  private readonly marketStates = new Map<string, MarketState>();
+  private readonly specs: MarketSpec[];
+  private readonly ledger: Ledger;
+  private readonly takerFeeRate: FeeRate;
+  private readonly makerFeeRate: FeeRate;
+  private readonly auctionConfig: AuctionConfig;
+  private readonly fundingConfig: FundingConfig;
+  private readonly takerFlow: TakerFlow | undefined;
+  private readonly oracleIntervalSlots: number;
+  private readonly tradesKept: number;
+  private readonly recordHistory: boolean;
+  private readonly startTs: number;
+  private readonly logger: SimLogger;
+
+  private slot = 0;
+  private carryMs = 0;
+  private nextFundingTs: number;
+  private orderSeq = 0;
+  private fillSeq = 0;
+  private readonly openOrders = new Map<string, Order>();
+  private readonly exposure = new Map<number, Map<string, Exposure>>();
+  private readonly fillsBySub = new Map<number, Fill[]>();
+  private readonly entries: HistoryEntry[] = [];
+  private readonly listeners = new Set<SimListener>();
+  private readonly pending: SimEvent[] = [];
+  private flushing = false;
+  private haltReason: string | undefined;
+  private realtime: NodeJS.Timeout | undefined;
+
+  constructor(config: SimEngineConfig, logger: SimLogger = silentLogger) {
+    this.logger = logger.child({ component: 'sim' });
+    this.prng = new Prng(config.seed);
+    this.startTs = config.startTs ?? DEFAULTS.startTs;
+    this.ledger = new Ledger(config.defaultCollateral ?? DEFAULTS.defaultCollateral);
+    for (const [id, collateral] of Object.entries(config.subAccounts ?? {})) {
+      this.ledger.open(Number(id), collateral);
+    }
+    this.takerFeeRate = config.takerFeeRate ?? DEFAULTS.takerFeeRate;
+    this.makerFeeRate = config.makerFeeRate ?? DEFAULTS.makerFeeRate;
+    this.auctionConfig = { ...DEFAULTS.auction, ...config.auction };
+    this.fundingConfig = { ...DEFAULTS.funding, ...config.funding };
+    const flow: TakerFlowConfig = { ...DEFAULTS.takerFlow, ...config.takerFlow };
+    this.oracleIntervalSlots = Math.max(1, config.oracleIntervalSlots ?? DEFAULTS.oracleIntervalSlots);
+    this.tradesKept = config.tradesKept ?? DEFAULTS.tradesKept;
+    this.recordHistory = config.recordHistory ?? true;
+    this.nextFundingTs = this.startTs + this.fundingConfig.intervalMs;
+    this.specs = config.markets.map((m) => m.spec);
+    for (const market of config.markets) {
+      const symbol = market.spec.symbol;
+      if (this.marketStates.has(symbol)) throw new RangeError(`market ${symbol} is configured twice`);
+      const path: OraclePath = market.replay
+        ? new ReplayPath(market.replay, this.startTs)
+        : new RandomWalkPath(
+            {
+              startPrice: market.startPrice,
+              volatilityBps: market.volatilityBps ?? 0,
+              driftBps: market.driftBps ?? 0,
+              tickSize: market.spec.tickSize,
+              stepMs: SLOT_MS * this.oracleIntervalSlots,
+            },
+            this.prng.fork(),
+          );
+      const price = path.priceAt(this.startTs);
+      this.marketStates.set(symbol, {
+        spec: market.spec,
+        book: new OrderBook(),
+        path,
+        oracle: { market: symbol, price, ts: this.startTs, slot: 0 },
+        trades: [],
+        auctions: new Map(),
+        auctionQueue: [],
+        midSum: 0n,
+        oracleSum: 0n,
+        samples: 0n,
+      });
+    }
+    this.takerFlow = flow.ordersPerMinute > 0 ? new TakerFlow(flow, this.prng.fork()) : undefined;
+  }
+
+  // ---- clock -------------------------------------------------------------------------------
+
+  clock(): { slot: number; ts: number } {
+    return { slot: this.slot, ts: this.now() };
+  }
+
+  private now(): number {
+    return this.startTs + this.slot * SLOT_MS;
+  }
+
+  /** Moves venue time forward by `ms` (whole slots; the remainder carries to the next call). */
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`advance: ms ${ms} must be >= 0`);
+    const total = this.carryMs + ms;
+    const slots = Math.floor(total / SLOT_MS);
+    this.carryMs = total - slots * SLOT_MS;
+    this.advanceSlots(slots);
+  }
+
+  advanceSlots(slots: number): void {
+    for (let i = 0; i < slots; i++) this.tick();
+    this.flush();
+  }
+
+  /** Runs the clock against wall time: `speed` venue ms per wall ms. */
+  startRealtime(speed = 1): void {
+    if (!(speed > 0)) throw new RangeError(`speed ${speed} must be > 0`);
+    this.stopRealtime();
+    let lastWall = performance.now();
+    const intervalMs = Math.max(5, Math.min(SLOT_MS, Math.floor(SLOT_MS / speed)));
+    this.realtime = setInterval(() => {
+      const wall = performance.now();
+      this.advance((wall - lastWall) * speed);
+      lastWall = wall;
+    }, intervalMs);
+    this.realtime.unref();
+  }
+
+  stopRealtime(): void {
+    if (this.realtime) clearInterval(this.realtime);
+    this.realtime = undefined;
+  }
+
+  private tick(): void {
+    this.slot++;
+    const ts = this.now();
+    const oracleStep = this.slot % this.oracleIntervalSlots === 0;
+    for (const m of this.marketStates.values()) {
+      if (oracleStep) {
+        m.oracle = { market: m.spec.symbol, price: m.path.priceAt(ts), ts, slot: this.slot };
+        this.emit({ type: 'oracle', price: m.oracle });
+      }
+      this.sampleFunding(m);
+      this.settleEndedAuctions(m);
+      if (this.takerFlow) {
+        for (let n = this.takerFlow.countThisSlot(); n > 0; n--) this.openStreamTaker(m);
+      }
+    }
+    if (ts >= this.nextFundingTs) {
+      for (const m of this.marketStates.values()) this.payFunding(m);
+      this.nextFundingTs += this.fundingConfig.intervalMs;
+    }
+  }
+
+  // ---- market data -------------------------------------------------------------------------
+
+  markets(): readonly MarketSpec[] {
+    return this.specs;
+  }
+
+  oracle(market: string): OraclePrice {
+    return this.market(market).oracle;
+  }
+
+  topOfBook(market: string): TopOfBook {
+    const { book } = this.market(market);
+    const top: TopOfBook = { market };
+    const [bid] = book.bids.depth(1);
+    const [ask] = book.asks.depth(1);
+    if (bid) top.bestBid = bid;
+    if (ask) top.bestAsk = ask;
+    return top;
+  }
+
+  book(market: string, levels = 10): { market: string; bids: PriceLevel[]; asks: PriceLevel[] } {
+    const { book } = this.market(market);
+    return { market, bids: book.bids.depth(levels), asks: book.asks.depth(levels) };
+  }
+
+  recentTrades(market: string, limit = 100): Trade[] {
+    const { trades } = this.market(market);
+    return trades.slice(Math.max(0, trades.length - limit));
+  }
+
+  /** Taker orders whose auctions are still running in `market`. */
+  activeTakerOrders(market: string): TakerOrder[] {
+    const m = this.market(market);
+    return [...m.auctions.values()].filter((a) => a.remaining > 0n).map((a) => a.taker);
+  }
+
+  private market(symbol: string): MarketState {
+    const m = this.marketStates.get(symbol);
+    if (!m) throw new RangeError(`unknown market "${symbol}"`);
+    return m;
+  }
+
+  // ---- orders ------------------------------------------------------------------------------
+
+  place(subAccount: number, request: OrderRequest): PlaceResult {
+    const result = this.placeInner(subAccount, request);
+    this.flush();
+    return result;
+  }
+
+  private placeInner(subAccount: number, request: OrderRequest): PlaceResult {
+    const rejection = this.validatePlace(subAccount, request);
+    if (rejection) return this.reject(subAccount, request, rejection[0], rejection[1]);
+    const m = this.market(request.market);
+    const ts = this.now();
+    const order: Order = {
+      orderId: String(++this.orderSeq),
+      subAccount,
+      market: request.market,
+      side: request.side,
+      type: request.type,
+      baseAmount: request.baseAmount,
+      filledBase: 0n,
+      status: 'open',
+      postOnly: request.postOnly ?? false,
+      reduceOnly: request.reduceOnly ?? false,
+      ioc: request.ioc ?? false,
+      createdAt: ts,
+      updatedAt: ts,
+    };
+    if (request.price !== undefined) order.price = request.price;
+    if (request.clientOrderId !== undefined) order.clientOrderId = request.clientOrderId;
+    if (request.userOrderId !== undefined) order.userOrderId = request.userOrderId;
+    this.ledger.get(subAccount);
+    this.openOrders.set(order.orderId, order);
+    this.trackExposure(order, remainingOf(order));
+    this.record({ kind: 'order-accepted', order: { ...order } });
+    const fills: Fill[] = [];
+    if (order.type === 'market') {
+      this.openMarketOrderAuction(m, order);
+    } else {
+      this.matchIncoming(m, order as RestingOrder, fills);
+      if (order.status === 'open' || order.status === 'partially-filled') {
+        if (order.ioc) this.close(order, 'cancelled', 'cancel');
+        else m.book.sideOf(order.side).add(order as RestingOrder);
+      }
+    }
+    return { ok: true, order: { ...order }, fills };
+  }
+
+  private validatePlace(subAccount: number, request: OrderRequest): [RejectReason, string] | undefined {
+    if (this.haltReason !== undefined) return ['halted', `venue halted: ${this.haltReason}`];
+    const m = this.marketStates.get(request.market);
+    if (!m) return ['unknown-market', `unknown market "${request.market}"`];
+    const sizeProblem = this.checkSize(m.spec, request.baseAmount);
+    if (sizeProblem) return sizeProblem;
+    if (request.type === 'limit' && request.price === undefined)
+      return ['invalid-price', 'a limit order needs a price'];
+    if (request.price !== undefined) {
+      const priceProblem = this.checkPrice(m.spec, request.price);
+      if (priceProblem) return priceProblem;
+    }
+    if (request.clientOrderId !== undefined) {
+      for (const open of this.openOrders.values()) {
+        if (open.subAccount === subAccount && open.clientOrderId === request.clientOrderId)
+          return ['duplicate-client-id', `clientOrderId "${request.clientOrderId}" is already open`];
+      }
+    }
+    if (request.postOnly) {
+      if (request.type === 'market') return ['post-only-would-cross', 'a market order always takes'];
+      const best = m.book.opposite(request.side).bestPrice();
+      if (best !== undefined && crosses(request.side, request.price!, best))
+        return ['post-only-would-cross', `post-only ${request.side} at ${request.price} crosses ${best}`];
+    }
+    if (request.reduceOnly) {
+      const position = this.ledger.baseOf(subAccount, request.market);
+      const reduces = request.side === 'buy' ? position < 0n : position > 0n;
+      if (!reduces || request.baseAmount > absBig(position))
+        return [
+          'reduce-only-increases',
+          `reduce-only ${request.side} of ${request.baseAmount} against position ${position}`,
+        ];
+    } else if (!this.marginAllows(subAccount, request.market, request.side, request.baseAmount)) {
+      return ['insufficient-margin', `not enough free collateral on sub-account ${subAccount}`];
+    }
+    return undefined;
+  }
+
+  private checkSize(spec: MarketSpec, base: bigint): [RejectReason, string] | undefined {
+    if (typeof base !== 'bigint' || base <= 0n) return ['invalid-size', `size ${base} must be > 0`];
+    if (base % spec.stepSize !== 0n)
+      return ['invalid-size', `size ${base} is not a multiple of the step ${spec.stepSize}`];
+    if (base < spec.minOrderSize)
+      return ['invalid-size', `size ${base} is below the minimum ${spec.minOrderSize}`];
+    return undefined;
+  }
+
+  private checkPrice(spec: MarketSpec, price: bigint): [RejectReason, string] | undefined {
+    if (typeof price !== 'bigint' || price <= 0n) return ['invalid-price', `price ${price} must be > 0`];
+    if (price % spec.tickSize !== 0n)
+      return ['price-off-tick', `price ${price} is not a multiple of the tick ${spec.tickSize}`];
+    return undefined;
+  }
+
+  private reject(
+    subAccount: number,
+    request: OrderRequest,
+    reason: RejectReason,
+    message: string,
+  ): PlaceResult {
+    this.record({ kind: 'order-rejected', subAccount, request: { ...request }, reason, message });
+    return { ok: false, reason, message };
+  }
+
+  cancel(orderId: string, scope: EngineScope = {}): boolean {
+    const order = this.openOrders.get(orderId);
+    if (!order || !inScope(order, scope)) return false;
+    this.cancelOpen(order);
+    this.flush();
+    return true;
+  }
+
+  cancelAll(scope: EngineScope = {}): number {
+    let count = 0;
+    for (const order of [...this.openOrders.values()]) {
+      if (!inScope(order, scope)) continue;
+      this.cancelOpen(order);
+      count++;
+    }
+    this.flush();
+    return count;
+  }
+
+  private cancelOpen(order: Order): void {
+    const m = this.market(order.market);
+    if (order.type === 'market') m.auctions.delete(order.orderId);
+    else m.book.sideOf(order.side).remove(order as RestingOrder);
+    this.close(order, 'cancelled', 'cancel');
+  }
+
+  /**
+   * Changes a resting limit order's price and/or total size. A pure size decrease keeps time
+   * priority; anything else re-queues it (and it may match at once unless post-only). On rejection
+   * the original order is untouched.
+   */
+  modify(
+    orderId: string,
+    changes: { price?: bigint; baseAmount?: bigint },
+    scope: EngineScope = {},
+  ): PlaceResult {
+    const result = this.modifyInner(orderId, changes, scope);
+    this.flush();
+    return result;
+  }
+
+  private modifyInner(
+    orderId: string,
+    changes: { price?: bigint; baseAmount?: bigint },
+    scope: EngineScope,
+  ): PlaceResult {
+    const order = this.openOrders.get(orderId);
+    const asRequest = (): OrderRequest => ({
+      market: order?.market ?? scope.market ?? '',
+      side: order?.side ?? 'buy',
+      type: order?.type ?? 'limit',
+      baseAmount: changes.baseAmount ?? order?.baseAmount ?? 0n,
+      ...(changes.price !== undefined ? { price: changes.price } : {}),
+    });
+    const fail = (reason: RejectReason, message: string) =>
+      this.reject(order?.subAccount ?? scope.subAccount ?? -1, asRequest(), reason, message);
+    if (!order || !inScope(order, scope)) return fail('order-not-found', `no open order ${orderId}`);
+    if (this.haltReason !== undefined) return fail('halted', `venue halted: ${this.haltReason}`);
+    if (order.type !== 'limit')
+      return fail('venue-error', 'a market order in its auction cannot be modified');
+    const m = this.market(order.market);
+    const price = changes.price ?? order.price!;
+    const baseAmount = changes.baseAmount ?? order.baseAmount;
+    const priceProblem = this.checkPrice(m.spec, price);
+    if (priceProblem) return fail(...priceProblem);
+    const sizeProblem = this.checkSize(m.spec, baseAmount);
+    if (sizeProblem) return fail(...sizeProblem);
+    if (baseAmount <= order.filledBase)
+      return fail('invalid-size', `size ${baseAmount} is not above the filled ${order.filledBase}`);
+    const best = m.book.opposite(order.side).bestPrice();
+    if (order.postOnly && best !== undefined && crosses(order.side, price, best))
+      return fail('post-only-would-cross', `post-only ${order.side} at ${price} crosses ${best}`);
+    const newRemaining = baseAmount - order.filledBase;
+    const oldRemaining = remainingOf(order);
+    if (order.reduceOnly) {
+      if (newRemaining > absBig(this.ledger.baseOf(order.subAccount, order.market)))
+        return fail('reduce-only-increases', `reduce-only size ${newRemaining} exceeds the position`);
+    } else if (
+      newRemaining > oldRemaining &&
+      !this.marginAllows(order.subAccount, order.market, order.side, newRemaining - oldRemaining)
+    ) {
+      return fail('insufficient-margin', `not enough free collateral on sub-account ${order.subAccount}`);
+    }
+    const side = m.book.sideOf(order.side);
+    const keepsPriority = price === order.price && newRemaining <= oldRemaining;
+    if (!keepsPriority) side.remove(order as RestingOrder);
+    this.trackExposure(order, newRemaining - oldRemaining);
+    order.price = price;
+    order.baseAmount = baseAmount;
+    order.updatedAt = this.now();
+    this.recordOrderUpdate(order, 'modify');
+    const fills: Fill[] = [];
+    if (!keepsPriority) {
+      this.matchIncoming(m, order as RestingOrder, fills);
+      if (order.status === 'open' || order.status === 'partially-filled') side.add(order as RestingOrder);
+    }
+    return { ok: true, order: { ...order }, fills };
+  }
+
+  // ---- auctions ----------------------------------------------------------------------------
+
+  private openMarketOrderAuction(m: MarketState, order: Order): void {
+    const { startPrice, endPrice } = auctionBounds(
+      order.side,
+      m.oracle.price,
+      this.auctionConfig.startOffsetBps,
+      this.auctionConfig.endOffsetBps,
+      m.spec.tickSize,
+      order.price,
+    );
+    const taker: TakerOrder = {
+      uuid: order.orderId,
+      source: 'auction',
+      market: order.market,
+      side: order.side,
+      baseAmount: order.baseAmount,
+      auction: {
+        startPrice,
+        endPrice,
+        startSlot: this.slot,
+        durationSlots: this.auctionConfig.durationSlots,
+      },
+      taker: `sub-account:${order.subAccount}`,
+      receivedAt: this.now(),
+    };
+    this.startAuction(m, {
+      taker,
+      endSlot: this.slot + taker.auction.durationSlots,
+      remaining: order.baseAmount,
+      order,
+    });
+  }
+
+  private openStreamTaker(m: MarketState): void {
+    const taker = this.takerFlow!.next(m.spec, m.oracle.price, this.slot, this.now(), this.auctionConfig);
+    const { message: _m, signature: _s, receivedAt: _r, ...terms } = taker;
+    this.record({ kind: 'taker-order', order: terms });
+    this.startAuction(m, {
+      taker,
+      endSlot: this.slot + taker.auction.durationSlots,
+      remaining: taker.baseAmount,
+    });
+  }
+
+  private startAuction(m: MarketState, auction: Auction): void {
+    m.auctions.set(auction.taker.uuid, auction);
+    m.auctionQueue.push(auction);
+    this.emit({ type: 'taker', order: auction.taker });
+    if (auction.endSlot <= this.slot) this.settleEndedAuctions(m);
+  }
+
+  /** After its auction a taker's remainder meets the book up to its end price, then the backstop. */
+  private settleEndedAuctions(m: MarketState): void {
+    while (m.auctionQueue.length > 0 && m.auctionQueue[0]!.endSlot <= this.slot) {
+      const auction = m.auctionQueue.shift()!;
+      if (m.auctions.get(auction.taker.uuid) !== auction) continue; // cancelled
+      m.auctions.delete(auction.taker.uuid);
+      const { order } = auction;
+      if (auction.remaining <= 0n) continue;
+      const limit = auction.taker.auction.endPrice;
+      if (order) {
+        this.matchBook(m, order.side, limit, order, undefined, undefined);
+        if (remainingOf(order) > 0n && this.auctionConfig.backstop) this.backstopFill(m, order, limit);
+        if (remainingOf(order) > 0n) this.close(order, 'expired', 'expire');
+      } else {
+        this.matchBook(m, auction.taker.side, limit, undefined, auction, undefined);
+      }
+    }
+  }
+
+  /**
+   * A maker fills a live taker auction at `maker.price`, which must be at or better for the taker
+   * than the auction's current price. The fill size is capped at what is left of the taker order.
+   */
+  fillTaker(taker: TakerOrder, maker: MakerFill): PlaceResult {
+    const result = this.fillTakerInner(taker, maker);
+    this.flush();
+    return result;
+  }
+
+  private fillTakerInner(taker: TakerOrder, maker: MakerFill): PlaceResult {
+    const makerSide: Side = taker.side === 'buy' ? 'sell' : 'buy';
+    const request: OrderRequest = {
+      market: taker.market,
+      side: makerSide,
+      type: 'limit',
+      baseAmount: maker.baseAmount,
+      price: maker.price,
+    };
+    const fail = (reason: RejectReason, message: string) =>
+      this.reject(maker.subAccount, request, reason, message);
+    if (this.haltReason !== undefined) return fail('halted', `venue halted: ${this.haltReason}`);
+    const m = this.marketStates.get(taker.market);
+    if (!m) return fail('unknown-market', `unknown market "${taker.market}"`);
+    const auction = m.auctions.get(taker.uuid);
+    if (!auction) return fail('order-not-found', `no live auction for taker order ${taker.uuid}`);
+    if (this.slot >= auction.endSlot || auction.remaining <= 0n)
+      return fail('auction-ended', `the auction of ${taker.uuid} is over`);
+    const sizeProblem = this.checkSize(m.spec, maker.baseAmount);
+    if (sizeProblem) return fail(...sizeProblem);
+    const priceProblem = this.checkPrice(m.spec, maker.price);
+    if (priceProblem) return fail(...priceProblem);
+    const auctionPrice = auctionPriceAt(
+      { ...auction.taker.auction, side: auction.taker.side },
+      this.slot,
+      m.spec.tickSize,
+    );
+    if (!makerPriceAcceptable(auction.taker.side, maker.price, auctionPrice))
+      return fail(
+        'invalid-price',
+        `maker price ${maker.price} is worse for the taker than the auction's ${auctionPrice}`,
+      );
+    if (auction.order?.subAccount === maker.subAccount)
+      return fail('venue-error', 'a sub-account cannot fill its own taker order');
+    let size = minBig(maker.baseAmount, auction.remaining);
+    if (auction.order?.reduceOnly) size = minBig(size, this.reducible(auction.order));
+    if (size <= 0n) return fail('auction-ended', `nothing left to fill on ${taker.uuid}`);
+    if (!this.marginAllows(maker.subAccount, taker.market, makerSide, size))
+      return fail('insufficient-margin', `not enough free collateral on sub-account ${maker.subAccount}`);
+    const ts = this.now();
+    this.ledger.get(maker.subAccount);
+    const makerOrder: Order = {
+      orderId: String(++this.orderSeq),
+      subAccount: maker.subAccount,
+      market: taker.market,
+      side: makerSide,
+      type: 'limit',
+      price: maker.price,
+      baseAmount: size,
+      filledBase: 0n,
+      status: 'open',
+      postOnly: false,
+      reduceOnly: false,
+      ioc: true,
+      createdAt: ts,
+      updatedAt: ts,
+    };
+    this.record({ kind: 'order-accepted', order: { ...makerOrder } });
+    const { makerFill } = this.executeMatch(m, maker.price, size, makerOrder, auction.order, auction);
+    return { ok: true, order: { ...makerOrder }, fills: [makerFill] };
+  }
+
+  // ---- matching ----------------------------------------------------------------------------
+
+  /** An incoming limit order takes from the book up to its price; `fills` collects its own fills. */
+  private matchIncoming(m: MarketState, order: RestingOrder, fills: Fill[]): void {
+    this.matchBook(m, order.side, order.price, order, undefined, fills);
+  }
+
+  /**
+   * Matches a taker (a sub-account order or a stream auction) against resting orders at prices up
+   * to `limit`, best price first, oldest first. Self-trade prevention: meeting its own resting
+   * order ends the taker's matching (the taker's remainder does not trade against itself).
+   */
+  private matchBook(
+    m: MarketState,
+    side: Side,
+    limit: bigint,
+    takerOrder: Order | undefined,
+    auction: Auction | undefined,
+    takerFills: Fill[] | undefined,
+  ): void {
+    const opposite = m.book.opposite(side);
+    for (;;) {
+      const left = takerOrder ? this.takerRemaining(takerOrder) : auction!.remaining;
+      if (left <= 0n) return;
+      const level = opposite.best();
+      if (!level || !crosses(side, limit, level.price)) return;
+      const maker = level.orders[0]!;
+      if (takerOrder && maker.subAccount === takerOrder.subAccount) return;
+      let size = minBig(left, remainingOf(maker));
+      if (maker.reduceOnly) size = minBig(size, this.reducible(maker));
+      if (size <= 0n) {
+        level.orders.shift();
+        opposite.dropBestIfEmpty();
+        this.close(maker, 'cancelled', 'cancel');
+        continue;
+      }
+      const { takerFill } = this.executeMatch(m, maker.price, size, maker, takerOrder, auction);
+      if (takerFill) takerFills?.push(takerFill);
+      if (remainingOf(maker) === 0n) {
+        level.orders.shift();
+        opposite.dropBestIfEmpty();
+      }
+    }
+  }
+
+  /** What a taker order may still trade (reduce-only takers are capped by the position). */
+  private takerRemaining(order: Order): bigint {
+    const left = remainingOf(order);
+    return order.reduceOnly ? minBig(left, this.reducible(order)) : left;
+  }
+
+  /** How much of `order`'s side would shrink its sub-account's position. */
+  private reducible(order: Order): bigint {
+    const base = this.ledger.baseOf(order.subAccount, order.market);
+    return order.side === 'sell' ? maxBig(base, 0n) : maxBig(-base, 0n);
+  }
+
+  /**
+   * One match at `price` for `size`: the maker's order and account, then the taker's (a sub-account
+   * order, or a stream taker that only has an auction), then the public trade.
+   */
+  private executeMatch(
+    m: MarketState,
+    price: bigint,
+    size: bigint,
+    maker: Order,
+    takerOrder: Order | undefined,
+    auction: Auction | undefined,
+  ): { makerFill: Fill; takerFill: Fill | undefined } {
+    const makerFill = this.fillOrder(
+      maker,
+      price,
+      size,
+      'maker',
+      takerOrder?.subAccount ?? auction!.taker.taker,
+    );
+    const takerFill = takerOrder
+      ? this.fillOrder(takerOrder, price, size, 'taker', maker.subAccount)
+      : undefined;
+    if (auction) auction.remaining -= size;
+    const takerSide: Side = maker.side === 'buy' ? 'sell' : 'buy';
+    this.addTrade(m, { market: m.spec.symbol, price, baseAmount: size, side: takerSide, ts: this.now() });
+    return { makerFill, takerFill };
+  }
+
+  /** The venue's backstop (Drift's AMM) takes the other side of a market order's remainder. */
+  private backstopFill(m: MarketState, order: Order, price: bigint): void {
+    const size = this.takerRemaining(order);
+    if (size <= 0n) return;
+    if (!this.marginAllows(order.subAccount, order.market, order.side, 0n)) return;
+    this.fillOrder(order, price, size, 'taker', 'backstop');
+    this.addTrade(m, { market: m.spec.symbol, price, baseAmount: size, side: order.side, ts: this.now() });
+  }
+
+  private fillOrder(
+    order: Order,
+    price: bigint,
+    size: bigint,
+    liquidity: 'maker' | 'taker',
+    counterparty: number | string,
+  ): Fill {
+    const quote = quoteValue(price, size);
+    const rate = liquidity === 'maker' ? this.makerFeeRate : this.takerFeeRate;
+    // Rounded up: the venue keeps the odd unit of a fee and of a rebate.
+    const fee = divRound(quote * rate, FEE_RATE_PRECISION, 'ceil');
+    const ts = this.now();
+    const fill: Fill = {
+      fillId: String(++this.fillSeq),
+      orderId: order.orderId,
+      subAccount: order.subAccount,
+      market: order.market,
+      side: order.side,
+      price,
+      baseAmount: size,
+      quoteAmount: quote,
+      fee,
+      liquidity,
+      ts,
+    };
+    if (order.clientOrderId !== undefined) fill.clientOrderId = order.clientOrderId;
+    const change = this.ledger.applyFill(order.subAccount, order.market, order.side, price, size, fee);
+    order.filledBase += size;
+    order.updatedAt = ts;
+    this.trackExposure(order, -size);
+    const fills = this.fillsBySub.get(order.subAccount);
+    if (fills) fills.push(fill);
+    else this.fillsBySub.set(order.subAccount, [fill]);
+    this.record({ kind: 'fill', fill, counterparty });
+    this.emit({ type: 'fill', fill });
+    this.record({ kind: 'position', subAccount: order.subAccount, market: order.market, ...change });
+    if (order.filledBase >= order.baseAmount) {
+      this.close(order, 'filled', 'fill');
+    } else {
+      order.status = 'partially-filled';
+      this.recordOrderUpdate(order, 'fill');
+    }
+    return fill;
+  }
+
+  /** Ends an order's life (filled, cancelled or expired): off the open list, exposure released. */
+  private close(
+    order: Order,
+    status: 'filled' | 'cancelled' | 'expired',
+    cause: 'fill' | 'cancel' | 'expire',
+  ): void {
+    if (status !== 'filled') this.trackExposure(order, -remainingOf(order));
+    order.status = status;
+    order.updatedAt = this.now();
+    this.openOrders.delete(order.orderId);
+    this.recordOrderUpdate(order, cause);
+  }
+
+  private recordOrderUpdate(order: Order, cause: 'fill' | 'cancel' | 'expire' | 'modify'): void {
+    const snapshot = { ...order };
+    this.record({ kind: 'order-updated', order: snapshot, cause });
+    this.emit({ type: 'order', order: snapshot });
+  }
+
+  private addTrade(m: MarketState, trade: Trade): void {
+    m.trades.push(trade);
+    if (m.trades.length > 2 * this.tradesKept) m.trades.splice(0, m.trades.length - this.tradesKept);
+    this.emit({ type: 'trade', trade });
+  }
+
+  // ---- margin ------------------------------------------------------------------------------
+
+  private trackExposure(order: Order, delta: bigint): void {
+    if (order.reduceOnly || order.subAccount < 0 || delta === 0n) return;
+    let byMarket = this.exposure.get(order.subAccount);
+    if (!byMarket) {
+      byMarket = new Map();
+      this.exposure.set(order.subAccount, byMarket);
+    }
+    let e = byMarket.get(order.market);
+    if (!e) {
+      e = { bids: 0n, asks: 0n };
+      byMarket.set(order.market, e);
+    }
+    if (order.side === 'buy') e.bids += delta;
+    else e.asks += delta;
+  }
+
+  /**
+   * Initial margin on the worst case (every open order filled, plus the new size) must fit in equity
+   * (collateral + unrealized PnL at the oracle).
+   */
+  private marginAllows(subAccount: number, market: string, side: Side, extra: bigint): boolean {
+    const account = this.ledger.get(subAccount);
+    const byMarket = this.exposure.get(subAccount);
+    let equity = account.collateral;
+    let requirement = 0n;
+    const markets = new Set<string>([market, ...account.positions.keys(), ...(byMarket?.keys() ?? [])]);
+    for (const symbol of markets) {
+      const m = this.marketStates.get(symbol)!;
+      const position = account.positions.get(symbol);
+      const base = position?.base ?? 0n;
+      if (position) equity += unrealizedPnl(position, m.oracle.price);
+      const e = byMarket?.get(symbol);
+      let bids = e?.bids ?? 0n;
+      let asks = e?.asks ?? 0n;
+      if (symbol === market) {
+        if (side === 'buy') bids += extra;
+        else asks += extra;
+      }
+      const worst = maxBig(absBig(base + bids), absBig(base - asks));
+      requirement += marginFor(worst, m.oracle.price, m.spec.initialMarginBps);
+    }
+    return requirement <= equity;
+  }
+
+  // ---- funding -----------------------------------------------------------------------------
+
+  private sampleFunding(m: MarketState): void {
+    const bid = m.book.bids.bestPrice();
+    const ask = m.book.asks.bestPrice();
+    const mid = bid !== undefined && ask !== undefined ? (bid + ask) / 2n : m.oracle.price;
+    m.midSum += mid;
+    m.oracleSum += m.oracle.price;
+    m.samples++;
+  }
+
+  /**
+   * Longs pay shorts `rate` of their oracle notional (shorts pay when the rate is negative).
+   * Credits round down, debits up: the venue never pays out a unit it did not take.
+   */
+  private payFunding(m: MarketState): void {
+    const rate = this.fundingRatePpb(m);
+    m.midSum = 0n;
+    m.oracleSum = 0n;
+    m.samples = 0n;
+    if (rate === 0n) return;
+    for (const [subAccount, position] of this.ledger.openPositions(m.spec.symbol)) {
+      const notional = divRound(m.oracle.price * position.base, BASE_PRECISION, 'trunc');
+      const amount = divRound(-notional * rate, PPB, 'floor');
+      this.ledger.applyFunding(subAccount, m.spec.symbol, amount);
+      this.record({ kind: 'funding', subAccount, market: m.spec.symbol, ratePpb: rate, amount });
+    }
+  }
+
+  private fundingRatePpb(m: MarketState): bigint {
+    if (this.fundingConfig.mode === 'fixed') return this.fundingConfig.fixedRatePpb;
+    if (m.samples === 0n || m.oracleSum === 0n) return 0n;
+    const premium = divRound((m.midSum - m.oracleSum) * PPB, m.oracleSum * 24n, 'trunc');
+    const cap = this.fundingConfig.capPpb;
+    return maxBig(-cap, minBig(cap, premium));
+  }
+
+  // ---- accounts ----------------------------------------------------------------------------
+
+  openOrdersList(scope: EngineScope = {}): Order[] {
+    const out: Order[] = [];
+    for (const order of this.openOrders.values()) if (inScope(order, scope)) out.push({ ...order });
+    return out;
+  }
+
+  fills(scope: EngineScope & { sinceTs?: number } = {}): Fill[] {
+    const subs = scope.subAccount !== undefined ? [scope.subAccount] : this.ledger.ids();
+    const out: Fill[] = [];
+    for (const sub of subs) {
+      for (const fill of this.fillsBySub.get(sub) ?? []) {
+        if (scope.market !== undefined && fill.market !== scope.market) continue;
+        if (scope.sinceTs !== undefined && fill.ts < scope.sinceTs) continue;
+        out.push(fill);
+      }
+    }
+    return subs.length > 1 ? out.sort((a, b) => Number(a.fillId) - Number(b.fillId)) : out;
+  }
+
+  /** Positions in every market the sub-account has traded (flat ones keep their realized PnL). */
+  positions(scope: EngineScope = {}): Position[] {
+    const subs = scope.subAccount !== undefined ? [scope.subAccount] : this.ledger.ids();
+    const out: Position[] = [];
+    for (const sub of subs) {
+      if (!this.ledger.has(sub)) continue;
+      for (const position of this.ledger.get(sub).positions.values()) {
+        if (scope.market !== undefined && position.market !== scope.market) continue;
+        out.push(toPosition(sub, position, this.market(position.market).oracle.price));
+      }
+    }
+    return out;
+  }
+
+  account(subAccount: number): AccountState {
+    const account = this.ledger.get(subAccount);
+    const positions = this.positions({ subAccount });
+    let unrealized = 0n;
+    let gross = 0n;
+    let initial = 0n;
+    let maintenance = 0n;
+    for (const position of positions) {
+      const m = this.market(position.market);
+      unrealized += position.unrealizedPnl;
+      gross += quoteValue(m.oracle.price, absBig(position.baseAmount));
+      initial += marginFor(position.baseAmount, m.oracle.price, m.spec.initialMarginBps);
+      maintenance += marginFor(position.baseAmount, m.oracle.price, m.spec.maintenanceMarginBps);
+    }
+    const equity = account.collateral + unrealized;
+    return {
+      subAccount,
+      collateral: account.collateral,
+      unrealizedPnl: unrealized,
+      equity,
+      grossNotional: gross,
+      initialMarginRequirement: initial,
+      maintenanceMarginRequirement: maintenance,
+      freeMargin: maxBig(equity - initial, 0n),
+      leverageBps: leverageBps(gross, equity),
+      positions,
+    };
+  }
+
+  subAccounts(): number[] {
+    return this.ledger.ids();
+  }
+
+  /** Adds (or with a negative amount, withdraws) collateral. */
+  deposit(subAccount: number, amount: bigint): void {
+    this.ledger.get(subAccount).collateral += amount;
+  }
+
+  // ---- halts, events, history --------------------------------------------------------------
+
+  /** Stops accepting orders (cancels still work) until `resume()`. */
+  halt(reason: string): void {
+    this.haltReason = reason;
+    this.logger.warn({ reason }, 'venue halted');
+    this.record({ kind: 'halt', reason });
+    this.emit({ type: 'halt', reason });
+    this.flush();
+  }
+
+  resume(): void {
+    this.haltReason = undefined;
+    this.record({ kind: 'resume' });
+    this.emit({ type: 'resume' });
+    this.flush();
+  }
+
+  halted(): string | undefined {
+    return this.haltReason;
+  }
+
+  subscribe(listener: SimListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every entry since `afterSeq` (exclusive), oldest first. */
+  history(afterSeq = 0): readonly HistoryEntry[] {
+    return afterSeq <= 0 ? this.entries : this.entries.slice(afterSeq);
+  }
+
+  private record(entry: DistributiveOmit<HistoryEntry, 'seq' | 'ts' | 'slot'>): void {
+    if (!this.recordHistory) return;
+    this.entries.push({
+      seq: this.entries.length + 1,
+      ts: this.now(),
+      slot: this.slot,
+      ...entry,
+    } as HistoryEntry);
+  }
+
+  private emit(event: SimEvent): void {
+    if (this.listeners.size > 0) this.pending.push(event);
+  }
+
+  /** Delivers queued events once the operation that produced them is complete. */
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (let i = 0; i < this.pending.length; i++) {
+        const event = this.pending[i]!;
+        for (const listener of this.listeners) {
+          try {
+            listener(event);
+          } catch (err) {
+            this.logger.error({ err, event: event.type }, 'sim event listener threw');
+          }
+        }
+      }
+      this.pending.length = 0;
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function inScope(order: Order, scope: EngineScope): boolean {
+  return (
+    (scope.subAccount === undefined || order.subAccount === scope.subAccount) &&
+    (scope.market === undefined || order.market === scope.market)
+  );
+}
