@@ -1,6 +1,6 @@
 /**
- * The one process lifecycle every app uses. SIGTERM, SIGINT, a `stop` message and the orchestrator's
- * IPC channel going away all lead to the same shutdown: steps unwind last-in first-out, logs are
+ * The one process lifecycle every app uses. SIGTERM, SIGINT, a `stop` message, the orchestrator's
+ * IPC channel going away and an uncaught error all lead to the same shutdown: steps unwind last-in first-out, logs are
  * flushed, the process exits — and exits anyway once the deadline passes, naming what did not finish.
  * With an IPC channel the app reports `ready`, heartbeats and obeys halt/resume; without one it is silent.
  */
@@ -192,6 +192,15 @@ export function startApp(options: StartAppOptions): AppLifecycle {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => void shutdown(signal, 0));
   }
+  // A crash still cancels orders on its way out (within the deadline), then exits 1 for a restart.
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    void shutdown('uncaught exception', 1);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled promise rejection');
+    void shutdown('unhandled rejection', 1);
+  });
   const beat = setInterval(heartbeat, heartbeatMs);
   beat.unref();
   if (supervised) {

@@ -113,6 +113,20 @@ describe('startApp shutdown', () => {
       msg: 'shutdown deadline passed: exiting with steps unfinished',
     });
   });
+
+  it('an unhandled error still runs the steps (orders cancelled), then exits 1', async () => {
+    const marks = marksFile();
+    const { child, stderr } = spawnApp(marks, { FIXTURE_CRASH: '1' });
+    expect(await exited(child)).toBe(1);
+    expect(readMarks(marks)).toEqual([
+      'started supervised=false',
+      'stop quoting (unhandled rejection) stopping=true',
+      'cancel orders',
+      'close venue',
+      'flushed',
+    ]);
+    expect(stderr()).toContain('strategy bug');
+  });
 });
 
 describe('startApp under an orchestrator (IPC)', () => {
