@@ -54,6 +54,8 @@ export interface SimApi {
   subAccounts(): Promise<number[]>;
   /** Pushed events matching `subscription`, in the order the engine produced them. */
   subscribe(subscription: SimSubscription, listener: (event: SimEvent) => void): () => void;
+  /** Resolves once every subscription made so far is in force (remote: acknowledged by the server). */
+  synced(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export function embeddedApi(engine: SimEngine): SimApi {
       engine.subscribe((event) => {
         if (wants(subscription, event)) listener(event);
       }),
+    synced: async () => {},
     close: async () => {},
   };
 }

@@ -53,6 +53,7 @@ export class SimClient implements SimApi {
   private connectionListeners: ((state: 'connected' | 'disconnected') => void)[] = [];
   private closed = false;
   private opening: Promise<void> | undefined;
+  private subscriptionSent: Promise<void> = Promise.resolve();
 
   constructor(readonly url: string) {}
 
@@ -72,7 +73,7 @@ export class SimClient implements SimApi {
       ws.once('open', () => {
         this.ws = ws;
         for (const l of this.connectionListeners) l('connected');
-        void this.sendSubscription();
+        this.subscriptionSent = this.sendSubscription();
         resolve();
       });
       ws.once('error', (err) => {
@@ -240,11 +241,16 @@ export class SimClient implements SimApi {
   subscribe(subscription: SimSubscription, listener: (event: SimEvent) => void): () => void {
     const id = this.nextSubscription++;
     this.subscriptions.set(id, { subscription, listener });
-    void this.sendSubscription();
+    this.subscriptionSent = this.sendSubscription();
     return () => {
       this.subscriptions.delete(id);
-      void this.sendSubscription();
+      this.subscriptionSent = this.sendSubscription();
     };
+  }
+
+  async synced(): Promise<void> {
+    if (this.opening) await this.opening;
+    await this.subscriptionSent;
   }
 
   /** The server keeps one subscription per connection: the union of this client's listeners. */

@@ -1,5 +1,7 @@
+export { embeddedApi, type SimApi, type SimSubscription } from './api.js';
 export { auctionBounds, auctionPriceAt, makerPriceAcceptable } from './auction.js';
 export { decodeBase58, encodeBase58 } from './base58.js';
+export { SimClient, SimRemoteError } from './client.js';
 export {
   type AuctionConfig,
   DEFAULTS,
@@ -16,6 +18,7 @@ export { type EngineScope, type MakerFill, SimEngine, type SimEvent, type SimLis
 export { type HistoryEntry, type HistoryKind, serializeHistory } from './history.js';
 export type { SimLogger } from './log.js';
 export { parseOracleCsv, type ReplayPoint } from './oracle.js';
+export { type SimServer, type SimServerOptions, startSimServer } from './server.js';
 export {
   encodeTakerMessage,
   type SigningKey,
@@ -26,3 +29,6 @@ export {
   verifySignature,
   verifyTakerOrder,
 } from './signing.js';
+export { SimTakerStream } from './taker-stream.js';
+export { SimVenue, type SimVenueOptions } from './venue.js';
+export { WireError } from './wire.js';

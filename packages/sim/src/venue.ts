@@ -67,6 +67,7 @@ export class SimVenue implements Venue {
         else if (event.type === 'oracle') this.deliver({ type: 'oracle', price: event.price });
       },
     );
+    await this.api.synced();
   }
 
   async close(): Promise<void> {
