@@ -284,5 +284,12 @@ describe('checkOrder: the pre-trade hook', () => {
     expect(reducesExposure(parseBase('-2'), { side: 'buy', baseAmount: parseBase('1') })).toBe(true);
     expect(reducesExposure(0n, { side: 'sell', baseAmount: 1n })).toBe(false);
     expect(reducesExposure(parseBase('2'), { side: 'buy', baseAmount: 1n })).toBe(false);
+    // Reduce-only: the venue caps it at the position, so a larger size still only reduces...
+    expect(
+      reducesExposure(parseBase('2'), { side: 'sell', baseAmount: parseBase('3'), reduceOnly: true }),
+    ).toBe(true);
+    // ...but the flag does not make a same-side order or one on a flat position reducing.
+    expect(reducesExposure(parseBase('2'), { side: 'buy', baseAmount: 1n, reduceOnly: true })).toBe(false);
+    expect(reducesExposure(0n, { side: 'sell', baseAmount: 1n, reduceOnly: true })).toBe(false);
   });
 });

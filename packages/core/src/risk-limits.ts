@@ -59,7 +59,9 @@ export interface RiskVerdict {
 export type OrderCheck = { ok: true } | { ok: false; reason: RejectReason; message: string };
 
 /** An order to check: the sub-account it trades must be known. */
-export type ProposedOrder = Pick<OrderRequest, 'market' | 'side' | 'baseAmount'> & { subAccount: number };
+export type ProposedOrder = Pick<OrderRequest, 'market' | 'side' | 'baseAmount' | 'reduceOnly'> & {
+  subAccount: number;
+};
 
 const RANK: Record<TradingStateName, number> = { active: 0, reducing: 1, halted: 2 };
 
@@ -86,7 +88,7 @@ export function worstState(
 
 /**
  * Pre-trade check. `halted`: nothing passes. `reducing`: only orders that shrink the sub-account's
- * position without flipping it. `active`: the order passes if, once filled, it keeps its position,
+ * position without flipping it (see `reducesExposure`). `active`: the order passes if, once filled, it keeps its position,
  * the fleet's gross notional and its sub-account's leverage inside the limits, and its market's oracle
  * is fresh; orders that reduce exposure always pass. The order rate applies in every state.
  */
@@ -132,14 +134,17 @@ export function checkOrder(
   return first ? reject('risk-limit', `order would breach: ${first.message}`) : { ok: true };
 }
 
-/** True when the order shrinks `position` (signed base) without flipping it. */
+/**
+ * True when the order shrinks `position` (signed base) without flipping it: on the opposite side and
+ * no larger than the position, or any size when reduce-only (the venue caps it at the position).
+ */
 export function reducesExposure(
   position: bigint,
-  order: Pick<ProposedOrder, 'side' | 'baseAmount'>,
+  order: Pick<ProposedOrder, 'side' | 'baseAmount' | 'reduceOnly'>,
 ): boolean {
   if (position === 0n || order.baseAmount <= 0n) return false;
   const opposite = (position > 0n && order.side === 'sell') || (position < 0n && order.side === 'buy');
-  return opposite && order.baseAmount <= absBig(position);
+  return opposite && (order.reduceOnly === true || order.baseAmount <= absBig(position));
 }
 
 function reject(reason: RejectReason, message: string): OrderCheck {
