@@ -23,13 +23,17 @@ import type {
 import type { EngineScope, MakerFill, SimEvent } from './engine.js';
 
 export class WireError extends Error {
+  /** Dotted path of the bad field; `message` for the message as a whole. */
+  readonly field: string;
+
   constructor(
-    readonly field: string,
+    field: string,
     readonly value: unknown,
     problem: string,
   ) {
     super(`${field || 'message'}: ${show(value)} ${problem}`);
     this.name = 'WireError';
+    this.field = field || 'message';
   }
 }
 
