@@ -1,0 +1,115 @@
+/**
+ * What the orchestrator runs, derived from the fleet config: one `ChildSpec` per process, in start
+ * order (simulator in paper mode, then infrastructure, risk, bots), with entry, working directory and
+ * environment resolved. Missing entries are reported together, before anything starts.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { type AppKind, appsInStartOrder, CHILD_ENV, type FleetConfig, findWorkspaceRoot } from '@drift/core';
+
+export type ChildKind = 'sim' | AppKind;
+
+export interface ChildSpec {
+  name: string;
+  kind: ChildKind;
+  /** Absolute path of the TypeScript (or JavaScript) entry file. */
+  entry: string;
+  /** Absolute working directory (the app's package, so `tsx` and its deps resolve). */
+  cwd: string;
+  /** Extra environment on top of the orchestrator's own (minus its API token). */
+  env: Record<string, string>;
+  stopTimeoutMs: number;
+  subAccount?: number;
+}
+
+export const SIM_APP_NAME = 'sim';
+const SIM_DIR = 'packages/sim';
+const SIM_ENTRY = 'src/server-main.ts';
+const APP_ENTRY = 'src/main.ts';
+
+export class FleetSpecError extends Error {
+  override readonly name = 'FleetSpecError';
+  constructor(readonly issues: readonly string[]) {
+    super(
+      `cannot start the fleet (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n  ${issues.join('\n  ')}`,
+    );
+  }
+}
+
+export interface SpecOptions {
+  /** Workspace root; default: found from the config file's directory. */
+  root?: string;
+  /** Absolute path of the config file the children read (`DRIFT_BOTS_CONFIG`). */
+  configPath?: string;
+  /** Replace an app's entry / cwd (tests and the benchmark use this for the simulator). */
+  overrides?: Record<string, { entry: string; cwd?: string }>;
+}
+
+/** Every process of the fleet in start order. Throws `FleetSpecError` naming each missing entry. */
+export function buildChildSpecs(config: FleetConfig, opts: SpecOptions = {}): ChildSpec[] {
+  const configPath = opts.configPath ?? (isAbsolute(config.source) ? config.source : undefined);
+  const root =
+    opts.root ?? findWorkspaceRoot(configPath ? dirname(configPath) : process.cwd()) ?? process.cwd();
+  const { heartbeat } = config.orchestrator;
+  const issues: string[] = [];
+
+  const make = (
+    name: string,
+    kind: ChildKind,
+    dir: string,
+    entryFile: string,
+    field: string,
+    extra: { env?: Record<string, string>; stopTimeoutMs: number; subAccount?: number },
+  ): ChildSpec => {
+    const override = opts.overrides?.[name];
+    const cwd = override ? resolve(root, override.cwd ?? dirname(override.entry)) : resolve(root, dir);
+    const entry = override ? resolve(root, override.entry) : join(cwd, entryFile);
+    if (!existsSync(entry))
+      issues.push(`${field}: ${JSON.stringify(dir)} has no ${entryFile} (looked for ${entry})`);
+    const env: Record<string, string> = {
+      ...extra.env,
+      [CHILD_ENV.appName]: name,
+      [CHILD_ENV.heartbeatMs]: String(heartbeat.intervalMs),
+      // The child gives up on a clean stop a little before we SIGKILL it, so its logs get flushed.
+      [CHILD_ENV.shutdownDeadlineMs]: String(Math.max(100, extra.stopTimeoutMs - 500)),
+      DRIFT_PARENT_PID: String(process.pid),
+    };
+    if (extra.subAccount !== undefined) env.DRIFT_SUB_ACCOUNT = String(extra.subAccount);
+    if (configPath) env.DRIFT_BOTS_CONFIG = configPath;
+    return {
+      name,
+      kind,
+      entry,
+      cwd,
+      env,
+      stopTimeoutMs: extra.stopTimeoutMs,
+      ...(extra.subAccount !== undefined && { subAccount: extra.subAccount }),
+    };
+  };
+
+  const specs: ChildSpec[] = [];
+  if (config.mode === 'paper') {
+    specs.push(
+      make(SIM_APP_NAME, 'sim', SIM_DIR, SIM_ENTRY, 'sim', {
+        stopTimeoutMs: config.orchestrator.stopTimeoutMs,
+      }),
+    );
+  }
+  for (const app of appsInStartOrder(config)) {
+    if (app.name === SIM_APP_NAME) {
+      issues.push(
+        `apps.${SIM_APP_NAME}: the name is reserved for the simulator the orchestrator starts in paper mode`,
+      );
+      continue;
+    }
+    specs.push(
+      make(app.name, app.kind, app.dir, APP_ENTRY, `apps.${app.name}.dir`, {
+        env: app.env,
+        stopTimeoutMs: app.stopTimeoutMs,
+        ...(app.subAccount !== undefined && { subAccount: app.subAccount }),
+      }),
+    );
+  }
+  if (issues.length > 0) throw new FleetSpecError(issues);
+  return specs;
+}

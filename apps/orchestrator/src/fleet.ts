@@ -1,0 +1,179 @@
+/**
+ * The fleet: starts the children in order (each ready before the next), stops them in reverse
+ * dependency order (bots, risk, infrastructure, simulator), and relays the risk manager's verdict to
+ * every bot the moment it arrives (`halt` / `trading-state` / `resume`). Bots that exit while the
+ * fleet is halted are held down and started again on resume.
+ */
+import { EventEmitter } from 'node:events';
+import type { ChildMessage, ParentMessage, TradingStateName } from '@drift/core';
+import type { Logger } from 'pino';
+import type { ChildKind, ChildSpec } from './child-spec.js';
+import { type AppSnapshot, SupervisedApp, type SupervisorTimings } from './supervised-app.js';
+
+export interface FleetOptions {
+  timings: SupervisorTimings;
+  logger: Logger;
+  /** Children's stdout/stderr: the terminal (default) or nowhere (tests). */
+  stdio?: 'inherit' | 'ignore';
+}
+
+export interface RiskVerdict {
+  state: TradingStateName;
+  reason: string;
+  breaches: string[];
+  since: number;
+}
+
+export interface FleetEvents {
+  risk: [RiskVerdict];
+  /** An app's process reported ready (first start or restart). */
+  ready: [string];
+}
+
+export class UnknownAppError extends Error {
+  override readonly name = 'UnknownAppError';
+  constructor(readonly app: string) {
+    super(`unknown app ${JSON.stringify(app)}`);
+  }
+}
+
+export class FleetStartError extends Error {
+  override readonly name = 'FleetStartError';
+}
+
+const STOP_ORDER: readonly ChildKind[][] = [['bot'], ['risk'], ['infrastructure'], ['sim']];
+
+export class Fleet extends EventEmitter<FleetEvents> {
+  readonly apps: SupervisedApp[];
+  private readonly byName = new Map<string, SupervisedApp>();
+  private verdict: RiskVerdict = { state: 'active', reason: 'start', breaches: [], since: Date.now() };
+  private stopping = false;
+
+  constructor(
+    specs: readonly ChildSpec[],
+    private readonly opts: FleetOptions,
+  ) {
+    super();
+    this.apps = specs.map((spec) => new SupervisedApp(spec, opts.timings, opts.logger, opts.stdio));
+    for (const app of this.apps) {
+      this.byName.set(app.name, app);
+      app.on('message', (m) => this.onMessage(app, m));
+      app.on('ready', () => this.onReady(app));
+    }
+  }
+
+  get riskVerdict(): RiskVerdict {
+    return this.verdict;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  app(name: string): SupervisedApp {
+    const app = this.byName.get(name);
+    if (!app) throw new UnknownAppError(name);
+    return app;
+  }
+
+  /**
+   * Starts every app in order, each ready before the next. A bot that cannot start is left
+   * crash-looping and the rest go on; anything the bots depend on failing stops the whole fleet.
+   */
+  async start(): Promise<void> {
+    for (const app of this.apps) {
+      if (this.stopping) return;
+      app.start();
+      try {
+        await app.waitReady();
+      } catch (err) {
+        if (app.spec.kind === 'bot') {
+          this.opts.logger.error({ app: app.name, err }, 'bot did not start: going on without it');
+          continue;
+        }
+        await this.stop();
+        throw new FleetStartError(`${app.name} (${app.spec.kind}) did not start: fleet stopped`, {
+          cause: err,
+        });
+      }
+    }
+    this.opts.logger.info({ apps: this.apps.length }, 'fleet started');
+  }
+
+  /** Stops bots first (they cancel their orders), then risk, infrastructure, simulator. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const started = Date.now();
+    for (const kinds of STOP_ORDER) {
+      const group = this.apps.filter((a) => kinds.includes(a.spec.kind)).reverse();
+      if (group.length === 0) continue;
+      if (kinds.includes('bot')) await Promise.all(group.map((a) => a.stop('fleet stopping')));
+      else for (const app of group) await app.stop('fleet stopping');
+    }
+    this.opts.logger.info({ stopMs: Date.now() - started }, 'fleet stopped');
+  }
+
+  status(now = Date.now()): AppSnapshot[] {
+    return this.apps.map((a) => a.snapshot(now));
+  }
+
+  /**
+   * Operator reset of a risk halt: asks the risk manager to go back to active (it persists the reset
+   * and answers with a `risk-state`, which resumes the bots). Throws if no risk manager is running.
+   */
+  resetRisk(by: string): void {
+    const risk = this.apps.find((a) => a.spec.kind === 'risk' && a.state === 'running');
+    if (!risk) throw new Error('no risk manager is running to reset the halt');
+    this.opts.logger.warn({ by, from: this.verdict.state }, 'operator reset of the risk state requested');
+    risk.send({ type: 'resume', reason: `operator reset by ${by}` });
+  }
+
+  private onMessage(from: SupervisedApp, message: ChildMessage): void {
+    if (message.type !== 'risk-state') return;
+    if (from.spec.kind !== 'risk') {
+      this.opts.logger.warn(
+        { app: from.name },
+        'ignored risk-state from an app that is not the risk manager',
+      );
+      return;
+    }
+    const previous = this.verdict.state;
+    this.verdict = {
+      state: message.state,
+      reason: message.reason,
+      breaches: message.breaches,
+      since: Date.now(),
+    };
+    if (message.state === previous) return;
+    const log = message.state === 'active' ? this.opts.logger.info : this.opts.logger.error;
+    log.call(
+      this.opts.logger,
+      { from: previous, to: message.state, reason: message.reason },
+      'fleet trading state changed',
+    );
+    const relay = this.relayMessage();
+    for (const bot of this.bots()) {
+      bot.holdRestarts = message.state === 'halted';
+      if (bot.state === 'running' || bot.state === 'starting') bot.send(relay);
+      if (message.state !== 'halted' && !this.stopping) bot.release();
+    }
+    this.emit('risk', this.verdict);
+  }
+
+  /** A (re)started bot learns the fleet's state at once. */
+  private onReady(app: SupervisedApp): void {
+    if (app.spec.kind === 'bot' && this.verdict.state !== 'active') app.send(this.relayMessage());
+    this.emit('ready', app.name);
+  }
+
+  private relayMessage(): ParentMessage {
+    const { state, reason } = this.verdict;
+    if (state === 'halted') return { type: 'halt', reason };
+    if (state === 'active') return { type: 'resume', reason };
+    return { type: 'trading-state', state, reason };
+  }
+
+  private bots(): SupervisedApp[] {
+    return this.apps.filter((a) => a.spec.kind === 'bot');
+  }
+}

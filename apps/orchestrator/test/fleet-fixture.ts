@@ -1,0 +1,137 @@
+/** Builds fleets of fixture apps (test/fixtures/app) from a real fleet config, for the tests and the benchmark. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type FleetConfig, parseFleetConfig } from '@drift/core';
+import pino from 'pino';
+import { buildChildSpecs, type ChildSpec } from '../src/child-spec.js';
+import { Fleet } from '../src/fleet.js';
+
+export const ROOT = resolve(import.meta.dirname, '../../..');
+export const FIXTURE_DIR = 'apps/orchestrator/test/fixtures/app';
+export const FIXTURE_ENTRY = `${FIXTURE_DIR}/src/main.ts`;
+
+export interface FixtureApp {
+  kind: 'infrastructure' | 'risk' | 'bot';
+  fixture?: string;
+  subAccount?: number;
+  stopTimeoutMs?: number;
+}
+
+export interface RecordLine {
+  app: string;
+  pid: number;
+  event: string;
+  t: number;
+  message?: { type: string; reason?: string };
+  signal?: string;
+}
+
+export function tempDir(prefix = 'orch-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A paper-mode fleet config whose apps (and simulator) are the fixture app. */
+export function fixtureConfig(
+  apps: Record<string, FixtureApp>,
+  opts: { record: string; sim?: string; orchestrator?: Record<string, unknown> },
+): FleetConfig {
+  const subAccounts: Record<string, { collateral: string }> = { '0': { collateral: '1000' } };
+  const appsConfig: Record<string, unknown> = {};
+  for (const [name, a] of Object.entries(apps)) {
+    if (a.subAccount !== undefined) subAccounts[String(a.subAccount)] = { collateral: '1000' };
+    appsConfig[name] = {
+      kind: a.kind,
+      dir: FIXTURE_DIR,
+      ...(a.subAccount !== undefined && { subAccount: a.subAccount }),
+      ...(a.stopTimeoutMs !== undefined && { stopTimeoutMs: a.stopTimeoutMs }),
+      env: { FIXTURE: a.fixture ?? '', FIXTURE_RECORD: opts.record },
+    };
+  }
+  return parseFleetConfig({
+    mode: 'paper',
+    markets: ['SOL-PERP'],
+    sim: { markets: { 'SOL-PERP': { startPrice: '150' } }, subAccounts },
+    risk: {
+      maxPositionBase: { 'SOL-PERP': '10' },
+      maxGrossNotional: '1000',
+      maxLeverage: '5',
+      dailyLossLimit: '100',
+    },
+    apps: appsConfig,
+    orchestrator: {
+      restart: {
+        baseMs: 100,
+        factor: 2,
+        capMs: 1000,
+        stableAfterMs: 60_000,
+        maxRestarts: 5,
+        windowMs: 60_000,
+        minUptimeMs: 500,
+      },
+      heartbeat: { intervalMs: 100, timeoutMs: 600 },
+      readyTimeoutMs: 10_000,
+      stopTimeoutMs: 2_000,
+      ...opts.orchestrator,
+    },
+  });
+}
+
+export function fixtureSpecs(config: FleetConfig, opts: { record: string; sim?: string }): ChildSpec[] {
+  const specs = buildChildSpecs(config, { root: ROOT, overrides: { sim: { entry: FIXTURE_ENTRY } } });
+  const sim = specs.find((s) => s.name === 'sim');
+  if (sim) Object.assign(sim.env, { FIXTURE: opts.sim ?? '', FIXTURE_RECORD: opts.record });
+  return specs;
+}
+
+export function fixtureFleet(
+  apps: Record<string, FixtureApp>,
+  opts: { record: string; sim?: string; orchestrator?: Record<string, unknown> },
+): Fleet {
+  const config = fixtureConfig(apps, opts);
+  return new Fleet(fixtureSpecs(config, opts), {
+    timings: config.orchestrator,
+    logger: pino({ level: 'silent' }),
+    stdio: 'ignore',
+  });
+}
+
+export function readRecord(file: string): RecordLine[] {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as RecordLine);
+}
+
+export async function waitFor<T>(
+  check: () => T | undefined | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

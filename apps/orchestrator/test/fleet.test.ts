@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Fleet } from '../src/fleet.js';
+import { fixtureFleet, isAlive, readRecord, removeDir, tempDir, waitFor } from './fleet-fixture.js';
+
+let fleet: Fleet | undefined;
+let dir: string;
+
+afterEach(async () => {
+  await fleet?.stop();
+  fleet = undefined;
+  removeDir(dir);
+});
+
+function setup(...args: Parameters<typeof fixtureFleet>) {
+  fleet = fixtureFleet(...args);
+  return fleet;
+}
+
+describe('fleet supervision', () => {
+  it('starts sim, infrastructure, risk, bots in order, each ready before the next', async () => {
+    dir = tempDir();
+    const record = join(dir, 'record.jsonl');
+    const f = setup(
+      {
+        'trend-bot': { kind: 'bot', subAccount: 3 },
+        'rpc-manager': { kind: 'infrastructure', fixture: 'ready-delay=150' },
+        'risk-manager': { kind: 'risk' },
+        'hedge-bot': { kind: 'bot', subAccount: 2 },
+      },
+      { record, sim: 'ready-delay=100' },
+    );
+    await f.start();
+    expect(f.status().map((s) => [s.name, s.state])).toEqual([
+      ['sim', 'running'],
+      ['rpc-manager', 'running'],
+      ['risk-manager', 'running'],
+      ['trend-bot', 'running'],
+      ['hedge-bot', 'running'],
+    ]);
+    const events = readRecord(record).filter((e) => e.event === 'start' || e.event === 'ready');
+    // Each app starts only after the previous one reported ready.
+    expect(events.map((e) => `${e.app}:${e.event}`)).toEqual([
+      'sim:start',
+      'sim:ready',
+      'rpc-manager:start',
+      'rpc-manager:ready',
+      'risk-manager:start',
+      'risk-manager:ready',
+      'trend-bot:start',
+      'trend-bot:ready',
+      'hedge-bot:start',
+      'hedge-bot:ready',
+    ]);
+  });
+
+  it('restarts a SIGKILLed child with backoff', async () => {
+    dir = tempDir();
+    const f = setup({ 'hedge-bot': { kind: 'bot', subAccount: 2 } }, { record: join(dir, 'r.jsonl') });
+    await f.start();
+    const bot = f.app('hedge-bot');
+    const firstPid = bot.pid!;
+    const killedAt = Date.now();
+    process.kill(firstPid, 'SIGKILL');
+    await waitFor(() => bot.state === 'backoff', 5000, 'backoff');
+    expect(bot.snapshot().restartAt! - killedAt).toBeGreaterThanOrEqual(90);
+    await waitFor(() => bot.state === 'running' && bot.pid !== firstPid, 10_000, 'restart');
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(100);
+    expect(bot.snapshot()).toMatchObject({ restarts: 1, lastExit: { signal: 'SIGKILL' } });
+    expect(isAlive(firstPid)).toBe(false);
+  });
+
+  it('stops restarting a crash-looping app and says so in its status', async () => {
+    dir = tempDir();
+    const f = setup(
+      { 'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'crash-on-start' } },
+      {
+        record: join(dir, 'r.jsonl'),
+        orchestrator: {
+          restart: {
+            baseMs: 20,
+            factor: 1,
+            capMs: 20,
+            stableAfterMs: 60_000,
+            maxRestarts: 2,
+            windowMs: 60_000,
+            minUptimeMs: 500,
+          },
+        },
+      },
+    );
+    await f.start(); // a bot that cannot start does not stop the fleet
+    const bot = f.app('hedge-bot');
+    expect(bot.state).toBe('crash-looping');
+    const starts = readRecord(join(dir, 'r.jsonl')).filter(
+      (e) => e.app === 'hedge-bot' && e.event === 'start',
+    );
+    expect(starts).toHaveLength(3); // first start + maxRestarts restarts
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      readRecord(join(dir, 'r.jsonl')).filter((e) => e.app === 'hedge-bot' && e.event === 'start'),
+    ).toHaveLength(3);
+    expect(bot.snapshot()).toMatchObject({ state: 'crash-looping', restarts: 2, failedStarts: 3, pid: null });
+  });
+
+  it('fails the fleet start with a clear error when infrastructure cannot start, and leaves nothing running', async () => {
+    dir = tempDir();
+    const f = setup(
+      {
+        'rpc-manager': { kind: 'infrastructure', fixture: 'crash-on-start' },
+        'hedge-bot': { kind: 'bot', subAccount: 2 },
+      },
+      {
+        record: join(dir, 'r.jsonl'),
+        orchestrator: {
+          restart: {
+            baseMs: 20,
+            factor: 1,
+            capMs: 20,
+            stableAfterMs: 60_000,
+            maxRestarts: 1,
+            windowMs: 60_000,
+            minUptimeMs: 500,
+          },
+        },
+      },
+    );
+    await expect(f.start()).rejects.toThrow(/rpc-manager \(infrastructure\) did not start/);
+    expect(f.status().map((s) => s.state)).toEqual(['stopped', 'crash-looping', 'stopped']);
+    expect(readRecord(join(dir, 'r.jsonl')).some((e) => e.app === 'hedge-bot')).toBe(false);
+  });
+
+  it('restarts a child whose heartbeats stop', async () => {
+    dir = tempDir();
+    const f = setup(
+      { 'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'silent-after=200' } },
+      { record: join(dir, 'r.jsonl') },
+    );
+    await f.start();
+    const bot = f.app('hedge-bot');
+    const firstPid = bot.pid!;
+    await waitFor(
+      () => bot.state === 'running' && bot.pid !== firstPid,
+      10_000,
+      'restart after heartbeat loss',
+    );
+    const first = readRecord(join(dir, 'r.jsonl')).filter((e) => e.pid === firstPid);
+    expect(first.map((e) => e.event)).toContain('signal'); // asked to stop (SIGTERM) before the restart
+    expect(bot.snapshot().restarts).toBe(1);
+  });
+
+  it('stops bots first, then risk, infrastructure, simulator; SIGKILLs an app that ignores SIGTERM after its timeout', async () => {
+    dir = tempDir();
+    const record = join(dir, 'r.jsonl');
+    const f = setup(
+      {
+        'rpc-manager': { kind: 'infrastructure', fixture: 'stop-delay=50' },
+        'risk-manager': { kind: 'risk', fixture: 'stop-delay=50' },
+        'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'ignore-sigterm', stopTimeoutMs: 400 },
+        'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'stop-delay=50' },
+      },
+      { record, sim: 'stop-delay=50' },
+    );
+    await f.start();
+    const hedgePid = f.app('hedge-bot').pid!;
+    const started = Date.now();
+    await f.stop();
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(400);
+    expect(isAlive(hedgePid)).toBe(false);
+    const events = readRecord(record);
+    const signalled = events.filter((e) => e.event === 'signal').map((e) => e.app);
+    expect(signalled.slice(0, 2).sort()).toEqual(['hedge-bot', 'trend-bot']);
+    expect(signalled.slice(2)).toEqual(['risk-manager', 'rpc-manager', 'sim']);
+    // risk is asked to stop only after every bot is gone (hedge-bot via SIGKILL).
+    const riskSignal = events.find((e) => e.app === 'risk-manager' && e.event === 'signal')!;
+    expect(riskSignal.t - started).toBeGreaterThanOrEqual(400);
+    expect(events.some((e) => e.app === 'hedge-bot' && e.event === 'stopped')).toBe(false);
+    expect(f.status().every((s) => s.state === 'stopped' && s.pid === null)).toBe(true);
+  });
+
+  it('relays the risk halt to every bot within 1 s, holds crashed bots down while halted, resumes on reset', async () => {
+    dir = tempDir();
+    const record = join(dir, 'r.jsonl');
+    const f = setup(
+      {
+        'risk-manager': { kind: 'risk', fixture: 'risk' },
+        'hedge-bot': { kind: 'bot', subAccount: 2 },
+        'trend-bot': { kind: 'bot', subAccount: 3 },
+        'jit-mm-swift': { kind: 'bot', subAccount: 1 },
+      },
+      { record },
+    );
+    await f.start();
+    process.kill(f.app('risk-manager').pid!, 'SIGUSR1');
+    const bots = ['hedge-bot', 'trend-bot', 'jit-mm-swift'];
+    const halts = await waitFor(
+      () => {
+        const got = readRecord(record).filter((e) => e.event === 'message' && e.message?.type === 'halt');
+        return got.length === bots.length && got;
+      },
+      5000,
+      'halt on every bot',
+    );
+    const sent = readRecord(record).find((e) => e.event === 'sent-halt')!;
+    for (const h of halts) expect(h.t - sent.t).toBeLessThan(1000);
+    expect(halts.map((h) => h.app).sort()).toEqual([...bots].sort());
+    expect(f.riskVerdict.state).toBe('halted');
+    await waitFor(
+      () => f.app('trend-bot').snapshot().status?.tradingState === 'halted',
+      5000,
+      'halted heartbeat',
+    );
+
+    // A bot that dies while halted is not restarted...
+    process.kill(f.app('trend-bot').pid!, 'SIGKILL');
+    await waitFor(() => f.app('trend-bot').state === 'held', 5000, 'held');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(f.app('trend-bot').state).toBe('held');
+
+    // ...until the operator resets the halt: risk answers active, bots resume, the held one starts again.
+    f.resetRisk('test-operator');
+    await waitFor(() => f.app('trend-bot').state === 'running', 10_000, 'held bot restarted');
+    const events = readRecord(record);
+    const resumes = events.filter((e) => e.event === 'message' && e.message?.type === 'resume');
+    expect(resumes.find((e) => e.app === 'risk-manager')?.message?.reason).toBe(
+      'operator reset by test-operator',
+    );
+    expect(resumes.map((e) => e.app).sort()).toEqual(['hedge-bot', 'jit-mm-swift', 'risk-manager']);
+    expect(f.riskVerdict.state).toBe('active');
+  });
+});
