@@ -1,1 +1,21 @@
-export {};
+export { type CreateVenueOptions, createVenue } from './create-venue.js';
+export { DriftVenue, type DriftVenueOptions } from './drift-venue.js';
+export { KeypairFileError, loadKeypairFile } from './keypair.js';
+export {
+  embeddedEngine,
+  engineConfig,
+  resolveSim,
+  type SimChoice,
+  type SimTarget,
+  simServerReachable,
+  stopEmbeddedEngine,
+} from './paper.js';
+export { DEFAULT_PARAMS, type DriftClientParams, driftClientParamsSchema } from './params.js';
+export { type RpcChoice, resolveRpc } from './rpc-endpoint.js';
+export {
+  borshOfSignedBytes,
+  type DecodedSwiftMessage,
+  decodeSwiftMessage,
+  offlineDriftClient,
+} from './swift-message.js';
+export { rejectReasonFrom, TxError } from './tx-sender.js';

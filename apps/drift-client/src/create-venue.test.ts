@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseBase, parsePrice } from '@drift/core';
+import { type SimServer, startSimServer } from '@drift/sim';
+import { Keypair } from '@solana/web3.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { fleetConfig } from '../test/config.js';
+import { recordingLogger } from '../test/logger.js';
+import { createVenue } from './create-venue.js';
+import { DriftVenue } from './drift-venue.js';
+import { engineConfig, stopEmbeddedEngine } from './paper.js';
+
+const logger = recordingLogger();
+const dir = mkdtempSync(join(tmpdir(), 'drift-client-venue-'));
+let server: SimServer | undefined;
+
+afterEach(async () => {
+  stopEmbeddedEngine();
+  await server?.close();
+  server = undefined;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('createVenue in paper mode', () => {
+  it('embeds the simulator when no sim server answers, and trades on it', async () => {
+    const venue = await createVenue(fleetConfig(), { logger, subAccount: 1 });
+    expect(venue.kind).toBe('sim');
+    await venue.connect();
+    try {
+      expect((await venue.getOraclePrice('SOL-PERP')).price).toBe(parsePrice('150'));
+      const placed = await venue.placeOrder({
+        market: 'SOL-PERP',
+        side: 'buy',
+        type: 'limit',
+        baseAmount: parseBase('1'),
+        price: parsePrice('140'),
+      });
+      expect(placed.ok).toBe(true);
+      expect((await venue.getOpenOrders()).map((o) => o.price)).toEqual([parsePrice('140')]);
+    } finally {
+      await venue.close();
+    }
+  });
+
+  it('shares one embedded engine between venues of the same process', async () => {
+    const a = await createVenue(fleetConfig(), { logger, subAccount: 1 });
+    const b = await createVenue(fleetConfig(), { logger, subAccount: 2 });
+    await Promise.all([a.connect(), b.connect()]);
+    try {
+      await a.placeOrder({
+        market: 'SOL-PERP',
+        side: 'sell',
+        type: 'limit',
+        baseAmount: parseBase('1'),
+        price: parsePrice('151'),
+      });
+      const book = await b.getTopOfBook('SOL-PERP');
+      expect(book.bestAsk?.price).toBe(parsePrice('151'));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('uses the shared sim server when it answers on sim.host:sim.port', async () => {
+    const base = fleetConfig();
+    server = await startSimServer({ port: 0, host: '127.0.0.1', config: engineConfig(base) });
+    const config = fleetConfig({ sim: { ...rawSim(), port: server.port } });
+    const venue = await createVenue(config, { logger, subAccount: 1 });
+    await venue.connect();
+    try {
+      const placed = await venue.placeOrder({
+        market: 'SOL-PERP',
+        side: 'buy',
+        type: 'limit',
+        baseAmount: parseBase('2'),
+        price: parsePrice('145'),
+      });
+      expect(placed.ok).toBe(true);
+      // The order rests in the server's engine, where the rest of the fleet sees it.
+      expect(server.engine.openOrdersList({ subAccount: 1 }).map((o) => o.baseAmount)).toEqual([
+        parseBase('2'),
+      ]);
+    } finally {
+      await venue.close();
+    }
+  });
+});
+
+describe('createVenue in live mode', () => {
+  it('builds a DriftVenue from the keypair file, without connecting', async () => {
+    const key = Keypair.generate();
+    const keypairPath = join(dir, 'id.json');
+    writeFileSync(keypairPath, JSON.stringify([...key.secretKey]));
+    const venue = await createVenue(fleetConfig({ mode: 'live', wallet: { keypairPath } }), {
+      logger,
+      subAccount: 3,
+    });
+    expect(venue).toBeInstanceOf(DriftVenue);
+    expect(venue.kind).toBe('drift');
+    expect(venue.subAccount).toBe(3);
+    expect((venue as DriftVenue).authority).toBe(key.publicKey.toBase58());
+  });
+});
+
+function rawSim() {
+  return {
+    host: '127.0.0.1',
+    seed: 7,
+    markets: { 'SOL-PERP': { startPrice: '150', volatilityBps: 0 } },
+    subAccounts: { '1': { collateral: '10000' } },
+    swiftOrdersPerMinute: 0,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * `createVenue(config, opts)`: the one factory the bots call. Paper mode gives the simulator's
+ * `SimVenue` (the fleet's sim server when it answers, else an engine embedded in this process);
+ * live mode gives `DriftVenue` over the SDK. The venue is returned unconnected: call `connect()`.
+ */
+import { type FleetConfig, parseAppParams, type Venue } from '@drift/core';
+import { SimVenue } from '@drift/sim';
+import type { Keypair } from '@solana/web3.js';
+import { DriftVenue } from './drift-venue.js';
+import { loadKeypairFile } from './keypair.js';
+import type { Logger } from './logger.js';
+import { resolveSim, type SimChoice } from './paper.js';
+import { type DriftClientParams, driftClientParamsSchema } from './params.js';
+import { resolveRpc } from './rpc-endpoint.js';
+
+export interface CreateVenueOptions {
+  logger: Logger;
+  /** Sub-account to trade; default `apps.<appName>.subAccount`, else 0. */
+  subAccount?: number;
+  /** The calling app (for its configured sub-account). */
+  appName?: string;
+  /** Also follow these sub-accounts (live), or receive every sub-account's events (paper, `'all'`). */
+  subAccounts?: readonly number[] | 'all';
+  /** Paper: `auto` (server if it answers, else embedded), `embedded` or `remote`. */
+  sim?: SimChoice;
+  /** Live: JSON-RPC URL; default rpc-manager's proxy when it answers, else `rpc.endpoints[0]`. */
+  rpcUrl?: string;
+  wsUrl?: string;
+  /** Live: drift-client settings; default `apps.drift-client.params`. */
+  params?: DriftClientParams;
+  /** Live: a keypair instead of `wallet.keypairPath` (tests). */
+  keypair?: Keypair;
+}
+
+export async function createVenue(config: FleetConfig, opts: CreateVenueOptions): Promise<Venue> {
+  const subAccount =
+    opts.subAccount ?? (opts.appName ? config.apps[opts.appName]?.subAccount : undefined) ?? 0;
+  const logger = opts.logger.child({ component: 'drift-client' });
+  if (config.mode === 'paper') {
+    const target = await resolveSim(config, opts.sim ?? 'auto', logger);
+    const options = { allSubAccounts: opts.subAccounts === 'all' };
+    logger.info({ mode: 'paper', sim: target.kind, subAccount }, 'venue: simulator');
+    return target.kind === 'remote'
+      ? SimVenue.remote(target.url, subAccount, options)
+      : SimVenue.embedded(target.engine, subAccount, options);
+  }
+  const keypairPath = config.wallet?.keypairPath;
+  if (!opts.keypair && !keypairPath) throw new Error('wallet.keypairPath: required in live mode');
+  const keypair = opts.keypair ?? loadKeypairFile(keypairPath as string);
+  const rpc = opts.rpcUrl
+    ? { rpcUrl: opts.rpcUrl, ...(opts.wsUrl !== undefined && { wsUrl: opts.wsUrl }) }
+    : await resolveRpc(config);
+  logger.info({ mode: 'live', env: config.env, via: rpc.via ?? 'explicit', subAccount }, 'venue: drift');
+  return new DriftVenue({
+    env: config.env,
+    ...rpc,
+    keypair,
+    markets: config.markets,
+    subAccount,
+    subAccounts: Array.isArray(opts.subAccounts) ? opts.subAccounts : [],
+    params: opts.params ?? parseAppParams(config, 'drift-client', driftClientParamsSchema),
+    logger: opts.logger,
+  });
+}

@@ -1,0 +1,752 @@
+/**
+ * `DriftVenue`: core's `Venue` over @drift-labs/sdk. A DriftClient (websocket or polling
+ * subscription) follows the State, the configured perp markets, the USDC spot market, their oracles
+ * and this authority's user accounts; orders are SDK-built instructions sent by `TxSender`; fills
+ * come from the SDK's EventSubscriber on our user accounts.
+ */
+import type {
+  AccountScope,
+  AccountState,
+  Fill,
+  MarketSpec,
+  OraclePrice,
+  Order,
+  OrderRequest,
+  PlaceResult,
+  Position,
+  RejectReason,
+  TakerOrder,
+  TopOfBook,
+  Trade,
+  Unsubscribe,
+  Venue,
+  VenueEvent,
+} from '@drift/core';
+import { maxBig } from '@drift/core';
+import {
+  BulkAccountLoader,
+  calculateBidAskPrice,
+  calculateMarketOpenBidAsk,
+  DriftClient,
+  type DriftClientSubscriptionConfig,
+  type DriftEnv,
+  EventSubscriber,
+  getLimitOrderParams,
+  getMarketsAndOraclesForSubscription,
+  getPerpMarketPublicKeySync,
+  getUserAccountPublicKeySync,
+  getUserStatsAccountPublicKey,
+  isVariant,
+  MarketType,
+  type OrderActionRecord,
+  OrderParamsBitFlag,
+  type PerpMarketConfig,
+  PositionDirection,
+  PostOnlyParams,
+  PriorityFeeMethod,
+  PriorityFeeSubscriber,
+  SpotMarkets,
+  type User,
+  type UserAccount,
+  Wallet,
+} from '@drift-labs/sdk';
+import { Connection, type Keypair, PublicKey } from '@solana/web3.js';
+import { toAccountState, toCoreFill, toCoreOrder, toCorePosition, unsettledPnlOf } from './account-view.js';
+import { fromBN, toBN } from './bn.js';
+import type { Logger } from './logger.js';
+import { perpMarketConfigs, specFromAccount } from './markets.js';
+import { checkOrder, toOrderParams } from './order-params.js';
+import type { DriftClientParams } from './params.js';
+import { decodeSwiftMessage } from './swift-message.js';
+import { fetchTxEvents } from './tx-events.js';
+import { type Sent, TxError, TxSender } from './tx-sender.js';
+
+export interface DriftVenueOptions {
+  env: DriftEnv;
+  /** JSON-RPC URL (may carry an API key: never logged). */
+  rpcUrl: string;
+  /** WebSocket URL; derived from rpcUrl by the web3.js rules when absent. */
+  wsUrl?: string;
+  keypair: Keypair;
+  markets: readonly string[];
+  subAccount: number;
+  /** Further sub-accounts of the same authority to follow (the risk manager's view). */
+  subAccounts?: readonly number[];
+  params: DriftClientParams;
+  logger: Logger;
+}
+
+const FILLS_KEPT = 10_000;
+const TRADES_KEPT = 500;
+
+export class DriftVenue implements Venue {
+  readonly kind = 'drift' as const;
+  readonly subAccount: number;
+  private readonly subs: number[];
+  private readonly configs: PerpMarketConfig[];
+  private readonly logger: Logger;
+  private client: DriftClient | undefined;
+  private sender: TxSender | undefined;
+  private priorityFees: PriorityFeeSubscriber | undefined;
+  private eventSubscribers: EventSubscriber[] = [];
+  private specs: MarketSpec[] = [];
+  private readonly listeners = new Set<(event: VenueEvent) => void>();
+  private readonly fills = new Map<number, Fill[]>();
+  private readonly trades = new Map<string, Trade[]>();
+  /** sub-account -> Drift order id -> caller's client order id. */
+  private readonly clientIds = new Map<number, Map<number, string>>();
+  /** Local time each market's oracle slot was first seen (for staleness). */
+  private readonly oracleSeen = new Map<number, { slot: number; ts: number }>();
+  private readonly lastOrders = new Map<number, Map<number, Order>>();
+  private nextUserOrderId = 1;
+
+  constructor(private readonly opts: DriftVenueOptions) {
+    this.subAccount = opts.subAccount;
+    this.subs = [...new Set([opts.subAccount, ...(opts.subAccounts ?? [])])].sort((a, b) => a - b);
+    this.configs = perpMarketConfigs(opts.env, opts.markets);
+    this.logger = opts.logger.child({ component: 'drift-client' });
+  }
+
+  /** The authority (wallet) public key, base58. */
+  get authority(): string {
+    return this.opts.keypair.publicKey.toBase58();
+  }
+
+  async connect(): Promise<void> {
+    const { params, env, keypair } = this.opts;
+    const connection = new Connection(this.opts.rpcUrl, {
+      commitment: params.commitment,
+      ...(this.opts.wsUrl !== undefined && { wsEndpoint: this.opts.wsUrl }),
+    });
+    const accountSubscription: DriftClientSubscriptionConfig =
+      params.subscription === 'polling'
+        ? {
+            type: 'polling',
+            accountLoader: new BulkAccountLoader(connection, params.commitment, params.pollingIntervalMs),
+          }
+        : { type: 'websocket', commitment: params.commitment };
+    const usdc = SpotMarkets[env][0];
+    const client = new DriftClient({
+      connection,
+      wallet: new Wallet(keypair),
+      env,
+      accountSubscription,
+      ...getMarketsAndOraclesForSubscription(env, this.configs, usdc ? [usdc] : []),
+      subAccountIds: this.subs,
+      activeSubAccountId: this.subAccount,
+      txVersion: 'legacy',
+    });
+    this.client = client;
+    if (!(await client.subscribe())) {
+      throw new Error(`DriftClient subscription to ${env} failed: markets or oracles not found`);
+    }
+    for (const sub of this.subs) {
+      if (!client.hasUser(sub))
+        throw new Error(`sub-account ${sub} of ${this.authority} has no Drift user account`);
+      const user = client.getUser(sub);
+      if (!user.isSubscribed) await user.subscribe();
+      if (!user.getUserAccountAndSlot()) {
+        throw new Error(`sub-account ${sub} of ${this.authority} has no Drift user account on ${env}`);
+      }
+    }
+    this.specs = this.configs.map((c) => {
+      const account = client.getPerpMarketAccount(c.marketIndex);
+      if (!account) throw new Error(`perp market ${c.symbol} (${c.marketIndex}) not loaded`);
+      return specFromAccount(c.symbol, account);
+    });
+    this.watchAccounts(client);
+    await this.startPriorityFees(connection);
+    await this.startFillEvents(client);
+    this.sender = new TxSender({
+      connection,
+      payer: keypair,
+      priorityFee: () => this.priorityFee(),
+      computeUnitLimit: params.computeUnitLimit,
+      commitment: params.commitment,
+      resendIntervalMs: params.confirm.resendIntervalMs,
+      pollIntervalMs: params.confirm.pollIntervalMs,
+      logger: this.logger,
+    });
+    this.logger.info(
+      {
+        env,
+        authority: this.authority,
+        subAccounts: this.subs,
+        markets: this.opts.markets,
+        subscription: params.subscription,
+      },
+      'drift venue connected',
+    );
+    this.deliver({ type: 'connection', state: 'connected' });
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await Promise.all(this.eventSubscribers.map((s) => s.unsubscribe().catch(() => false)));
+    this.eventSubscribers = [];
+    await this.priorityFees?.unsubscribe();
+    this.priorityFees = undefined;
+    if (client) {
+      client.eventEmitter.removeAllListeners();
+      await client.unsubscribe();
+      this.deliver({ type: 'connection', state: 'disconnected' });
+    }
+  }
+
+  markets(): readonly MarketSpec[] {
+    return this.specs;
+  }
+
+  async clock(): Promise<{ slot: number; ts: number }> {
+    return { slot: await this.need().connection.getSlot(), ts: Date.now() };
+  }
+
+  async getOraclePrice(market: string): Promise<OraclePrice> {
+    const config = this.config(market);
+    const data = this.need().getOracleDataForPerpMarket(config.marketIndex);
+    const slot = data.slot.toNumber();
+    return { market, price: fromBN(data.price), slot, ts: this.seenAt(config.marketIndex, slot) };
+  }
+
+  /**
+   * The AMM's quote (the SDK's `calculateBidAskPrice`, spreads included) with its open liquidity
+   * as size. Resting limit orders are not included: they live in every user's account and need the
+   * DLOB server or a full-program subscription, which this venue does not make.
+   */
+  async getTopOfBook(market: string): Promise<TopOfBook> {
+    const config = this.config(market);
+    const client = this.need();
+    const account = client.getPerpMarketAccount(config.marketIndex);
+    if (!account) throw new Error(`perp market ${market} not loaded`);
+    const [bid, ask] = calculateBidAskPrice(
+      account.amm,
+      client.getMMOracleDataForPerpMarket(config.marketIndex),
+      true,
+    );
+    const [openBids, openAsks] = calculateMarketOpenBidAsk(
+      account.amm.baseAssetReserve,
+      account.amm.minBaseAssetReserve,
+      account.amm.maxBaseAssetReserve,
+      account.amm.orderStepSize,
+    );
+    const book: TopOfBook = { market };
+    if (!openBids.isZero()) book.bestBid = { price: fromBN(bid), baseAmount: fromBN(openBids) };
+    if (!openAsks.isZero()) book.bestAsk = { price: fromBN(ask), baseAmount: -fromBN(openAsks) };
+    return book;
+  }
+
+  /** Fills this venue's accounts took part in, newest last (only ours: logs are filtered by account). */
+  async getRecentTrades(market: string, limit = 100): Promise<Trade[]> {
+    return (this.trades.get(market) ?? []).slice(-limit);
+  }
+
+  async placeOrder(request: OrderRequest): Promise<PlaceResult> {
+    const sub = request.subAccount ?? this.subAccount;
+    const spec = this.spec(request.market);
+    if (!spec)
+      return reject('unknown-market', `${request.market} is not one of ${this.opts.markets.join(', ')}`);
+    const checked = checkOrder(spec, request);
+    if (!checked.ok) return checked;
+    const user = this.user(sub);
+    if (!user) return reject('venue-error', `sub-account ${sub} is not followed by this venue`);
+    const userOrderId = request.userOrderId ?? this.freeUserOrderId(user);
+    if (request.userOrderId !== undefined && user.getOrderByUserOrderId(request.userOrderId)) {
+      return reject('duplicate-client-id', `userOrderId ${request.userOrderId} is already on an open order`);
+    }
+    const client = this.need();
+    const params = toOrderParams(spec, request, userOrderId);
+    return this.transact(sub, [await client.getPlacePerpOrderIx(params, sub)], { userOrderId, request });
+  }
+
+  async cancelOrder(orderId: string, scope?: AccountScope): Promise<boolean> {
+    const sub = scope?.subAccount ?? this.subAccount;
+    const id = Number(orderId);
+    const user = this.user(sub);
+    if (!user || !Number.isInteger(id) || !user.getOrder(id) || !isVariant(user.getOrder(id)?.status, 'open'))
+      return false;
+    try {
+      await this.send([await this.need().getCancelOrderIx(id, sub)]);
+    } catch (err) {
+      if (err instanceof TxError && err.reason === 'order-not-found') return false;
+      throw err;
+    }
+    await user.fetchAccounts();
+    return true;
+  }
+
+  async cancelAllOrders(scope?: AccountScope): Promise<number> {
+    const subs = scope?.subAccount !== undefined ? [scope.subAccount] : [this.subAccount];
+    let cancelled = 0;
+    for (const sub of subs) {
+      const open = await this.getOpenOrders({
+        subAccount: sub,
+        ...(scope?.market && { market: scope.market }),
+      });
+      if (open.length === 0) continue;
+      const marketIndex = scope?.market !== undefined ? this.config(scope.market).marketIndex : null;
+      await this.send([await this.need().getCancelOrdersIx(MarketType.PERP, marketIndex, null, sub)]);
+      await this.user(sub)?.fetchAccounts();
+      cancelled += open.length;
+    }
+    return cancelled;
+  }
+
+  /** Drift modifies by cancelling and re-placing under the same userOrderId: the order id changes. */
+  async modifyOrder(
+    orderId: string,
+    changes: { price?: bigint; baseAmount?: bigint },
+    scope?: AccountScope,
+  ): Promise<PlaceResult> {
+    const sub = scope?.subAccount ?? this.subAccount;
+    const user = this.user(sub);
+    const existing = user?.getOrder(Number(orderId));
+    if (!user || !existing || !isVariant(existing.status, 'open')) {
+      return reject('order-not-found', `no open order ${orderId} on sub-account ${sub}`);
+    }
+    const market = this.symbolOf(existing.marketIndex);
+    const spec = market ? this.spec(market) : undefined;
+    if (!spec) return reject('unknown-market', `order ${orderId} is on market index ${existing.marketIndex}`);
+    const checked = checkOrder(spec, {
+      type: 'limit',
+      baseAmount: changes.baseAmount ?? fromBN(existing.baseAssetAmount),
+      price: changes.price ?? fromBN(existing.price),
+    });
+    if (!checked.ok) return checked;
+    const ix = await this.need().getModifyOrderIx(
+      {
+        orderId: existing.orderId,
+        ...(changes.baseAmount !== undefined && { newBaseAmount: toBN(changes.baseAmount) }),
+        ...(changes.price !== undefined && { newLimitPrice: toBN(changes.price) }),
+      },
+      sub,
+    );
+    const clientOrderId = this.clientIds.get(sub)?.get(existing.orderId);
+    return this.transact(sub, [ix], { userOrderId: existing.userOrderId, clientOrderId });
+  }
+
+  /**
+   * Fills a Swift taker order inside its auction with place-and-make: the taker's signed message
+   * (verified on-chain by the ed25519 program) and our maker order, post-only and IOC, in one
+   * transaction. `taker.message` is the signed bytes (the hex text of the borsh message).
+   */
+  async fillTakerOrder(
+    taker: TakerOrder,
+    maker: { price: bigint; baseAmount: bigint; subAccount?: number },
+  ): Promise<PlaceResult> {
+    const sub = maker.subAccount ?? this.subAccount;
+    const spec = this.spec(taker.market);
+    if (!spec)
+      return reject('unknown-market', `${taker.market} is not one of ${this.opts.markets.join(', ')}`);
+    if (taker.source !== 'swift' || !taker.message || !taker.signature) {
+      return reject(
+        'venue-error',
+        'only Swift signed-message taker orders can be filled by place-and-make here',
+      );
+    }
+    const checked = checkOrder(spec, { type: 'limit', baseAmount: maker.baseAmount, price: maker.price });
+    if (!checked.ok) return checked;
+    const client = this.need();
+    const decoded = decodeSwiftMessage(client, taker.message);
+    const takerAuthority = new PublicKey(taker.taker);
+    const takerUser =
+      decoded.takerPubkey ??
+      getUserAccountPublicKeySync(client.program.programId, takerAuthority, decoded.subAccountId);
+    const takerUserAccount = (await client.program.account.user?.fetch(takerUser)) as UserAccount | null;
+    if (!takerUserAccount)
+      return reject('venue-error', `taker user account ${takerUser.toBase58()} not found`);
+    const userOrderId = this.freeUserOrderId(this.user(sub));
+    const ixs = await client.getPlaceAndMakeSignedMsgPerpOrderIxs(
+      { orderParams: Buffer.from(taker.message), signature: Buffer.from(taker.signature) },
+      new TextEncoder().encode(taker.uuid),
+      {
+        taker: takerUser,
+        takerUserAccount,
+        takerStats: getUserStatsAccountPublicKey(client.program.programId, takerUserAccount.authority),
+        signingAuthority: decoded.delegate ? takerUserAccount.delegate : takerAuthority,
+      },
+      getLimitOrderParams({
+        marketIndex: spec.marketIndex,
+        marketType: MarketType.PERP,
+        direction: taker.side === 'buy' ? PositionDirection.SHORT : PositionDirection.LONG,
+        baseAssetAmount: toBN(maker.baseAmount),
+        price: toBN(maker.price),
+        postOnly: PostOnlyParams.MUST_POST_ONLY,
+        bitFlags: OrderParamsBitFlag.ImmediateOrCancel,
+        userOrderId,
+      }),
+      undefined,
+      sub,
+    );
+    return this.transact(sub, ixs, {
+      userOrderId,
+      request: {
+        market: taker.market,
+        side: taker.side === 'buy' ? 'sell' : 'buy',
+        type: 'limit',
+        baseAmount: maker.baseAmount,
+        price: maker.price,
+        postOnly: true,
+        ioc: true,
+      },
+    });
+  }
+
+  async getOpenOrders(scope?: AccountScope): Promise<Order[]> {
+    const subs = scope?.subAccount !== undefined ? [scope.subAccount] : [this.subAccount];
+    const now = await this.nowFromSlot();
+    const out: Order[] = [];
+    for (const sub of subs) {
+      const user = this.user(sub);
+      if (!user) continue;
+      for (const o of user.getOpenOrders()) {
+        const market = this.symbolOf(o.marketIndex);
+        if (!market || !isVariant(o.marketType, 'perp') || (scope?.market && scope.market !== market))
+          continue;
+        const clientOrderId = this.clientIds.get(sub)?.get(o.orderId);
+        out.push(
+          toCoreOrder(o, {
+            subAccount: sub,
+            market,
+            now,
+            ...(clientOrderId !== undefined && { clientOrderId }),
+          }),
+        );
+      }
+    }
+    return out;
+  }
+
+  /** Fills seen by the event subscriber since connect (and those returned by our own transactions). */
+  async getFills(scope?: AccountScope & { sinceTs?: number }): Promise<Fill[]> {
+    const sub = scope?.subAccount ?? this.subAccount;
+    return (this.fills.get(sub) ?? []).filter(
+      (f) => (scope?.market === undefined || f.market === scope.market) && f.ts >= (scope?.sinceTs ?? 0),
+    );
+  }
+
+  async getPositions(scope?: AccountScope): Promise<Position[]> {
+    const sub = scope?.subAccount ?? this.subAccount;
+    const user = this.user(sub);
+    if (!user) return [];
+    const out: Position[] = [];
+    for (const p of user.getActivePerpPositions()) {
+      const market = this.symbolOf(p.marketIndex);
+      if (!market || (scope?.market && scope.market !== market)) continue;
+      if (p.baseAssetAmount.isZero() && p.quoteAssetAmount.isZero()) continue;
+      out.push(toCorePosition(p, sub, market, (await this.getOraclePrice(market)).price));
+    }
+    return out;
+  }
+
+  async getAccount(subAccount = this.subAccount): Promise<AccountState> {
+    const user = this.user(subAccount);
+    if (!user) throw new Error(`sub-account ${subAccount} is not followed by this venue`);
+    const positions = await this.getPositions({ subAccount });
+    const oracles = new Map(positions.map((p) => [p.market, 0n]));
+    for (const market of oracles.keys()) oracles.set(market, (await this.getOraclePrice(market)).price);
+    const unsettledPnl = user
+      .getActivePerpPositions()
+      .filter((p) => this.symbolOf(p.marketIndex) !== undefined)
+      .reduce((sum, p) => sum + unsettledPnlOf(p), 0n);
+    return toAccountState({
+      subAccount,
+      usdcBalance: fromBN(user.getTokenAmount(0)),
+      unsettledPnl,
+      positions,
+      oracles,
+      initialMarginRequirement: fromBN(user.getInitialMarginRequirement()),
+      maintenanceMarginRequirement: fromBN(user.getMaintenanceMarginRequirement()),
+    });
+  }
+
+  async subAccounts(): Promise<number[]> {
+    return [...this.subs];
+  }
+
+  subscribe(listener: (event: VenueEvent) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** The priority fee the next transaction pays: the SDK's recent average, scaled, capped. */
+  priorityFee(): number {
+    const { maxMicroLamports } = this.opts.params.priorityFee;
+    const fee = this.priorityFees?.getAvgStrategyResult() ?? 0;
+    return Math.min(maxMicroLamports, Math.max(0, Math.floor(fee)));
+  }
+
+  /** The SDK client, for callers that need what the Venue interface does not cover. */
+  driftClient(): DriftClient {
+    return this.need();
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private async transact(
+    sub: number,
+    ixs: Parameters<TxSender['send']>[0],
+    ctx: { userOrderId: number; request?: OrderRequest; clientOrderId?: string | undefined },
+  ): Promise<PlaceResult> {
+    let sent: Sent;
+    try {
+      sent = await this.send(ixs);
+    } catch (err) {
+      if (err instanceof TxError) return reject(err.reason, err.message);
+      throw err;
+    }
+    const user = this.user(sub);
+    await user?.fetchAccounts();
+    const clientOrderId = ctx.request?.clientOrderId ?? ctx.clientOrderId;
+    const events = await fetchTxEvents(this.need(), sent.signature, this.opts.params.commitment).catch(
+      (err: unknown) => {
+        this.logger.warn({ err, signature: sent.signature }, 'transaction events unavailable');
+        return undefined;
+      },
+    );
+    const now = await this.nowFromSlot();
+    const resting = user?.getOrderByUserOrderId(ctx.userOrderId);
+    const placed = events?.orders.find(
+      (o) => o.order.userOrderId === ctx.userOrderId && user?.getUserAccountPublicKey().equals(o.user),
+    )?.order;
+    const sdkOrder = resting ?? placed;
+    if (!sdkOrder) {
+      return reject(
+        'venue-error',
+        `transaction ${sent.signature} confirmed but order userOrderId ${ctx.userOrderId} was not found`,
+      );
+    }
+    if (clientOrderId !== undefined) this.clientOrderIds(sub).set(sdkOrder.orderId, clientOrderId);
+    const market = this.symbolOf(sdkOrder.marketIndex) ?? String(sdkOrder.marketIndex);
+    const order = toCoreOrder(sdkOrder, {
+      subAccount: sub,
+      market,
+      now,
+      ...(clientOrderId !== undefined && { clientOrderId }),
+    });
+    const fills = (events?.actions ?? [])
+      .map((r) => (user ? this.recordFill(r, sub, user) : undefined))
+      .filter((f): f is Fill => f !== undefined && f.orderId === order.orderId);
+    if (!resting) {
+      const filled = fills.reduce((sum, f) => sum + f.baseAmount, 0n);
+      order.filledBase = maxBig(filled, order.filledBase);
+      order.status = order.filledBase >= order.baseAmount ? 'filled' : 'cancelled';
+    }
+    this.logger.info(
+      {
+        market,
+        orderId: order.orderId,
+        clientOrderId,
+        subAccount: sub,
+        status: order.status,
+        signature: sent.signature,
+      },
+      'order transaction confirmed',
+    );
+    return { ok: true, order, fills };
+  }
+
+  private send(ixs: Parameters<TxSender['send']>[0]): Promise<Sent> {
+    if (!this.sender) throw new Error('drift venue is not connected');
+    return this.sender.send(ixs);
+  }
+
+  private watchAccounts(client: DriftClient): void {
+    client.eventEmitter.on('oraclePriceUpdate', (publicKey, _source, data) => {
+      const config = this.configs.find((c) => c.oracle.equals(publicKey));
+      if (!config) return;
+      const slot = data.slot.toNumber();
+      this.deliver({
+        type: 'oracle',
+        price: {
+          market: config.symbol,
+          price: fromBN(data.price),
+          slot,
+          ts: this.seenAt(config.marketIndex, slot),
+        },
+      });
+    });
+    for (const sub of this.subs) {
+      client.getUser(sub).eventEmitter.on('userAccountUpdate', () => {
+        void this.emitOrderChanges(sub);
+      });
+    }
+  }
+
+  /** Order events for what changed in the user account since the last update. */
+  private async emitOrderChanges(sub: number): Promise<void> {
+    const current = new Map(
+      (await this.getOpenOrders({ subAccount: sub })).map((o) => [Number(o.orderId), o]),
+    );
+    const previous = this.lastOrders.get(sub) ?? new Map<number, Order>();
+    this.lastOrders.set(sub, current);
+    for (const [id, order] of current) {
+      const before = previous.get(id);
+      if (!before || before.filledBase !== order.filledBase || before.status !== order.status) {
+        this.deliver({ type: 'order', order });
+      }
+    }
+    for (const [id, before] of previous) {
+      if (current.has(id)) continue;
+      const filled = (this.fills.get(sub) ?? [])
+        .filter((f) => f.orderId === String(id))
+        .reduce((sum, f) => sum + f.baseAmount, 0n);
+      const status = filled >= before.baseAmount ? 'filled' : 'cancelled';
+      this.deliver({
+        type: 'order',
+        order: {
+          ...before,
+          filledBase: maxBig(filled, before.filledBase),
+          status,
+          updatedAt: Date.now(),
+        },
+      });
+    }
+  }
+
+  private async startPriorityFees(connection: Connection): Promise<void> {
+    const { priorityFee } = this.opts.params;
+    this.priorityFees = new PriorityFeeSubscriber({
+      connection,
+      frequencyMs: priorityFee.refreshMs,
+      addresses: this.configs.map((c) =>
+        getPerpMarketPublicKeySync(this.need().program.programId, c.marketIndex),
+      ),
+      priorityFeeMethod: PriorityFeeMethod.SOLANA,
+      maxFeeMicroLamports: priorityFee.maxMicroLamports,
+      priorityFeeMultiplier: priorityFee.multiplier,
+    });
+    await this.priorityFees.subscribe();
+  }
+
+  private async startFillEvents(client: DriftClient): Promise<void> {
+    const { params } = this.opts;
+    for (const sub of this.subs) {
+      const user = client.getUser(sub);
+      const subscriber = new EventSubscriber(client.connection, client.program, {
+        address: user.getUserAccountPublicKey(),
+        eventTypes: ['OrderActionRecord'],
+        commitment: params.commitment === 'processed' ? 'confirmed' : params.commitment,
+        maxTx: 1024,
+        maxEventsPerType: 1024,
+        orderBy: 'blockchain',
+        orderDir: 'asc',
+        logProviderConfig:
+          params.events === 'polling'
+            ? { type: 'polling', frequency: params.pollingIntervalMs }
+            : { type: 'websocket' },
+      });
+      subscriber.eventEmitter.on('newEvent', (event) => {
+        if (event.eventType !== 'OrderActionRecord') return;
+        const fill = this.recordFill(event as unknown as OrderActionRecord, sub, user);
+        if (fill)
+          this.logger.info(
+            { market: fill.market, orderId: fill.orderId, fillId: fill.fillId, subAccount: sub },
+            'fill',
+          );
+      });
+      await subscriber.subscribe();
+      this.eventSubscribers.push(subscriber);
+    }
+  }
+
+  /** Stores and announces our fill in `record` (once per fill id); returns it. */
+  private recordFill(record: OrderActionRecord, sub: number, user: User): Fill | undefined {
+    const market = this.symbolOf(record.marketIndex);
+    if (!market || !isVariant(record.marketType, 'perp')) return undefined;
+    const fill = toCoreFill(record, {
+      user: user.getUserAccountPublicKey(),
+      subAccount: sub,
+      market,
+      clientOrderIdOf: (orderId) => this.clientIds.get(sub)?.get(orderId),
+    });
+    if (!fill) return undefined;
+    const list = this.fills.get(sub) ?? [];
+    const known = list.find((f) => f.fillId === fill.fillId);
+    if (known) return known;
+    list.push(fill);
+    if (list.length > FILLS_KEPT) list.splice(0, list.length - FILLS_KEPT);
+    this.fills.set(sub, list);
+    const trades = this.trades.get(market) ?? [];
+    const takerSide = fill.liquidity === 'taker' ? fill.side : fill.side === 'buy' ? 'sell' : 'buy';
+    trades.push({ market, price: fill.price, baseAmount: fill.baseAmount, side: takerSide, ts: fill.ts });
+    if (trades.length > TRADES_KEPT) trades.splice(0, trades.length - TRADES_KEPT);
+    this.trades.set(market, trades);
+    this.deliver({ type: 'fill', fill });
+    return fill;
+  }
+
+  private deliver(event: VenueEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error({ err, event: event.type }, 'venue listener threw');
+      }
+    }
+  }
+
+  private need(): DriftClient {
+    if (!this.client) throw new Error('drift venue is not connected');
+    return this.client;
+  }
+
+  private user(sub: number): User | undefined {
+    const client = this.need();
+    return this.subs.includes(sub) && client.hasUser(sub) ? client.getUser(sub) : undefined;
+  }
+
+  private config(market: string): PerpMarketConfig {
+    const config = this.configs.find((c) => c.symbol === market);
+    if (!config) throw new RangeError(`market ${market} is not one of ${this.opts.markets.join(', ')}`);
+    return config;
+  }
+
+  private spec(market: string): MarketSpec | undefined {
+    return this.specs.find((s) => s.symbol === market);
+  }
+
+  private symbolOf(marketIndex: number): string | undefined {
+    return this.configs.find((c) => c.marketIndex === marketIndex)?.symbol;
+  }
+
+  private clientOrderIds(sub: number): Map<number, string> {
+    let map = this.clientIds.get(sub);
+    if (!map) {
+      map = new Map();
+      this.clientIds.set(sub, map);
+    }
+    return map;
+  }
+
+  /** A 1..255 user order id no open order of the sub-account uses. */
+  private freeUserOrderId(user: User | undefined): number {
+    const used = new Set(user?.getOpenOrders().map((o) => o.userOrderId) ?? []);
+    for (let i = 0; i < 255; i++) {
+      const id = this.nextUserOrderId;
+      this.nextUserOrderId = (this.nextUserOrderId % 255) + 1;
+      if (!used.has(id)) return id;
+    }
+    throw new Error('all 255 user order ids are in use');
+  }
+
+  private seenAt(marketIndex: number, slot: number): number {
+    const seen = this.oracleSeen.get(marketIndex);
+    if (seen && seen.slot === slot) return seen.ts;
+    const ts = Date.now();
+    this.oracleSeen.set(marketIndex, { slot, ts });
+    return ts;
+  }
+
+  private async nowFromSlot(): Promise<{ slot: number; ts: number }> {
+    const client = this.need();
+    const slot = client.getUser(this.subAccount).getUserAccountAndSlot()?.slot ?? 0;
+    return { slot, ts: Date.now() };
+  }
+}
+
+function reject(reason: RejectReason, message: string): PlaceResult {
+  return { ok: false, reason, message };
+}

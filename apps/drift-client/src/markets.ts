@@ -1,0 +1,36 @@
+/**
+ * The fleet's market symbols resolved against the SDK's market configs for the chosen env, and
+ * each market's spec read from its on-chain PerpMarket account (tick, step, minimum, margins).
+ */
+import type { MarketSpec } from '@drift/core';
+import { type DriftEnv, type PerpMarketAccount, type PerpMarketConfig, PerpMarkets } from '@drift-labs/sdk';
+import { fromBN } from './bn.js';
+
+export function perpMarketConfigs(env: DriftEnv, symbols: readonly string[]): PerpMarketConfig[] {
+  const known = PerpMarkets[env];
+  return symbols.map((symbol) => {
+    const config = known.find((m) => m.symbol === symbol);
+    if (!config) {
+      throw new RangeError(
+        `markets: "${symbol}" is not a Drift ${env} perp market (e.g. ${known
+          .slice(0, 3)
+          .map((m) => m.symbol)
+          .join(', ')})`,
+      );
+    }
+    return config;
+  });
+}
+
+/** Drift's margin ratios are in MARGIN_PRECISION (1e4), i.e. basis points already. */
+export function specFromAccount(symbol: string, account: PerpMarketAccount): MarketSpec {
+  return {
+    symbol,
+    marketIndex: account.marketIndex,
+    tickSize: fromBN(account.amm.orderTickSize),
+    stepSize: fromBN(account.amm.orderStepSize),
+    minOrderSize: fromBN(account.amm.minOrderSize),
+    initialMarginBps: account.marginRatioInitial,
+    maintenanceMarginBps: account.marginRatioMaintenance,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Core order requests -> the SDK's order params (`getLimitOrderParams` / `getMarketOrderParams`),
+ * after the checks the program would otherwise fail a transaction for. A rejected request never
+ * reaches the network.
+ */
+import type { MarketSpec, OrderRequest, RejectReason, Side } from '@drift/core';
+import {
+  getLimitOrderParams,
+  getMarketOrderParams,
+  MarketType,
+  type OptionalOrderParams,
+  OrderParamsBitFlag,
+  PositionDirection,
+  PostOnlyParams,
+} from '@drift-labs/sdk';
+import { toBN } from './bn.js';
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: RejectReason; message: string };
+
+export function directionOf(side: Side): PositionDirection {
+  return side === 'buy' ? PositionDirection.LONG : PositionDirection.SHORT;
+}
+
+/** Checks size and price against the market's lot, minimum and tick. */
+export function checkOrder(
+  spec: MarketSpec,
+  req: Pick<OrderRequest, 'baseAmount' | 'price' | 'type'>,
+): Checked<null> {
+  if (req.baseAmount <= 0n) return reject('invalid-size', `baseAmount ${req.baseAmount} is not positive`);
+  if (req.baseAmount < spec.minOrderSize)
+    return reject(
+      'invalid-size',
+      `baseAmount ${req.baseAmount} is below ${spec.symbol}'s minimum ${spec.minOrderSize}`,
+    );
+  if (req.baseAmount % spec.stepSize !== 0n)
+    return reject(
+      'invalid-size',
+      `baseAmount ${req.baseAmount} is not a multiple of ${spec.symbol}'s step ${spec.stepSize}`,
+    );
+  if (req.type === 'limit' && req.price === undefined)
+    return reject('invalid-price', 'a limit order needs a price');
+  if (req.price !== undefined) {
+    if (req.price <= 0n) return reject('invalid-price', `price ${req.price} is not positive`);
+    if (req.price % spec.tickSize !== 0n)
+      return reject(
+        'price-off-tick',
+        `price ${req.price} is not a multiple of ${spec.symbol}'s tick ${spec.tickSize}`,
+      );
+  }
+  return { ok: true, value: null };
+}
+
+/** The SDK order params for a checked request. */
+export function toOrderParams(spec: MarketSpec, req: OrderRequest, userOrderId: number): OptionalOrderParams {
+  const common = {
+    marketIndex: spec.marketIndex,
+    marketType: MarketType.PERP,
+    direction: directionOf(req.side),
+    baseAssetAmount: toBN(req.baseAmount),
+    reduceOnly: req.reduceOnly ?? false,
+    userOrderId,
+  };
+  if (req.type === 'market') {
+    // The price, when given, is the taker's worst acceptable price (the auction's end).
+    return getMarketOrderParams({ ...common, ...(req.price !== undefined && { price: toBN(req.price) }) });
+  }
+  return getLimitOrderParams({
+    ...common,
+    price: toBN(req.price ?? 0n),
+    postOnly: req.postOnly ? PostOnlyParams.MUST_POST_ONLY : PostOnlyParams.NONE,
+    bitFlags: req.ioc ? OrderParamsBitFlag.ImmediateOrCancel : 0,
+  });
+}
+
+function reject(reason: RejectReason, message: string): Checked<never> {
+  return { ok: false, reason, message };
+}
