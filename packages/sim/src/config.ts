@@ -64,6 +64,8 @@ export interface SimEngineConfig {
   markets: SimMarketConfig[];
   /** Venue time of slot 0, ms since epoch (default 2026-01-01T00:00:00Z, so runs replay exactly). */
   startTs?: number;
+  /** Venue ms per slot (default 400). */
+  slotMs?: number;
   /** Collateral of configured sub-accounts, QUOTE_PRECISION. */
   subAccounts?: Record<number, bigint>;
   /** Collateral a sub-account gets when it first appears without configuration. */
@@ -81,10 +83,10 @@ export interface SimEngineConfig {
   recordHistory?: boolean;
 }
 
-export const SLOT_MS = 400;
-
 export const DEFAULTS = {
   startTs: Date.UTC(2026, 0, 1),
+  /** Solana's slot time. */
+  slotMs: 400,
   defaultCollateral: 100_000n * QUOTE_PRECISION,
   takerFeeRate: 350n, // 3.5 bps
   makerFeeRate: -20n, // -0.2 bps rebate

@@ -35,7 +35,6 @@ import {
   type FeeRate,
   type FundingConfig,
   type SimEngineConfig,
-  SLOT_MS,
   type TakerFlowConfig,
 } from './config.js';
 import type { HistoryEntry } from './history.js';
@@ -112,6 +111,7 @@ export class SimEngine {
   private readonly tradesKept: number;
   private readonly recordHistory: boolean;
   private readonly startTs: number;
+  private readonly slotMs: number;
   private readonly logger: SimLogger;
 
   private slot = 0;
@@ -133,6 +133,9 @@ export class SimEngine {
     this.logger = logger.child({ component: 'sim' });
     this.prng = new Prng(config.seed);
     this.startTs = config.startTs ?? DEFAULTS.startTs;
+    this.slotMs = config.slotMs ?? DEFAULTS.slotMs;
+    if (!(Number.isSafeInteger(this.slotMs) && this.slotMs > 0))
+      throw new RangeError(`slotMs ${this.slotMs} must be a whole number of ms > 0`);
     this.ledger = new Ledger(config.defaultCollateral ?? DEFAULTS.defaultCollateral);
     for (const [id, collateral] of Object.entries(config.subAccounts ?? {})) {
       this.ledger.open(Number(id), collateral);
@@ -158,7 +161,7 @@ export class SimEngine {
               volatilityBps: market.volatilityBps ?? 0,
               driftBps: market.driftBps ?? 0,
               tickSize: market.spec.tickSize,
-              stepMs: SLOT_MS * this.oracleIntervalSlots,
+              stepMs: this.slotMs * this.oracleIntervalSlots,
             },
             this.prng.fork(),
           );
@@ -176,7 +179,8 @@ export class SimEngine {
         samples: 0n,
       });
     }
-    this.takerFlow = flow.ordersPerMinute > 0 ? new TakerFlow(flow, this.prng.fork()) : undefined;
+    this.takerFlow =
+      flow.ordersPerMinute > 0 ? new TakerFlow(flow, this.slotMs, this.prng.fork()) : undefined;
   }
 
   // ---- clock -------------------------------------------------------------------------------
@@ -186,15 +190,15 @@ export class SimEngine {
   }
 
   private now(): number {
-    return this.startTs + this.slot * SLOT_MS;
+    return this.startTs + this.slot * this.slotMs;
   }
 
   /** Moves venue time forward by `ms` (whole slots; the remainder carries to the next call). */
   advance(ms: number): void {
     if (!(ms >= 0)) throw new RangeError(`advance: ms ${ms} must be >= 0`);
     const total = this.carryMs + ms;
-    const slots = Math.floor(total / SLOT_MS);
-    this.carryMs = total - slots * SLOT_MS;
+    const slots = Math.floor(total / this.slotMs);
+    this.carryMs = total - slots * this.slotMs;
     this.advanceSlots(slots);
   }
 
@@ -208,7 +212,7 @@ export class SimEngine {
     if (!(speed > 0)) throw new RangeError(`speed ${speed} must be > 0`);
     this.stopRealtime();
     let lastWall = performance.now();
-    const intervalMs = Math.max(5, Math.min(SLOT_MS, Math.floor(SLOT_MS / speed)));
+    const intervalMs = Math.max(5, Math.min(this.slotMs, Math.floor(this.slotMs / speed)));
     this.realtime = setInterval(() => {
       const wall = performance.now();
       this.advance((wall - lastWall) * speed);

@@ -11,7 +11,6 @@ export {
   feeRateFromBps,
   type SimEngineConfig,
   type SimMarketConfig,
-  SLOT_MS,
   type TakerFlowConfig,
 } from './config.js';
 export { type EngineScope, type MakerFill, SimEngine, type SimEvent, type SimListener } from './engine.js';

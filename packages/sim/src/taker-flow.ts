@@ -1,7 +1,7 @@
 /**
  * The Swift-like stream of taker orders: seeded random takers (each an ed25519 key) sign orders at a
  * configured rate per market. Per slot the count is floor(rate) plus one more with probability
- * frac(rate), where rate = ordersPerMinute / 150 slots.
+ * frac(rate), where rate = ordersPerMinute / slots per minute.
  */
 import { BASE_PRECISION, divRound, type MarketSpec, maxBig, type TakerOrder } from '@drift/core';
 import { auctionBounds } from './auction.js';
@@ -9,18 +9,17 @@ import type { AuctionConfig, TakerFlowConfig } from './config.js';
 import type { Prng } from './prng.js';
 import { type SigningKey, signingKeyFromSeed, signTakerOrder } from './signing.js';
 
-const SLOTS_PER_MINUTE = 150;
-
 export class TakerFlow {
   private readonly keys: SigningKey[];
   private readonly perSlot: number;
 
   constructor(
     private readonly config: TakerFlowConfig,
+    slotMs: number,
     private readonly prng: Prng,
   ) {
     this.keys = Array.from({ length: Math.max(1, config.takers) }, () => signingKeyFromSeed(prng.bytes(32)));
-    this.perSlot = config.ordersPerMinute / SLOTS_PER_MINUTE;
+    this.perSlot = (config.ordersPerMinute * slotMs) / 60_000;
   }
 
   /** How many orders this slot brings for one market. */

@@ -1,0 +1,55 @@
+/**
+ * The fleet config's `sim` section (validated by core's `loadFleetConfig`) -> engine config.
+ * Markets must be ones core knows (their tick/step/margins come from `MARKETS`); a replay CSV is read
+ * and parsed here. Errors name the config path and the value.
+ */
+import { readFileSync } from 'node:fs';
+import { type SimConfig as FleetSimConfig, findMarket } from '@drift/core';
+import type { SimEngineConfig, SimMarketConfig } from './config.js';
+import { parseOracleCsv } from './oracle.js';
+
+export function engineConfigFromFleet(
+  sim: FleetSimConfig,
+  options: { startTs?: number } = {},
+): SimEngineConfig {
+  const markets: SimMarketConfig[] = Object.entries(sim.markets).map(([symbol, market]) => {
+    const spec = findMarket(symbol);
+    if (!spec)
+      throw new RangeError(`sim.markets.${symbol}: "${symbol}" is not a market in @drift/core MARKETS`);
+    const config: SimMarketConfig = {
+      spec,
+      startPrice: market.startPrice,
+      volatilityBps: market.volatilityBps,
+      driftBps: market.driftBps,
+    };
+    if (market.replayCsv !== undefined) config.replay = readReplay(symbol, market.replayCsv, spec.tickSize);
+    return config;
+  });
+  if (markets.length === 0) throw new RangeError('sim.markets: {} has no market to simulate');
+  const config: SimEngineConfig = {
+    seed: sim.seed,
+    slotMs: sim.slotMs,
+    markets,
+    subAccounts: Object.fromEntries(
+      Object.entries(sim.subAccounts).map(([id, a]) => [Number(id), a.collateral]),
+    ),
+    takerFeeRate: sim.fees.takerPpm,
+    makerFeeRate: sim.fees.makerPpm,
+    auction: { durationSlots: sim.auctionDurationSlots },
+    takerFlow: { ordersPerMinute: sim.swiftOrdersPerMinute },
+    funding: { intervalMs: sim.fundingIntervalMs },
+  };
+  if (options.startTs !== undefined) config.startTs = options.startTs;
+  return config;
+}
+
+function readReplay(symbol: string, path: string, tickSize: bigint) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new RangeError(`sim.markets.${symbol}.replayCsv: "${path}" cannot be read (${code})`);
+  }
+  return parseOracleCsv(text, tickSize, `sim.markets.${symbol}.replayCsv ${path}`);
+}

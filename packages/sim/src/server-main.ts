@@ -1,0 +1,35 @@
+/**
+ * The sim server process (paper mode; the orchestrator starts it first):
+ * `node --conditions=source --import tsx src/server-main.ts [--config path] [--port n] ...`.
+ * Reads the fleet config's `sim` section, serves on loopback, reports `ready` over IPC, and closes
+ * cleanly on SIGTERM/SIGINT or the orchestrator's stop.
+ */
+import { loadFleetConfig, startApp } from '@drift/core';
+import { parseSimCliArgs } from './cli-args.js';
+import { engineConfigFromFleet } from './fleet-config.js';
+import { processLogger } from './process-logger.js';
+import { startSimServer } from './server.js';
+
+const logger = processLogger('sim');
+const app = startApp({ appName: 'sim', logger });
+
+try {
+  const args = parseSimCliArgs(process.argv.slice(2));
+  const fleet = loadFleetConfig(args.config ? { path: args.config } : {});
+  const sim = { ...fleet.sim, ...(args.seed !== undefined ? { seed: args.seed } : {}) };
+  // Live paper runs start the venue clock at wall time; the seed still fixes prices and taker flow.
+  const config = engineConfigFromFleet(sim, { startTs: args.startTs ?? Date.now() });
+  const server = await startSimServer({
+    port: args.port ?? sim.port,
+    host: args.host ?? sim.host,
+    config,
+    speed: args.speed ?? sim.speed,
+    logger,
+  });
+  app.onShutdown('close sim server', () => server.close());
+  logger.info({ url: server.url, seed: sim.seed, speed: args.speed ?? sim.speed }, 'sim ready');
+  app.ready({ url: server.url, port: server.port });
+} catch (err) {
+  logger.fatal({ err }, 'sim failed to start');
+  await app.shutdown('start-up failed', 1);
+}
