@@ -1,1 +1,33 @@
-export {};
+/**
+ * order-management's public API for the bots: one `OrderManager` per bot wraps its `Venue`
+ * with a per-order state machine, a durable SQLite journal, reconciliation after restarts,
+ * pre-trade checks and an order-rate limit.
+ */
+export {
+  ClientOrderIdGenerator,
+  USER_ORDER_ID_MAX,
+  USER_ORDER_ID_MIN,
+  UserOrderIdPool,
+  type UserOrderIdRange,
+} from './client-ids.js';
+export { Journal, type JournalEvent, type JournalFill, type JournalSync } from './journal.js';
+export { defaultJournalPath } from './journal-path.js';
+export type { OrderLogger } from './logger.js';
+export type { ManagedOrder, ManagerRejectReason } from './managed-order.js';
+export {
+  type ManagedPlaceResult,
+  type OrderCounters,
+  OrderManager,
+  type OrderManagerEvent,
+  type OrderManagerOptions,
+  type ReconcileSummary,
+} from './order-manager.js';
+export { canTransition, isTerminal, TERMINAL_STATUSES } from './order-states.js';
+export {
+  type PreTradeCheck,
+  type PreTradeContext,
+  type PreTradeVerdict,
+  reducesExposure,
+} from './pre-trade.js';
+export { type RateLimitOptions, TokenBucket } from './rate-limit.js';
+export { planReconciliation, type ReconcileInput, type ReconcilePlan } from './reconcile.js';
