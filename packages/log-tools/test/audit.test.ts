@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditWorkspace } from '../src/audit/audit.js';
+import { cli, copyFixture, removeTemps, tempDir } from './helpers.js';
+
+afterEach(removeTemps);
+
+describe('drift-logs audit on the "before" fixture', () => {
+  it('finds exactly the 5 critical issues: four console-only apps and one with no logging', async () => {
+    const ws = copyFixture();
+    const result = auditWorkspace(ws);
+    const critical = result.apps.flatMap((a) =>
+      a.findings
+        .filter((f) => f.severity === 'critical')
+        .map((f) => ({ app: a.name, code: f.code, message: f.message })),
+    );
+    expect(critical.map((c) => c.app).sort()).toEqual([
+      'hedge-bot',
+      'jit-mm-swift',
+      'orchestrator',
+      'risk-manager',
+      'trend-bot',
+    ]);
+    expect(critical.every((c) => c.code === 'no-file-logging')).toBe(true);
+    expect(critical.find((c) => c.app === 'risk-manager')?.message).toContain('no logging at all');
+    expect(critical.find((c) => c.app === 'hedge-bot')?.message).toContain('winston');
+    expect(critical.find((c) => c.app === 'orchestrator')?.message).toContain('bare pino()');
+    expect(result.counts.critical).toBe(5);
+  });
+
+  it('prints a per-app report with the summary line and exits 1', async () => {
+    const ws = copyFixture();
+    const { code, stdout } = await cli('audit', '--root', ws);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^jit-mm-swift \(critical, apps\/jit-mm-swift, entry apps\/jit-mm-swift\/src\/main\.ts\)$/m,
+    );
+    expect(stdout).toContain('packages/backtest/src/main.ts:2: console.log in utility code');
+    expect(stdout).toMatch(/Critical issues: 5 {3}Warnings: \d+/);
+    // The second run compares with the first.
+    expect((await cli('audit', '--root', ws)).stdout).toContain('Critical issues: 5 -> 5');
+    expect(
+      JSON.parse(fs.readFileSync(path.join(ws, '.drift-logs/audit-state.json'), 'utf8')).all.critical,
+    ).toBe(5);
+  });
+
+  it('narrows to one app with --app and gives JSON with --json', async () => {
+    const ws = copyFixture();
+    const { code, stdout } = await cli('audit', '--root', ws, '--app', 'risk-manager', '--json');
+    expect(code).toBe(1);
+    const json = JSON.parse(stdout);
+    expect(json.apps.map((a: { name: string }) => a.name)).toEqual(['risk-manager']);
+    expect(json.counts.critical).toBe(1);
+  });
+
+  it('warns about errors logged as strings, template messages and secret-looking values', async () => {
+    const ws = tempDir('warn');
+    fs.writeFileSync(path.join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - apps/*\n');
+    fs.mkdirSync(path.join(ws, 'apps/hedge-bot/src'), { recursive: true });
+    fs.writeFileSync(
+      path.join(ws, 'apps/hedge-bot/package.json'),
+      JSON.stringify({ name: 'hedge-bot', dependencies: { '@drift/logging': 'workspace:*' } }),
+    );
+    fs.writeFileSync(
+      path.join(ws, 'apps/hedge-bot/src/main.ts'),
+      [
+        "import { setupCriticalLogging } from '@drift/logging';",
+        "const logger = setupCriticalLogging('hedge-bot');",
+        'const orderId = 1;',
+        'const apiKey = "k";',
+        'try { run(); } catch (caught) {',
+        '  logger.error(`send failed: ${caught}`);',
+        '}',
+        'logger.info(`order ${orderId} filled`);',
+        "logger.info({ apiKey }, 'connected');",
+        'declare function run(): void;',
+      ].join('\n'),
+    );
+    const result = auditWorkspace(ws);
+    const codes = result.apps[0]!.findings.map((f) => `${f.severity}:${f.code}:${f.line ?? ''}`);
+    expect(result.counts.critical).toBe(0);
+    expect(codes).toContain('warning:error-as-string:6');
+    expect(codes).toContain('warning:template-message:8');
+    expect(codes).toContain('warning:secret-value:9');
+  });
+
+  it('flags file logging turned off and a bypassing console call in an app set up correctly', async () => {
+    const ws = tempDir('off');
+    fs.writeFileSync(path.join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - apps/*\n');
+    fs.mkdirSync(path.join(ws, 'apps/trend-bot/src'), { recursive: true });
+    fs.writeFileSync(
+      path.join(ws, 'apps/trend-bot/package.json'),
+      JSON.stringify({ name: 'trend-bot', dependencies: { '@drift/logging': 'workspace:*' } }),
+    );
+    fs.writeFileSync(
+      path.join(ws, 'apps/trend-bot/src/main.ts'),
+      [
+        "import { setupCriticalLogging } from '@drift/logging';",
+        "const logger = setupCriticalLogging('trend-bot', { enableFileLogging: false });",
+        "logger.info('up');",
+        "console.log('also up');",
+      ].join('\n'),
+    );
+    const codes = auditWorkspace(ws)
+      .apps[0]!.findings.filter((f) => f.severity === 'critical')
+      .map((f) => f.code);
+    expect(codes.sort()).toEqual(['file-logging-off', 'no-file-logging']);
+  });
+});
+
+describe('drift-logs audit bad input', () => {
+  it('names the missing workspace file', async () => {
+    const dir = tempDir('empty');
+    const { code, stderr } = await cli('audit', '--root', dir);
+    expect(code).toBe(3);
+    expect(stderr).toContain(`cannot read workspace file ${path.join(dir, 'pnpm-workspace.yaml')}: ENOENT`);
+  });
+
+  it('names an unknown app and lists the known ones', async () => {
+    const { code, stderr } = await cli('audit', '--root', copyFixture(), '--app', 'moon-bot');
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/unknown app "moon-bot" \(workspace packages: .*hedge-bot/);
+  });
+
+  it('names an unknown flag', async () => {
+    const { code, stderr } = await cli('audit', '--verbose');
+    expect(code).toBe(3);
+    expect(stderr).toContain("Unknown option '--verbose'");
+  });
+
+  it('prints help for every command', async () => {
+    for (const command of ['audit', 'migrate', 'monitor', 'tail']) {
+      const { code, stdout } = await cli(command, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^Usage: drift-logs ${command}`));
+      expect(stdout).toContain('Exit codes');
+    }
+  });
+});
