@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditWorkspace } from '../src/audit/audit.js';
-import { cli, copyFixture, removeTemps, tempDir } from './helpers.js';
+import { cli, copyFixture, FIXTURE, removeTemps, tempDir } from './helpers.js';
+
+const FIXTURES = path.dirname(FIXTURE);
 
 afterEach(removeTemps);
 
@@ -54,30 +56,8 @@ describe('drift-logs audit on the "before" fixture', () => {
     expect(json.counts.critical).toBe(1);
   });
 
-  it('warns about errors logged as strings, template messages and secret-looking values', async () => {
-    const ws = tempDir('warn');
-    fs.writeFileSync(path.join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - apps/*\n');
-    fs.mkdirSync(path.join(ws, 'apps/hedge-bot/src'), { recursive: true });
-    fs.writeFileSync(
-      path.join(ws, 'apps/hedge-bot/package.json'),
-      JSON.stringify({ name: 'hedge-bot', dependencies: { '@drift/logging': 'workspace:*' } }),
-    );
-    fs.writeFileSync(
-      path.join(ws, 'apps/hedge-bot/src/main.ts'),
-      [
-        "import { setupCriticalLogging } from '@drift/logging';",
-        "const logger = setupCriticalLogging('hedge-bot');",
-        'const orderId = 1;',
-        'const apiKey = "k";',
-        'try { run(); } catch (caught) {',
-        '  logger.error(`send failed: ${caught}`);',
-        '}',
-        'logger.info(`order ${orderId} filled`);',
-        "logger.info({ apiKey }, 'connected');",
-        'declare function run(): void;',
-      ].join('\n'),
-    );
-    const result = auditWorkspace(ws);
+  it('warns about errors logged as strings, template messages and secret-looking values', () => {
+    const result = auditWorkspace(path.join(FIXTURES, 'warnings'), { app: 'hedge-bot' });
     const codes = result.apps[0]!.findings.map((f) => `${f.severity}:${f.code}:${f.line ?? ''}`);
     expect(result.counts.critical).toBe(0);
     expect(codes).toContain('warning:error-as-string:6');
@@ -85,27 +65,11 @@ describe('drift-logs audit on the "before" fixture', () => {
     expect(codes).toContain('warning:secret-value:9');
   });
 
-  it('flags file logging turned off and a bypassing console call in an app set up correctly', async () => {
-    const ws = tempDir('off');
-    fs.writeFileSync(path.join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - apps/*\n');
-    fs.mkdirSync(path.join(ws, 'apps/trend-bot/src'), { recursive: true });
-    fs.writeFileSync(
-      path.join(ws, 'apps/trend-bot/package.json'),
-      JSON.stringify({ name: 'trend-bot', dependencies: { '@drift/logging': 'workspace:*' } }),
-    );
-    fs.writeFileSync(
-      path.join(ws, 'apps/trend-bot/src/main.ts'),
-      [
-        "import { setupCriticalLogging } from '@drift/logging';",
-        "const logger = setupCriticalLogging('trend-bot', { enableFileLogging: false });",
-        "logger.info('up');",
-        "console.log('also up');",
-      ].join('\n'),
-    );
-    const codes = auditWorkspace(ws)
-      .apps[0]!.findings.filter((f) => f.severity === 'critical')
-      .map((f) => f.code);
-    expect(codes.sort()).toEqual(['file-logging-off', 'no-file-logging']);
+  it('flags file logging turned off and a console call around the logger', () => {
+    const result = auditWorkspace(path.join(FIXTURES, 'warnings'), { app: 'trend-bot' });
+    const critical = result.apps[0]!.findings.filter((f) => f.severity === 'critical');
+    expect(critical.map((f) => f.code).sort()).toEqual(['bypasses-logger', 'file-logging-off']);
+    expect(critical.find((f) => f.code === 'file-logging-off')?.line).toBe(2);
   });
 });
 

@@ -109,7 +109,7 @@ function checkCritical(
   const depends = pkg.packageJson.dependencies?.['@drift/logging'] !== undefined;
   const where = entry ? rel(entry) : `${pkg.relDir} (no entry found)`;
 
-  if (fileSetups.length === 0) {
+  if (fileSetups.length === 0 && setups.length === 0) {
     const how = summarizeBypasses(bypasses);
     const detail = how ? `logs only to the console (${how})` : 'has no logging at all';
     const dep = depends ? '' : '; package.json does not depend on @drift/logging';
@@ -120,6 +120,7 @@ function checkCritical(
       file: where,
     });
   } else {
+    // Set up (perhaps with file logging off, reported below): what else is wrong around it.
     if (!depends) {
       add({
         severity: 'critical',
