@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  findMarket,
+  parseBase,
+  parsePrice,
+  type Unsubscribe,
+  type Venue,
+  type VenueEvent,
+} from '@drift/core';
+import { SimEngine, SimVenue } from '@drift/sim';
+import type { OrderLogger } from '../src/logger.js';
+
+export const px = (text: string) => parsePrice(text);
+export const base = (text: string) => parseBase(text);
+const SOL = findMarket('SOL-PERP');
+if (!SOL) throw new Error('SOL-PERP missing from core markets');
+
+/** A flat-oracle SOL-PERP simulator, fees off: fills happen only when the test makes them. */
+export function flatEngine(): SimEngine {
+  return new SimEngine({
+    seed: 7,
+    markets: [{ spec: SOL as NonNullable<typeof SOL>, startPrice: px('150'), volatilityBps: 0 }],
+    takerFeeRate: 0n,
+    makerFeeRate: 0n,
+  });
+}
+
+/** A real embedded SimVenue on `engine`, connected. */
+export async function simVenue(engine: SimEngine, subAccount = 1): Promise<SimVenue> {
+  const venue = SimVenue.embedded(engine, subAccount);
+  await venue.connect();
+  return venue;
+}
+
+export const buy = (price: string, size: string) =>
+  ({ market: 'SOL-PERP', side: 'buy', type: 'limit', price: px(price), baseAmount: base(size) }) as const;
+export const sell = (price: string, size: string) =>
+  ({ market: 'SOL-PERP', side: 'sell', type: 'limit', price: px(price), baseAmount: base(size) }) as const;
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  fields: Record<string, unknown>;
+  msg: string;
+}
+
+/** A logger that keeps every line (with child bindings merged), to assert what was logged. */
+export function recordingLogger(
+  lines: LogLine[] = [],
+  bindings: Record<string, unknown> = {},
+): OrderLogger & {
+  lines: LogLine[];
+} {
+  const at =
+    (level: LogLine['level']) =>
+    (fields: object, msg = '') =>
+      lines.push({ level, fields: { ...bindings, ...fields }, msg });
+  return {
+    lines,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => recordingLogger(lines, { ...bindings, ...more }),
+  };
+}
+
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'order-management-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A real venue plus events the test injects: only for mismatches the simulator never produces
+ * (a venue contradicting itself), to show the state machine refuses them.
+ */
+export function withInjectedEvents(venue: Venue): { venue: Venue; inject: (event: VenueEvent) => void } {
+  const listeners = new Set<(event: VenueEvent) => void>();
+  const wrapped: Venue = Object.create(venue, {
+    subscribe: {
+      value(listener: (event: VenueEvent) => void): Unsubscribe {
+        listeners.add(listener);
+        const off = venue.subscribe(listener);
+        return () => {
+          listeners.delete(listener);
+          off();
+        };
+      },
+    },
+  });
+  const inject = (event: VenueEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  return { venue: wrapped, inject };
+}

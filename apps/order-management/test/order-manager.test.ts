@@ -1,0 +1,322 @@
+import { join } from 'node:path';
+import type { SimEngine, SimVenue } from '@drift/sim';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OrderManager, type OrderManagerEvent, type OrderManagerOptions } from '../src/index.js';
+import {
+  base,
+  buy,
+  flatEngine,
+  type LogLine,
+  recordingLogger,
+  sell,
+  simVenue,
+  tempDir,
+  withInjectedEvents,
+} from './helpers.js';
+
+const BOT = 'test-bot';
+const SUB = 1;
+const COUNTERPARTY = 2;
+
+let tmp: ReturnType<typeof tempDir>;
+let engine: SimEngine;
+let venue: SimVenue;
+let logs: LogLine[];
+let managers: OrderManager[];
+let events: OrderManagerEvent[];
+
+beforeEach(async () => {
+  tmp = tempDir();
+  engine = flatEngine();
+  venue = await simVenue(engine, SUB);
+  logs = [];
+  managers = [];
+  events = [];
+});
+
+afterEach(async () => {
+  for (const m of managers) await m.stop({ cancel: false });
+  await venue.close();
+  tmp.cleanup();
+});
+
+async function startManager(options: Partial<OrderManagerOptions> = {}): Promise<OrderManager> {
+  const manager = new OrderManager({
+    bot: BOT,
+    venue,
+    journal: join(tmp.dir, 'bot.orders.sqlite'),
+    logger: recordingLogger(logs),
+    rateLimit: false,
+    ...options,
+  });
+  managers.push(manager);
+  manager.subscribe((e) => events.push(e));
+  await manager.start();
+  return manager;
+}
+
+const transitions = (clientOrderId: string) =>
+  events.flatMap((e) =>
+    e.type === 'state' && e.order.clientOrderId === clientOrderId ? [`${e.from}->${e.to}`] : [],
+  );
+
+describe('order lifecycle on the simulator', () => {
+  it('new -> open -> partially-filled -> filled, with fills carrying the client id', async () => {
+    const om = await startManager();
+    const placed = await om.place(buy('149', '3'));
+    if (!placed.ok) throw new Error(placed.message);
+    const id = placed.order.clientOrderId;
+    expect(id).toMatch(/^test-bot-\d+-1$/);
+    expect(placed.order).toMatchObject({ status: 'open', userOrderId: 1 });
+    expect(placed.order.orderId).toBeDefined();
+
+    engine.place(COUNTERPARTY, sell('149', '1'));
+    expect(om.get(id)).toMatchObject({ status: 'partially-filled', filledBase: base('1') });
+    engine.place(COUNTERPARTY, sell('149', '2'));
+    expect(om.get(id)).toMatchObject({ status: 'filled', filledBase: base('3') });
+
+    expect(transitions(id)).toEqual(['new->open', 'open->partially-filled', 'partially-filled->filled']);
+    const fills = events.filter((e) => e.type === 'fill');
+    expect(fills.map((e) => [e.order.clientOrderId, e.fill.baseAmount])).toEqual([
+      [id, base('1')],
+      [id, base('2')],
+    ]);
+    expect(om.journal.fillsFor({ clientOrderId: id, subAccount: SUB })).toHaveLength(2);
+    expect(om.counters()).toMatchObject({ placed: 1, filled: 1, fills: 2 });
+    expect(om.liveOrders()).toEqual([]);
+  });
+
+  it('new -> filled at once when the order crosses', async () => {
+    const om = await startManager();
+    engine.place(COUNTERPARTY, sell('150', '2'));
+    const placed = await om.place(buy('150', '2'));
+    if (!placed.ok) throw new Error(placed.message);
+    expect(placed.order.status).toBe('filled');
+    expect(transitions(placed.order.clientOrderId)).toEqual(['new->filled']);
+    expect(om.journal.fillsFor(placed.order)).toHaveLength(1);
+  });
+
+  it('open -> cancelled on cancel(), partially-filled -> cancelled keeps the filled size', async () => {
+    const om = await startManager();
+    const a = await om.place(buy('149', '1'));
+    const b = await om.place(buy('148', '2'));
+    if (!a.ok || !b.ok) throw new Error('placement failed');
+    expect(await om.cancel(a.order.clientOrderId)).toBe(true);
+    expect(om.get(a.order.clientOrderId)?.status).toBe('cancelled');
+    engine.place(COUNTERPARTY, sell('148', '0.5'));
+    expect(await om.cancel(b.order.clientOrderId)).toBe(true);
+    expect(om.get(b.order.clientOrderId)).toMatchObject({ status: 'cancelled', filledBase: base('0.5') });
+    expect(transitions(b.order.clientOrderId)).toEqual([
+      'new->open',
+      'open->partially-filled',
+      'partially-filled->cancelled',
+    ]);
+    expect(engine.openOrdersList({ subAccount: SUB })).toEqual([]);
+    expect(om.counters().cancelled).toBe(2);
+  });
+
+  it('new -> cancelled for an IOC that does not fill; new -> rejected for a venue refusal', async () => {
+    const om = await startManager();
+    const ioc = await om.place({ ...buy('140', '1'), ioc: true });
+    if (!ioc.ok) throw new Error(ioc.message);
+    expect(ioc.order.status).toBe('cancelled');
+    engine.place(COUNTERPARTY, sell('150', '1'));
+    const crossing = await om.place({ ...buy('150', '1'), postOnly: true });
+    expect(crossing).toMatchObject({ ok: false, reason: 'post-only-would-cross' });
+    if (crossing.ok || !crossing.order) throw new Error('expected a journaled rejection');
+    expect(om.get(crossing.order.clientOrderId)).toMatchObject({ status: 'rejected' });
+    expect(transitions(crossing.order.clientOrderId)).toEqual(['new->rejected']);
+    expect(om.counters().rejected).toMatchObject({ 'post-only-would-cross': 1 });
+  });
+
+  it('refuses and logs an illegal transition the venue reports, keeping the journaled state', async () => {
+    const inner = venue;
+    const injected = withInjectedEvents(inner);
+    venue = injected.venue as SimVenue;
+    const om = await startManager();
+    venue = inner;
+    const placed = await om.place(buy('149', '1'));
+    if (!placed.ok) throw new Error(placed.message);
+    const id = placed.order.clientOrderId;
+    await om.cancel(id);
+    const order = engine.history().flatMap((h) => (h.kind === 'order-updated' ? [h.order] : []))[0];
+    if (!order) throw new Error('no order update in the sim history');
+    injected.inject({ type: 'order', order: { ...order, status: 'filled', filledBase: order.baseAmount } });
+
+    expect(om.get(id)?.status).toBe('cancelled');
+    expect(om.counters().illegalTransitions).toBe(1);
+    const line = logs.find((l) => l.msg === 'illegal order transition refused');
+    expect(line?.fields).toMatchObject({
+      clientOrderId: id,
+      from: 'cancelled',
+      to: 'filled',
+      bot: BOT,
+      market: 'SOL-PERP',
+    });
+    expect(om.journal.eventsFor(id).map((e) => e.kind)).toContain('illegal-transition');
+  });
+
+  it('puts bot, market, clientOrderId and orderId on every order log line', async () => {
+    const om = await startManager();
+    const placed = await om.place(buy('149', '1'));
+    if (!placed.ok) throw new Error(placed.message);
+    engine.place(COUNTERPARTY, sell('149', '1'));
+    const orderLines = logs.filter((l) => l.fields.clientOrderId === placed.order.clientOrderId);
+    expect(orderLines.length).toBeGreaterThanOrEqual(3);
+    for (const line of orderLines) {
+      expect(line.fields).toMatchObject({ bot: BOT, market: 'SOL-PERP', component: 'order-management' });
+    }
+    expect(orderLines.filter((l) => l.fields.orderId === placed.order.orderId).length).toBeGreaterThanOrEqual(
+      2,
+    );
+  });
+});
+
+describe('client ids and user order ids', () => {
+  it('refuses placing when every user order id is live, and reuses ids once orders end', async () => {
+    const om = await startManager({ userOrderIds: { min: 1, max: 3 } });
+    const placed = [];
+    for (const price of ['149', '148', '147']) {
+      const r = await om.place(buy(price, '1'));
+      if (!r.ok) throw new Error(r.message);
+      placed.push(r.order);
+    }
+    expect(placed.map((o) => o.userOrderId)).toEqual([1, 2, 3]);
+    const refused = await om.place(buy('146', '1'));
+    expect(refused).toMatchObject({ ok: false, reason: 'user-order-ids-exhausted' });
+    if (refused.ok) throw new Error('unreachable');
+    expect(refused.message).toContain('all 3 user order ids (1..3) are held by live orders');
+    expect(engine.openOrdersList({ subAccount: SUB })).toHaveLength(3);
+
+    await om.cancel(placed[1]!.clientOrderId);
+    const next = await om.place(buy('146', '1'));
+    expect(next).toMatchObject({ ok: true, order: { userOrderId: 2 } });
+    // Live orders never share a user order id.
+    const live = om.liveOrders().map((o) => o.userOrderId);
+    expect(new Set(live).size).toBe(live.length);
+  });
+
+  it('refuses a client id the journal already has and never sends it again', async () => {
+    const om = await startManager();
+    const first = await om.place({ ...buy('149', '1'), clientOrderId: 'intent-42' });
+    expect(first).toMatchObject({ ok: true, order: { clientOrderId: 'intent-42' } });
+    const again = await om.place({ ...buy('149', '1'), clientOrderId: 'intent-42' });
+    expect(again).toMatchObject({ ok: false, reason: 'duplicate-client-id' });
+    const accepted = engine.history().filter((h) => h.kind === 'order-accepted');
+    expect(accepted).toHaveLength(1);
+  });
+});
+
+describe('pre-trade checks, rate limit, trading state', () => {
+  it('refuses with the check reason, logs it, and sends nothing', async () => {
+    const om = await startManager();
+    om.addPreTradeCheck(({ request }) =>
+      request.baseAmount > base('5')
+        ? { ok: false, message: 'max position 5 SOL-PERP would be exceeded' }
+        : { ok: true },
+    );
+    expect(await om.place(buy('149', '6'))).toMatchObject({
+      ok: false,
+      reason: 'risk-limit',
+      message: 'max position 5 SOL-PERP would be exceeded',
+    });
+    expect(await om.place(buy('149', '5'))).toMatchObject({ ok: true });
+    expect(engine.openOrdersList({ subAccount: SUB })).toHaveLength(1);
+    const line = logs.find((l) => l.msg === 'order refused');
+    expect(line?.fields).toMatchObject({ reason: 'risk-limit', market: 'SOL-PERP', bot: BOT });
+    expect(events.find((e) => e.type === 'refused')).toMatchObject({ reason: 'risk-limit' });
+    expect(om.counters().rejected).toEqual({ 'risk-limit': 1 });
+  });
+
+  it('fails closed when a check throws', async () => {
+    const om = await startManager();
+    om.addPreTradeCheck(() => {
+      throw new Error('snapshot unavailable');
+    });
+    const r = await om.place(buy('149', '1'));
+    expect(r).toMatchObject({ ok: false, reason: 'risk-limit' });
+    if (r.ok) throw new Error('unreachable');
+    expect(r.message).toContain('snapshot unavailable');
+    expect(engine.openOrdersList({ subAccount: SUB })).toEqual([]);
+  });
+
+  it('rate-limits orders per bot with a token bucket', async () => {
+    let now = 0;
+    const om = await startManager({ rateLimit: { burst: 2, perSecond: 1 }, now: () => now });
+    expect((await om.place(buy('149', '1'))).ok).toBe(true);
+    expect((await om.place(buy('148', '1'))).ok).toBe(true);
+    expect(await om.place(buy('147', '1'))).toMatchObject({ ok: false, reason: 'rate-limited' });
+    now += 1000;
+    expect((await om.place(buy('147', '1'))).ok).toBe(true);
+    expect(om.counters().rejected).toEqual({ 'rate-limited': 1 });
+    expect(engine.openOrdersList({ subAccount: SUB })).toHaveLength(3);
+  });
+
+  it('halted refuses everything and cancels open orders; reducing lets only reducing orders pass', async () => {
+    const om = await startManager();
+    // Build a 2 SOL long on the bot's sub-account.
+    engine.place(COUNTERPARTY, sell('150', '2'));
+    expect((await om.place(buy('150', '2'))).ok).toBe(true);
+    expect((await om.place(buy('140', '1'))).ok).toBe(true);
+
+    om.setTradingState('halted', 'daily loss limit');
+    expect(await om.place(sell('160', '1'))).toMatchObject({ ok: false, reason: 'halted' });
+    await expect.poll(() => engine.openOrdersList({ subAccount: SUB }).length).toBe(0);
+
+    om.setTradingState('reducing', 'leverage');
+    expect(await om.place(buy('140', '1'))).toMatchObject({ ok: false, reason: 'risk-limit' });
+    expect(await om.place(sell('160', '3'))).toMatchObject({ ok: false, reason: 'risk-limit' });
+    const reducing = await om.place(sell('160', '1'));
+    expect(reducing).toMatchObject({ ok: true, order: { reduceOnly: true } });
+    om.setTradingState('active', 'reset');
+    expect((await om.place(buy('140', '1'))).ok).toBe(true);
+  });
+});
+
+describe('unconfirmed placements', () => {
+  it('expires a placement the venue never answers and never re-sends it', async () => {
+    const inner = venue;
+    const hanging = Object.create(inner, { placeOrder: { value: () => new Promise(() => {}) } });
+    venue = hanging;
+    const om = await startManager({ placeTimeoutMs: 50 });
+    venue = inner;
+    const r = await om.place(buy('149', '1'));
+    expect(r).toMatchObject({ ok: false, reason: 'unconfirmed', order: { status: 'expired' } });
+    expect(engine.history().filter((h) => h.kind === 'order-accepted')).toHaveLength(0);
+    expect(om.liveOrders()).toEqual([]);
+  });
+
+  it('cancels at the venue an order that lands after it was declared expired', async () => {
+    const inner = venue;
+    let release: () => void = () => {};
+    const slow = Object.create(inner, {
+      placeOrder: {
+        value: (request: Parameters<SimVenue['placeOrder']>[0]) =>
+          new Promise((resolve) => {
+            release = () => resolve(inner.placeOrder(request));
+          }),
+      },
+    });
+    venue = slow;
+    const om = await startManager({ placeTimeoutMs: 50 });
+    venue = inner;
+    const r = await om.place(buy('149', '1'));
+    expect(r).toMatchObject({ ok: false, reason: 'unconfirmed' });
+    release();
+    await expect.poll(() => engine.history().filter((h) => h.kind === 'order-accepted').length).toBe(1);
+    await expect.poll(() => engine.openOrdersList({ subAccount: SUB }).length).toBe(0);
+    expect(logs.some((l) => l.msg === 'venue opened an order already given up on: cancelling it')).toBe(true);
+  });
+});
+
+describe('shutdown', () => {
+  it('stop() cancels every open order and refuses new ones', async () => {
+    const om = await startManager();
+    await om.place(buy('149', '1'));
+    await om.place(sell('151', '1'));
+    await om.stop();
+    expect(engine.openOrdersList({ subAccount: SUB })).toEqual([]);
+    expect(await om.place(buy('149', '1'))).toMatchObject({ ok: false, reason: 'halted' });
+    managers = [];
+  });
+});
