@@ -1,6 +1,8 @@
+export { bnToSafeNumber, fromBN, toBN } from './bn.js';
 export { type CreateVenueOptions, createVenue } from './create-venue.js';
 export { DriftVenue, type DriftVenueOptions } from './drift-venue.js';
 export { KeypairFileError, loadKeypairFile } from './keypair.js';
+export type { Logger } from './logger.js';
 export {
   embeddedEngine,
   engineConfig,

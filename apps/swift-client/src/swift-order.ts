@@ -1,0 +1,113 @@
+/**
+ * A Swift order frame -> core's `TakerOrder`, after checking it: the ed25519 signature of the
+ * signing authority over the signed bytes (the hex text of the borsh message), the signer being
+ * the taker unless the message is a delegate message, and the uuid inside the signed message
+ * matching the frame's. Decoding is the SDK's (`decodeSignedMsgOrderParamsMessage`).
+ */
+import type { TakerOrder } from '@drift/core';
+import { type DriftClient, type DriftEnv, isVariant, PerpMarkets } from '@drift-labs/sdk';
+import { PublicKey } from '@solana/web3.js';
+import { bnToSafeNumber, decodeSwiftMessage, fromBN } from 'drift-client';
+import nacl from 'tweetnacl';
+import type { SwiftOrderWire } from './protocol.js';
+
+export class SwiftOrderRejected extends Error {
+  override readonly name = 'SwiftOrderRejected';
+  constructor(
+    readonly reason:
+      | 'bad-signature'
+      | 'wrong-signer'
+      | 'uuid-mismatch'
+      | 'undecodable'
+      | 'unknown-market'
+      | 'no-price',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SwiftOrderContext {
+  /** A DriftClient used for its program coder only. */
+  decoder: DriftClient;
+  env: DriftEnv;
+  verifySignatures: boolean;
+  receivedAt: number;
+}
+
+export function toTakerOrder(wire: SwiftOrderWire, ctx: SwiftOrderContext): TakerOrder {
+  const message = new Uint8Array(Buffer.from(wire.order_message, 'utf8'));
+  const signature = new Uint8Array(Buffer.from(wire.order_signature, 'base64'));
+  const signer = publicKey(wire.signing_authority, 'signing_authority');
+  const taker = publicKey(wire.taker_authority, 'taker_authority');
+  if (ctx.verifySignatures) {
+    if (signature.length !== 64 || !nacl.sign.detached.verify(message, signature, signer.toBytes())) {
+      throw new SwiftOrderRejected(
+        'bad-signature',
+        `order ${wire.uuid}: signature does not verify for ${signer.toBase58()}`,
+      );
+    }
+  }
+  let decoded: ReturnType<typeof decodeSwiftMessage>;
+  try {
+    decoded = decodeSwiftMessage(ctx.decoder, message);
+  } catch (err) {
+    throw new SwiftOrderRejected(
+      'undecodable',
+      `order ${wire.uuid}: message does not decode (${(err as Error).message})`,
+    );
+  }
+  if (!decoded.delegate && !signer.equals(taker)) {
+    throw new SwiftOrderRejected(
+      'wrong-signer',
+      `order ${wire.uuid}: signed by ${signer.toBase58()}, not the taker ${taker.toBase58()}`,
+    );
+  }
+  const signedUuid = Buffer.from(decoded.message.uuid).toString('utf8');
+  if (signedUuid !== wire.uuid) {
+    throw new SwiftOrderRejected(
+      'uuid-mismatch',
+      `order ${wire.uuid}: the signed message carries uuid ${signedUuid}`,
+    );
+  }
+  const params = decoded.message.signedMsgOrderParams;
+  const market = PerpMarkets[ctx.env].find((m) => m.marketIndex === params.marketIndex)?.symbol;
+  if (!market)
+    throw new SwiftOrderRejected(
+      'unknown-market',
+      `order ${wire.uuid}: perp market index ${params.marketIndex} is unknown`,
+    );
+  const price = fromBN(params.price);
+  const start = params.auctionStartPrice ? fromBN(params.auctionStartPrice) : price;
+  const end = params.auctionEndPrice ? fromBN(params.auctionEndPrice) : price;
+  if (start === 0n && end === 0n)
+    throw new SwiftOrderRejected('no-price', `order ${wire.uuid}: no price and no auction prices`);
+  return {
+    uuid: wire.uuid,
+    source: 'swift',
+    market,
+    side: isVariant(params.direction, 'long') ? 'buy' : 'sell',
+    baseAmount: fromBN(params.baseAssetAmount),
+    auction: {
+      startPrice: start,
+      endPrice: end,
+      startSlot: bnToSafeNumber(decoded.message.slot, 'slot'),
+      durationSlots: params.auctionDuration ?? 0,
+    },
+    taker: taker.toBase58(),
+    receivedAt: ctx.receivedAt,
+    message,
+    signature,
+  };
+}
+
+function publicKey(text: string, field: string): PublicKey {
+  try {
+    return new PublicKey(text);
+  } catch {
+    throw new SwiftOrderRejected(
+      'undecodable',
+      `order.${field}: ${JSON.stringify(text)} is not a base58 public key`,
+    );
+  }
+}
