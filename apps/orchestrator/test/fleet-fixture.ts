@@ -23,7 +23,8 @@ export interface RecordLine {
   pid: number;
   event: string;
   t: number;
-  message?: { type: string; reason?: string };
+  state?: string;
+  reason?: string;
   signal?: string;
 }
 
@@ -69,7 +70,7 @@ export function fixtureConfig(
         windowMs: 60_000,
         minUptimeMs: 500,
       },
-      heartbeat: { intervalMs: 100, timeoutMs: 600 },
+      heartbeat: { intervalMs: 100, timeoutMs: 1500 },
       readyTimeoutMs: 10_000,
       stopTimeoutMs: 2_000,
       ...opts.orchestrator,

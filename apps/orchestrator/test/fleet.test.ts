@@ -84,7 +84,7 @@ describe('fleet supervision', () => {
             stableAfterMs: 60_000,
             maxRestarts: 2,
             windowMs: 60_000,
-            minUptimeMs: 500,
+            minUptimeMs: 20_000,
           },
         },
       },
@@ -133,7 +133,7 @@ describe('fleet supervision', () => {
   it('restarts a child whose heartbeats stop', async () => {
     dir = tempDir();
     const f = setup(
-      { 'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'silent-after=200' } },
+      { 'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'hang-after=200', stopTimeoutMs: 300 } },
       { record: join(dir, 'r.jsonl') },
     );
     await f.start();
@@ -145,7 +145,8 @@ describe('fleet supervision', () => {
       'restart after heartbeat loss',
     );
     const first = readRecord(join(dir, 'r.jsonl')).filter((e) => e.pid === firstPid);
-    expect(first.map((e) => e.event)).toContain('signal'); // asked to stop (SIGTERM) before the restart
+    expect(first.map((e) => e.event)).toEqual(['start', 'ready']); // hung: never got to stop, SIGKILLed
+    expect(bot.snapshot().lastExit?.signal).toBe('SIGKILL');
     expect(bot.snapshot().restarts).toBe(1);
   });
 
@@ -156,7 +157,7 @@ describe('fleet supervision', () => {
       {
         'rpc-manager': { kind: 'infrastructure', fixture: 'stop-delay=50' },
         'risk-manager': { kind: 'risk', fixture: 'stop-delay=50' },
-        'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'ignore-sigterm', stopTimeoutMs: 400 },
+        'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'hang-on-stop', stopTimeoutMs: 400 },
         'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'stop-delay=50' },
       },
       { record, sim: 'stop-delay=50' },
@@ -175,7 +176,7 @@ describe('fleet supervision', () => {
     // risk is asked to stop only after every bot is gone (hedge-bot via SIGKILL).
     const riskSignal = events.find((e) => e.app === 'risk-manager' && e.event === 'signal')!;
     expect(riskSignal.t - started).toBeGreaterThanOrEqual(400);
-    expect(events.some((e) => e.app === 'hedge-bot' && e.event === 'stopped')).toBe(false);
+    expect(events.some((e) => e.app === 'hedge-bot' && e.event === 'exit')).toBe(false);
     expect(f.status().every((s) => s.state === 'stopped' && s.pid === null)).toBe(true);
   });
 
@@ -196,15 +197,16 @@ describe('fleet supervision', () => {
     const bots = ['hedge-bot', 'trend-bot', 'jit-mm-swift'];
     const halts = await waitFor(
       () => {
-        const got = readRecord(record).filter((e) => e.event === 'message' && e.message?.type === 'halt');
-        return got.length === bots.length && got;
+        const got = readRecord(record).filter(
+          (e) => e.event === 'trading-state' && e.state === 'halted' && e.app !== 'risk-manager',
+        );
+        return new Set(got.map((e) => e.app)).size === bots.length && got;
       },
       5000,
       'halt on every bot',
     );
     const sent = readRecord(record).find((e) => e.event === 'sent-halt')!;
-    for (const h of halts) expect(h.t - sent.t).toBeLessThan(1000);
-    expect(halts.map((h) => h.app).sort()).toEqual([...bots].sort());
+    for (const bot of bots) expect(halts.find((h) => h.app === bot)!.t - sent.t).toBeLessThan(1000);
     expect(f.riskVerdict.state).toBe('halted');
     await waitFor(
       () => f.app('trend-bot').snapshot().status?.tradingState === 'halted',
@@ -221,10 +223,16 @@ describe('fleet supervision', () => {
     // ...until the operator resets the halt: risk answers active, bots resume, the held one starts again.
     f.resetRisk('test-operator');
     await waitFor(() => f.app('trend-bot').state === 'running', 10_000, 'held bot restarted');
-    const events = readRecord(record);
-    const resumes = events.filter((e) => e.event === 'message' && e.message?.type === 'resume');
-    expect(resumes.find((e) => e.app === 'risk-manager')?.message?.reason).toBe(
-      'operator reset by test-operator',
+    const resumes = await waitFor(
+      () => {
+        const got = readRecord(record).filter((e) => e.event === 'trading-state' && e.state === 'active');
+        return got.length === 3 && got;
+      },
+      5000,
+      'resume on every running app',
+    );
+    expect(resumes.find((e) => e.app === 'risk-manager')?.reason).toBe(
+      'orchestrator: operator reset by test-operator',
     );
     expect(resumes.map((e) => e.app).sort()).toEqual(['hedge-bot', 'jit-mm-swift', 'risk-manager']);
     expect(f.riskVerdict.state).toBe('active');
