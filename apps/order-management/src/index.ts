@@ -23,11 +23,7 @@ export {
   type ReconcileSummary,
 } from './order-manager.js';
 export { canTransition, isTerminal, TERMINAL_STATUSES } from './order-states.js';
-export {
-  type PreTradeCheck,
-  type PreTradeContext,
-  type PreTradeVerdict,
-  reducesExposure,
-} from './pre-trade.js';
+export type { PreTradeCheck, PreTradeContext, PreTradeVerdict } from './pre-trade.js';
 export { type RateLimitOptions, TokenBucket } from './rate-limit.js';
 export { planReconciliation, type ReconcileInput, type ReconcilePlan } from './reconcile.js';
+export { type RiskSnapshotProvider, riskLimitsCheck, venueRiskSnapshot } from './risk-check.js';

@@ -9,6 +9,7 @@ import {
   type Order,
   type OrderRequest,
   type OrderStatus,
+  reducesExposure,
   type TradingStateName,
   type Unsubscribe,
   type Venue,
@@ -25,7 +26,7 @@ import { Journal, type JournalSync } from './journal.js';
 import type { OrderLogger } from './logger.js';
 import type { ManagedOrder, ManagerRejectReason } from './managed-order.js';
 import { canTransition, isTerminal, liveStatusFor } from './order-states.js';
-import { type PreTradeCheck, type PreTradeVerdict, reducesExposure } from './pre-trade.js';
+import type { PreTradeCheck, PreTradeVerdict } from './pre-trade.js';
 import { type RateLimitOptions, TokenBucket } from './rate-limit.js';
 import { type OrderResolution, planReconciliation } from './reconcile.js';
 
@@ -124,6 +125,9 @@ export class OrderManager {
   /** Fills that arrived before their order's acknowledgement, by venue order id. */
   private readonly orphanFills = new Map<string, Fill[]>();
   private readonly checks: PreTradeCheck[] = [];
+  /** Local send times of the last minute's orders, oldest first. */
+  private readonly sentTimes: number[] = [];
+  private readonly now: () => number;
   private readonly listeners = new Set<(event: OrderManagerEvent) => void>();
   private readonly counts: OrderCounters = {
     placed: 0,
@@ -155,7 +159,8 @@ export class OrderManager {
     );
     this.ids = new ClientOrderIdGenerator(options.bot);
     const rate = options.rateLimit ?? DEFAULT_RATE_LIMIT;
-    this.bucket = rate === false ? undefined : new TokenBucket(rate, options.now);
+    this.now = options.now ?? Date.now;
+    this.bucket = rate === false ? undefined : new TokenBucket(rate, this.now);
     this.placeTimeoutMs = options.placeTimeoutMs ?? DEFAULT_PLACE_TIMEOUT_MS;
     if (!Number.isFinite(this.placeTimeoutMs) || this.placeTimeoutMs <= 0) {
       throw new RangeError(`placeTimeoutMs: ${String(options.placeTimeoutMs)} is not a positive number`);
@@ -397,7 +402,7 @@ export class OrderManager {
     this.refuseIfUnavailable(outgoing.clientOrderId);
     if (this.state === 'reducing') {
       const position = await this.positionOf(outgoing.market);
-      if (!reducesExposure(outgoing, position)) {
+      if (!reducesExposure(position, outgoing)) {
         throw new RefusedError(
           'risk-limit',
           `trading state is reducing: ${outgoing.side} ${outgoing.baseAmount} does not reduce position ${position}`,
@@ -411,6 +416,7 @@ export class OrderManager {
       request: outgoing,
       tradingState: this.state,
       liveOrders: this.liveOrders(),
+      ordersLastMinute: this.ordersLastMinute(),
     };
     for (const check of this.checks) {
       let verdict: PreTradeVerdict;
@@ -484,6 +490,7 @@ export class OrderManager {
     }
     this.track(order);
     this.counts.placed += 1;
+    this.sentTimes.push(this.now());
     this.log.info(this.fieldsOf(order), 'order intent journaled, sending');
     return order;
   }
@@ -848,6 +855,12 @@ export class OrderManager {
         return true;
     }
     return false;
+  }
+
+  private ordersLastMinute(): number {
+    const cutoff = this.now() - 60_000;
+    while (this.sentTimes.length > 0 && (this.sentTimes[0] ?? 0) <= cutoff) this.sentTimes.shift();
+    return this.sentTimes.length;
   }
 
   private seeVenueTs(ts: number): void {

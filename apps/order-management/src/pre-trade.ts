@@ -4,7 +4,7 @@
  * the same limits with the same code.
  */
 import type { OrderRequest, TradingStateName } from '@drift/core';
-import type { ManagedOrder } from './managed-order.js';
+import type { ManagedOrder, ManagerRejectReason } from './managed-order.js';
 
 export interface PreTradeContext {
   bot: string;
@@ -14,6 +14,8 @@ export interface PreTradeContext {
   tradingState: TradingStateName;
   /** The bot's live orders (including ones not yet acknowledged). */
   liveOrders: readonly ManagedOrder[];
+  /** Orders this manager sent to the venue in the last 60 s. */
+  ordersLastMinute: number;
 }
 
 export type PreTradeVerdict =
@@ -21,24 +23,9 @@ export type PreTradeVerdict =
   | {
       ok: false;
       /** Defaults to `risk-limit`. */
-      reason?: 'risk-limit' | 'halted';
+      reason?: ManagerRejectReason;
       /** Human reason, logged and returned to the bot. */
       message: string;
     };
 
 export type PreTradeCheck = (context: PreTradeContext) => PreTradeVerdict | Promise<PreTradeVerdict>;
-
-/**
- * True when `request` can only shrink the signed `position` (BASE_PRECISION) of its market:
- * flagged reduce-only, or on the opposite side and no larger than the position.
- */
-export function reducesExposure(
-  request: Pick<OrderRequest, 'side' | 'baseAmount' | 'reduceOnly'>,
-  position: bigint,
-): boolean {
-  if (request.reduceOnly) return true;
-  if (position === 0n) return false;
-  const opposite = position > 0n ? request.side === 'sell' : request.side === 'buy';
-  const size = position > 0n ? position : -position;
-  return opposite && request.baseAmount <= size;
-}

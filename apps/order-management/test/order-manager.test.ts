@@ -1,7 +1,14 @@
 import { join } from 'node:path';
+import type { LimitSet } from '@drift/core';
 import type { SimEngine, SimVenue } from '@drift/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OrderManager, type OrderManagerEvent, type OrderManagerOptions } from '../src/index.js';
+import {
+  OrderManager,
+  type OrderManagerEvent,
+  type OrderManagerOptions,
+  riskLimitsCheck,
+  venueRiskSnapshot,
+} from '../src/index.js';
 import {
   base,
   buy,
@@ -226,6 +233,28 @@ describe('pre-trade checks, rate limit, trading state', () => {
     expect(line?.fields).toMatchObject({ reason: 'risk-limit', market: 'SOL-PERP', bot: BOT });
     expect(events.find((e) => e.type === 'refused')).toMatchObject({ reason: 'risk-limit' });
     expect(om.counters().rejected).toEqual({ 'risk-limit': 1 });
+  });
+
+  it("plugs in core's risk limits: position and order-rate limits refuse with core's reason", async () => {
+    const om = await startManager();
+    const limits: LimitSet = {
+      maxPositionBase: { 'SOL-PERP': base('5') },
+      maxGrossNotional: 10_000_000_000n,
+      maxLeverageBps: 100_000n,
+      dailyLossLimit: 1_000_000_000n,
+      staleOracleMs: 3_600_000,
+      maxOrdersPerMinute: 2,
+    };
+    om.addPreTradeCheck(riskLimitsCheck(limits, venueRiskSnapshot(venue)));
+    const tooBig = await om.place(buy('149', '6'));
+    expect(tooBig).toMatchObject({ ok: false, reason: 'risk-limit' });
+    if (tooBig.ok) throw new Error('unreachable');
+    expect(tooBig.message).toContain('position');
+    expect((await om.place(buy('149', '5'))).ok).toBe(true);
+    expect((await om.place(buy('148', '0.1'))).ok).toBe(false); // 5.1 would exceed the position limit
+    expect((await om.place(sell('151', '1'))).ok).toBe(true);
+    expect(await om.place(sell('152', '1'))).toMatchObject({ ok: false, reason: 'rate-limited' });
+    expect(engine.openOrdersList({ subAccount: SUB })).toHaveLength(2);
   });
 
   it('fails closed when a check throws', async () => {
