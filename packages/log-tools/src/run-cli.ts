@@ -1,10 +1,6 @@
 // The drift-logs command line: audit, migrate, monitor and tail the fleet's logs. Exit codes are per command (see --help);
 // 3 is always bad input.
-import { runAudit } from './audit/command.js';
 import { EXIT_BAD_INPUT, InputError } from './input-error.js';
-import { runMigrate } from './migrate/command.js';
-import { runMonitor } from './monitor/command.js';
-import { runTail } from './tail/command.js';
 
 const HELP = `Usage: drift-logs <command> [options]
 
@@ -18,11 +14,12 @@ Every command takes --help, --json and --root DIR. Exit code 3 means bad input.
 `;
 
 type Command = (argv: string[], out: (s: string) => void) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = {
-  audit: runAudit,
-  migrate: runMigrate,
-  monitor: runMonitor,
-  tail: runTail,
+// Loaded on demand: monitor and tail never pay for the TypeScript compiler that audit and migrate load.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  audit: async () => (await import('./audit/command.js')).runAudit,
+  migrate: async () => (await import('./migrate/command.js')).runMigrate,
+  monitor: async () => (await import('./monitor/command.js')).runMonitor,
+  tail: async () => (await import('./tail/command.js')).runTail,
 };
 
 export interface CliIo {
@@ -51,7 +48,7 @@ export async function runCli(argv: string[], io: CliIo = STDIO): Promise<number>
   try {
     if (!command)
       throw new InputError(`unknown command "${name}" (expected audit, migrate, monitor or tail)`);
-    return await command(rest, out);
+    return await (await command())(rest, out);
   } catch (err) {
     if (err instanceof InputError) {
       io.err(`drift-logs: ${err.message}\n`);
