@@ -1,0 +1,43 @@
+/** The little of JSON-RPC 2.0 the pool needs: which methods a body calls, and error replies. */
+
+export type JsonRpcId = string | number | null;
+
+export interface JsonRpcCall {
+  id: JsonRpcId;
+  method: string;
+}
+
+/** The calls in a request body (one, or a batch). Unparseable or odd bodies give []. */
+export function callsIn(body: string): JsonRpcCall[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const items = Array.isArray(parsed) ? parsed : [parsed];
+  const calls: JsonRpcCall[] = [];
+  for (const item of items) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { id, method } = item as { id?: unknown; method?: unknown };
+    if (typeof method !== 'string') continue;
+    calls.push({ id: typeof id === 'string' || typeof id === 'number' ? id : null, method });
+  }
+  return calls;
+}
+
+/** Server-defined JSON-RPC error codes used by the pool (-32000..-32099 is the reserved range). */
+export const POOL_ERROR = {
+  /** Every attempt failed (or no endpoint was usable). */
+  exhausted: -32098,
+  /** A non-idempotent call may or may not have been processed: check before resending. */
+  outcomeUnknown: -32097,
+} as const;
+
+/** An error reply shaped like the request: one object, or an array for a batch. */
+export function errorReply(body: string, code: number, message: string): string {
+  const calls = callsIn(body);
+  const one = (id: JsonRpcId) => ({ jsonrpc: '2.0', id, error: { code, message } });
+  const isBatch = body.trimStart().startsWith('[');
+  return JSON.stringify(isBatch ? calls.map((c) => one(c.id)) : one(calls[0]?.id ?? null));
+}
