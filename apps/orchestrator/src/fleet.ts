@@ -87,6 +87,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
       try {
         await app.waitReady();
       } catch (err) {
+        if (this.stopping) return;
         if (app.spec.kind === 'bot') {
           this.opts.logger.error({ app: app.name, err }, 'bot did not start: going on without it');
           continue;

@@ -1,0 +1,43 @@
+/**
+ * The API token that guards mutating calls. From `ORCHESTRATOR_TOKEN` / `orchestrator.api.token`;
+ * when neither is set, a random one is generated and written (mode 0600) to a file the CLI reads, so
+ * it never has to be printed or logged. Compared in constant time.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const TOKEN_FILE = 'data/orchestrator/api-token';
+
+export function tokenFilePath(root: string): string {
+  return join(root, TOKEN_FILE);
+}
+
+/** The configured token, or a fresh one saved to the token file. */
+export function ensureToken(configured: string | undefined, root: string): { token: string; file?: string } {
+  if (configured) return { token: configured };
+  const file = tokenFilePath(root);
+  const token = randomBytes(24).toString('base64url');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { token, file };
+}
+
+/** The token a client should send: env, then config, then the token file. */
+export function readClientToken(configured: string | undefined, root: string): string | undefined {
+  if (process.env.ORCHESTRATOR_TOKEN) return process.env.ORCHESTRATOR_TOKEN;
+  if (configured) return configured;
+  try {
+    return readFileSync(tokenFilePath(root), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Constant-time comparison (hashing first makes the lengths equal). */
+export function tokenMatches(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}

@@ -1,0 +1,105 @@
+/**
+ * Prometheus metrics for the fleet (prom-client, own registry): app state, restarts, uptime,
+ * heartbeats, orders, fills, PnL per bot (from heartbeats), log warnings/errors per app (from the log
+ * feed), the fleet's trading state, and the orchestrator's own process metrics.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { Fleet } from './fleet.js';
+import type { LogProblem } from './log-feed.js';
+
+export interface FleetMetrics {
+  registry: Registry;
+  onLogProblem: (problem: LogProblem) => void;
+}
+
+const TRADING_STATES = ['active', 'reducing', 'halted'] as const;
+
+export function createFleetMetrics(fleet: Fleet): FleetMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'orchestrator_' });
+  const labelNames = ['app'] as const;
+
+  const restarts = new Counter({
+    name: 'drift_app_restarts_total',
+    help: 'Restarts of an app',
+    labelNames,
+    registers: [registry],
+  });
+  const heartbeats = new Counter({
+    name: 'drift_app_heartbeats_total',
+    help: 'Heartbeats received from an app',
+    labelNames,
+    registers: [registry],
+  });
+  const logProblems = new Counter({
+    name: 'drift_app_log_problems_total',
+    help: 'Warnings, errors and fatals in an app log file (seen by the orchestrator)',
+    labelNames: ['app', 'level'],
+    registers: [registry],
+  });
+  for (const app of fleet.apps) {
+    restarts.inc({ app: app.name }, 0);
+    heartbeats.inc({ app: app.name }, 0);
+    for (const level of ['warn', 'error', 'fatal']) logProblems.inc({ app: app.name, level }, 0);
+    app.on('restart', () => restarts.inc({ app: app.name }));
+    app.on('heartbeat', () => heartbeats.inc({ app: app.name }));
+  }
+
+  const gauge = (
+    name: string,
+    help: string,
+    read: (s: ReturnType<Fleet['status']>[number]) => number | null,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of fleet.status()) {
+          const v = read(s);
+          if (v !== null) this.set({ app: s.name }, v);
+        }
+      },
+    });
+
+  gauge('drift_app_up', '1 when the app is running (ready and beating)', (s) =>
+    s.state === 'running' ? 1 : 0,
+  );
+  gauge('drift_app_crash_looping', '1 when the app is crash-looping and left down', (s) =>
+    s.state === 'crash-looping' ? 1 : 0,
+  );
+  gauge('drift_app_uptime_seconds', 'Seconds since the app process started', (s) =>
+    s.uptimeMs === null ? null : s.uptimeMs / 1000,
+  );
+  gauge('drift_app_last_heartbeat_timestamp_seconds', 'Time of the last heartbeat', (s) =>
+    s.lastHeartbeatAt === null ? null : s.lastHeartbeatAt / 1000,
+  );
+  gauge(
+    'drift_app_orders_placed',
+    'Orders placed since the app process started',
+    (s) => s.status?.ordersPlaced ?? null,
+  );
+  gauge('drift_app_open_orders', 'Open orders now', (s) => s.status?.openOrders ?? null);
+  gauge('drift_app_fills', 'Fills since the app process started', (s) => s.status?.fills ?? null);
+  // A float here is display only: Prometheus samples are float64; the apps keep exact decimals.
+  gauge('drift_app_pnl_quote', 'PnL reported by the app, in quote (USDC)', (s) =>
+    s.status ? Number(s.status.pnlQuote) : null,
+  );
+
+  new Gauge({
+    name: 'drift_fleet_trading_state',
+    help: "1 for the fleet's current trading state (from the risk manager)",
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      for (const state of TRADING_STATES) this.set({ state }, fleet.riskVerdict.state === state ? 1 : 0);
+    },
+  });
+
+  return {
+    registry,
+    onLogProblem: (p) => logProblems.inc({ app: p.app, level: p.level }),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Wires one orchestrator: fleet specs from the config (checked before anything starts), the fleet,
+ * metrics, the log feed and the API server. `main.ts` adds process concerns (logging setup, signals).
+ */
+import type { FleetConfig } from '@drift/core';
+import type { Logger } from 'pino';
+import { type ApiServer, startApiServer } from './api-server.js';
+import { ensureToken } from './api-token.js';
+import { buildChildSpecs, type SpecOptions } from './child-spec.js';
+import { Fleet } from './fleet.js';
+import { LogFeed, type LogFeedOptions } from './log-feed.js';
+import { createFleetMetrics } from './metrics.js';
+
+export interface OrchestratorOptions extends SpecOptions {
+  config: FleetConfig;
+  logger: Logger;
+  root: string;
+  stdio?: 'inherit' | 'ignore';
+  /** Where each app's log file is and how to read a line (from @drift/logging); no feed without it. */
+  logs?: Pick<LogFeedOptions, 'fileOf' | 'parse'>;
+}
+
+export interface Orchestrator {
+  fleet: Fleet;
+  api: ApiServer;
+  /** Set when the token was generated: the file holding it (the CLI reads it). */
+  tokenFile?: string;
+  stop(): Promise<void>;
+}
+
+/** Builds and serves the fleet (not started yet: call `fleet.start()`). Throws on a bad fleet spec. */
+export async function createOrchestrator(opts: OrchestratorOptions): Promise<Orchestrator> {
+  const { config, logger } = opts;
+  const specs = buildChildSpecs(config, opts);
+  const fleet = new Fleet(specs, { timings: config.orchestrator, logger, stdio: opts.stdio ?? 'inherit' });
+  const metrics = createFleetMetrics(fleet);
+  const feed = opts.logs
+    ? new LogFeed(
+        specs.map((s) => s.name),
+        { ...opts.logs, onProblem: metrics.onLogProblem },
+      )
+    : undefined;
+  feed?.start();
+  const { token, file } = ensureToken(config.orchestrator.api.token, opts.root);
+  const api = await startApiServer({
+    fleet,
+    token,
+    registry: metrics.registry,
+    ...(feed && { logFeed: feed }),
+    logger,
+    host: config.orchestrator.api.host,
+    port: config.orchestrator.api.port,
+  });
+  if (file)
+    logger.info({ tokenFile: file }, 'no API token configured: generated one (read by the fleet CLI)');
+  return {
+    fleet,
+    api,
+    ...(file && { tokenFile: file }),
+    async stop() {
+      await fleet.stop();
+      feed?.stop();
+      await api.close();
+    },
+  };
+}
+
+/** Longest a whole-fleet stop can take: bots in parallel, the rest one after another. */
+export function stopBudgetMs(fleet: Fleet): number {
+  const bots = fleet.apps.filter((a) => a.spec.kind === 'bot').map((a) => a.spec.stopTimeoutMs);
+  const rest = fleet.apps
+    .filter((a) => a.spec.kind !== 'bot')
+    .reduce((sum, a) => sum + a.spec.stopTimeoutMs, 0);
+  return Math.max(0, ...bots) + rest;
+}
