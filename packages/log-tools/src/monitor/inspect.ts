@@ -147,35 +147,28 @@ const NEEDLES = [
 export function countRecentErrors(files: LogFile[], since: number): { errors: number; fatal: number } {
   let errors = 0;
   let fatal = 0;
-  const buf = Buffer.allocUnsafe(1 << 20);
   for (const file of files) {
     if (file.mtimeMs < since) continue; // nothing written to it in the window
     withFile(file.path, (fd) => {
       const start = offsetAtTime(fd, file.size, since);
-      forEachChunk(
-        fd,
-        start,
-        file.size,
-        (chunk, length) => {
-          const lineStarts = new Set<number>();
-          for (const needle of NEEDLES) {
-            for (let i = chunk.indexOf(needle); i !== -1 && i < length; i = chunk.indexOf(needle, i + 1)) {
-              lineStarts.add(chunk.lastIndexOf(0x0a, i) + 1);
-            }
+      forEachChunk(fd, start, file.size, (chunk, length) => {
+        const lineStarts = new Set<number>();
+        for (const needle of NEEDLES) {
+          for (let i = chunk.indexOf(needle); i !== -1 && i < length; i = chunk.indexOf(needle, i + 1)) {
+            lineStarts.add(chunk.lastIndexOf(0x0a, i) + 1);
           }
-          for (const s of lineStarts) {
-            let e = chunk.indexOf(0x0a, s);
-            if (e === -1 || e > length) e = length;
-            const parsed = parseLogLine(chunk.toString('utf8', s, e));
-            if (!parsed || parsed.time.getTime() < since) continue;
-            const rank = levelRank(parsed.level);
-            if (rank >= 60) fatal++;
-            else if (rank >= 50) errors++;
-          }
-          return true;
-        },
-        buf,
-      );
+        }
+        for (const s of lineStarts) {
+          let e = chunk.indexOf(0x0a, s);
+          if (e === -1 || e > length) e = length;
+          const parsed = parseLogLine(chunk.toString('utf8', s, e));
+          if (!parsed || parsed.time.getTime() < since) continue;
+          const rank = levelRank(parsed.level);
+          if (rank >= 60) fatal++;
+          else if (rank >= 50) errors++;
+        }
+        return true;
+      });
     });
   }
   return { errors, fatal };

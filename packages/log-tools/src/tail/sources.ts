@@ -44,44 +44,37 @@ export function* fileRecords(
     const needle = prefilterNeedle(filter);
     const pending: LogRecord[] = [];
     let open: LogRecord | undefined; // last matching record, still collecting its stack lines
-    const buf = Buffer.allocUnsafe(1 << 20);
     // forEachChunk is callback-based; records are queued per chunk and yielded between chunks.
     let pos = start;
     while (pos < size) {
       let consumed = size;
-      forEachChunk(
-        fd,
-        pos,
-        size,
-        (chunk, length, offset) => {
-          scanChunk(
-            chunk,
-            length,
-            needle,
-            (s, e, isHead) => {
-              const line = chunk.toString('utf8', s, chunk[e - 1] === 0x0d ? e - 1 : e);
-              if (!isHead) {
-                if (open) open.text += `\n${line}`;
-                return;
-              }
-              const parsed = parseLogLine(line);
-              if (!parsed) {
-                if (open && /^\s/.test(line)) open.text += `\n${line}`;
-                return;
-              }
-              open = undefined;
-              if (matches(filter, parsed, line)) {
-                open = { app, time: parsed.time.getTime(), text: line, parsed };
-                pending.push(open);
-              }
-            },
-            open !== undefined,
-          );
-          consumed = offset + length;
-          return pending.length < 1000; // hand records over before reading on
-        },
-        buf,
-      );
+      forEachChunk(fd, pos, size, (chunk, length, offset) => {
+        scanChunk(
+          chunk,
+          length,
+          needle,
+          (s, e, isHead) => {
+            const line = chunk.toString('utf8', s, chunk[e - 1] === 0x0d ? e - 1 : e);
+            if (!isHead) {
+              if (open) open.text += `\n${line}`;
+              return;
+            }
+            const parsed = parseLogLine(line);
+            if (!parsed) {
+              if (open && /^\s/.test(line)) open.text += `\n${line}`;
+              return;
+            }
+            open = undefined;
+            if (matches(filter, parsed, line)) {
+              open = { app, time: parsed.time.getTime(), text: line, parsed };
+              pending.push(open);
+            }
+          },
+          open !== undefined,
+        );
+        consumed = offset + length;
+        return pending.length < 1000; // hand records over before reading on
+      });
       // Keep the last record back until the next chunk shows whether stack lines follow it.
       const ready = consumed >= size ? pending.length : Math.max(0, pending.length - 1);
       yield* pending.splice(0, ready);
