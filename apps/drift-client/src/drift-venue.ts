@@ -618,7 +618,10 @@ export class DriftVenue implements Venue {
       maxFeeMicroLamports: priorityFee.maxMicroLamports,
       priorityFeeMultiplier: priorityFee.multiplier,
     });
-    await this.priorityFees.subscribe();
+    // The SDK's first load throws on an RPC that reports no recent fees; later loads may succeed.
+    await this.priorityFees.subscribe().catch((err: unknown) => {
+      this.logger.warn({ err }, 'priority fees unavailable; paying 0 until the next refresh');
+    });
   }
 
   private async startFillEvents(client: DriftClient): Promise<void> {

@@ -19,7 +19,7 @@ import {
   SpotMarkets,
   Wallet,
 } from '@drift-labs/sdk';
-import { Connection, Keypair } from '@solana/web3.js';
+import { ComputeBudgetProgram, Connection, Keypair, Transaction } from '@solana/web3.js';
 import { accountValue, type Idl } from './idl-values.js';
 import type { JsonRpcServer } from './json-rpc-server.js';
 
@@ -106,6 +106,77 @@ export class DriftChain {
   private async put(pubkey: PublicKey, name: string, value: Record<string, unknown>): Promise<void> {
     const data = this.encodeAccount(name, value);
     this.rpc.setAccount(pubkey.toBase58(), { data, owner: PROGRAM_ID.toBase58() });
+  }
+
+  /** Instructions of a wire transaction: Drift ones decoded, others by program id. */
+  decodeTransaction(wire: Buffer): { drift: DecodedIx[]; programs: string[]; computeUnitPrice?: bigint } {
+    const tx = Transaction.from(wire);
+    const drift: DecodedIx[] = [];
+    let computeUnitPrice: bigint | undefined;
+    for (const ix of tx.instructions) {
+      if (ix.programId.equals(PROGRAM_ID)) {
+        // The coder is anchor's BorshInstructionCoder; its `decode` is not on the Coder interface type.
+        const decoded = (this.coder.instruction as unknown as InstructionDecoder).decode(ix.data);
+        if (!decoded) throw new Error('undecodable Drift instruction');
+        drift.push({
+          name: decoded.name,
+          data: decoded.data as Record<string, unknown>,
+          keys: ix.keys.map((k) => k.pubkey.toBase58()),
+        });
+      }
+      if (ix.programId.equals(ComputeBudgetProgram.programId) && ix.data[0] === 3) {
+        computeUnitPrice = ix.data.readBigUInt64LE(1);
+      }
+    }
+    return {
+      drift,
+      programs: tx.instructions.map((ix) => ix.programId.toBase58()),
+      ...(computeUnitPrice !== undefined && { computeUnitPrice }),
+    };
+  }
+
+  /** `Program data:` log line of event `name` (zero except `overrides`), as the program emits it. */
+  eventLog(name: string, overrides: Record<string, unknown>): string {
+    const events = this.coder.events as unknown as {
+      layouts: Map<string, { encode(v: unknown, b: Buffer): number }>;
+      discriminators: Map<string, string>;
+    };
+    const layout = events.layouts.get(name);
+    const disc = [...events.discriminators.entries()].find(([, n]) => n === name)?.[0];
+    if (!layout || !disc) throw new Error(`unknown event ${name}`);
+    const buffer = Buffer.alloc(4096);
+    const len = layout.encode(accountValue(this.idl, name, overrides), buffer);
+    return `Program data: ${Buffer.concat([Buffer.from(disc, 'base64'), buffer.subarray(0, len)]).toString('base64')}`;
+  }
+
+  /** Logs of a successful Drift instruction that emitted `events`. */
+  programLogs(events: string[]): string[] {
+    const id = PROGRAM_ID.toBase58();
+    return [
+      `Program ${id} invoke [1]`,
+      ...events,
+      `Program ${id} consumed 1000 of 400000 compute units`,
+      `Program ${id} success`,
+    ];
+  }
+
+  /** The decoded User account as stored now. */
+  user(
+    authority: PublicKey,
+    subAccountId: number,
+  ): Record<string, unknown> & { orders: Record<string, unknown>[]; nextOrderId: number } {
+    const key = getUserAccountPublicKeySync(PROGRAM_ID, authority, subAccountId).toBase58();
+    const stored = this.rpc.accounts.get(key);
+    if (!stored) throw new Error(`no user ${key}`);
+    return this.coder.accounts.decode('User', stored.data);
+  }
+
+  putUser(authority: PublicKey, subAccountId: number, value: Record<string, unknown>): void {
+    const key = getUserAccountPublicKeySync(PROGRAM_ID, authority, subAccountId);
+    this.rpc.setAccount(key.toBase58(), {
+      data: this.encodeAccount('User', value),
+      owner: PROGRAM_ID.toBase58(),
+    });
   }
 
   async setState(): Promise<void> {
@@ -278,7 +349,18 @@ export class DriftChain {
   }
 }
 
-function nameBytes(name: string): number[] {
+interface InstructionDecoder {
+  decode(data: Buffer): { name: string; data: unknown } | null;
+}
+
+/** A Drift instruction of a transaction, decoded with the SDK's instruction coder. */
+export interface DecodedIx {
+  name: string;
+  data: Record<string, unknown>;
+  keys: string[];
+}
+
+export function nameBytes(name: string): number[] {
   const bytes = Array.from({ length: 32 }, () => 32);
   Buffer.from(name).forEach((b, i) => {
     bytes[i] = b;

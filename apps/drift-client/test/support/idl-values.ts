@@ -14,6 +14,7 @@ interface IdlTypeDef {
 export interface Idl {
   accounts?: IdlTypeDef[];
   types?: IdlTypeDef[];
+  events?: { name: string; fields: { name: string; type: FieldType }[] }[];
 }
 
 const INTEGER = new Set([
@@ -56,7 +57,11 @@ export function zeroValue(idl: Idl, type: FieldType): unknown {
 }
 
 function zeroDefined(idl: Idl, name: string): unknown {
-  const def = [...(idl.accounts ?? []), ...(idl.types ?? [])].find((d) => d.name === name);
+  const events: IdlTypeDef[] = (idl.events ?? []).map((e) => ({
+    name: e.name,
+    type: { kind: 'struct', fields: e.fields },
+  }));
+  const def = [...(idl.accounts ?? []), ...(idl.types ?? []), ...events].find((d) => d.name === name);
   if (!def) throw new Error(`IDL has no type ${name}`);
   const ty = def.type;
   if (ty.kind === 'struct') {
@@ -77,7 +82,7 @@ function camelField(name: string): string {
 /** Enum values are replaced by an override, never merged with it. */
 const ENUM_VALUES = new WeakSet<object>();
 
-/** A full value of account (or type) `name`, zero except `overrides` (shallow per level). */
+/** A full value of account, type or event `name`, zero except `overrides` (shallow per level). */
 export function accountValue(
   idl: Idl,
   name: string,

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Transaction } from '@solana/web3.js';
 
 export interface StoredAccount {
   data: Buffer;
@@ -21,6 +22,20 @@ interface RpcRequest {
   params?: unknown[];
 }
 
+/** What the "validator" made of a transaction: its program logs (events), or a failure. */
+export interface TxOutcome {
+  logs: string[];
+  err?: unknown;
+}
+
+export interface StoredTx {
+  signature: string;
+  slot: number;
+  wire: Buffer;
+  accountKeys: string[];
+  outcome: TxOutcome;
+}
+
 export interface RpcServerOptions {
   /** Status a sent transaction reports: `confirmed` at once, or never (`none`) to exercise expiry. */
   confirm?: 'confirmed' | 'none';
@@ -29,13 +44,26 @@ export interface RpcServerOptions {
 export class JsonRpcServer {
   readonly accounts = new Map<string, StoredAccount>();
   readonly calls: string[] = [];
-  /** base64 wire transactions received through sendTransaction. */
+  /** base64 wire transactions received through sendTransaction (resends included). */
   readonly sentTransactions: string[] = [];
+  /** Distinct transactions executed, in order. */
+  readonly transactions: StoredTx[] = [];
+  /**
+   * Executes a transaction the first time it is seen (the test plays the program: it decodes the
+   * instructions and updates accounts). Returning `err` fails it.
+   */
+  onTransaction: (wire: Buffer, signature: string) => TxOutcome | Promise<TxOutcome> = () => ({ logs: [] });
+  /** Preflight failure for the next sendTransaction with preflight on (then cleared). */
+  failPreflight: { message: string; logs: string[] } | undefined;
   slot = 1_000;
   blockHeight = 900;
   /** Block height after which a blockhash handed out now expires. */
   blockhashValidFor = 150;
   confirm: 'confirmed' | 'none';
+  /** Recent prioritization fees (micro-lamports), newest first. */
+  priorityFees: number[] = [0];
+  /** Block height advances by this much at each getBlockHeight (to expire blockhashes). */
+  blockHeightStep = 0;
   private server: Server | undefined;
   private blockhashCounter = 0;
   url = '';
@@ -46,9 +74,11 @@ export class JsonRpcServer {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      void readBody(req).then((body) => {
+      void readBody(req).then(async (body) => {
         const parsed = JSON.parse(body) as RpcRequest | RpcRequest[];
-        const reply = Array.isArray(parsed) ? parsed.map((r) => this.handle(r)) : this.handle(parsed);
+        const reply = Array.isArray(parsed)
+          ? await Promise.all(parsed.map((r) => this.handle(r)))
+          : await this.handle(parsed);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(reply));
       });
@@ -62,15 +92,27 @@ export class JsonRpcServer {
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Let requests in flight finish (a poll racing the shutdown), then cut what is left.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), 200);
+    await closed;
+    clearTimeout(cut);
+  }
+
+  /** Records a transaction as if another party landed it (fills seen by log subscribers). */
+  injectTransaction(wire: Buffer, outcome: TxOutcome): string {
+    const signature = encodeBase58(wire.subarray(1, 65));
+    this.slot += 1;
+    this.transactions.push({ signature, slot: this.slot, wire, accountKeys: accountKeysOf(wire), outcome });
+    return signature;
   }
 
   setAccount(pubkey: string, account: StoredAccount): void {
     this.accounts.set(pubkey, account);
   }
 
-  private handle(req: RpcRequest): unknown {
+  private async handle(req: RpcRequest): Promise<unknown> {
     this.calls.push(req.method);
     const ok = (result: unknown) => ({ jsonrpc: '2.0', id: req.id, result });
     const context = { slot: this.slot, apiVersion: '2.1.0' };
@@ -79,6 +121,7 @@ export class JsonRpcServer {
       case 'getSlot':
         return ok(this.slot);
       case 'getBlockHeight':
+        this.blockHeight += this.blockHeightStep;
         return ok(this.blockHeight);
       case 'getAccountInfo':
         return ok({ context, value: this.encode(params[0] as string) });
@@ -99,19 +142,85 @@ export class JsonRpcServer {
           },
         });
       case 'getRecentPrioritizationFees':
-        return ok([]);
-      case 'sendTransaction':
-        this.sentTransactions.push(params[0] as string);
-        return ok(signatureOf(params[0] as string));
+        return ok(
+          this.priorityFees.map((prioritizationFee, i) => ({ slot: this.slot - i, prioritizationFee })),
+        );
+      case 'sendTransaction': {
+        const wire = params[0] as string;
+        const config = (params[1] ?? {}) as { skipPreflight?: boolean };
+        if (!config.skipPreflight && this.failPreflight) {
+          const { message, logs } = this.failPreflight;
+          this.failPreflight = undefined;
+          return {
+            jsonrpc: '2.0',
+            id: req.id,
+            error: {
+              code: -32002,
+              message,
+              data: {
+                err: { InstructionError: [2, { Custom: 6003 }] },
+                logs,
+                accounts: null,
+                unitsConsumed: 0,
+              },
+            },
+          };
+        }
+        this.sentTransactions.push(wire);
+        const signature = signatureOf(wire);
+        if (!this.transactions.some((t) => t.signature === signature)) {
+          const bytes = Buffer.from(wire, 'base64');
+          const outcome = await this.onTransaction(bytes, signature);
+          this.slot += 1;
+          this.transactions.push({
+            signature,
+            slot: this.slot,
+            wire: bytes,
+            accountKeys: accountKeysOf(bytes),
+            outcome,
+          });
+        }
+        return ok(signature);
+      }
       case 'getSignatureStatuses':
         return ok({
           context,
-          value: (params[0] as string[]).map(() =>
-            this.confirm === 'confirmed'
-              ? { slot: this.slot, confirmations: 1, err: null, confirmationStatus: 'confirmed' }
-              : null,
-          ),
+          value: (params[0] as string[]).map((sig) => {
+            const tx = this.transactions.find((t) => t.signature === sig);
+            if (!tx || this.confirm === 'none') return null;
+            return {
+              slot: tx.slot,
+              confirmations: 1,
+              err: tx.outcome.err ?? null,
+              confirmationStatus: 'confirmed',
+            };
+          }),
         });
+      case 'getTransaction': {
+        const tx = this.transactions.find((t) => t.signature === params[0]);
+        return ok(tx ? transactionResponse(tx) : null);
+      }
+      case 'getSignaturesForAddress': {
+        const address = params[0] as string;
+        const opts = (params[1] ?? {}) as { before?: string; until?: string; limit?: number };
+        const newestFirst = this.transactions.filter((t) => t.accountKeys.includes(address)).reverse();
+        let list = newestFirst;
+        if (opts.before) list = list.slice(list.findIndex((t) => t.signature === opts.before) + 1);
+        if (opts.until) {
+          const i = list.findIndex((t) => t.signature === opts.until);
+          if (i >= 0) list = list.slice(0, i);
+        }
+        return ok(
+          list.slice(0, opts.limit ?? 1000).map((t) => ({
+            signature: t.signature,
+            slot: t.slot,
+            err: t.outcome.err ?? null,
+            memo: null,
+            blockTime: Math.floor(Date.now() / 1000),
+            confirmationStatus: 'confirmed',
+          })),
+        );
+      }
       default:
         return {
           jsonrpc: '2.0',
@@ -133,6 +242,52 @@ export class JsonRpcServer {
       space: a.data.length,
     };
   }
+}
+
+/** Account keys of a legacy wire transaction, base58, in message order. */
+function accountKeysOf(wire: Buffer): string[] {
+  return Transaction.from(wire)
+    .compileMessage()
+    .accountKeys.map((k) => k.toBase58());
+}
+
+/** A `getTransaction` result (legacy transaction, json encoding) carrying the outcome's logs. */
+function transactionResponse(tx: StoredTx): unknown {
+  const parsed = Transaction.from(tx.wire);
+  const message = parsed.compileMessage();
+  const n = message.accountKeys.length;
+  return {
+    slot: tx.slot,
+    blockTime: Math.floor(Date.now() / 1000),
+    version: 'legacy',
+    transaction: {
+      signatures: [tx.signature],
+      message: {
+        accountKeys: message.accountKeys.map((k) => k.toBase58()),
+        header: message.header,
+        instructions: message.instructions.map((ix) => ({
+          programIdIndex: ix.programIdIndex,
+          accounts: ix.accounts,
+          data: ix.data,
+        })),
+        recentBlockhash: message.recentBlockhash,
+      },
+    },
+    meta: {
+      err: tx.outcome.err ?? null,
+      status: tx.outcome.err ? { Err: tx.outcome.err } : { Ok: null },
+      fee: 5000,
+      preBalances: Array.from({ length: n }, () => 0),
+      postBalances: Array.from({ length: n }, () => 0),
+      innerInstructions: [],
+      logMessages: tx.outcome.logs,
+      preTokenBalances: [],
+      postTokenBalances: [],
+      rewards: [],
+      loadedAddresses: { readonly: [], writable: [] },
+      computeUnitsConsumed: 1000,
+    },
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
