@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiServer, startApiServer } from '../src/api-server.js';
+import type { Fleet } from '../src/fleet.js';
+import { LogFeed } from '../src/log-feed.js';
+import { toParsedLine } from '../src/log-lines.js';
+import { createFleetMetrics } from '../src/metrics.js';
+import { fixtureFleet, removeDir, tempDir, waitFor } from './fleet-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'dashboard-token-0123456789';
+let fleet: Fleet;
+let api: ApiServer;
+let browser: Browser;
+let dir: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (never downloaded)`);
+  dir = tempDir();
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(
+    join(dir, 'hedge-bot.log'),
+    `${JSON.stringify({ level: 50, time: Date.now(), msg: 'order rejected by venue' })}\n`,
+  );
+  fleet = fixtureFleet(
+    {
+      'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'pnl=42.5' },
+      'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'pnl=-3' },
+    },
+    { record: join(dir, 'r.jsonl') },
+  );
+  await fleet.start();
+  const feed = new LogFeed(['sim', 'hedge-bot', 'trend-bot'], {
+    fileOf: (app) => join(dir, `${app}.log`),
+    parse: (line) => toParsedLine(JSON.parse(line)),
+  });
+  feed.poll();
+  api = await startApiServer({
+    fleet,
+    token: TOKEN,
+    registry: createFleetMetrics(fleet).registry,
+    logFeed: feed,
+    logger: pino({ level: 'silent' }),
+    host: '127.0.0.1',
+    port: 0,
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+  await fleet?.stop();
+  removeDir(dir);
+});
+
+describe('dashboard in headless Chromium', () => {
+  it('shows every app, PnL charts and the latest errors; a stop button stops an app', async () => {
+    const page = await browser.newPage();
+    await page.goto(api.url);
+    for (const app of ['sim', 'hedge-bot', 'trend-bot']) {
+      await page
+        .locator(`tr[data-app="${app}"] td.state`)
+        .filter({ hasText: 'running' })
+        .waitFor({ timeout: 10_000 });
+    }
+    await page
+      .locator('.chart[data-bot="hedge-bot"]')
+      .filter({ hasText: '42.5' })
+      .waitFor({ timeout: 10_000 });
+    expect(await page.locator('.chart[data-bot="hedge-bot"] polyline').count()).toBe(1);
+    await page
+      .locator('#problems li')
+      .filter({ hasText: 'order rejected by venue' })
+      .waitFor({ timeout: 10_000 });
+
+    // Without the token the API refuses, and the page says so.
+    await page.locator('tr[data-app="trend-bot"] button[data-action="stop"]').click();
+    await page.locator('#message').filter({ hasText: 'missing token' }).waitFor({ timeout: 10_000 });
+    expect(fleet.app('trend-bot').state).toBe('running');
+
+    await page.fill('#token', TOKEN);
+    await page.locator('#token').dispatchEvent('change');
+    await page.locator('tr[data-app="trend-bot"] button[data-action="stop"]').click();
+    await page
+      .locator('tr[data-app="trend-bot"] td.state')
+      .filter({ hasText: 'stopped' })
+      .waitFor({ timeout: 10_000 });
+    await waitFor(() => fleet.app('trend-bot').state === 'stopped', 5000, 'trend-bot stopped');
+    expect(fleet.app('hedge-bot').state).toBe('running');
+    await page.close();
+  });
+});
