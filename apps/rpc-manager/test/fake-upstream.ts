@@ -87,6 +87,14 @@ export class FakeUpstream {
     for (const client of this.#wss.clients) client.terminate();
   }
 
+  /** The pubsub hangs: sockets stay open but nothing is answered, not even pings. */
+  freezeWebSockets(): void {
+    for (const client of this.#wss.clients) {
+      // @ts-expect-error ws has no public switch for auto-pong: pause the raw socket instead.
+      client._socket.pause();
+    }
+  }
+
   /** Dies: stops listening (connections are refused from now on) and cuts every connection. */
   async close(): Promise<void> {
     for (const client of this.#wss.clients) client.terminate();
