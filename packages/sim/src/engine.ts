@@ -37,10 +37,11 @@ import {
   type SimEngineConfig,
   type TakerFlowConfig,
 } from './config.js';
-import type { HistoryEntry } from './history.js';
+import { type HistoryEntry, HistoryLog, type UnstampedEntry } from './history.js';
 import { Ledger, leverageBps, marginFor, toPosition, unrealizedPnl } from './ledger.js';
 import { type SimLogger, silentLogger } from './log.js';
 import { type OraclePath, RandomWalkPath, ReplayPath } from './oracle.js';
+import { snapshotOrder } from './order-snapshot.js';
 import { Prng } from './prng.js';
 import { TakerFlow } from './taker-flow.js';
 
@@ -109,7 +110,6 @@ export class SimEngine {
   private readonly takerFlow: TakerFlow | undefined;
   private readonly oracleIntervalSlots: number;
   private readonly tradesKept: number;
-  private readonly recordHistory: boolean;
   private readonly startTs: number;
   private readonly slotMs: number;
   private readonly logger: SimLogger;
@@ -122,7 +122,7 @@ export class SimEngine {
   private readonly openOrders = new Map<string, Order>();
   private readonly exposure = new Map<number, Map<string, Exposure>>();
   private readonly fillsBySub = new Map<number, Fill[]>();
-  private readonly entries: HistoryEntry[] = [];
+  private readonly log: HistoryLog;
   private readonly listeners = new Set<SimListener>();
   private readonly pending: SimEvent[] = [];
   private flushing = false;
@@ -147,7 +147,7 @@ export class SimEngine {
     const flow: TakerFlowConfig = { ...DEFAULTS.takerFlow, ...config.takerFlow };
     this.oracleIntervalSlots = Math.max(1, config.oracleIntervalSlots ?? DEFAULTS.oracleIntervalSlots);
     this.tradesKept = config.tradesKept ?? DEFAULTS.tradesKept;
-    this.recordHistory = config.recordHistory ?? true;
+    this.log = new HistoryLog(this.startTs, this.slotMs, config.recordHistory ?? true);
     this.nextFundingTs = this.startTs + this.fundingConfig.intervalMs;
     this.specs = config.markets.map((m) => m.spec);
     for (const market of config.markets) {
@@ -323,7 +323,7 @@ export class SimEngine {
     this.ledger.get(subAccount);
     this.openOrders.set(order.orderId, order);
     this.trackExposure(order, remainingOf(order));
-    this.record({ kind: 'order-accepted', order: { ...order } });
+    this.log.order(this.slot, order, undefined);
     const fills: Fill[] = [];
     if (order.type === 'market') {
       this.openMarketOrderAuction(m, order);
@@ -334,7 +334,7 @@ export class SimEngine {
         else m.book.sideOf(order.side).add(order as RestingOrder);
       }
     }
-    return { ok: true, order: { ...order }, fills };
+    return { ok: true, order: snapshotOrder(order), fills };
   }
 
   private validatePlace(subAccount: number, request: OrderRequest): [RejectReason, string] | undefined {
@@ -497,7 +497,7 @@ export class SimEngine {
       this.matchIncoming(m, order as RestingOrder, fills);
       if (order.status === 'open' || order.status === 'partially-filled') side.add(order as RestingOrder);
     }
-    return { ok: true, order: { ...order }, fills };
+    return { ok: true, order: snapshotOrder(order), fills };
   }
 
   // ---- auctions ----------------------------------------------------------------------------
@@ -638,9 +638,9 @@ export class SimEngine {
       createdAt: ts,
       updatedAt: ts,
     };
-    this.record({ kind: 'order-accepted', order: { ...makerOrder } });
+    this.log.order(this.slot, makerOrder, undefined);
     const { makerFill } = this.executeMatch(m, maker.price, size, makerOrder, auction.order, auction);
-    return { ok: true, order: { ...makerOrder }, fills: [makerFill] };
+    return { ok: true, order: snapshotOrder(makerOrder), fills: [makerFill] };
   }
 
   // ---- matching ----------------------------------------------------------------------------
@@ -770,9 +770,9 @@ export class SimEngine {
     const fills = this.fillsBySub.get(order.subAccount);
     if (fills) fills.push(fill);
     else this.fillsBySub.set(order.subAccount, [fill]);
-    this.record({ kind: 'fill', fill, counterparty });
+    this.log.fill(this.slot, fill, counterparty);
     this.emit({ type: 'fill', fill });
-    this.record({ kind: 'position', subAccount: order.subAccount, market: order.market, ...change });
+    this.log.position(this.slot, order.subAccount, order.market, change);
     if (order.filledBase >= order.baseAmount) {
       this.close(order, 'filled', 'fill');
     } else {
@@ -796,9 +796,8 @@ export class SimEngine {
   }
 
   private recordOrderUpdate(order: Order, cause: 'fill' | 'cancel' | 'expire' | 'modify'): void {
-    const snapshot = { ...order };
-    this.record({ kind: 'order-updated', order: snapshot, cause });
-    this.emit({ type: 'order', order: snapshot });
+    this.log.order(this.slot, order, cause);
+    if (this.listeners.size > 0) this.emit({ type: 'order', order: snapshotOrder(order) });
   }
 
   private addTrade(m: MarketState, trade: Trade): void {
@@ -834,13 +833,12 @@ export class SimEngine {
     const byMarket = this.exposure.get(subAccount);
     let equity = account.collateral;
     let requirement = 0n;
-    const markets = new Set<string>([market, ...account.positions.keys(), ...(byMarket?.keys() ?? [])]);
-    for (const symbol of markets) {
-      const m = this.marketStates.get(symbol)!;
+    for (const [symbol, m] of this.marketStates) {
       const position = account.positions.get(symbol);
+      const e = byMarket?.get(symbol);
+      if (!position && !e && symbol !== market) continue;
       const base = position?.base ?? 0n;
       if (position) equity += unrealizedPnl(position, m.oracle.price);
-      const e = byMarket?.get(symbol);
       let bids = e?.bids ?? 0n;
       let asks = e?.asks ?? 0n;
       if (symbol === market) {
@@ -894,7 +892,7 @@ export class SimEngine {
 
   openOrdersList(scope: EngineScope = {}): Order[] {
     const out: Order[] = [];
-    for (const order of this.openOrders.values()) if (inScope(order, scope)) out.push({ ...order });
+    for (const order of this.openOrders.values()) if (inScope(order, scope)) out.push(snapshotOrder(order));
     return out;
   }
 
@@ -992,17 +990,11 @@ export class SimEngine {
 
   /** Every entry since `afterSeq` (exclusive), oldest first. */
   history(afterSeq = 0): readonly HistoryEntry[] {
-    return afterSeq <= 0 ? this.entries : this.entries.slice(afterSeq);
+    return this.log.entries(afterSeq);
   }
 
-  private record(entry: DistributiveOmit<HistoryEntry, 'seq' | 'ts' | 'slot'>): void {
-    if (!this.recordHistory) return;
-    this.entries.push({
-      seq: this.entries.length + 1,
-      ts: this.now(),
-      slot: this.slot,
-      ...entry,
-    } as HistoryEntry);
+  private record(entry: UnstampedEntry): void {
+    this.log.other(this.slot, entry);
   }
 
   private emit(event: SimEvent): void {
@@ -1030,8 +1022,6 @@ export class SimEngine {
     }
   }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function inScope(order: Order, scope: EngineScope): boolean {
   return (
