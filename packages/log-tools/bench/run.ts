@@ -55,7 +55,14 @@ function measure(name: string, kind: string, args: string[], target?: string): R
 }
 
 try {
-  process.stdout.write(`node ${process.version}, ${os.cpus().length} CPUs, scratch ${scratch}\n`);
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+  process.stdout.write(
+    `node ${process.version}, ${os.cpus().length} CPUs, load average ${load()}, scratch ${scratch}\n`,
+  );
   const srcBytes = generateWorkspace(ws, 20, 50);
   process.stdout.write(
     `generated workspace: 20 apps x 50 files, ${(srcBytes / 1e6).toFixed(1)} MB of source\n`,
@@ -118,7 +125,9 @@ try {
         `| ${r.name.trim()} | ${r.ms.toFixed(0)} ms | ${r.wallMs.toFixed(0)} ms | ${r.rssMB.toFixed(0)} MB | ${r.target ?? ''} |`,
     ),
   ];
-  process.stdout.write(`\n${table.join('\n')}\n`);
+  process.stdout.write(
+    `\n${table.join('\n')}\n\nload average at the end: ${load()} (the machine is shared)\n`,
+  );
 } finally {
   fs.rmSync(scratch, { recursive: true, force: true });
 }

@@ -144,6 +144,15 @@ describe('drift-logs monitor verdicts', () => {
     expect(code).toBe(2);
   });
 
+  it('is critical when the log dir has less free disk than --min-free', async () => {
+    const dir = tempDir('mon');
+    freshLog(dir, 'hedge-bot');
+    const { code, json } = await monitor(dir, '--json', '--min-free', '1000000GB');
+    expect(json.disk.verdict).toBe('critical');
+    expect(json.disk.freeBytes).toBeGreaterThan(0);
+    expect(code).toBe(2);
+  });
+
   it('--maintenance-only cleans up quietly', async () => {
     const dir = tempDir('mon');
     freshLog(dir, 'hedge-bot');
