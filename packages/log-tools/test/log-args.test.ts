@@ -20,7 +20,7 @@ describe('rewriteLogArgs', () => {
     expect(text("console.error('failed to send:', caught)", 'console', ['caught'])).toBe(
       "{ err: caught }, 'failed to send'",
     );
-    expect(text('console.error(`send failed: ${e.message}`)')).toBe("{ err: e }, 'send failed'");
+    expect(text(`console.error(\`send failed: \${e.message}\`)`)).toBe("{ err: e }, 'send failed'");
     expect(text("console.error('send failed ' + String(error))")).toBe("{ err: error }, 'send failed'");
   });
 
@@ -32,7 +32,7 @@ describe('rewriteLogArgs', () => {
   });
 
   it('names property paths in camelCase and merges object literals', () => {
-    expect(text('console.log(`fill ${fill.orderId} on ${this.market}`)')).toBe(
+    expect(text(`console.log(\`fill \${fill.orderId} on \${this.market}\`)`)).toBe(
       "{ fillOrderId: fill.orderId, market: this.market }, 'fill'",
     );
     expect(text("log.info('hedged', { market, size: s })", 'console')).toBe("{ market, size: s }, 'hedged'");
@@ -49,7 +49,7 @@ describe('rewriteLogArgs', () => {
       kind: 'unsafe',
       reason: 'cannot name the value "Math.max(a, b)" as a field',
     });
-    expect(rewrite('console.log(`${a.id} -> ${b.id}`)').kind).toBe('rewritten');
+    expect(rewrite(`console.log(\`\${a.id} -> \${b.id}\`)`).kind).toBe('rewritten');
     expect(rewrite("console.log('ids', id, other.id, id)")).toEqual({
       kind: 'unsafe',
       reason: 'two values would both be named "id"',
