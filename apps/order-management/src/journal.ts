@@ -3,10 +3,13 @@
  * sent, so a crash between send and acknowledgement leaves a `new` row that reconciliation finds.
  * Every change after that (ack, fill, status) is one transaction with its event row.
  *
- * WAL mode; `synchronous = FULL` by default: each commit is fsynced, so an intent survives not
- * only a SIGKILL (NORMAL would be enough for that: the WAL is in the OS cache) but a power loss
- * too — losing an intent whose order reached the venue is exactly the duplicate we exist to stop.
- * `NORMAL` is available for callers that measured the fsync cost and accept the trade-off.
+ * WAL mode. Intents are written with `synchronous = FULL` (fsynced before the order is sent), so
+ * an intent survives not only a SIGKILL (NORMAL is enough for that: the WAL sits in the OS cache)
+ * but a power loss too: an intent lost after its order reached the venue is exactly the duplicate
+ * this journal exists to stop. Every later write (ack, fill, status) uses NORMAL: the venue holds
+ * the truth for those and reconciliation restores them, so they need not pay an fsync each.
+ * `sync: 'normal'` drops the fsync for intents too (SIGKILL-safe only), for callers that measured
+ * the cost (see bench/) and accept the trade-off.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -160,16 +163,18 @@ export class Journal {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly intentSync: JournalSync;
 
   /** Opens (creating if needed) the journal at `path`; `readonly` opens an existing file for reports. */
   constructor(path: string, options: { sync?: JournalSync; readonly?: boolean } = {}) {
     this.path = path;
     const readonly = options.readonly ?? false;
+    this.intentSync = options.sync ?? 'full';
     if (!readonly) mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { readonly, fileMustExist: readonly });
     if (!readonly) {
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${(options.sync ?? 'full').toUpperCase()}`);
+      this.db.pragma('synchronous = NORMAL');
       this.db.exec(SCHEMA);
     }
     this.db.pragma('busy_timeout = 5000');
@@ -208,6 +213,15 @@ export class Journal {
 
   /** Records an order before it is sent. Throws if the client id is already journaled. */
   recordIntent(order: ManagedOrder): void {
+    if (this.intentSync === 'full') this.db.pragma('synchronous = FULL');
+    try {
+      this.insertIntent(order);
+    } finally {
+      if (this.intentSync === 'full') this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  private insertIntent(order: ManagedOrder): void {
     this.db.transaction(() => {
       this.stmts.insertOrder.run({
         client_order_id: order.clientOrderId,

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OrderManager } from '../src/index.js';
+import { parseReportArgs } from '../src/cli-args.js';
+import { defaultJournalPath, OrderManager } from '../src/index.js';
 import { buy, flatEngine, recordingLogger, sell, simVenue, tempDir } from './helpers.js';
 
 const run = promisify(execFile);
@@ -61,12 +62,22 @@ describe('order-management start (journal report)', () => {
     const missing = await report(['--journal', join(tmp.dir, 'nope.sqlite')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`--journal: no journal at ${join(tmp.dir, 'nope.sqlite')}`);
-    const unknown = await report(['--frobnicate']);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown argument "--frobnicate"');
-    const noValue = await report(['--bot']);
-    expect(noValue.stderr).toContain('--bot: a value is required');
-    const badBot = await report(['--bot', '../etc']);
-    expect(badBot.stderr).toContain('--bot: "../etc" is not a bot name');
+  });
+});
+
+describe('parseReportArgs', () => {
+  it('names each bad argument', () => {
+    expect(() => parseReportArgs(['--frobnicate'], tmp.dir)).toThrow('unknown argument "--frobnicate"');
+    expect(() => parseReportArgs(['--bot'], tmp.dir)).toThrow('--bot: a value is required');
+    expect(() => parseReportArgs(['--bot', '../etc'], tmp.dir)).toThrow('--bot: "../etc" is not a bot name');
+    expect(() => parseReportArgs([], tmp.dir)).toThrow('--bot or --journal is required');
+    expect(() => parseReportArgs(['--bot', 'ghost'], tmp.dir)).toThrow(
+      /--bot: no journal at .*ghost\.orders\.sqlite/,
+    );
+  });
+
+  it('resolves --bot to data/<bot>.orders.sqlite under the workspace root', () => {
+    const root = join(PKG, '..', '..');
+    expect(defaultJournalPath('mm', PKG)).toBe(join(root, 'data', 'mm.orders.sqlite'));
   });
 });
