@@ -45,7 +45,9 @@ export type SwiftClientEvent =
   | { type: 'heartbeat-timeout'; silentMs: number }
   | { type: 'reconnect-scheduled'; delayMs: number; attempt: number }
   | { type: 'rejected'; uuid: string; reason: string; message: string }
-  | { type: 'duplicate'; uuid: string };
+  | { type: 'duplicate'; uuid: string }
+  /** Emitted before listeners get the order: server stamp to local receipt. */
+  | { type: 'order'; uuid: string; latencyMs: number };
 
 interface Listener {
   markets: ReadonlySet<string>;
@@ -212,6 +214,7 @@ export class SwiftClient implements TakerOrderSource {
     }
     // Only a verified order claims its uuid: a forged copy cannot shadow the real one.
     this.seen.add(wire.uuid);
+    this.emit({ type: 'order', uuid: order.uuid, latencyMs: order.receivedAt - wire.ts });
     for (const listener of this.listeners) {
       if (!listener.markets.has(order.market)) continue;
       try {

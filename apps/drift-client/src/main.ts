@@ -1,0 +1,38 @@
+/**
+ * `pnpm --filter drift-client start [--watch] [--sub-account N]`: connects to the venue the fleet
+ * config selects (paper: the simulator; live: Drift), logs a snapshot of the account and the
+ * configured markets, and exits; with `--watch` it keeps logging oracle and position changes.
+ */
+import { loadFleetConfig, startApp } from '@drift/core';
+import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { CliError, parseCli } from './cli.js';
+import { createVenue } from './create-venue.js';
+import { accountSnapshot, marketSnapshots } from './snapshot.js';
+import { watchVenue } from './watch.js';
+
+const logger = setupCriticalLogging('drift-client');
+const app = startApp({ appName: 'drift-client', logger, flushLogs });
+
+try {
+  const cli = parseCli(process.argv.slice(2));
+  const config = loadFleetConfig();
+  const venue = await createVenue(config, {
+    logger,
+    appName: 'drift-client',
+    ...(cli.subAccount !== undefined && { subAccount: cli.subAccount }),
+  });
+  app.onShutdown('close venue', () => venue.close());
+  await venue.connect();
+  for (const market of await marketSnapshots(venue)) logger.info(market, 'market');
+  logger.info({ mode: config.mode, env: config.env, ...(await accountSnapshot(venue)) }, 'account');
+  if (!cli.watch) {
+    await app.shutdown('snapshot logged', 0);
+  } else {
+    const stop = watchVenue(venue, logger);
+    app.onShutdown('stop watching', stop);
+    app.ready({ mode: config.mode, subAccount: venue.subAccount });
+  }
+} catch (err) {
+  logger.error({ err }, err instanceof CliError ? 'bad arguments' : 'drift-client failed');
+  await app.shutdown('start-up failed', 1);
+}

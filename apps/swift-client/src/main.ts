@@ -1,0 +1,26 @@
+/**
+ * `pnpm --filter swift-client start [--market SOL-PERP]...`: taps the taker order stream the fleet
+ * config selects (paper: the simulator's signed stream; live: Swift) and logs every order.
+ */
+import { loadFleetConfig, startApp } from '@drift/core';
+import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { CliError, parseCli } from './cli.js';
+import { createTakerSource } from './create-taker-source.js';
+import { tapStream } from './tap.js';
+
+const logger = setupCriticalLogging('swift-client');
+const app = startApp({ appName: 'swift-client', logger, flushLogs });
+
+try {
+  const cli = parseCli(process.argv.slice(2));
+  const config = loadFleetConfig();
+  const markets = cli.markets.length > 0 ? cli.markets : config.markets;
+  const source = await createTakerSource(config, { logger });
+  app.onShutdown('close stream', () => source.close());
+  const stop = tapStream(source, markets, logger);
+  app.onShutdown('stop tapping', stop);
+  app.ready({ mode: config.mode, markets });
+} catch (err) {
+  logger.error({ err }, err instanceof CliError ? 'bad arguments' : 'swift-client failed');
+  await app.shutdown('start-up failed', 1);
+}
