@@ -401,7 +401,15 @@ export class OrderManager {
     const outgoing = { ...request, subAccount: this.subAccount };
     this.refuseIfUnavailable(outgoing.clientOrderId);
     if (this.state === 'reducing') {
-      const position = await this.positionOf(outgoing.market);
+      let position: bigint;
+      try {
+        position = await this.positionOf(outgoing.market);
+      } catch (err) {
+        throw new RefusedError(
+          'risk-limit',
+          `trading state is reducing and the position is unknown: ${(err as Error).message}`,
+        );
+      }
       if (!reducesExposure(position, outgoing)) {
         throw new RefusedError(
           'risk-limit',
@@ -836,7 +844,7 @@ export class OrderManager {
     if (byId) return this.live.get(byId);
     if (fill.clientOrderId !== undefined) {
       const order = this.live.get(fill.clientOrderId) ?? this.journal.get(fill.clientOrderId);
-      if (order) return order;
+      if (order?.bot === this.bot) return order;
     }
     const known = this.journal.getByOrderId(fill.orderId);
     return known?.bot === this.bot ? known : undefined;
