@@ -45,6 +45,16 @@ export interface SpecOptions {
   overrides?: Record<string, { entry: string; cwd?: string }>;
 }
 
+/**
+ * The workspace root app dirs are relative to: the one holding the config file, else the one we run
+ * in (a config kept outside the repo), else the cwd.
+ */
+export function workspaceRootFor(configPath: string | undefined): string {
+  const fromConfig =
+    configPath && isAbsolute(configPath) ? findWorkspaceRoot(dirname(configPath)) : undefined;
+  return fromConfig ?? findWorkspaceRoot(process.cwd()) ?? process.cwd();
+}
+
 /** Every process of the fleet in start order. Throws `FleetSpecError` naming each missing entry. */
 export function buildChildSpecs(config: FleetConfig, opts: SpecOptions = {}): ChildSpec[] {
   const configPath = opts.configPath ?? (isAbsolute(config.source) ? config.source : undefined);

@@ -3,10 +3,9 @@
  * is reported (stderr and log) before anything starts, exit code 2; a fleet that cannot start exits 1.
  */
 
-import { dirname } from 'node:path';
-import { ConfigError, findWorkspaceRoot, loadFleetConfig, startApp } from '@drift/core';
+import { ConfigError, loadFleetConfig, startApp } from '@drift/core';
 import { flushLogs, logFilePath, parseLogLine, setupCriticalLogging } from '@drift/logging';
-import { FleetSpecError } from './child-spec.js';
+import { FleetSpecError, workspaceRootFor } from './child-spec.js';
 import { FleetStartError } from './fleet.js';
 import { toParsedLine } from './log-lines.js';
 import { createOrchestrator, stopBudgetMs } from './orchestrator.js';
@@ -27,7 +26,7 @@ try {
   if (err instanceof ConfigError) await fail(err, 2);
   throw err;
 }
-const root = findWorkspaceRoot(dirname(config.source)) ?? process.cwd();
+const root = workspaceRootFor(config.source);
 
 let orchestrator: Awaited<ReturnType<typeof createOrchestrator>>;
 try {

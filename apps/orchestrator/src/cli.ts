@@ -1,0 +1,211 @@
+/**
+ * `pnpm fleet <command>`: the fleet CLI over the orchestrator's API.
+ *   status                        table of the fleet
+ *   start|stop|restart <app>      (token)
+ *   reset-halt [--by NAME]        operator reset of the risk halt (token)
+ *   export pm2|systemd|k8s [--out DIR] [--image IMAGE]   files for another supervisor
+ * Options: --url URL (default from the config, env ORCHESTRATOR_URL). Token: env ORCHESTRATOR_TOKEN,
+ * the config, or the file the orchestrator generated. Exit codes: 0 ok, 1 the API refused, 2 bad usage.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/core';
+import { readClientToken } from './api-token.js';
+import { buildChildSpecs, FleetSpecError, workspaceRootFor } from './child-spec.js';
+import { EXPORT_TARGETS, type ExportTarget, exportFleet } from './export-targets.js';
+import type { FleetStatus } from './status.js';
+
+const USAGE = `usage: fleet status | start <app> | stop <app> | restart <app> | reset-halt [--by NAME]
+       fleet export pm2|systemd|k8s [--out DIR] [--image IMAGE]
+options: --url URL   the orchestrator API (default: orchestrator.api in the config)`;
+
+class UsageError extends Error {}
+
+interface Args {
+  command: string;
+  positional: string[];
+  options: Map<string, string>;
+}
+
+const OPTIONS = new Set(['url', 'out', 'image', 'by']);
+
+export function parseArgs(argv: readonly string[]): Args {
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [key, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!OPTIONS.has(key)) throw new UsageError(`unknown option --${key}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`--${key} needs a value`);
+    options.set(key, value);
+  }
+  const command = positional.shift();
+  if (!command) throw new UsageError('missing command');
+  return { command, positional, options };
+}
+
+function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function age(ms: number | null): string {
+  if (ms === null) return '-';
+  const s = Math.floor(ms / 1000);
+  return s < 60
+    ? `${s}s`
+    : s < 3600
+      ? `${Math.floor(s / 60)}m${s % 60}s`
+      : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
+}
+
+export function formatStatus(status: FleetStatus): string {
+  const header = [
+    'APP',
+    'KIND',
+    'STATE',
+    'PID',
+    'UPTIME',
+    'RESTARTS',
+    'LAST BEAT',
+    'TRADING',
+    'ORDERS',
+    'FILLS',
+    'PNL',
+  ];
+  const rows = status.apps.map((a) => [
+    a.name,
+    a.kind,
+    a.state,
+    a.pid === null ? '-' : String(a.pid),
+    age(a.uptimeMs),
+    String(a.restarts),
+    a.lastHeartbeatAt === null ? '-' : `${age(status.at - a.lastHeartbeatAt)} ago`,
+    a.status?.tradingState ?? '-',
+    a.status ? String(a.status.ordersPlaced) : '-',
+    a.status ? String(a.status.fills) : '-',
+    a.status?.pnlQuote ?? '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  const risk = `risk: ${status.risk.state}${status.risk.state === 'active' ? '' : ` (${status.risk.reason})`}`;
+  return [risk, line(header), ...rows.map(line)].join('\n');
+}
+
+async function api(
+  url: string,
+  path: string,
+  init: { method?: 'GET' | 'POST'; token?: string; body?: unknown } = {},
+): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(url + path, {
+      method: init.method ?? 'GET',
+      headers: {
+        'content-type': 'application/json',
+        ...(init.token && { authorization: `Bearer ${init.token}` }),
+      },
+      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+    });
+  } catch {
+    throw new Error(`cannot reach the orchestrator at ${url} (is it running? pnpm start)`);
+  }
+  const json = (await res.json().catch(() => ({}))) as { error?: string };
+  if (!res.ok) throw new Error(`${res.status}: ${json.error ?? res.statusText}`);
+  return json;
+}
+
+function rootOf(config: FleetConfig): string {
+  return workspaceRootFor(config.source);
+}
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`fleet: ${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  const usage = (message: string) => {
+    process.stderr.write(`fleet: ${message}\n${USAGE}\n`);
+    return 2;
+  };
+  const config = loadFleetConfig();
+  const { host, port } = config.orchestrator.api;
+  const url = (
+    args.options.get('url') ??
+    process.env.ORCHESTRATOR_URL ??
+    `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  ).replace(/\/$/, '');
+  const token = () => readClientToken(config.orchestrator.api.token, rootOf(config));
+
+  switch (args.command) {
+    case 'status': {
+      if (args.positional.length) return usage(`status takes no argument (got ${args.positional.join(' ')})`);
+      out(formatStatus((await api(url, '/api/status')) as FleetStatus));
+      return 0;
+    }
+    case 'start':
+    case 'stop':
+    case 'restart': {
+      const [app, ...rest] = args.positional;
+      if (!app || rest.length) return usage(`${args.command} takes exactly one app name`);
+      const result = (await api(url, `/api/apps/${encodeURIComponent(app)}/${args.command}`, {
+        method: 'POST',
+        token: token(),
+        body: { by: process.env.USER ?? 'cli' },
+      })) as { app: { name: string; state: string } };
+      out(`${result.app.name}: ${result.app.state}`);
+      return 0;
+    }
+    case 'reset-halt': {
+      if (args.positional.length) return usage('reset-halt takes no argument (use --by NAME)');
+      const by = args.options.get('by') ?? process.env.USER ?? 'cli';
+      await api(url, '/api/risk/reset', { method: 'POST', token: token(), body: { by } });
+      out(`reset requested by ${by}: the risk manager resumes the fleet`);
+      return 0;
+    }
+    case 'export': {
+      const [target, ...rest] = args.positional;
+      if (!target || rest.length || !EXPORT_TARGETS.includes(target as ExportTarget))
+        return usage(
+          `export needs one target: ${EXPORT_TARGETS.join('|')} (got ${JSON.stringify(args.positional.join(' '))})`,
+        );
+      const root = rootOf(config);
+      const specs = buildChildSpecs(config, { root, configPath: config.source });
+      const dir = resolve(args.options.get('out') ?? join(root, 'deploy', target));
+      const image = args.options.get('image');
+      const files = exportFleet(target as ExportTarget, specs, config, { root, ...(image && { image }) });
+      mkdirSync(dir, { recursive: true });
+      for (const f of files) {
+        writeFileSync(join(dir, f.path), f.content);
+        out(`wrote ${join(dir, f.path)}`);
+      }
+      return 0;
+    }
+    default:
+      return usage(`unknown command ${JSON.stringify(args.command)}`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      process.stderr.write(`fleet: ${err.message}\n`);
+      // A bad config or fleet spec is bad input (2); anything the API refused is 1.
+      process.exit(err instanceof ConfigError || err instanceof FleetSpecError ? 2 : 1);
+    },
+  );
+}

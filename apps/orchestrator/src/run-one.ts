@@ -1,0 +1,47 @@
+/**
+ * `run-one <app>`: supervises ONE app of the config over the same IPC contract (ready, heartbeats)
+ * and serves its health on `GET /healthz` (200 while ready and beating, 503 otherwise), for a
+ * supervisor that wants an HTTP probe (the Kubernetes export). Restarting is left to that supervisor:
+ * when the app exits, so does this, with its code. SIGTERM stops the app (SIGKILL after its timeout).
+ */
+import { createServer } from 'node:http';
+import { loadFleetConfig } from '@drift/core';
+import { setupUtilityLogging } from '@drift/logging';
+import { buildChildSpecs, workspaceRootFor } from './child-spec.js';
+import { HEALTH_PORT } from './export-targets.js';
+import { SupervisedApp } from './supervised-app.js';
+
+const logger = setupUtilityLogging('run-one');
+const name = process.argv[2];
+const config = loadFleetConfig();
+const specs = buildChildSpecs(config, {
+  root: workspaceRootFor(config.source),
+  configPath: config.source,
+});
+const spec = specs.find((s) => s.name === name);
+if (!spec) {
+  process.stderr.write(
+    `run-one: unknown app ${JSON.stringify(name)}: the config has ${specs.map((s) => s.name).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+const timings = { ...config.orchestrator, restart: { ...config.orchestrator.restart, maxRestarts: 0 } };
+const app = new SupervisedApp(spec, timings, logger);
+const port = Number(process.env.DRIFT_HEALTH_PORT ?? HEALTH_PORT);
+
+const server = createServer((req, res) => {
+  const s = app.snapshot();
+  const fresh =
+    s.lastHeartbeatAt !== null && Date.now() - s.lastHeartbeatAt <= config.orchestrator.heartbeat.timeoutMs;
+  const healthy = req.url === '/healthz' && s.state === 'running' && fresh;
+  res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ app: s.name, state: s.state, lastHeartbeatAt: s.lastHeartbeatAt }));
+});
+server.listen(port, '0.0.0.0');
+
+app.on('exit', ({ code, expected }) => {
+  server.close();
+  process.exit(expected ? 0 : (code ?? 1) || 1);
+});
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.stop(signal));
+app.start();
