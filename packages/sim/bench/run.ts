@@ -55,6 +55,7 @@ function orderEvents(): { engineMs: number; baselineMs: number; fills: number; r
   const open: string[][] = Array.from({ length: 9 }, () => []);
   let fills = 0;
   let rejects = 0;
+  let placed = 0;
   const engineRun = time(() => {
     for (const op of ops) {
       const mine = open[op.sub]!;
@@ -71,6 +72,7 @@ function orderEvents(): { engineMs: number; baselineMs: number; fills: number; r
         type: 'limit',
         price,
         baseAmount: op.lots * SOL.minOrderSize,
+        clientOrderId: `q-${++placed}`,
       });
       if (!result.ok) {
         rejects++;

@@ -80,6 +80,15 @@ export function wants(subscription: SimSubscription, event: SimEvent): boolean {
   }
 }
 
+/** Results handed out are copies: a caller editing one cannot reach into the engine's history. */
+function own(result: PlaceResult): PlaceResult {
+  return result.ok ? { ...result, fills: result.fills.map((f) => ({ ...f })) } : result;
+}
+
+function ownEvent(event: SimEvent): SimEvent {
+  return event.type === 'fill' ? { type: 'fill', fill: { ...event.fill } } : event;
+}
+
 /** The engine in this process behind the async interface. */
 export function embeddedApi(engine: SimEngine): SimApi {
   return {
@@ -89,11 +98,11 @@ export function embeddedApi(engine: SimEngine): SimApi {
     topOfBook: async (market) => engine.topOfBook(market),
     book: async (market, levels) => engine.book(market, levels),
     trades: async (market, limit) => engine.recentTrades(market, limit).map((t) => ({ ...t })),
-    place: async (subAccount, request) => engine.place(subAccount, request),
+    place: async (subAccount, request) => own(engine.place(subAccount, request)),
     cancel: async (orderId, scope) => engine.cancel(orderId, scope),
     cancelAll: async (scope) => engine.cancelAll(scope),
-    modify: async (orderId, changes, scope) => engine.modify(orderId, changes, scope),
-    fillTaker: async (taker, maker) => engine.fillTaker(taker, maker),
+    modify: async (orderId, changes, scope) => own(engine.modify(orderId, changes, scope)),
+    fillTaker: async (taker, maker) => own(engine.fillTaker(taker, maker)),
     openOrders: async (scope) => engine.openOrdersList(scope),
     fills: async (scope) => engine.fills(scope).map((f) => ({ ...f })),
     positions: async (scope) => engine.positions(scope),
@@ -101,7 +110,7 @@ export function embeddedApi(engine: SimEngine): SimApi {
     subAccounts: async () => engine.subAccounts(),
     subscribe: (subscription, listener) =>
       engine.subscribe((event) => {
-        if (wants(subscription, event)) listener(event);
+        if (wants(subscription, event)) listener(ownEvent(event));
       }),
     synced: async () => {},
     close: async () => {},

@@ -308,6 +308,18 @@ describe('bad orders are rejected with a typed reason and change nothing', () =>
     });
   }
 
+  it('a client id is free again once its order is closed', () => {
+    const engine = flatEngine();
+    const first = engine.place(1, { ...buy('140', '1'), clientOrderId: 'q-1' });
+    expect(engine.place(1, { ...buy('141', '1'), clientOrderId: 'q-1' })).toMatchObject({
+      reason: 'duplicate-client-id',
+    });
+    expect(engine.place(2, { ...buy('141', '1'), clientOrderId: 'q-1' }).ok).toBe(true); // other sub-account
+    if (!first.ok) throw new Error('rejected');
+    engine.cancel(first.order.orderId);
+    expect(engine.place(1, { ...buy('141', '1'), clientOrderId: 'q-1' }).ok).toBe(true);
+  });
+
   it('halted: refuses new orders, still cancels', () => {
     const engine = flatEngine();
     const resting = engine.place(1, buy('140', '1'));

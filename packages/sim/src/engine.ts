@@ -120,6 +120,8 @@ export class SimEngine {
   private orderSeq = 0;
   private fillSeq = 0;
   private readonly openOrders = new Map<string, Order>();
+  /** `subAccount:clientOrderId` of open orders: a client id is unique among its sub-account's open orders. */
+  private readonly openClientIds = new Set<string>();
   private readonly exposure = new Map<number, Map<string, Exposure>>();
   private readonly fillsBySub = new Map<number, Fill[]>();
   private readonly log: HistoryLog;
@@ -322,8 +324,10 @@ export class SimEngine {
     if (request.userOrderId !== undefined) order.userOrderId = request.userOrderId;
     this.ledger.get(subAccount);
     this.openOrders.set(order.orderId, order);
+    if (order.clientOrderId !== undefined) this.openClientIds.add(clientKey(subAccount, order.clientOrderId));
     this.trackExposure(order, remainingOf(order));
     this.log.order(this.slot, order, undefined);
+    if (this.listeners.size > 0) this.emit({ type: 'order', order: snapshotOrder(order) });
     const fills: Fill[] = [];
     if (order.type === 'market') {
       this.openMarketOrderAuction(m, order);
@@ -349,12 +353,11 @@ export class SimEngine {
       const priceProblem = this.checkPrice(m.spec, request.price);
       if (priceProblem) return priceProblem;
     }
-    if (request.clientOrderId !== undefined) {
-      for (const open of this.openOrders.values()) {
-        if (open.subAccount === subAccount && open.clientOrderId === request.clientOrderId)
-          return ['duplicate-client-id', `clientOrderId "${request.clientOrderId}" is already open`];
-      }
-    }
+    if (
+      request.clientOrderId !== undefined &&
+      this.openClientIds.has(clientKey(subAccount, request.clientOrderId))
+    )
+      return ['duplicate-client-id', `clientOrderId "${request.clientOrderId}" is already open`];
     if (request.postOnly) {
       if (request.type === 'market') return ['post-only-would-cross', 'a market order always takes'];
       const best = m.book.opposite(request.side).bestPrice();
@@ -792,6 +795,8 @@ export class SimEngine {
     order.status = status;
     order.updatedAt = this.now();
     this.openOrders.delete(order.orderId);
+    if (order.clientOrderId !== undefined)
+      this.openClientIds.delete(clientKey(order.subAccount, order.clientOrderId));
     this.recordOrderUpdate(order, cause);
   }
 
@@ -1021,6 +1026,10 @@ export class SimEngine {
       this.flushing = false;
     }
   }
+}
+
+function clientKey(subAccount: number, clientOrderId: string): string {
+  return `${subAccount}:${clientOrderId}`;
 }
 
 function inScope(order: Order, scope: EngineScope): boolean {
