@@ -24,13 +24,14 @@ function parseIni(text: string): Record<string, Record<string, string[]>> {
     if (!line || line.startsWith('#')) continue;
     const header = /^\[(\w+)\]$/.exec(line);
     if (header) {
-      section = out[header[1] as string] = {};
+      section = {};
+      out[header[1] as string] = section;
       continue;
     }
     const eq = line.indexOf('=');
     if (!section || eq < 1) throw new Error(`not INI: ${line}`);
     const key = line.slice(0, eq);
-    (section[key] ??= []).push(line.slice(eq + 1));
+    section[key] = [...(section[key] ?? []), line.slice(eq + 1)];
   }
   return out;
 }
