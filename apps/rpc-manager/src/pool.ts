@@ -96,6 +96,8 @@ export type EndpointDownListener = (label: string) => void;
 
 export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> {
   readonly endpoints: readonly Endpoint[];
+  /** Since start, for heartbeats and metrics. */
+  readonly counters = { requests: 0, answered: 0, failed: 0, retries: 0, outcomeUnknown: 0 };
   readonly #log: Logger;
   readonly #o: Required<Omit<PoolOptions, 'endpoints' | 'logger' | 'random'>>;
   readonly #random: () => number;
@@ -171,6 +173,16 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
    * Never throws; never rejects.
    */
   async request(body: string, options: { signal?: AbortSignal } = {}): Promise<PoolReply> {
+    this.counters.requests += 1;
+    const reply = await this.#request(body, options);
+    if (reply.ok) this.counters.answered += 1;
+    else this.counters.failed += 1;
+    if (reply.outcomeUnknown) this.counters.outcomeUnknown += 1;
+    if (reply.attempts > 1) this.counters.retries += reply.attempts - 1;
+    return reply;
+  }
+
+  async #request(body: string, options: { signal?: AbortSignal }): Promise<PoolReply> {
     const calls = callsIn(body);
     const methods = calls.map((c) => c.method).join(',') || 'unknown';
     const nonIdempotent = calls.some((c) => this.#nonIdempotent.has(c.method));

@@ -84,8 +84,12 @@ describe('a real web3.js Connection', () => {
     const subscription = connection.onSlotChange((info) => slots.push(info.slot));
     cleanup.push(async () => {
       await connection.removeSlotChangeListener(subscription);
-      // web3.js keeps its socket (and reconnects it) for a while after the last listener: close it now.
-      (connection as unknown as { _rpcWebSocket: { close(): void } })._rpcWebSocket.close();
+      // web3.js keeps its socket (and reconnects it) for a while after the last listener: close it
+      // now, with the handshake done (code 1000), so it does not reconnect to the closed proxy.
+      const ws = (connection as unknown as { _rpcWebSocket: { close(): void; socket?: unknown } })
+        ._rpcWebSocket;
+      ws.close();
+      await until(() => ws.socket === undefined, 'the web3.js socket closed');
     });
     await until(() => a.subscriptions.size === 1, 'the subscription upstream on A');
     a.notifySlot(5_001);

@@ -1,0 +1,51 @@
+/**
+ * `pnpm --filter rpc-manager start`: the RPC pool behind a loopback JSON-RPC proxy, until SIGTERM.
+ * Reports `ready` (with the proxy URLs) to the orchestrator over IPC. Bad config or flags: the
+ * problem on stderr and in the log, exit code 2.
+ */
+import { ConfigError, loadFleetConfig, startApp } from '@drift/core';
+import { setupCriticalLogging } from '@drift/logging';
+import { RpcPool } from './pool.js';
+import { startProxy } from './proxy/proxy-server.js';
+import { parseCliArgs, resolveSettings, SettingsError, USAGE } from './settings.js';
+
+const logger = setupCriticalLogging('rpc-manager');
+const lifecycle = startApp({ appName: 'rpc-manager', logger });
+
+let settings: ReturnType<typeof resolveSettings>;
+try {
+  const cli = parseCliArgs(process.argv.slice(2));
+  if (cli.help) {
+    process.stdout.write(`${USAGE}\n`);
+    await lifecycle.shutdown('--help', 0);
+  }
+  settings = resolveSettings(loadFleetConfig(cli.config !== undefined ? { path: cli.config } : {}), cli);
+} catch (err) {
+  if (!(err instanceof ConfigError || err instanceof SettingsError)) throw err;
+  process.stderr.write(`rpc-manager: ${err.message}\n`);
+  logger.fatal({ err }, 'rpc-manager cannot start: bad settings');
+  await lifecycle.shutdown('bad settings', 2);
+  throw err; // not reached: shutdown exits
+}
+
+const pool = new RpcPool({ ...settings.pool, endpoints: settings.endpoints, logger });
+lifecycle.onShutdown('close the pool', () => pool.close());
+await pool.start();
+
+const proxy = await startProxy({
+  pool,
+  logger,
+  host: settings.host,
+  port: settings.port,
+  relay: settings.relay,
+  ...(settings.wsPort !== undefined && { wsPort: settings.wsPort }),
+});
+lifecycle.onShutdown('close the proxy', () => proxy.close());
+
+const countersTimer = setInterval(() => lifecycle.setStatus({ counters: { ...pool.counters } }), 1_000);
+countersTimer.unref();
+lifecycle.ready({
+  proxy: proxy.url,
+  ws: proxy.wsUrl,
+  endpoints: pool.status().map((s) => ({ label: s.label, healthy: s.healthy ?? null })),
+});
