@@ -73,6 +73,41 @@ describe('drift-logs audit on the "before" fixture', () => {
   });
 });
 
+describe('drift-logs audit entries', () => {
+  it('flags a critical app whose start script runs a missing file, and migrate leaves it to a human', async () => {
+    const ws = tempDir('entry');
+    fs.writeFileSync(path.join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - apps/*\n');
+    fs.mkdirSync(path.join(ws, 'apps/hedge-bot/src'), { recursive: true });
+    fs.writeFileSync(
+      path.join(ws, 'apps/hedge-bot/package.json'),
+      JSON.stringify({ name: 'hedge-bot', scripts: { start: 'node --import tsx src/main.ts' } }),
+    );
+    fs.writeFileSync(path.join(ws, 'apps/hedge-bot/src/index.ts'), 'export const band = 5;\n');
+    const app = auditWorkspace(ws).apps[0]!;
+    expect(app.findings.filter((f) => f.severity === 'critical').map((f) => f.code)).toEqual(['no-entry']);
+    const migrate = await cli('migrate', '--root', ws, '--dry-run');
+    expect(migrate.code).toBe(1);
+    expect(migrate.stdout).toContain(
+      'the start script runs src/main.ts, which does not exist; write the entry first',
+    );
+  });
+
+  it('accepts a setup function taken by reference from the namespace', () => {
+    const ws = tempDir('ref');
+    fs.writeFileSync(path.join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - apps/*\n');
+    fs.mkdirSync(path.join(ws, 'apps/risk-manager/src'), { recursive: true });
+    fs.writeFileSync(
+      path.join(ws, 'apps/risk-manager/package.json'),
+      JSON.stringify({ name: 'risk-manager', dependencies: { '@drift/logging': 'workspace:*' } }),
+    );
+    fs.writeFileSync(
+      path.join(ws, 'apps/risk-manager/src/main.ts'),
+      "import * as logging from '@drift/logging';\nconst setup = (logging as Record<string, unknown>).setupCriticalLogging;\n",
+    );
+    expect(auditWorkspace(ws).counts.critical).toBe(0);
+  });
+});
+
 describe('drift-logs audit bad input', () => {
   it('names the missing workspace file', async () => {
     const dir = tempDir('empty');

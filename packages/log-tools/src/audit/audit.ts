@@ -4,7 +4,7 @@ import path from 'node:path';
 import { InputError } from '../input-error.js';
 import { findPackage, readWorkspace, type Workspace, type WorkspacePackage } from '../workspace.js';
 import { type FileFacts, scanSource } from './scan.js';
-import { findEntry, isRunnable, listSourceFiles, reachableFrom } from './sources.js';
+import { findEntry, isRunnable, listSourceFiles, missingStartFile, reachableFrom } from './sources.js';
 
 export type Severity = 'critical' | 'warning' | 'recommendation';
 
@@ -109,7 +109,15 @@ function checkCritical(
   const depends = pkg.packageJson.dependencies?.['@drift/logging'] !== undefined;
   const where = entry ? rel(entry) : `${pkg.relDir} (no entry found)`;
 
-  if (fileSetups.length === 0 && setups.length === 0) {
+  const missingStart = missingStartFile(pkg);
+  if (missingStart) {
+    add({
+      severity: 'critical',
+      code: 'no-entry',
+      message: `the start script runs ${missingStart}, which does not exist: no process sets up file logging`,
+      file: `${pkg.relDir}/package.json`,
+    });
+  } else if (fileSetups.length === 0 && setups.length === 0) {
     const how = summarizeBypasses(bypasses);
     const detail = how ? `logs only to the console (${how})` : 'has no logging at all';
     const dep = depends ? '' : '; package.json does not depend on @drift/logging';
@@ -210,6 +218,13 @@ function recommend(pkg: WorkspacePackage, findings: Finding[], add: (f: Finding)
       severity: 'recommendation',
       code: 'run-migrate',
       message: `run \`drift-logs migrate --app ${pkg.name} --dry-run\` to preview the fix`,
+    });
+  }
+  if (has('no-entry')) {
+    add({
+      severity: 'recommendation',
+      code: 'create-entry',
+      message: `create the process entry with setupCriticalLogging('${pkg.name}') as its first statement`,
     });
   }
   if (has('console-in-utility')) {

@@ -33,7 +33,7 @@ const SECRET_NAME =
   /secret|private_?key|keypair|mnemonic|seed|passw(or)?d|passphrase|authorization|token|api_?key/i;
 
 export function scanSource(file: string, text: string): FileFacts {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKind(file));
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
   const facts: FileFacts = {
     file,
     imports: [],
@@ -77,6 +77,16 @@ export function scanSource(file: string, text: string): FileFacts {
       return;
     }
     if (ts.isCallExpression(node)) visitCall(node);
+    else if (
+      ts.isPropertyAccessExpression(node) &&
+      SETUPS.has(node.name.text) &&
+      isLoggingNamespace(node.expression)
+    ) {
+      // A setup function taken by reference (`const setup = logging.setupCriticalLogging`), called later.
+      const called = ts.isCallExpression(node.parent) && node.parent.expression === node;
+      if (!called)
+        facts.setups.push({ kind: node.name.text as SetupKind, fileLoggingOff: false, line: lineOf(node) });
+    }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       if (envName(node.left) === 'LOG_FILE_ENABLED' && isFalsyLiteral(node.right)) {
         facts.fileLoggingOff.push({ line: lineOf(node), how: 'process.env.LOG_FILE_ENABLED set to false' });
@@ -141,6 +151,12 @@ export function scanSource(file: string, text: string): FileFacts {
     if (LEVELS.has(method) && looksLikeLogger(receiver)) checkLogCall(call, lineOf(call));
   };
 
+  const isLoggingNamespace = (expr: ts.Expression): boolean => {
+    let e = expr;
+    while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
+    return ts.isIdentifier(e) && loggingNamespaces.has(e.text);
+  };
+
   const setupName = (callee: ts.Expression): SetupKind | undefined => {
     if (ts.isIdentifier(callee)) {
       const imported = loggingNames.get(callee.text);
@@ -148,8 +164,7 @@ export function scanSource(file: string, text: string): FileFacts {
     }
     if (
       ts.isPropertyAccessExpression(callee) &&
-      ts.isIdentifier(callee.expression) &&
-      loggingNamespaces.has(callee.expression.text) &&
+      isLoggingNamespace(callee.expression) &&
       SETUPS.has(callee.name.text)
     ) {
       return callee.name.text as SetupKind;
@@ -180,7 +195,11 @@ export function scanSource(file: string, text: string): FileFacts {
         const name =
           prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : '';
         if (name && SECRET_NAME.test(name)) {
-          facts.logCallWarnings.push({ kind: 'secret-value', line, detail: `logs a value named "${name}"` });
+          facts.logCallWarnings.push({
+            kind: 'secret-value',
+            line,
+            detail: `logs a value named "${name}", which looks secret (redacted by key, or rename it)`,
+          });
         }
       }
     }

@@ -51,6 +51,13 @@ export function findEntry(pkg: WorkspacePackage): string | undefined {
   return candidates.map((c) => path.join(pkg.dir, c)).find((f) => fs.existsSync(f));
 }
 
+/** The file the `start` script runs, when it names one that does not exist (yet). */
+export function missingStartFile(pkg: WorkspacePackage): string | undefined {
+  const start = pkg.packageJson.scripts?.start;
+  const file = start?.split(/\s+/).find((token) => SOURCE_EXT.test(token));
+  return file && !fs.existsSync(path.join(pkg.dir, file)) ? file : undefined;
+}
+
 /** True when the package is a process (has a main entry), not only a library. */
 export function isRunnable(pkg: WorkspacePackage): boolean {
   const start = pkg.packageJson.scripts?.start;

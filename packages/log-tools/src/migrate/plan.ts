@@ -2,8 +2,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ts } from 'ts-morph';
+import { auditPackage } from '../audit/audit.js';
 import { scanSource } from '../audit/scan.js';
-import { findEntry, isRunnable, listSourceFiles, resolveRelative } from '../audit/sources.js';
+import {
+  findEntry,
+  isRunnable,
+  listSourceFiles,
+  missingStartFile,
+  resolveRelative,
+} from '../audit/sources.js';
 import type { Workspace, WorkspacePackage } from '../workspace.js';
 import { type ArgStyle, rewriteLogArgs } from './log-args.js';
 import { applyEdits, type Edit } from './text-edits.js';
@@ -62,6 +69,13 @@ const WINSTON_LEVEL: Record<string, string> = {
 };
 const FOREIGN = new Set(['winston', 'bunyan', 'pino', 'debug']);
 const LOGGING = '@drift/logging';
+const MIGRATED_CODES = new Set([
+  'no-file-logging',
+  'missing-dependency',
+  'bypasses-logger',
+  'no-entry',
+  'console-in-utility',
+]);
 
 interface Parsed {
   file: string;
@@ -78,12 +92,25 @@ export function planApp(ws: Workspace, pkg: WorkspacePackage): AppPlan {
     const code = node.getText(p.source).split('\n')[0]!.slice(0, 100);
     plan.unsafe.push({ file: rel(p.file), line, code, reason });
   };
+  // Only what the audit flags is migrated: an app already logging through @drift/logging is left alone.
+  const flagged = auditPackage(ws, pkg).findings.some((f) => MIGRATED_CODES.has(f.code));
+  if (!flagged) return plan;
   if (!pkg.critical && !isRunnable(pkg)) {
     plan.unsafe.push({
       file: pkg.relDir,
       line: 0,
       code: pkg.name,
       reason: 'a library: it should take a Logger from its caller, which needs a human',
+    });
+    return plan;
+  }
+  const missingStart = missingStartFile(pkg);
+  if (missingStart) {
+    plan.unsafe.push({
+      file: `${pkg.relDir}/package.json`,
+      line: 0,
+      code: pkg.packageJson.scripts?.start ?? '',
+      reason: `the start script runs ${missingStart}, which does not exist; write the entry first`,
     });
     return plan;
   }
@@ -116,12 +143,16 @@ export function planApp(ws: Workspace, pkg: WorkspacePackage): AppPlan {
   }
 
   const sites = [...parsed.values()].flatMap((p) => findSites(p, unsafe));
-  if (sites.length > 1) {
-    for (const s of sites)
-      unsafe(parsed.get(s.file)!, s.init, 'one of several loggers in this app; keep one');
+  const foreign = sites.filter((s) => s.library !== 'drift');
+  const drift = sites.filter((s) => s.library === 'drift');
+  if (foreign.length > 1 || (foreign.length === 1 && drift.length > 0)) {
+    for (const s of foreign) {
+      unsafe(parsed.get(s.file)!, s.init, `one of several loggers in this app (${s.library}); keep one`);
+    }
     return plan;
   }
-  const site = sites[0];
+  // Several @drift/logging loggers are several processes (main.ts, a script): use the entry's.
+  const site = foreign[0] ?? drift.find((s) => s.file === entry) ?? drift.find((s) => s.exported) ?? drift[0];
   const consoleFiles = [...parsed.values()].filter((p) => hasConsoleCall(p.source));
 
   // Where the app logger lives, and whether a file has to be created for it.
