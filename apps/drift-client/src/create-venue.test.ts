@@ -101,6 +101,21 @@ describe('createVenue in live mode', () => {
     expect(venue.subAccount).toBe(3);
     expect((venue as DriftVenue).authority).toBe(key.publicKey.toBase58());
   });
+
+  it("follows every sub-account the fleet's apps trade on for the risk manager ('all')", async () => {
+    const apps = {
+      'jit-mm-swift': { subAccount: 1 },
+      'hedge-bot': { subAccount: 2 },
+      'trend-bot': { subAccount: 3, enabled: false },
+    };
+    const venue = await createVenue(fleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' }, apps }), {
+      logger,
+      keypair: Keypair.generate(),
+      rpcUrl: 'http://127.0.0.1:1',
+      subAccounts: 'all',
+    });
+    expect(await venue.subAccounts()).toEqual([0, 1, 2]);
+  });
 });
 
 function rawSim() {

@@ -19,7 +19,7 @@ export interface CreateVenueOptions {
   subAccount?: number;
   /** The calling app (for its configured sub-account). */
   appName?: string;
-  /** Also follow these sub-accounts (live), or receive every sub-account's events (paper, `'all'`). */
+  /** Also follow these sub-accounts; `'all'`: every sub-account of the fleet (the risk manager's view). */
   subAccounts?: readonly number[] | 'all';
   /** Paper: `auto` (server if it answers, else embedded), `embedded` or `remote`. */
   sim?: SimChoice;
@@ -57,8 +57,16 @@ export async function createVenue(config: FleetConfig, opts: CreateVenueOptions)
     keypair,
     markets: config.markets,
     subAccount,
-    subAccounts: Array.isArray(opts.subAccounts) ? opts.subAccounts : [],
+    subAccounts: opts.subAccounts === 'all' ? fleetSubAccounts(config) : (opts.subAccounts ?? []),
     params: opts.params ?? parseAppParams(config, 'drift-client', driftClientParamsSchema),
     logger: opts.logger,
   });
+}
+
+/** Sub-accounts the fleet's apps trade on (live `'all'`: the ones that have Drift user accounts). */
+function fleetSubAccounts(config: FleetConfig): number[] {
+  const subs = Object.values(config.apps).flatMap((a) =>
+    a.enabled && a.subAccount !== undefined ? [a.subAccount] : [],
+  );
+  return [...new Set(subs)].sort((a, b) => a - b);
 }

@@ -79,6 +79,7 @@ let authority: Keypair;
 let venue: DriftVenue;
 let events: VenueEvent[];
 const logger = recordingLogger();
+const API_KEY = 'sk-test-4f9b1c';
 
 beforeEach(async () => {
   rpc = new JsonRpcServer();
@@ -109,7 +110,7 @@ beforeEach(async () => {
   rpc.priorityFees = [2_000, 90_000, 1_000];
   venue = new DriftVenue({
     env: 'devnet',
-    rpcUrl: rpc.url,
+    rpcUrl: `${rpc.url}/?api-key=${API_KEY}`,
     wsUrl: rpc.url.replace('http', 'ws'),
     keypair: authority,
     markets: ['SOL-PERP', 'BTC-PERP'],
@@ -125,6 +126,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await venue.close();
   await rpc.stop();
+  // Neither the key nor the RPC URL's API key reached a log line.
+  const logged = JSON.stringify(logger.lines, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  expect(logged).not.toContain(Buffer.from(authority.secretKey).toString('base64'));
+  expect(logged).not.toContain(JSON.stringify([...authority.secretKey]).slice(1, 40));
+  expect(logged).not.toContain(API_KEY);
 });
 
 /** Plays the program for place/cancel: writes orders into the User account and emits OrderRecords. */
@@ -227,6 +233,31 @@ function programPlacesOrders(opts: { fillImmediately?: boolean } = {}): void {
             oraclePrice: new BN(150_000_000),
           }),
         );
+      }
+      if (ix.name === 'modifyOrder') {
+        // The program cancels the order and places its replacement under the same userOrderId.
+        const m = ix.data.modifyOrderParams as Record<string, unknown>;
+        const slot = user.orders.findIndex(
+          (o) => o.orderId === ix.data.orderId && 'open' in (o.status as object),
+        );
+        const old = user.orders[slot] as Record<string, unknown>;
+        user.orders[slot] = {
+          ...old,
+          orderId: user.nextOrderId,
+          price: m.price ?? old.price,
+          baseAssetAmount: m.baseAssetAmount ?? old.baseAssetAmount,
+        };
+        user.nextOrderId += 1;
+        chain.putUser(authority.publicKey, 0, user);
+      }
+      if (ix.name === 'cancelOrders') {
+        user.orders = user.orders.map((o) =>
+          'open' in (o.status as object) &&
+          (ix.data.marketIndex === null || o.marketIndex === ix.data.marketIndex)
+            ? { ...o, status: { canceled: {} } }
+            : o,
+        );
+        chain.putUser(authority.publicKey, 0, user);
       }
       if (ix.name === 'cancelOrder') {
         const id = ix.data.orderId as number;
@@ -528,6 +559,36 @@ describe('DriftVenue over the SDK, offline', () => {
     expect(result.ok && result.fills.map((f) => [f.liquidity, f.baseAmount, f.fee])).toEqual([
       ['maker', 2_000_000_000n, -500n],
     ]);
+  });
+
+  it('modifies by cancel-and-replace: the SDK modify instruction, and the new order id read back', async () => {
+    programPlacesOrders();
+    const result = await venue.modifyOrder('5', { price: 141_000_000n });
+    const ix = chain.decodeTransaction(rpc.transactions[0]?.wire ?? Buffer.alloc(0)).drift[0];
+    expect(ix?.name).toBe('modifyOrder');
+    expect(ix?.data.orderId).toBe(5);
+    const m = ix?.data.modifyOrderParams as Record<string, unknown>;
+    expect((m.price as BN).toString()).toBe('141000000');
+    expect(m.baseAssetAmount).toBeNull();
+    expect(result).toMatchObject({
+      ok: true,
+      order: { orderId: '6', userOrderId: 7, price: 141_000_000n, status: 'open' },
+    });
+    expect(await venue.modifyOrder('5', { price: 1n })).toMatchObject({
+      ok: false,
+      reason: 'order-not-found',
+    });
+  });
+
+  it('cancels all open orders of a market with one cancelOrders instruction', async () => {
+    programPlacesOrders();
+    expect(await venue.cancelAllOrders({ market: 'BTC-PERP' })).toBe(0);
+    expect(rpc.sentTransactions).toEqual([]);
+    expect(await venue.cancelAllOrders({ market: 'SOL-PERP' })).toBe(1);
+    const ix = chain.decodeTransaction(rpc.transactions[0]?.wire ?? Buffer.alloc(0)).drift[0];
+    expect(ix?.name).toBe('cancelOrders');
+    expect(ix?.data).toMatchObject({ marketType: { perp: {} }, marketIndex: 0, direction: null });
+    expect(await venue.getOpenOrders()).toEqual([]);
   });
 
   it('delivers fills of our user account from the SDK event subscriber', async () => {

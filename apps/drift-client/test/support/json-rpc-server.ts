@@ -94,7 +94,6 @@ export class JsonRpcServer {
     if (!server) return;
     // Let requests in flight finish (a poll racing the shutdown), then cut what is left.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
     const cut = setTimeout(() => server.closeAllConnections(), 200);
     await closed;
     clearTimeout(cut);
