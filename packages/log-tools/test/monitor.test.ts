@@ -87,6 +87,26 @@ describe('drift-logs monitor verdicts', () => {
     ]);
   });
 
+  it('is over the cap while extra backups make it so, and healthy once maintenance deleted them', async () => {
+    const dir = tempDir('mon');
+    freshLog(dir, 'hedge-bot');
+    const now = Date.now();
+    const big = Buffer.alloc(9 * 1024 * 1024, 'x');
+    for (let i = 1; i <= 7; i++) {
+      fs.writeFileSync(path.join(dir, `hedge-bot.log.${i}`), big);
+      fs.utimesSync(path.join(dir, `hedge-bot.log.${i}`), new Date(now - i * MIN), new Date(now - i * MIN));
+    }
+    const dry = await monitor(dir, '--json', '--dry-run');
+    expect(codes(dry.json)).toEqual(['too-many-backups', 'over-cap']);
+    expect(dry.code).toBe(1);
+    const run = await monitor(dir, '--json');
+    expect(run.json.maintenance.deletions.map((d: { file: string }) => d.file)).toEqual([
+      'hedge-bot.log.6',
+      'hedge-bot.log.7',
+    ]);
+    expect(run.code).toBe(0);
+  });
+
   it('deletes rotated files past retention but never the current file', async () => {
     const dir = tempDir('mon');
     const now = Date.now();

@@ -82,18 +82,16 @@ export function runMonitor(argv: string[], out: (s: string) => void): number {
   const dryRun = values['dry-run'] === true;
   const deletions: Deletion[] = [];
   for (const h of health) {
-    for (const check of h.checks) {
-      for (const file of check.deletes ?? []) {
-        if (dryRun) {
-          deletions.push({ file, done: false });
-          continue;
-        }
-        try {
-          fs.rmSync(file, { force: true });
-          deletions.push({ file, done: true });
-        } catch (err) {
-          deletions.push({ file, done: false, error: (err as NodeJS.ErrnoException).code ?? String(err) });
-        }
+    for (const file of new Set(h.checks.flatMap((c) => c.deletes ?? []))) {
+      if (dryRun) {
+        deletions.push({ file, done: false });
+        continue;
+      }
+      try {
+        fs.rmSync(file, { force: true });
+        deletions.push({ file, done: true });
+      } catch (err) {
+        deletions.push({ file, done: false, error: (err as NodeJS.ErrnoException).code ?? String(err) });
       }
     }
   }
