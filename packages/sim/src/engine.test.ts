@@ -239,6 +239,23 @@ describe('JIT auctions', () => {
     expect(engine.positions({ subAccount: 2 })[0]!.baseAmount).toBe(base('2'));
   });
 
+  it('with a zero-slot auction a market order settles at once against the book, then the backstop', () => {
+    const engine = flatEngine({ auction: { durationSlots: 0 } });
+    engine.place(1, sell('150.1', '1'));
+    const placed = engine.place(2, {
+      market: 'SOL-PERP',
+      side: 'buy',
+      type: 'market',
+      baseAmount: base('3'),
+    });
+    if (!placed.ok) throw new Error(placed.message);
+    expect(placed.fills.map((f) => [f.price, f.baseAmount])).toEqual([
+      [px('150.1'), base('1')],
+      [px('150.45'), base('2')], // backstop at the end price, oracle + 30 bps
+    ]);
+    expect(engine.openOrdersList()).toEqual([]);
+  });
+
   it('rejects a fill after the auction ended', () => {
     const engine = flatEngine({ auction: { backstop: false } });
     engine.place(2, { market: 'SOL-PERP', side: 'sell', type: 'market', baseAmount: base('1') });

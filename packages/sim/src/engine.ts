@@ -330,7 +330,11 @@ export class SimEngine {
     if (this.listeners.size > 0) this.emit({ type: 'order', order: snapshotOrder(order) });
     const fills: Fill[] = [];
     if (order.type === 'market') {
+      const before = this.fillsBySub.get(subAccount)?.length ?? 0;
       this.openMarketOrderAuction(m, order);
+      // With a zero-slot auction the order settles at once: its fills belong in the result.
+      for (const fill of this.fillsBySub.get(subAccount)?.slice(before) ?? [])
+        if (fill.orderId === order.orderId) fills.push(fill);
     } else {
       this.matchIncoming(m, order as RestingOrder, fills);
       if (order.status === 'open' || order.status === 'partially-filled') {

@@ -14,6 +14,7 @@ export {
   type TakerFlowConfig,
 } from './config.js';
 export { type EngineScope, type MakerFill, SimEngine, type SimEvent, type SimListener } from './engine.js';
+export { engineConfigFromFleet } from './fleet-config.js';
 export { type HistoryEntry, type HistoryKind, serializeHistory } from './history.js';
 export type { SimLogger } from './log.js';
 export { parseOracleCsv, type ReplayPoint } from './oracle.js';

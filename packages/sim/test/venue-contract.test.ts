@@ -261,7 +261,7 @@ for (const [mode, start] of Object.entries(modes)) {
       const signed = seen.find((o) => o.source === 'swift')!;
       expect(verifyTakerOrder(signed)).toBe(true);
       expect(verifyTakerOrder({ ...signed, baseAmount: signed.baseAmount * 2n })).toBe(false);
-      const price = signed.side === 'buy' ? signed.auction.startPrice : signed.auction.startPrice;
+      const price = signed.auction.startPrice; // at the start the auction price is the start price
       const filled = await maker.fillTakerOrder(signed, { price, baseAmount: signed.baseAmount });
       expect(filled).toMatchObject({ ok: true, fills: [{ baseAmount: signed.baseAmount, price }] });
       const again = await maker.fillTakerOrder(signed, { price, baseAmount: signed.baseAmount });
