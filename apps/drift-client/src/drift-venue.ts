@@ -136,18 +136,12 @@ export class DriftVenue implements Venue {
       activeSubAccountId: this.subAccount,
       txVersion: 'legacy',
     });
+    await this.requireUserAccounts(client);
     this.client = client;
     if (!(await client.subscribe())) {
+      await client.unsubscribe().catch(() => undefined);
+      this.client = undefined;
       throw new Error(`DriftClient subscription to ${env} failed: markets or oracles not found`);
-    }
-    for (const sub of this.subs) {
-      if (!client.hasUser(sub))
-        throw new Error(`sub-account ${sub} of ${this.authority} has no Drift user account`);
-      const user = client.getUser(sub);
-      if (!user.isSubscribed) await user.subscribe();
-      if (!user.getUserAccountAndSlot()) {
-        throw new Error(`sub-account ${sub} of ${this.authority} has no Drift user account on ${env}`);
-      }
     }
     this.specs = this.configs.map((c) => {
       const account = client.getPerpMarketAccount(c.marketIndex);
@@ -603,6 +597,19 @@ export class DriftVenue implements Venue {
           updatedAt: Date.now(),
         },
       });
+    }
+  }
+
+  /** Fails with the missing sub-accounts named (the SDK's own error does not say which). */
+  private async requireUserAccounts(client: DriftClient): Promise<void> {
+    const keys = this.subs.map((sub) =>
+      getUserAccountPublicKeySync(client.program.programId, this.opts.keypair.publicKey, sub),
+    );
+    const infos = await client.connection.getMultipleAccountsInfo(keys);
+    const missing = this.subs.filter((_, i) => !infos[i]);
+    if (missing.length > 0) {
+      const which = missing.length === 1 ? `sub-account ${missing[0]}` : `sub-accounts ${missing.join(', ')}`;
+      throw new Error(`${which} of ${this.authority} has no Drift user account on ${this.opts.env}`);
     }
   }
 

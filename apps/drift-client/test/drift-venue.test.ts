@@ -300,6 +300,23 @@ describe('DriftVenue over the SDK, offline', () => {
     expect(rpc.calls).toContain('getMultipleAccounts');
   });
 
+  it('refuses to connect a sub-account that has no Drift user account, naming it', async () => {
+    const other = new DriftVenue({
+      env: 'devnet',
+      rpcUrl: rpc.url,
+      wsUrl: rpc.url.replace('http', 'ws'),
+      keypair: authority,
+      markets: ['SOL-PERP'],
+      subAccount: 4,
+      params,
+      logger,
+    });
+    await expect(other.connect()).rejects.toThrow(
+      `sub-account 4 of ${authority.publicKey.toBase58()} has no Drift user account on devnet`,
+    );
+    await other.close();
+  });
+
   it('sees an oracle update on the next poll and announces it', async () => {
     await chain.setOracle(0, 151_500_000n, 1_005);
     const deadline = Date.now() + 3_000;
