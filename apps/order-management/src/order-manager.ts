@@ -180,12 +180,13 @@ export class OrderManager {
    */
   async start(): Promise<ReconcileSummary> {
     if (this.started) throw new Error('OrderManager.start() was already called');
-    this.unsubscribeVenue = this.venue.subscribe((event) => this.onVenueEvent(event));
-    this.venueTsSeen = (await this.venue.clock()).ts;
+    // Live orders first, then events: anything the venue did in between is caught by reconcile().
     for (const order of this.journal.liveOrders(this.bot)) {
       if (order.subAccount !== this.subAccount) continue;
       this.track(order);
     }
+    this.unsubscribeVenue = this.venue.subscribe((event) => this.onVenueEvent(event));
+    this.venueTsSeen = (await this.venue.clock()).ts;
     this.started = true;
     const summary = await this.reconcile();
     this.log.info(

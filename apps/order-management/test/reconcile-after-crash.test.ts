@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { OrderRequest, PlaceResult } from '@drift/core';
 import type { SimEngine, SimVenue } from '@drift/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OrderManager } from '../src/index.js';
+import { Journal, OrderManager } from '../src/index.js';
 import { base, buy, flatEngine, type LogLine, recordingLogger, sell, simVenue, tempDir } from './helpers.js';
 
 const BOT = 'crash-bot';
@@ -106,6 +106,20 @@ describe('reconciliation after a crash', () => {
     engine.place(OTHER, sell('149', '2'));
     expect(second.manager.get(id)).toMatchObject({ status: 'filled', filledBase: base('3') });
     expect(second.manager.journal.fillsFor(r.order)).toHaveLength(2);
+  });
+
+  it('the intent is committed to the journal file before the venue is called', async () => {
+    const seenByVenue: Array<string | undefined> = [];
+    const bot = await bootBot((inner, request) => {
+      // Another connection (as a restarted process would) reads the file at the moment of sending.
+      const reader = new Journal(journalPath, { readonly: true });
+      seenByVenue.push(reader.get(request.clientOrderId ?? '')?.status);
+      reader.close();
+      return inner.placeOrder(request);
+    });
+    const r = await bot.manager.place({ ...buy('149', '1'), clientOrderId: 'intent-0' });
+    expect(r.ok).toBe(true);
+    expect(seenByVenue).toEqual(['new']);
   });
 
   it('intent journaled, crash before the venue got it -> expired, never re-sent', async () => {
