@@ -63,7 +63,10 @@ export class SimClient implements SimApi {
 
   connect(): Promise<void> {
     this.closed = false;
-    this.opening ??= this.open();
+    this.opening ??= this.open().catch((err: unknown) => {
+      this.opening = undefined; // a later call tries again
+      throw err;
+    });
     return this.opening;
   }
 

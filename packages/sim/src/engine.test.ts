@@ -58,13 +58,19 @@ describe('matching', () => {
     expect(engine.openOrdersList({ subAccount: 3 })).toEqual([]);
   });
 
-  it('never matches a sub-account against its own resting order', () => {
+  it('never matches a sub-account against its own resting order, nor leaves the book crossed', () => {
     const engine = flatEngine();
+    engine.place(2, sell('149.9', '1'));
     engine.place(1, sell('150', '1'));
-    const own = engine.place(1, buy('150', '1'));
+    const own = engine.place(1, buy('150', '2'));
     if (!own.ok) throw new Error(own.message);
-    expect(own.fills).toEqual([]);
-    expect(engine.positions({ subAccount: 1 })).toEqual([]);
+    // Takes sub-account 2's ask, stops at its own, and the rest is cancelled instead of resting.
+    expect(own.fills.map((f) => f.price)).toEqual([px('149.9')]);
+    expect(own.order.status).toBe('cancelled');
+    expect(engine.topOfBook('SOL-PERP')).toEqual({
+      market: 'SOL-PERP',
+      bestAsk: { price: px('150'), baseAmount: base('1') },
+    });
   });
 
   it('modify: a size cut keeps time priority, a price change re-queues and may match', () => {

@@ -336,9 +336,9 @@ export class SimEngine {
       for (const fill of this.fillsBySub.get(subAccount)?.slice(before) ?? [])
         if (fill.orderId === order.orderId) fills.push(fill);
     } else {
-      this.matchIncoming(m, order as RestingOrder, fills);
+      const selfCross = this.matchIncoming(m, order as RestingOrder, fills);
       if (order.status === 'open' || order.status === 'partially-filled') {
-        if (order.ioc) this.close(order, 'cancelled', 'cancel');
+        if (order.ioc || selfCross) this.close(order, 'cancelled', 'cancel');
         else m.book.sideOf(order.side).add(order as RestingOrder);
       }
     }
@@ -501,8 +501,11 @@ export class SimEngine {
     this.recordOrderUpdate(order, 'modify');
     const fills: Fill[] = [];
     if (!keepsPriority) {
-      this.matchIncoming(m, order as RestingOrder, fills);
-      if (order.status === 'open' || order.status === 'partially-filled') side.add(order as RestingOrder);
+      const selfCross = this.matchIncoming(m, order as RestingOrder, fills);
+      if (order.status === 'open' || order.status === 'partially-filled') {
+        if (selfCross) this.close(order, 'cancelled', 'cancel');
+        else side.add(order as RestingOrder);
+      }
     }
     return { ok: true, order: snapshotOrder(order), fills };
   }
@@ -652,15 +655,19 @@ export class SimEngine {
 
   // ---- matching ----------------------------------------------------------------------------
 
-  /** An incoming limit order takes from the book up to its price; `fills` collects its own fills. */
-  private matchIncoming(m: MarketState, order: RestingOrder, fills: Fill[]): void {
-    this.matchBook(m, order.side, order.price, order, undefined, fills);
+  /**
+   * An incoming limit order takes from the book up to its price; `fills` collects its own fills.
+   * True when it stopped at its own sub-account's resting order: its remainder is then cancelled
+   * rather than left crossing the book (self-trade prevention, "expire taker").
+   */
+  private matchIncoming(m: MarketState, order: RestingOrder, fills: Fill[]): boolean {
+    return this.matchBook(m, order.side, order.price, order, undefined, fills);
   }
 
   /**
    * Matches a taker (a sub-account order or a stream auction) against resting orders at prices up
-   * to `limit`, best price first, oldest first. Self-trade prevention: meeting its own resting
-   * order ends the taker's matching (the taker's remainder does not trade against itself).
+   * to `limit`, best price first, oldest first. Returns true when it stopped at a resting order of
+   * the taker's own sub-account (a sub-account never trades with itself).
    */
   private matchBook(
     m: MarketState,
@@ -669,15 +676,15 @@ export class SimEngine {
     takerOrder: Order | undefined,
     auction: Auction | undefined,
     takerFills: Fill[] | undefined,
-  ): void {
+  ): boolean {
     const opposite = m.book.opposite(side);
     for (;;) {
       const left = takerOrder ? this.takerRemaining(takerOrder) : auction!.remaining;
-      if (left <= 0n) return;
+      if (left <= 0n) return false;
       const level = opposite.best();
-      if (!level || !crosses(side, limit, level.price)) return;
+      if (!level || !crosses(side, limit, level.price)) return false;
       const maker = level.orders[0]!;
-      if (takerOrder && maker.subAccount === takerOrder.subAccount) return;
+      if (takerOrder && maker.subAccount === takerOrder.subAccount) return true;
       let size = minBig(left, remainingOf(maker));
       if (maker.reduceOnly) size = minBig(size, this.reducible(maker));
       if (size <= 0n) {
