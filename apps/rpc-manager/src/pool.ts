@@ -145,12 +145,12 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
   }
 
   /** The endpoint the next request would go to (skipping `exclude`), if any is usable now. */
-  best(exclude: ReadonlySet<Endpoint> = new Set()): Endpoint | undefined {
+  best(exclude: ReadonlySet<Endpoint> = NONE): Endpoint | undefined {
     const now = Date.now();
     const usable = this.endpoints.filter(
       (e) => !exclude.has(e) && e.cooldownUntil <= now && e.breaker.canRequest(),
     );
-    return rank(usable, this.endpoints, this.#o)[0];
+    return usable.length <= 1 ? usable[0] : rank(usable, this.endpoints, this.#o)[0];
   }
 
   status(): EndpointStatus[] {
@@ -193,7 +193,7 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
     let last: { endpoint: Endpoint; result: UpstreamResult & { ok: false } } | undefined;
 
     while (attempts < this.#o.maxAttempts && !options.signal?.aborted) {
-      const untried = this.best(new Set([...excluded, ...tried]));
+      const untried = this.best(tried.size === 0 ? excluded : new Set([...excluded, ...tried]));
       let endpoint = untried ?? this.best(excluded);
       if (endpoint === undefined) {
         // Everything is cooling down (Retry-After) or open: wait for the first to come back, if soon.
@@ -444,6 +444,8 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
       .join('; ');
   }
 }
+
+const NONE: ReadonlySet<Endpoint> = new Set();
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

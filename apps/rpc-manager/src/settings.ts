@@ -129,7 +129,7 @@ export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
     throw new SettingsError(
       'rpc.endpoints: [] is empty: list at least one upstream RPC URL (or pass --endpoint / set DRIFT_RPC_URL)',
     );
-  endpoints.forEach((e, i) => checkUrl(e.url, `rpc.endpoints.${i}.url`));
+  for (const [i, e] of endpoints.entries()) checkUrl(e.url, `rpc.endpoints.${i}.url`);
   const port = cli.port ?? config.rpc.proxy.port;
   return {
     endpoints,

@@ -35,11 +35,9 @@ export function createHttpHandler(pool: RpcPool, logger: Logger): http.RequestLi
     });
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
-      const controller = new AbortController();
-      res.on('close', () => {
-        if (!res.writableFinished) controller.abort();
-      });
-      pool.request(body, { signal: controller.signal }).then(
+      // No abort on client disconnect: an AbortController per request costs more than the rare
+      // wasted upstream call it would save, and a started sendTransaction must finish anyway.
+      pool.request(body).then(
         (reply) => {
           if (res.destroyed) return;
           const headers: http.OutgoingHttpHeaders = { 'content-type': reply.contentType };
