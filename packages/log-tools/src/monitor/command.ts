@@ -12,7 +12,6 @@ import {
 } from '../cli-args.js';
 import { InputError } from '../input-error.js';
 import { appsInLogDir } from '../logs/app-files.js';
-import { readWorkspace } from '../workspace.js';
 import { type AppHealth, formatAge, inspectApp, type Verdict } from './inspect.js';
 
 export const MONITOR_HELP = `Usage: drift-logs monitor [--app NAME]... [--dry-run | --maintenance-only] [options]
@@ -47,7 +46,7 @@ interface Deletion {
   error?: string;
 }
 
-export function runMonitor(argv: string[], out: (s: string) => void): number {
+export async function runMonitor(argv: string[], out: (s: string) => void): Promise<number> {
   const { values } = parseFlags('monitor', argv, {
     ...COMMON_OPTIONS,
     app: { type: 'string', multiple: true },
@@ -75,7 +74,7 @@ export function runMonitor(argv: string[], out: (s: string) => void): number {
   const minFree = parseBytes('--min-free', values['min-free'] ?? '1GB');
   const root = resolveRoot(values.root);
   const logDir = resolveMonitorLogDir(values['log-dir'], values.root !== undefined ? root : undefined);
-  const apps = selectApps(root, logDir, values.app);
+  const apps = await selectApps(root, logDir, values.app);
   const now = Date.now();
   const health = apps.map((app) => inspectApp(app, logDir, limits, now));
 
@@ -157,9 +156,14 @@ function resolveMonitorLogDir(flag: string | undefined, root: string | undefined
 }
 
 /** Critical apps from the registry and the workspace, narrowed by --app. */
-export function selectApps(root: string, logDir: string, requested: string[] | undefined): string[] {
+export async function selectApps(
+  root: string,
+  logDir: string,
+  requested: string[] | undefined,
+): Promise<string[]> {
   const critical = new Set<string>(CRITICAL_APPS);
   if (fs.existsSync(path.join(root, 'pnpm-workspace.yaml'))) {
+    const { readWorkspace } = await import('../workspace.js'); // YAML parser only when there is a workspace
     for (const p of readWorkspace(root).packages) if (p.critical) critical.add(p.name);
   }
   if (!requested) return [...critical].sort();
