@@ -8,14 +8,21 @@ import { type SimConfig as FleetSimConfig, findMarket } from '@drift/core';
 import type { SimEngineConfig, SimMarketConfig } from './config.js';
 import { parseOracleCsv } from './oracle.js';
 
+/**
+ * `markets`: the symbols to simulate (pass the fleet config's top-level `markets`); each needs a
+ * `sim.markets` entry. Without it, every `sim.markets` entry is simulated.
+ */
 export function engineConfigFromFleet(
   sim: FleetSimConfig,
-  options: { startTs?: number } = {},
+  options: { startTs?: number; markets?: readonly string[] } = {},
 ): SimEngineConfig {
-  const markets: SimMarketConfig[] = Object.entries(sim.markets).map(([symbol, market]) => {
+  const symbols = options.markets ?? Object.keys(sim.markets);
+  const markets: SimMarketConfig[] = symbols.map((symbol) => {
     const spec = findMarket(symbol);
     if (!spec)
       throw new RangeError(`sim.markets.${symbol}: "${symbol}" is not a market in @drift/core MARKETS`);
+    const market = sim.markets[symbol];
+    if (!market) throw new RangeError(`sim.markets.${symbol}: missing (paper mode needs its startPrice)`);
     const config: SimMarketConfig = {
       spec,
       startPrice: market.startPrice,

@@ -18,7 +18,7 @@ try {
   const fleet = loadFleetConfig(args.config ? { path: args.config } : {});
   const sim = { ...fleet.sim, ...(args.seed !== undefined ? { seed: args.seed } : {}) };
   // Live paper runs start the venue clock at wall time; the seed still fixes prices and taker flow.
-  const config = engineConfigFromFleet(sim, { startTs: args.startTs ?? Date.now() });
+  const config = engineConfigFromFleet(sim, { startTs: args.startTs ?? Date.now(), markets: fleet.markets });
   const server = await startSimServer({
     port: args.port ?? sim.port,
     host: args.host ?? sim.host,
