@@ -362,6 +362,27 @@ describe('unconfirmed placements', () => {
   });
 });
 
+describe('ambiguous venue errors', () => {
+  it('keeps an order the venue placed although it answered with an error (no blind retry)', async () => {
+    const inner = venue;
+    const ambiguous = Object.create(inner, {
+      placeOrder: {
+        value: async (request: Parameters<SimVenue['placeOrder']>[0]) => {
+          await inner.placeOrder(request); // landed...
+          return { ok: false, reason: 'venue-error', message: 'confirmation timed out' }; // ...but unconfirmed
+        },
+      },
+    });
+    venue = ambiguous;
+    const om = await startManager();
+    venue = inner;
+    const r = await om.place(buy('149', '1'));
+    expect(r).toMatchObject({ ok: true, order: { status: 'open' } });
+    expect(engine.history().filter((h) => h.kind === 'order-accepted')).toHaveLength(1);
+    expect(om.liveOrders()).toHaveLength(1);
+  });
+});
+
 describe('shutdown', () => {
   it('stop() cancels every open order and refuses new ones', async () => {
     const om = await startManager();
