@@ -262,6 +262,19 @@ describe('JIT auctions', () => {
     expect(engine.openOrdersList()).toEqual([]);
   });
 
+  it("a JIT fill counts in the maker's margin like any position", () => {
+    const engine = flatEngine({ subAccounts: { 1: usd('1000') } });
+    engine.place(2, { market: 'SOL-PERP', side: 'sell', type: 'market', baseAmount: base('1') });
+    const [taker] = engine.activeTakerOrders('SOL-PERP');
+    // A seller's auction starts at oracle + 2 bps = 150.03: the maker buys 1 there.
+    expect(engine.fillTaker(taker!, { price: px('150.03'), baseAmount: base('1'), subAccount: 1 }).ok).toBe(
+      true,
+    );
+    // Equity 999.97 (-0.03 unrealized): 65.66 more is 66.66 SOL = 999.90 of margin; 65.67 is too much.
+    expect(engine.place(1, buy('140', '65.67'))).toMatchObject({ ok: false, reason: 'insufficient-margin' });
+    expect(engine.place(1, buy('140', '65.66')).ok).toBe(true);
+  });
+
   it('rejects a fill after the auction ended', () => {
     const engine = flatEngine({ auction: { backstop: false } });
     engine.place(2, { market: 'SOL-PERP', side: 'sell', type: 'market', baseAmount: base('1') });
@@ -327,6 +340,7 @@ describe('bad orders are rejected with a typed reason and change nothing', () =>
       const result = engine.place(1, request as never);
       expect(result).toMatchObject({ ok: false, reason });
       expect(snapshot()).toEqual(before);
+      expect(engine.subAccounts()).toEqual([1, 2, 9]);
       expect(engine.history().at(-1)).toMatchObject({ kind: 'order-rejected', reason, subAccount: 1 });
     });
   }

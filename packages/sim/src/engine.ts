@@ -649,6 +649,7 @@ export class SimEngine {
       updatedAt: ts,
     };
     this.log.order(this.slot, makerOrder, undefined);
+    this.trackExposure(makerOrder, size); // released by the fill below
     const { makerFill } = this.executeMatch(m, maker.price, size, makerOrder, auction.order, auction);
     return { ok: true, order: snapshotOrder(makerOrder), fills: [makerFill] };
   }
@@ -845,7 +846,7 @@ export class SimEngine {
    * (collateral + unrealized PnL at the oracle).
    */
   private marginAllows(subAccount: number, market: string, side: Side, extra: bigint): boolean {
-    const account = this.ledger.get(subAccount);
+    const account = this.ledger.peek(subAccount);
     const byMarket = this.exposure.get(subAccount);
     let equity = account.collateral;
     let requirement = 0n;
@@ -940,7 +941,7 @@ export class SimEngine {
   }
 
   account(subAccount: number): AccountState {
-    const account = this.ledger.get(subAccount);
+    const account = this.ledger.peek(subAccount);
     const positions = this.positions({ subAccount });
     let unrealized = 0n;
     let gross = 0n;

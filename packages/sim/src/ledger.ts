@@ -63,6 +63,17 @@ export class Ledger {
     return account;
   }
 
+  /** The sub-account as it is, or as it would start, without creating it (reads never add one). */
+  peek(subAccount: number): SubAccountState {
+    return (
+      this.accounts.get(subAccount) ?? {
+        subAccount,
+        collateral: this.defaultCollateral,
+        positions: new Map(),
+      }
+    );
+  }
+
   open(subAccount: number, collateral: bigint): void {
     this.accounts.set(subAccount, { subAccount, collateral, positions: new Map() });
   }
