@@ -148,6 +148,13 @@ export class DriftVenue implements Venue {
       if (!account) throw new Error(`perp market ${c.symbol} (${c.marketIndex}) not loaded`);
       return specFromAccount(c.symbol, account);
     });
+    for (const sub of this.subs) {
+      // The baseline later account updates are compared with (so a vanished order is reported).
+      this.lastOrders.set(
+        sub,
+        new Map((await this.getOpenOrders({ subAccount: sub })).map((o) => [Number(o.orderId), o])),
+      );
+    }
     this.watchAccounts(client);
     await this.startPriorityFees(connection);
     await this.startFillEvents(client);

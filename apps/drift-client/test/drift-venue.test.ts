@@ -26,21 +26,7 @@ import { offlineDriftClient } from '../src/swift-message.js';
 import { recordingLogger } from './logger.js';
 import { DriftChain, PROGRAM_ID } from './support/drift-chain.js';
 import { JsonRpcServer } from './support/json-rpc-server.js';
-
-const SOL = {
-  marketIndex: 0,
-  price: 150_000_000n,
-  tickSize: 100n,
-  stepSize: 10_000_000n,
-  minOrderSize: 10_000_000n,
-};
-const BTC = {
-  marketIndex: 1,
-  price: 65_000_000_000n,
-  tickSize: 1_000n,
-  stepSize: 100_000n,
-  minOrderSize: 100_000n,
-};
+import { seedChain } from './support/seed.js';
 
 const params: DriftClientParams = {
   ...DEFAULT_PARAMS,
@@ -86,27 +72,7 @@ beforeEach(async () => {
   await rpc.start();
   chain = new DriftChain(rpc);
   authority = Keypair.generate();
-  await chain.setState();
-  await chain.setPerpMarket(SOL);
-  await chain.setPerpMarket(BTC);
-  await chain.setUsdcSpotMarket();
-  await chain.setUser({
-    authority: authority.publicKey,
-    subAccountId: 0,
-    usdcDeposit: 10_000_000_000n,
-    positions: [{ marketIndex: 0, baseAssetAmount: 2_000_000_000n, quoteEntryAmount: -290_000_000n }],
-    orders: [
-      {
-        orderId: 5,
-        userOrderId: 7,
-        marketIndex: 0,
-        direction: 'long',
-        price: 140_000_000n,
-        baseAssetAmount: 1_000_000_000n,
-        postOnly: true,
-      },
-    ],
-  });
+  await seedChain(chain, authority);
   rpc.priorityFees = [2_000, 90_000, 1_000];
   venue = new DriftVenue({
     env: 'devnet',
@@ -388,6 +354,12 @@ describe('DriftVenue over the SDK, offline', () => {
     // The network asked up to 90,000 micro-lamports; the cap is 5,000.
     expect(decoded.computeUnitPrice).toBe(5_000n);
     expect((await venue.getOpenOrders()).map((o) => o.orderId).sort()).toEqual(['5', '6']);
+    // The User account update is announced as an order event.
+    const deadline = Date.now() + 3_000;
+    while (!events.some((e) => e.type === 'order' && e.order.orderId === '6')) {
+      if (Date.now() > deadline) throw new Error('no order event');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   });
 
   it('places a reduce-only IOC order that fills at once: flags on-chain, fill read from the transaction events', async () => {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Transaction } from '@solana/web3.js';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 export interface StoredAccount {
   data: Buffer;
@@ -65,6 +66,14 @@ export class JsonRpcServer {
   /** Block height advances by this much at each getBlockHeight (to expire blockhashes). */
   blockHeightStep = 0;
   private server: Server | undefined;
+  private pubsub: WebSocketServer | undefined;
+  private subscriptionSeq = 0;
+  private readonly subscriptions = new Map<
+    number,
+    { ws: WebSocket; kind: 'account' | 'logs' | 'slot'; key?: string }
+  >();
+  /** PubSub methods received over the WebSocket. */
+  readonly wsCalls: string[] = [];
   private blockhashCounter = 0;
   url = '';
 
@@ -83,6 +92,14 @@ export class JsonRpcServer {
         res.end(JSON.stringify(reply));
       });
     });
+    // Solana's PubSub (accountSubscribe, logsSubscribe, slotSubscribe) on the same port.
+    this.pubsub = new WebSocketServer({ server: this.server });
+    this.pubsub.on('connection', (ws) => {
+      ws.on('message', (data) => this.handlePubSub(ws, String(data)));
+      ws.on('close', () => {
+        for (const [id, sub] of this.subscriptions) if (sub.ws === ws) this.subscriptions.delete(id);
+      });
+    });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
@@ -92,6 +109,8 @@ export class JsonRpcServer {
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    for (const ws of this.pubsub?.clients ?? []) ws.terminate();
+    this.pubsub?.close();
     // Let requests in flight finish (a poll racing the shutdown), then cut what is left.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const cut = setTimeout(() => server.closeAllConnections(), 200);
@@ -103,12 +122,66 @@ export class JsonRpcServer {
   injectTransaction(wire: Buffer, outcome: TxOutcome): string {
     const signature = encodeBase58(wire.subarray(1, 65));
     this.slot += 1;
-    this.transactions.push({ signature, slot: this.slot, wire, accountKeys: accountKeysOf(wire), outcome });
+    const tx = { signature, slot: this.slot, wire, accountKeys: accountKeysOf(wire), outcome };
+    this.transactions.push(tx);
+    this.notifyLogs(tx);
     return signature;
   }
 
   setAccount(pubkey: string, account: StoredAccount): void {
     this.accounts.set(pubkey, account);
+    for (const [id, sub] of this.subscriptions) {
+      if (sub.kind !== 'account' || sub.key !== pubkey) continue;
+      this.notify(sub.ws, 'accountNotification', id, {
+        context: { slot: this.slot },
+        value: this.encode(pubkey),
+      });
+    }
+  }
+
+  private handlePubSub(ws: WebSocket, text: string): void {
+    const req = JSON.parse(text) as RpcRequest;
+    this.wsCalls.push(req.method);
+    const reply = (result: unknown) => ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, result }));
+    const params = req.params ?? [];
+    const subscribe = (kind: 'account' | 'logs' | 'slot', key?: string) => {
+      const id = ++this.subscriptionSeq;
+      this.subscriptions.set(id, { ws, kind, ...(key !== undefined && { key }) });
+      reply(id);
+    };
+    if (req.method === 'accountSubscribe') return subscribe('account', params[0] as string);
+    if (req.method === 'logsSubscribe') {
+      const filter = params[0] as { mentions?: string[] } | string;
+      return subscribe('logs', typeof filter === 'object' ? filter.mentions?.[0] : undefined);
+    }
+    if (req.method === 'slotSubscribe') return subscribe('slot');
+    if (req.method.endsWith('Unsubscribe')) {
+      this.subscriptions.delete(params[0] as number);
+      return reply(true);
+    }
+    ws.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: req.id,
+        error: { code: -32601, message: `method not found: ${req.method}` },
+      }),
+    );
+  }
+
+  private notify(ws: WebSocket, method: string, subscription: number, result: unknown): void {
+    if (ws.readyState === ws.OPEN)
+      ws.send(JSON.stringify({ jsonrpc: '2.0', method, params: { result, subscription } }));
+  }
+
+  /** Pushes a landed transaction's logs to the logs subscribers of the addresses it mentions. */
+  private notifyLogs(tx: StoredTx): void {
+    for (const [id, sub] of this.subscriptions) {
+      if (sub.kind !== 'logs' || (sub.key !== undefined && !tx.accountKeys.includes(sub.key))) continue;
+      this.notify(sub.ws, 'logsNotification', id, {
+        context: { slot: tx.slot },
+        value: { signature: tx.signature, err: tx.outcome.err ?? null, logs: tx.outcome.logs },
+      });
+    }
   }
 
   private async handle(req: RpcRequest): Promise<unknown> {

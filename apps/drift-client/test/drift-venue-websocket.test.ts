@@ -1,0 +1,124 @@
+/**
+ * DriftVenue with the live defaults — websocket account subscriptions and websocket logs — against
+ * the loopback server's Solana PubSub: updates are pushed, not polled.
+ */
+
+import type { VenueEvent } from '@drift/core';
+import { BN, DRIFT_PROGRAM_ID, getUserAccountPublicKeySync } from '@drift-labs/sdk';
+import { Keypair, PublicKey, Transaction, TransactionInstruction } from '@solana/web3.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DriftVenue } from '../src/drift-venue.js';
+import { DEFAULT_PARAMS } from '../src/params.js';
+import { recordingLogger } from './logger.js';
+import { DriftChain, PROGRAM_ID } from './support/drift-chain.js';
+import { JsonRpcServer } from './support/json-rpc-server.js';
+import { seedChain } from './support/seed.js';
+
+let rpc: JsonRpcServer;
+let chain: DriftChain;
+let authority: Keypair;
+let venue: DriftVenue;
+let events: VenueEvent[];
+
+beforeEach(async () => {
+  rpc = new JsonRpcServer();
+  await rpc.start();
+  chain = new DriftChain(rpc);
+  authority = Keypair.generate();
+  await seedChain(chain, authority);
+  venue = new DriftVenue({
+    env: 'devnet',
+    rpcUrl: rpc.url,
+    wsUrl: rpc.url.replace('http', 'ws'),
+    keypair: authority,
+    markets: ['SOL-PERP'],
+    subAccount: 0,
+    params: { ...DEFAULT_PARAMS, subscription: 'websocket', events: 'websocket' },
+    logger: recordingLogger(),
+  });
+  events = [];
+  venue.subscribe((e) => events.push(e));
+  await venue.connect();
+});
+
+afterEach(async () => {
+  await venue.close();
+  await rpc.stop();
+});
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 4_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('DriftVenue over websocket subscriptions', () => {
+  it('subscribes accounts over PubSub and receives pushed oracle and user updates', async () => {
+    expect(rpc.wsCalls).toContain('accountSubscribe');
+    expect((await venue.getOraclePrice('SOL-PERP')).price).toBe(150_000_000n);
+
+    await chain.setOracle(0, 152_000_000n, 1_010);
+    await until(
+      () => events.some((e) => e.type === 'oracle' && e.price.price === 152_000_000n),
+      'pushed oracle',
+    );
+
+    const user = chain.user(authority.publicKey, 0);
+    user.orders = user.orders.map((o) => (o.orderId === 5 ? { ...o, status: { canceled: {} } } : o));
+    chain.putUser(authority.publicKey, 0, user);
+    await until(
+      () =>
+        events.some((e) => e.type === 'order' && e.order.orderId === '5' && e.order.status === 'cancelled'),
+      'pushed order change',
+    );
+    expect(await venue.getOpenOrders()).toEqual([]);
+  });
+
+  it('receives fills from pushed logs of our user account', async () => {
+    await until(
+      () => rpc.wsCalls.includes('logsSubscribe'),
+      `logs subscription (ws calls: ${rpc.wsCalls.join(', ')})`,
+    );
+    const userKey = getUserAccountPublicKeySync(PROGRAM_ID, authority.publicKey, 0);
+    const filler = Keypair.generate();
+    const tx = new Transaction({
+      feePayer: filler.publicKey,
+      blockhash: new PublicKey(Buffer.alloc(32, 3)).toBase58(),
+      lastValidBlockHeight: 2_000,
+    }).add(
+      new TransactionInstruction({
+        programId: new PublicKey(DRIFT_PROGRAM_ID),
+        keys: [{ pubkey: userKey, isSigner: false, isWritable: true }],
+        data: Buffer.from([1]),
+      }),
+    );
+    tx.sign(filler);
+    rpc.injectTransaction(tx.serialize(), {
+      logs: chain.programLogs([
+        chain.eventLog('OrderActionRecord', {
+          ts: new BN(1_700_000_900),
+          action: { fill: {} },
+          marketIndex: 0,
+          marketType: { perp: {} },
+          fillRecordId: new BN(902),
+          baseAssetAmountFilled: new BN(1_000_000_000),
+          quoteAssetAmountFilled: new BN(140_000_000),
+          makerFee: new BN(-2_800),
+          taker: Keypair.generate().publicKey,
+          takerOrderId: 9,
+          takerOrderDirection: { short: {} },
+          maker: userKey,
+          makerOrderId: 5,
+          makerOrderDirection: { long: {} },
+          oraclePrice: new BN(150_000_000),
+        }),
+      ]),
+    });
+    await until(() => events.some((e) => e.type === 'fill'), 'pushed fill');
+    expect(events.find((e) => e.type === 'fill')).toMatchObject({
+      fill: { orderId: '5', side: 'buy', price: 140_000_000n, liquidity: 'maker' },
+    });
+  });
+});
