@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBase, parsePrice } from '@drift/core';
-import { type SimServer, startSimServer } from '@drift/sim';
+import { engineConfigFromFleet, type SimServer, startSimServer } from '@drift/sim';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fleetConfig } from '../test/config.js';
 import { recordingLogger } from '../test/logger.js';
 import { createVenue } from './create-venue.js';
 import { DriftVenue } from './drift-venue.js';
-import { engineConfig, stopEmbeddedEngine } from './paper.js';
+import { stopEmbeddedEngine } from './paper.js';
 
 const logger = recordingLogger();
 const dir = mkdtempSync(join(tmpdir(), 'drift-client-venue-'));
@@ -64,7 +64,11 @@ describe('createVenue in paper mode', () => {
 
   it('uses the shared sim server when it answers on sim.host:sim.port', async () => {
     const base = fleetConfig();
-    server = await startSimServer({ port: 0, host: '127.0.0.1', config: engineConfig(base) });
+    server = await startSimServer({
+      port: 0,
+      host: '127.0.0.1',
+      config: engineConfigFromFleet(base.sim, { markets: base.markets }),
+    });
     const config = fleetConfig({ sim: { ...rawSim(), port: server.port } });
     const venue = await createVenue(config, { logger, subAccount: 1 });
     await venue.connect();

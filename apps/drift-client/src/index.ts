@@ -5,7 +5,6 @@ export { KeypairFileError, loadKeypairFile } from './keypair.js';
 export type { Logger } from './logger.js';
 export {
   embeddedEngine,
-  engineConfig,
   resolveSim,
   type SimChoice,
   type SimTarget,

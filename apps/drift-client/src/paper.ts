@@ -4,9 +4,8 @@
  * shared by every venue and taker stream the process creates so a bot's taker orders and its fills
  * happen on the same book.
  */
-import { readFileSync } from 'node:fs';
-import { type FleetConfig, findMarket } from '@drift/core';
-import { parseOracleCsv, SimEngine, type SimEngineConfig, type SimLogger } from '@drift/sim';
+import type { FleetConfig } from '@drift/core';
+import { engineConfigFromFleet, SimEngine, type SimLogger } from '@drift/sim';
 
 export type SimChoice = 'auto' | 'embedded' | 'remote';
 
@@ -49,7 +48,11 @@ export function embeddedEngine(config: FleetConfig, logger?: SimLogger): SimEngi
   const key = JSON.stringify(config.sim, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   if (shared?.key === key) return shared.engine;
   shared?.engine.stopRealtime();
-  const engine = new SimEngine(engineConfig(config), logger);
+  // Like the sim server: venue time starts at wall time; the seed still fixes prices and taker flow.
+  const engine = new SimEngine(
+    engineConfigFromFleet(config.sim, { startTs: Date.now(), markets: config.markets }),
+    logger,
+  );
   engine.startRealtime(config.sim.speed);
   shared = { key, engine };
   return engine;
@@ -59,36 +62,4 @@ export function embeddedEngine(config: FleetConfig, logger?: SimLogger): SimEngi
 export function stopEmbeddedEngine(): void {
   shared?.engine.stopRealtime();
   shared = undefined;
-}
-
-/** The engine's settings from the fleet config: the fleet's markets, each with its `sim.markets` entry. */
-export function engineConfig(config: FleetConfig): SimEngineConfig {
-  const { sim } = config;
-  return {
-    seed: sim.seed,
-    markets: config.markets.map((symbol) => {
-      const spec = findMarket(symbol);
-      if (!spec) throw new RangeError(`markets: "${symbol}" has no market spec in @drift/core`);
-      const settings = sim.markets[symbol];
-      if (!settings)
-        throw new RangeError(`sim.markets.${symbol}: missing (startPrice is needed in paper mode)`);
-      return {
-        spec,
-        startPrice: settings.startPrice,
-        volatilityBps: settings.volatilityBps,
-        driftBps: settings.driftBps,
-        ...(settings.replayCsv !== undefined && {
-          replay: parseOracleCsv(readFileSync(settings.replayCsv, 'utf8'), spec.tickSize, settings.replayCsv),
-        }),
-      };
-    }),
-    subAccounts: Object.fromEntries(
-      Object.entries(sim.subAccounts).map(([sub, s]) => [Number(sub), s.collateral]),
-    ),
-    takerFeeRate: sim.fees.takerPpm,
-    makerFeeRate: sim.fees.makerPpm,
-    auction: { durationSlots: sim.auctionDurationSlots },
-    funding: { intervalMs: sim.fundingIntervalMs },
-    takerFlow: { ordersPerMinute: sim.swiftOrdersPerMinute },
-  };
 }
