@@ -37,6 +37,14 @@ export function fixtureConfig(
   apps: Record<string, FixtureApp>,
   opts: { record: string; sim?: string; orchestrator?: Record<string, unknown> },
 ): FleetConfig {
+  return parseFleetConfig(fixtureConfigInput(apps, opts));
+}
+
+/** The same config as the object a YAML file would hold (JSON-safe). */
+export function fixtureConfigInput(
+  apps: Record<string, FixtureApp>,
+  opts: { record: string; orchestrator?: Record<string, unknown> },
+): object {
   const subAccounts: Record<string, { collateral: string }> = { '0': { collateral: '1000' } };
   const appsConfig: Record<string, unknown> = {};
   for (const [name, a] of Object.entries(apps)) {
@@ -49,7 +57,7 @@ export function fixtureConfig(
       env: { FIXTURE: a.fixture ?? '', FIXTURE_RECORD: opts.record },
     };
   }
-  return parseFleetConfig({
+  return {
     mode: 'paper',
     markets: ['SOL-PERP'],
     sim: { markets: { 'SOL-PERP': { startPrice: '150' } }, subAccounts },
@@ -75,7 +83,7 @@ export function fixtureConfig(
       stopTimeoutMs: 2_000,
       ...opts.orchestrator,
     },
-  });
+  };
 }
 
 export function fixtureSpecs(config: FleetConfig, opts: { record: string; sim?: string }): ChildSpec[] {

@@ -1,0 +1,38 @@
+// The orchestrator as built JS on plain node (production, no tsx loader thread): supervises the fleet
+// given as JSON in argv[2] (fixture apps), serves the API, is scraped, reports its RSS on stdout, stops.
+import http from 'node:http';
+import { parseFleetConfig } from '@drift/core';
+import pino from 'pino';
+import { buildChildSpecs, Fleet, startApiServer } from '../dist/index.js';
+import { createFleetMetrics } from '../dist/metrics.js';
+
+const [, , configJson, root, simEntry] = process.argv;
+const config = parseFleetConfig(JSON.parse(configJson));
+const specs = buildChildSpecs(config, { root, overrides: { sim: { entry: simEntry } } });
+const fleet = new Fleet(specs, {
+  timings: config.orchestrator,
+  logger: pino({ level: 'silent' }),
+  stdio: 'ignore',
+});
+const api = await startApiServer({
+  fleet,
+  token: 'bench-token-0123456789',
+  registry: createFleetMetrics(fleet).registry,
+  logger: pino({ level: 'silent' }),
+  host: '127.0.0.1',
+  port: 0,
+});
+await fleet.start();
+// node:http, not fetch: undici would load ~10 MB into the process we are measuring.
+const get = (path) =>
+  new Promise((resolve, reject) =>
+    http.get(api.url + path, (res) => res.resume().on('end', resolve)).on('error', reject),
+  );
+for (let i = 0; i < 20; i++) {
+  await get('/api/status');
+  await get('/metrics');
+}
+const rss = process.memoryUsage.rss();
+await fleet.stop();
+await api.close();
+process.stdout.write(`${JSON.stringify({ rss, apps: specs.length })}\n`);
