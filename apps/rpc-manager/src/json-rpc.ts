@@ -26,6 +26,30 @@ export function callsIn(body: string): JsonRpcCall[] {
   return calls;
 }
 
+/** A reply for a body that is not JSON-RPC at all, or undefined when it is (one call or a batch). */
+export function malformedReply(body: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return JSON.stringify({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32700, message: 'Parse error: body is not JSON' },
+    });
+  }
+  const items = Array.isArray(parsed) ? parsed : [parsed];
+  const ok =
+    items.length > 0 &&
+    items.every((i) => typeof i === 'object' && i !== null && typeof i.method === 'string');
+  if (ok) return undefined;
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id: null,
+    error: { code: -32600, message: 'Invalid request: method is not a string (or the batch is empty)' },
+  });
+}
+
 /** Server-defined JSON-RPC error codes used by the pool (-32000..-32099 is the reserved range). */
 export const POOL_ERROR = {
   /** Every attempt failed (or no endpoint was usable). */

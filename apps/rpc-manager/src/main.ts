@@ -32,14 +32,27 @@ const pool = new RpcPool({ ...settings.pool, endpoints: settings.endpoints, logg
 lifecycle.onShutdown('close the pool', () => pool.close());
 await pool.start();
 
-const proxy = await startProxy({
-  pool,
-  logger,
-  host: settings.host,
-  port: settings.port,
-  relay: settings.relay,
-  ...(settings.wsPort !== undefined && { wsPort: settings.wsPort }),
-});
+let proxy: Awaited<ReturnType<typeof startProxy>>;
+try {
+  proxy = await startProxy({
+    pool,
+    logger,
+    host: settings.host,
+    port: settings.port,
+    relay: settings.relay,
+    ...(settings.wsPort !== undefined && { wsPort: settings.wsPort }),
+  });
+} catch (err) {
+  const { code, port } = err as NodeJS.ErrnoException & { port?: number };
+  if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
+  const field =
+    port === settings.port ? 'rpc.proxy.port' : 'the WebSocket port (rpc.proxy.port + 1, --ws-port)';
+  const message = `${field}: ${settings.host}:${port} cannot be listened on (${code})`;
+  process.stderr.write(`rpc-manager: ${message}\n`);
+  logger.fatal({ err }, `rpc-manager cannot start: ${message}`);
+  await lifecycle.shutdown('proxy port unavailable', 2);
+  throw err; // not reached: shutdown exits
+}
 lifecycle.onShutdown('close the proxy', () => proxy.close());
 
 const countersTimer = setInterval(() => lifecycle.setStatus({ counters: { ...pool.counters } }), 1_000);

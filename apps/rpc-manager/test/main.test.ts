@@ -59,3 +59,12 @@ it('exits 2 on a bad flag, naming it, without echoing the API key', async () => 
   expect(stderr()).toContain('--endpoint #1: "ftp://rpc.example/?api-key=<redacted>" is not an http(s) URL');
   expect(stderr()).not.toContain(key);
 });
+
+it('exits 2 when the proxy port is taken, naming the field', async () => {
+  const upstream = await FakeUpstream.start();
+  cleanup.push(() => upstream.close());
+  const taken = new URL(upstream.url).port;
+  const { exit, stderr } = startMain(['--endpoint', upstream.url, '--port', taken, '--ws-port', 'off']);
+  expect(await exit).toBe(2);
+  expect(stderr()).toContain(`rpc.proxy.port: 127.0.0.1:${taken} cannot be listened on (EADDRINUSE)`);
+});

@@ -103,6 +103,28 @@ describe('a real web3.js Connection', () => {
   });
 });
 
+describe('HTTP proxy', () => {
+  it('answers a body that is not JSON-RPC itself, without bothering an upstream', async () => {
+    const { a, b, proxy } = await setup();
+    const before = a.calls.length + b.calls.length;
+    const post = (body: string) => fetch(proxy.url, { method: 'POST', body });
+    const notJson = await post('{"jsonrpc": "2.0", "method": ');
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ id: null, error: { code: -32700 } });
+    const noMethod = await post('[]');
+    expect(noMethod.status).toBe(400);
+    expect(await noMethod.json()).toMatchObject({ error: { code: -32600 } });
+    expect(a.calls.length + b.calls.length).toBe(before);
+  });
+
+  it('serves /health and /status with endpoint labels', async () => {
+    const { proxy } = await setup();
+    expect(await (await fetch(`${proxy.url}/health`)).json()).toEqual({ status: 'ok' });
+    const status = (await (await fetch(`${proxy.url}/status`)).json()) as { endpoints: { label: string }[] };
+    expect(status.endpoints.map((e) => e.label)).toEqual(['A', 'B']);
+  });
+});
+
 describe('WebSocket subscription relay', () => {
   it('keeps the client subscription id across a failover and maps notifications to it', async () => {
     const { a, b, proxy } = await setup();

@@ -1,7 +1,7 @@
 /** The proxy's HTTP side: JSON-RPC POSTs go through the pool; GET /health and /status for operators. */
 import type http from 'node:http';
 import type { Logger } from 'pino';
-import { errorReply } from '../json-rpc.js';
+import { errorReply, malformedReply } from '../json-rpc.js';
 import type { RpcPool } from '../pool.js';
 
 /** Larger bodies are refused (a Solana transaction is at most 1232 bytes; batches stay small). */
@@ -35,6 +35,11 @@ export function createHttpHandler(pool: RpcPool, logger: Logger): http.RequestLi
     });
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
+      const malformed = malformedReply(body);
+      if (malformed !== undefined) {
+        sendJson(res, 400, malformed);
+        return;
+      }
       // No abort on client disconnect: an AbortController per request costs more than the rare
       // wasted upstream call it would save, and a started sendTransaction must finish anyway.
       pool.request(body).then(

@@ -46,32 +46,34 @@ export async function startProxy(options: ProxyOptions): Promise<RpcProxy> {
   const host = options.host ?? '127.0.0.1';
   const relayOptions: RelayOptions = { ...RELAY_DEFAULTS, ...options.relay };
   const relays = new Set<SubscriptionRelay>();
-  const accept = (wss: WebSocketServer) =>
-    wss.on('connection', (socket) => {
-      const relay = new SubscriptionRelay(socket, options.pool, log, relayOptions);
-      relays.add(relay);
-      socket.on('close', () => relays.delete(relay));
-    });
+  // noServer: a listen error stays the caller's to handle instead of becoming an unhandled 'error' on ws.
+  const wss = new WebSocketServer({ noServer: true });
+  wss.on('connection', (socket) => {
+    const relay = new SubscriptionRelay(socket, options.pool, log, relayOptions);
+    relays.add(relay);
+    socket.on('close', () => relays.delete(relay));
+  });
+  const accept = (server: http.Server) =>
+    server.on('upgrade', (req, socket, head) =>
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+    );
 
   const server = http.createServer(createHttpHandler(options.pool, log));
   // Longer than web3.js keeps idle sockets (19 s), so a client never reuses one the proxy closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  const upgrades = new WebSocketServer({ server });
-  accept(upgrades);
+  accept(server);
   await listen(server, options.port, host);
   const port = (server.address() as AddressInfo).port;
 
   let wsServer: http.Server | undefined;
   let wsPort: number | undefined;
-  let wss: WebSocketServer | undefined;
   if (options.wsPort !== false) {
     wsServer = http.createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' });
       res.end('WebSocket only: JSON-RPC over HTTP is on the proxy port\n');
     });
-    wss = new WebSocketServer({ server: wsServer });
-    accept(wss);
+    accept(wsServer);
     try {
       await listen(wsServer, options.wsPort ?? (options.port === 0 ? 0 : port + 1), host);
     } catch (err) {
@@ -90,8 +92,7 @@ export async function startProxy(options: ProxyOptions): Promise<RpcProxy> {
     connections: () => relays.size,
     async close() {
       for (const relay of relays) relay.close();
-      upgrades.close();
-      wss?.close();
+      wss.close();
       await Promise.all([closeServer(server), wsServer ? closeServer(wsServer) : undefined]);
     },
   };
