@@ -236,9 +236,9 @@ export class SimClient implements SimApi {
     return this.request('subAccounts', {}, (r) => r.list('result', (v, p) => new Reader({ v }, p).nat('v')));
   }
 
-  /** The engine's history as JSON (bigints as decimal strings), entries after `afterSeq`. */
-  history(afterSeq = 0): Promise<unknown[]> {
-    return this.request('history', { afterSeq }, (r) => r.list('result', (v) => v));
+  /** The engine's history as JSON (bigints as decimal strings): entries after `afterSeq`, at most `limit`. */
+  history(afterSeq = 0, limit?: number): Promise<unknown[]> {
+    return this.request('history', { afterSeq, limit }, (r) => r.list('result', (v) => v));
   }
 
   subscribe(subscription: SimSubscription, listener: (event: SimEvent) => void): () => void {

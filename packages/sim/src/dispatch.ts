@@ -4,6 +4,7 @@
  * bad one throws a WireError naming it.
  */
 import type { SimEngine } from './engine.js';
+import type { HistoryEntry } from './history.js';
 import {
   type Reader,
   readMakerFill,
@@ -97,6 +98,12 @@ export function dispatch(engine: SimEngine, request: Reader): unknown {
       engine.resume();
       return true;
   }
+}
+
+/** History entries after `afterSeq`, at most `limit` of them. */
+export function historyPage(engine: SimEngine, afterSeq: number, limit?: number): readonly HistoryEntry[] {
+  const entries = engine.history(afterSeq);
+  return limit === undefined ? entries : entries.slice(0, limit);
 }
 
 /** A `subscribe` request's filter; `subAccounts` is a list or `"all"`. */

@@ -103,6 +103,12 @@ describe('sim server: HTTP', () => {
     expect(history.map((e) => e.kind)).toEqual(['order-accepted', 'order-accepted']);
     const later = await (await fetch(`${server!.httpUrl}/history?afterSeq=1`)).json();
     expect(later).toHaveLength(1);
+    const page = (await (await fetch(`${server!.httpUrl}/history?limit=1`)).json()) as { seq: number }[];
+    expect(page.map((e) => e.seq)).toEqual([1]);
+    expect(await a.ask({ id: 2, type: 'history', afterSeq: 1, limit: 5 })).toMatchObject({
+      ok: true,
+      result: [{ seq: 2, kind: 'order-accepted', order: { subAccount: 3, price: '139000000' } }],
+    });
     const bad = await fetch(`${server!.httpUrl}/history?afterSeq=-1`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { field: 'afterSeq', value: '-1' } });

@@ -2,7 +2,7 @@
  * The engine behind a loopback HTTP + WebSocket API, shared by the fleet's processes as
  * sub-accounts. WebSocket: requests `{ id, type, ...params }` answered `{ id, ok, result | error }`,
  * plus `{ type: "event", event }` pushes per subscription. HTTP: `GET /health`,
- * `GET /history?afterSeq=N`, `POST /rpc` (one request as the body). A malformed message gets an
+ * `GET /history?afterSeq=N&limit=M`, `POST /rpc` (one request as the body). A malformed message gets an
  * error naming the field and value; the connection and everyone else carry on.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type SimSubscription, wants } from './api.js';
 import type { SimEngineConfig } from './config.js';
-import { dispatch, readSubscription } from './dispatch.js';
+import { dispatch, historyPage, readSubscription } from './dispatch.js';
 import { SimEngine, type SimEvent } from './engine.js';
 import { type SimLogger, silentLogger } from './log.js';
 import { encodeWire, Reader, WireError } from './wire.js';
@@ -43,6 +43,8 @@ interface Connection {
 }
 
 const MAX_BODY = 1_000_000;
+/** Unread event bytes after which a client is dropped. */
+const MAX_BUFFERED = 64 * 1024 * 1024;
 
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
   const logger = (options.logger ?? silentLogger).child({ component: 'sim-server' });
@@ -80,6 +82,12 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     let encoded: string | undefined;
     for (const [ws, connection] of connections) {
       if (ws.readyState !== WebSocket.OPEN || !wants(connection.subscription, event)) continue;
+      if (ws.bufferedAmount > MAX_BUFFERED) {
+        // A client that stopped reading would grow this process without bound: drop it (it may reconnect).
+        logger.warn({ bufferedBytes: ws.bufferedAmount }, 'dropping a client that does not read its events');
+        ws.terminate();
+        continue;
+      }
       encoded ??= encodeWire({ type: 'event', event });
       ws.send(encoded);
     }
@@ -152,18 +160,19 @@ async function handleHttp(engine: SimEngine, req: IncomingMessage, res: ServerRe
     return reply(res, 200, { ok: true, clock: engine.clock(), halted: engine.halted() ?? null });
   }
   if (req.method === 'GET' && url.pathname === '/history') {
-    const afterSeq = url.searchParams.get('afterSeq') ?? '0';
-    if (!/^\d+$/.test(afterSeq)) {
-      return reply(res, 400, {
-        ok: false,
-        error: {
-          field: 'afterSeq',
-          value: afterSeq,
-          message: `afterSeq: ${JSON.stringify(afterSeq)} is not an integer >= 0`,
-        },
-      });
+    const query: Record<string, number> = {};
+    for (const field of ['afterSeq', 'limit'] as const) {
+      const value = url.searchParams.get(field);
+      if (value === null) continue;
+      if (!/^\d+$/.test(value)) {
+        return reply(res, 400, {
+          ok: false,
+          error: { field, value, message: `${field}: ${JSON.stringify(value)} is not an integer >= 0` },
+        });
+      }
+      query[field] = Number(value);
     }
-    return reply(res, 200, engine.history(Number(afterSeq)));
+    return reply(res, 200, historyPage(engine, query.afterSeq ?? 0, query.limit));
   }
   if (req.method === 'POST' && url.pathname === '/rpc') {
     let body = '';
