@@ -232,12 +232,17 @@ export class SwiftClient implements TakerOrderSource {
     const timeoutMs = this.opts.heartbeatTimeoutMs ?? 30_000;
     this.heartbeatTimer = setInterval(
       () => {
-        const silentMs = Date.now() - this.lastFrameAt;
-        if (silentMs < timeoutMs) return;
-        this.logger.warn({ silentMs }, 'swift heartbeat lost');
-        this.emit({ type: 'heartbeat-timeout', silentMs });
-        const ws = this.ws;
-        if (ws) this.dropped(ws, `no frame for ${silentMs} ms`);
+        if (Date.now() - this.lastFrameAt < timeoutMs) return;
+        // Timers run before pending socket reads after a stalled event loop: let those frames land
+        // (setImmediate runs after the poll phase) before calling the connection dead.
+        setImmediate(() => {
+          const silentMs = Date.now() - this.lastFrameAt;
+          const ws = this.ws;
+          if (silentMs < timeoutMs || !ws || !this.heartbeatTimer) return;
+          this.logger.warn({ silentMs }, 'swift heartbeat lost');
+          this.emit({ type: 'heartbeat-timeout', silentMs });
+          this.dropped(ws, `no frame for ${silentMs} ms`);
+        });
       },
       Math.max(10, Math.floor(timeoutMs / 4)),
     );

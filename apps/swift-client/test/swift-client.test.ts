@@ -44,7 +44,7 @@ function makeClient(
     decoder,
     logger: recordingLogger(),
     reconnect: { baseMs: 20, capMs: 100 },
-    heartbeatTimeoutMs: 400,
+    heartbeatTimeoutMs: 600,
     ...opts,
   });
   return client;
@@ -132,6 +132,23 @@ describe('SwiftClient against a loopback Swift server', () => {
     await until(() => orders.length === 1, 'genuine order');
   });
 
+  it('logs a malformed frame naming the field and value, skips sanitized orders, and keeps serving', async () => {
+    const logger = recordingLogger();
+    const c = makeClient(server.url, { logger });
+    const orders: TakerOrder[] = [];
+    c.subscribe(['SOL-PERP'], (o) => orders.push(o));
+    await until(() => server.live()[0]?.subscriptions.includes('SOL-PERP') ?? false, 'subscription');
+    const taker = takerClient(Keypair.generate());
+    server.publish('SOL-PERP', { ...signedOrderFrame(taker, SOL), market_index: 'zero' });
+    server.publish('SOL-PERP', { ...signedOrderFrame(taker, SOL), will_sanitize: true });
+    const good = signedOrderFrame(taker, SOL);
+    server.publish('SOL-PERP', good);
+    await until(() => orders.length === 1, 'the good order');
+    expect(orders.map((o) => o.uuid)).toEqual([good.uuid]);
+    const warning = logger.lines.find((l) => l.message === 'bad frame from swift server');
+    expect(String((warning?.fields as { err?: Error }).err?.message)).toMatch(/order\.market_index: "zero"/);
+  });
+
   it('drops duplicates by uuid', async () => {
     const c = makeClient();
     const seen = events(c);
@@ -213,7 +230,7 @@ describe('SwiftClient against a loopback Swift server', () => {
       'new connection',
     );
     const timeout = seen.find((e) => e.type === 'heartbeat-timeout') as { silentMs: number };
-    expect(timeout.silentMs).toBeGreaterThanOrEqual(400);
+    expect(timeout.silentMs).toBeGreaterThanOrEqual(600);
     server.publish('SOL-PERP', signedOrderFrame(takerClient(Keypair.generate()), SOL));
     await until(() => orders.length === 1, 'order on the new connection');
   });
