@@ -1,0 +1,151 @@
+/**
+ * The orchestrator as a process (run-main, the code behind `pnpm start`): bad input stops it before
+ * anything starts; SIGTERM stops the fleet in order; SIGKILL leaves no child behind.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { FleetStatus } from '../src/status.js';
+import { FIXTURE_DIR, isAlive, readRecord, removeDir, tempDir, waitFor } from './fleet-fixture.js';
+
+const PKG = resolve(import.meta.dirname, '..');
+const MAIN = join(PKG, 'test/fixtures/orchestrator/main.ts');
+const TOKEN = 'process-test-token-0123456789';
+let dir: string;
+let orchestrator: ChildProcess | undefined;
+
+afterEach(() => {
+  orchestrator?.kill('SIGKILL');
+  orchestrator = undefined;
+  removeDir(dir);
+});
+
+function writeConfig(apps: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+  const file = join(dir, 'drift-bots.yaml');
+  writeFileSync(
+    file,
+    stringify({
+      mode: 'live',
+      markets: ['SOL-PERP'],
+      wallet: { keypairPath: join(dir, 'never-read.json') },
+      rpc: { endpoints: [{ url: 'http://127.0.0.1:1' }] },
+      apps,
+      risk: {
+        maxPositionBase: { 'SOL-PERP': '10' },
+        maxGrossNotional: '1000',
+        maxLeverage: '5',
+        dailyLossLimit: '100',
+      },
+      orchestrator: {
+        api: { host: '127.0.0.1', port: 0, token: TOKEN },
+        heartbeat: { intervalMs: 200, timeoutMs: 60_000 },
+        stopTimeoutMs: 3_000,
+      },
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+const app = (kind: string, fixture = '', more: Record<string, unknown> = {}) => ({
+  kind,
+  dir: FIXTURE_DIR,
+  env: { FIXTURE: fixture, FIXTURE_RECORD: join(dir, 'record.jsonl') },
+  ...more,
+});
+
+function startOrchestrator(config: string) {
+  let stderr = '';
+  const child = fork(MAIN, [], {
+    cwd: PKG,
+    execArgv: ['--conditions=source', '--import', 'tsx'],
+    env: { ...process.env, DRIFT_BOTS_CONFIG: config, ORCHESTRATOR_TOKEN: '' },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  orchestrator = child;
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const ready = new Promise<{ api: string }>((resolveReady, reject) => {
+    child.on('message', (m: { type?: string; info?: { api: string } }) => {
+      if (m.type === 'ready' && m.info) resolveReady(m.info);
+    });
+    child.once('exit', (code) => reject(new Error(`orchestrator exited ${code}: ${stderr}`)));
+  });
+  ready.catch(() => {});
+  return { child, exited, ready, stderr: () => stderr };
+}
+
+async function status(api: string): Promise<FleetStatus> {
+  return (await (await fetch(`${api}/api/status`)).json()) as FleetStatus;
+}
+
+describe('orchestrator process', () => {
+  it('refuses a bad config before starting anything, naming the field and the value', async () => {
+    dir = tempDir();
+    const config = writeConfig(
+      { 'hedge-bot': app('bot', '', { subAccount: 2 }) },
+      { orchestrator: { api: { port: 70000, token: TOKEN } } },
+    );
+    const run = startOrchestrator(config);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toContain('orchestrator.api.port: 70000 is not a port number (0-65535)');
+    expect(readRecord(join(dir, 'record.jsonl'))).toEqual([]);
+  });
+
+  it('refuses an app without an entry before starting anything', async () => {
+    dir = tempDir();
+    const config = writeConfig({
+      'rpc-manager': app('infrastructure'),
+      'ghost-bot': { kind: 'bot', subAccount: 7, dir: 'apps/ghost-bot' },
+    });
+    const run = startOrchestrator(config);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toMatch(/apps\.ghost-bot\.dir: "apps\/ghost-bot" has no src\/main\.ts/);
+    expect(readRecord(join(dir, 'record.jsonl'))).toEqual([]);
+  });
+
+  it('leaves no child behind when it is SIGKILLed: they notice the lost channel and stop cleanly', async () => {
+    dir = tempDir();
+    const config = writeConfig({
+      'rpc-manager': app('infrastructure'),
+      'risk-manager': app('risk', 'risk'),
+      'hedge-bot': app('bot', '', { subAccount: 2 }),
+      'raw-bot': app('bot', 'raw', { subAccount: 3 }), // no lifecycle helper: the guard stops it
+    });
+    const run = startOrchestrator(config);
+    const { api } = await run.ready;
+    const pids = (await status(api)).apps.map((a) => a.pid);
+    expect(pids.every((p) => typeof p === 'number')).toBe(true);
+    run.child.kill('SIGKILL');
+    await waitFor(() => pids.every((p) => !isAlive(p as number)), 8_000, 'every child gone');
+    const records = readRecord(join(dir, 'record.jsonl'));
+    for (const name of ['rpc-manager', 'risk-manager', 'hedge-bot']) {
+      expect(records.find((r) => r.app === name && r.event === 'signal')?.signal).toBe(
+        'orchestrator gone (IPC channel closed)',
+      );
+      expect(records.find((r) => r.app === name && r.event === 'exit')).toMatchObject({ code: 0 });
+    }
+    expect(records.find((r) => r.app === 'raw-bot' && r.event === 'signal')?.signal).toBe('SIGTERM');
+  });
+
+  it('stops the fleet in order on SIGTERM and exits 0', async () => {
+    dir = tempDir();
+    const config = writeConfig({
+      'rpc-manager': app('infrastructure'),
+      'risk-manager': app('risk', 'risk'),
+      'hedge-bot': app('bot', 'hang-on-stop', { subAccount: 2, stopTimeoutMs: 500 }),
+    });
+    const run = startOrchestrator(config);
+    const { api } = await run.ready;
+    const pids = (await status(api)).apps.map((a) => a.pid as number);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(pids.filter(isAlive)).toEqual([]);
+    const signals = readRecord(join(dir, 'record.jsonl')).filter((r) => r.event === 'signal');
+    expect(signals.map((r) => r.app)).toEqual(['hedge-bot', 'risk-manager', 'rpc-manager']);
+  });
+});
