@@ -1,7 +1,8 @@
 /**
  * `pnpm --filter drift-client start [--watch] [--sub-account N]`: connects to the venue the fleet
  * config selects (paper: the simulator; live: Drift), logs a snapshot of the account and the
- * configured markets, and exits; with `--watch` it keeps logging oracle and position changes.
+ * configured markets, and exits; with `--watch` (implied when the orchestrator runs it) it keeps
+ * logging oracle and position changes.
  */
 import { loadFleetConfig, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
@@ -25,7 +26,8 @@ try {
   await venue.connect();
   for (const market of await marketSnapshots(venue)) logger.info(market, 'market');
   logger.info({ mode: config.mode, env: config.env, ...(await accountSnapshot(venue)) }, 'account');
-  if (!cli.watch) {
+  // Under the orchestrator the snapshot is not the job: keep watching (an exit would be a restart).
+  if (!cli.watch && !app.supervised) {
     await app.shutdown('snapshot logged', 0);
   } else {
     const stop = watchVenue(venue, logger);

@@ -18,7 +18,12 @@ try {
   const source = await createTakerSource(config, { logger });
   app.onShutdown('close stream', () => source.close());
   const stop = tapStream(source, markets, logger);
-  app.onShutdown('stop tapping', stop);
+  // The embedded simulator's clock does not hold the process open (it is unref'd): this does, until shutdown.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  app.onShutdown('stop tapping', () => {
+    stop();
+    clearInterval(keepAlive);
+  });
   app.ready({ mode: config.mode, markets });
 } catch (err) {
   logger.error({ err }, err instanceof CliError ? 'bad arguments' : 'swift-client failed');
