@@ -7,7 +7,6 @@ import {
   type AccountScope,
   type AccountState,
   absBig,
-  BASE_PRECISION,
   divRound,
   type Fill,
   type MarketSpec,
@@ -37,10 +36,12 @@ import {
   type SimEngineConfig,
   type TakerFlowConfig,
 } from './config.js';
+import { fundingCredit, premiumRatePpb } from './funding.js';
 import { type HistoryEntry, HistoryLog, type UnstampedEntry } from './history.js';
 import { Ledger, leverageBps, marginFor, toPosition, unrealizedPnl } from './ledger.js';
 import { type SimLogger, silentLogger } from './log.js';
 import { type OraclePath, RandomWalkPath, ReplayPath } from './oracle.js';
+import { checkPrice, checkSize, type Rejection } from './order-checks.js';
 import { snapshotOrder } from './order-snapshot.js';
 import { Prng } from './prng.js';
 import { TakerFlow } from './taker-flow.js';
@@ -95,8 +96,6 @@ interface Exposure {
   bids: bigint;
   asks: bigint;
 }
-
-const PPB = 1_000_000_000n;
 
 export class SimEngine {
   private readonly prng: Prng;
@@ -345,16 +344,16 @@ export class SimEngine {
     return { ok: true, order: snapshotOrder(order), fills };
   }
 
-  private validatePlace(subAccount: number, request: OrderRequest): [RejectReason, string] | undefined {
+  private validatePlace(subAccount: number, request: OrderRequest): Rejection | undefined {
     if (this.haltReason !== undefined) return ['halted', `venue halted: ${this.haltReason}`];
     const m = this.marketStates.get(request.market);
     if (!m) return ['unknown-market', `unknown market "${request.market}"`];
-    const sizeProblem = this.checkSize(m.spec, request.baseAmount);
+    const sizeProblem = checkSize(m.spec, request.baseAmount);
     if (sizeProblem) return sizeProblem;
     if (request.type === 'limit' && request.price === undefined)
       return ['invalid-price', 'a limit order needs a price'];
     if (request.price !== undefined) {
-      const priceProblem = this.checkPrice(m.spec, request.price);
+      const priceProblem = checkPrice(m.spec, request.price);
       if (priceProblem) return priceProblem;
     }
     if (
@@ -379,22 +378,6 @@ export class SimEngine {
     } else if (!this.marginAllows(subAccount, request.market, request.side, request.baseAmount)) {
       return ['insufficient-margin', `not enough free collateral on sub-account ${subAccount}`];
     }
-    return undefined;
-  }
-
-  private checkSize(spec: MarketSpec, base: bigint): [RejectReason, string] | undefined {
-    if (typeof base !== 'bigint' || base <= 0n) return ['invalid-size', `size ${base} must be > 0`];
-    if (base % spec.stepSize !== 0n)
-      return ['invalid-size', `size ${base} is not a multiple of the step ${spec.stepSize}`];
-    if (base < spec.minOrderSize)
-      return ['invalid-size', `size ${base} is below the minimum ${spec.minOrderSize}`];
-    return undefined;
-  }
-
-  private checkPrice(spec: MarketSpec, price: bigint): [RejectReason, string] | undefined {
-    if (typeof price !== 'bigint' || price <= 0n) return ['invalid-price', `price ${price} must be > 0`];
-    if (price % spec.tickSize !== 0n)
-      return ['price-off-tick', `price ${price} is not a multiple of the tick ${spec.tickSize}`];
     return undefined;
   }
 
@@ -471,9 +454,9 @@ export class SimEngine {
     const m = this.market(order.market);
     const price = changes.price ?? order.price!;
     const baseAmount = changes.baseAmount ?? order.baseAmount;
-    const priceProblem = this.checkPrice(m.spec, price);
+    const priceProblem = checkPrice(m.spec, price);
     if (priceProblem) return fail(...priceProblem);
-    const sizeProblem = this.checkSize(m.spec, baseAmount);
+    const sizeProblem = checkSize(m.spec, baseAmount);
     if (sizeProblem) return fail(...sizeProblem);
     if (baseAmount <= order.filledBase)
       return fail('invalid-size', `size ${baseAmount} is not above the filled ${order.filledBase}`);
@@ -609,9 +592,9 @@ export class SimEngine {
     if (!auction) return fail('order-not-found', `no live auction for taker order ${taker.uuid}`);
     if (this.slot >= auction.endSlot || auction.remaining <= 0n)
       return fail('auction-ended', `the auction of ${taker.uuid} is over`);
-    const sizeProblem = this.checkSize(m.spec, maker.baseAmount);
+    const sizeProblem = checkSize(m.spec, maker.baseAmount);
     if (sizeProblem) return fail(...sizeProblem);
-    const priceProblem = this.checkPrice(m.spec, maker.price);
+    const priceProblem = checkPrice(m.spec, maker.price);
     if (priceProblem) return fail(...priceProblem);
     const auctionPrice = auctionPriceAt(
       { ...auction.taker.auction, side: auction.taker.side },
@@ -879,30 +862,21 @@ export class SimEngine {
     m.samples++;
   }
 
-  /**
-   * Longs pay shorts `rate` of their oracle notional (shorts pay when the rate is negative).
-   * Credits round down, debits up: the venue never pays out a unit it did not take.
-   */
+  /** Pays the interval's funding to every open position of `m` (see funding.ts). */
   private payFunding(m: MarketState): void {
-    const rate = this.fundingRatePpb(m);
+    const rate =
+      this.fundingConfig.mode === 'fixed'
+        ? this.fundingConfig.fixedRatePpb
+        : premiumRatePpb(m, this.fundingConfig.capPpb);
     m.midSum = 0n;
     m.oracleSum = 0n;
     m.samples = 0n;
     if (rate === 0n) return;
     for (const [subAccount, position] of this.ledger.openPositions(m.spec.symbol)) {
-      const notional = divRound(m.oracle.price * position.base, BASE_PRECISION, 'trunc');
-      const amount = divRound(-notional * rate, PPB, 'floor');
+      const amount = fundingCredit(position.base, m.oracle.price, rate);
       this.ledger.applyFunding(subAccount, m.spec.symbol, amount);
       this.record({ kind: 'funding', subAccount, market: m.spec.symbol, ratePpb: rate, amount });
     }
-  }
-
-  private fundingRatePpb(m: MarketState): bigint {
-    if (this.fundingConfig.mode === 'fixed') return this.fundingConfig.fixedRatePpb;
-    if (m.samples === 0n || m.oracleSum === 0n) return 0n;
-    const premium = divRound((m.midSum - m.oracleSum) * PPB, m.oracleSum * 24n, 'trunc');
-    const cap = this.fundingConfig.capPpb;
-    return maxBig(-cap, minBig(cap, premium));
   }
 
   // ---- accounts ----------------------------------------------------------------------------
