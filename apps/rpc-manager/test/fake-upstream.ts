@@ -14,6 +14,21 @@ export type Behaviour =
   | { kind: 'hang' }
   | { kind: 'drop' };
 
+export interface FakeUpstreamOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  slot?: number;
+  /** First subscription id handed out (make them differ between upstreams). */
+  subIdBase?: number;
+  /** Also serve WebSockets on port + 1 (web3.js's convention); `wsUrl` then points there. */
+  pairedWsPort?: boolean;
+  /** Advance the slot and notify slot subscribers every this many ms. */
+  slotMs?: number;
+}
+
+/** Where a test in another process changes the behaviour (see `#onControl`). */
+export const CONTROL_PATH = '/__fake';
+
 interface Subscription {
   id: number;
   method: string;
@@ -38,27 +53,58 @@ export class FakeUpstream {
   readonly #server: http.Server;
   readonly #wss: WebSocketServer;
   readonly #hanging = new Set<http.ServerResponse>();
+  readonly #wsServer: http.Server | undefined;
+  #ticker: NodeJS.Timeout | undefined;
   #nextSubId: number;
 
-  private constructor(server: http.Server, wss: WebSocketServer, slot: number, subIdBase: number) {
+  private constructor(
+    server: http.Server,
+    wss: WebSocketServer,
+    slot: number,
+    subIdBase: number,
+    wsServer: http.Server | undefined,
+  ) {
     this.#server = server;
+    this.#wsServer = wsServer;
     this.#wss = wss;
     this.slot = slot;
     this.#nextSubId = subIdBase;
     const { port } = server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
-    this.wsUrl = `ws://127.0.0.1:${port}`;
+    this.wsUrl = `ws://127.0.0.1:${wsServer ? port + 1 : port}`;
   }
 
-  static async start(options: { slot?: number; subIdBase?: number } = {}): Promise<FakeUpstream> {
-    const server = http.createServer();
-    server.keepAliveTimeout = 60_000;
-    const wss = new WebSocketServer({ server });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const fake = new FakeUpstream(server, wss, options.slot ?? 1_000, options.subIdBase ?? 1);
-    server.on('request', (req, res) => fake.#onRequest(req, res));
-    wss.on('connection', (socket) => fake.#onSocket(socket));
-    return fake;
+  static async start(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
+    for (let tries = 0; ; tries++) {
+      const server = http.createServer();
+      server.keepAliveTimeout = 60_000;
+      const wss = new WebSocketServer({ noServer: true });
+      acceptUpgrades(server, wss);
+      await listen(server, options.port ?? 0);
+      let wsServer: http.Server | undefined;
+      if (options.pairedWsPort) {
+        // web3.js (and rpc-manager) look for pubsub on port + 1 of an URL with an explicit port.
+        wsServer = http.createServer();
+        acceptUpgrades(wsServer, wss);
+        const port = (server.address() as AddressInfo).port;
+        const ok = await listen(wsServer, port + 1).then(
+          () => true,
+          (err: NodeJS.ErrnoException) => {
+            if (err.code !== 'EADDRINUSE' || options.port || tries >= 20) throw err;
+            return false;
+          },
+        );
+        if (!ok) {
+          await new Promise((r) => server.close(r));
+          continue;
+        }
+      }
+      const fake = new FakeUpstream(server, wss, options.slot ?? 1_000, options.subIdBase ?? 1, wsServer);
+      server.on('request', (req, res) => fake.#onRequest(req, res));
+      wss.on('connection', (socket) => fake.#onSocket(socket));
+      if (options.slotMs) fake.#ticker = setInterval(() => fake.notifySlot(++fake.slot), options.slotMs);
+      return fake;
+    }
   }
 
   count(method: string): number {
@@ -97,16 +143,22 @@ export class FakeUpstream {
 
   /** Dies: stops listening (connections are refused from now on) and cuts every connection. */
   async close(): Promise<void> {
+    clearInterval(this.#ticker);
     for (const client of this.#wss.clients) client.terminate();
     for (const res of this.#hanging) res.destroy();
     this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#wss.close(() => this.#server.close(() => resolve())));
+    this.#wsServer?.closeAllConnections();
+    this.#wss.close();
+    await Promise.all(
+      [this.#server, this.#wsServer].map((s) => s && new Promise((resolve) => s.close(resolve))),
+    );
   }
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (req.url === CONTROL_PATH) return this.#onControl(Buffer.concat(chunks).toString(), res);
       const call = JSON.parse(Buffer.concat(chunks).toString()) as {
         id: unknown;
         method: string;
@@ -147,6 +199,29 @@ export class FakeUpstream {
           return;
       }
     });
+  }
+
+  /** `POST /__fake`: `{ behaviour?, only?, slot?, healthy? }`, for a test that runs this in another process. */
+  #onControl(body: string, res: http.ServerResponse): void {
+    const change = JSON.parse(body) as {
+      behaviour?: Behaviour;
+      only?: string[] | null;
+      slot?: number;
+      healthy?: boolean;
+    };
+    if (change.behaviour !== undefined) this.behaviour = change.behaviour;
+    if (change.only !== undefined) this.only = change.only ?? undefined;
+    if (change.slot !== undefined) this.slot = change.slot;
+    if (change.healthy !== undefined) this.healthy = change.healthy;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        behaviour: this.behaviour,
+        only: this.only ?? null,
+        slot: this.slot,
+        healthy: this.healthy,
+      }),
+    );
   }
 
   #answer(method: string): { result: unknown } | { error: { code: number; message: string } } {
@@ -202,4 +277,20 @@ export class FakeUpstream {
       for (const [id, sub] of this.subscriptions) if (sub.socket === socket) this.subscriptions.delete(id);
     });
   }
+}
+
+function acceptUpgrades(server: http.Server, wss: WebSocketServer): void {
+  server.on('upgrade', (req, socket, head) =>
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+  );
+}
+
+function listen(server: http.Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
