@@ -508,10 +508,15 @@ export class DriftVenue implements Venue {
       },
     );
     const now = await this.nowFromSlot();
-    const resting = user?.getOrderByUserOrderId(ctx.userOrderId);
+    // The new order is ours in this transaction's OrderRecords; the User account says if it rests.
     const placed = events?.orders.find(
       (o) => o.order.userOrderId === ctx.userOrderId && user?.getUserAccountPublicKey().equals(o.user),
     )?.order;
+    const resting = placed
+      ? user?.getOrder(placed.orderId)
+      : ctx.userOrderId !== 0
+        ? user?.getOrderByUserOrderId(ctx.userOrderId)
+        : undefined;
     const sdkOrder = resting ?? placed;
     if (!sdkOrder) {
       return reject(
