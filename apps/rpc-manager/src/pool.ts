@@ -328,12 +328,18 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
     }
     if (failure.kind === 'timeout') endpoint.recordLatency(this.#o.requestTimeoutMs);
     const before = endpoint.breaker.onFailure();
-    if (before !== 'open' && endpoint.breaker.state === 'open') {
+    if (before === 'closed' && endpoint.breaker.state === 'open') {
       this.#log.warn(
         { endpoint: endpoint.label, failure: failure.detail, reopenInMs: this.#o.breaker.openMs },
-        before === 'half-open' ? 'rpc endpoint circuit re-opened' : 'rpc endpoint circuit opened',
+        'rpc endpoint circuit opened',
       );
       this.emit('endpoint-down', endpoint.label);
+    } else if (before === 'half-open') {
+      // A dead endpoint fails its trial every openMs: once at warn (above) is enough.
+      this.#log.debug(
+        { endpoint: endpoint.label, failure: failure.detail },
+        'rpc endpoint circuit re-opened',
+      );
     }
   }
 
