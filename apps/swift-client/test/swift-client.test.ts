@@ -146,7 +146,8 @@ describe('SwiftClient against a loopback Swift server', () => {
     await until(() => orders.length === 1, 'the good order');
     expect(orders.map((o) => o.uuid)).toEqual([good.uuid]);
     const warning = logger.lines.find((l) => l.message === 'bad frame from swift server');
-    expect(String((warning?.fields as { err?: Error }).err?.message)).toMatch(/order\.market_index: "zero"/);
+    const err = (warning?.fields as { err?: Error } | undefined)?.err;
+    expect(String(err?.message)).toMatch(/order\.market_index: "zero"/);
   });
 
   it('drops duplicates by uuid', async () => {

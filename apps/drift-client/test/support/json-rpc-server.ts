@@ -149,23 +149,23 @@ export class JsonRpcServer {
       this.subscriptions.set(id, { ws, kind, ...(key !== undefined && { key }) });
       reply(id);
     };
-    if (req.method === 'accountSubscribe') return subscribe('account', params[0] as string);
-    if (req.method === 'logsSubscribe') {
+    if (req.method === 'accountSubscribe') subscribe('account', params[0] as string);
+    else if (req.method === 'logsSubscribe') {
       const filter = params[0] as { mentions?: string[] } | string;
-      return subscribe('logs', typeof filter === 'object' ? filter.mentions?.[0] : undefined);
-    }
-    if (req.method === 'slotSubscribe') return subscribe('slot');
-    if (req.method.endsWith('Unsubscribe')) {
+      subscribe('logs', typeof filter === 'object' ? filter.mentions?.[0] : undefined);
+    } else if (req.method === 'slotSubscribe') subscribe('slot');
+    else if (req.method.endsWith('Unsubscribe')) {
       this.subscriptions.delete(params[0] as number);
-      return reply(true);
+      reply(true);
+    } else {
+      ws.send(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: req.id,
+          error: { code: -32601, message: `method not found: ${req.method}` },
+        }),
+      );
     }
-    ws.send(
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: req.id,
-        error: { code: -32601, message: `method not found: ${req.method}` },
-      }),
-    );
   }
 
   private notify(ws: WebSocket, method: string, subscription: number, result: unknown): void {
