@@ -381,3 +381,25 @@ describe('bad orders are rejected with a typed reason and change nothing', () =>
     expect(engine.openOrdersList({ subAccount: 1 })).toEqual([]);
   });
 });
+
+describe('clock', () => {
+  it('advances in whole slots and carries the remainder', () => {
+    const engine = flatEngine();
+    engine.advance(1000);
+    expect(engine.clock().slot).toBe(2);
+    engine.advance(200);
+    expect(engine.clock()).toEqual({ slot: 3, ts: Date.UTC(2026, 0, 1) + 1200 });
+    expect(() => engine.advance(-1)).toThrow('advance: ms -1 must be >= 0');
+  });
+
+  it('runs on wall time at a speed multiplier until stopped', async () => {
+    const engine = flatEngine();
+    engine.startRealtime(50); // 50 venue ms per wall ms: a slot every 8 ms
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    engine.stopRealtime();
+    const { slot } = engine.clock();
+    expect(slot).toBeGreaterThan(5);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(engine.clock().slot).toBe(slot);
+  });
+});
