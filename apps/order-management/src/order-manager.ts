@@ -9,7 +9,9 @@ import {
   type Order,
   type OrderRequest,
   type OrderStatus,
+  type PlaceResult,
   reducesExposure,
+  type TakerOrder,
   type TradingStateName,
   type Unsubscribe,
   type Venue,
@@ -267,14 +269,54 @@ export class OrderManager {
    * idempotent across restarts (a client id the journal already has is refused, never re-sent).
    */
   async place(request: OrderRequest): Promise<ManagedPlaceResult> {
-    if (!this.started) throw new Error('OrderManager.start() must complete before place()');
+    return this.submit(request, (outgoing) => this.venue.placeOrder(outgoing));
+  }
+
+  /**
+   * Fills a taker order inside its auction as maker (JIT), through the same trading state, checks,
+   * rate limit and journal as `place()`. The client id defaults to `<bot>-taker-<uuid>`, so one
+   * taker order is filled at most once by this bot, even across restarts.
+   */
+  async fillTaker(
+    taker: TakerOrder,
+    maker: { price: bigint; baseAmount: bigint; clientOrderId?: string },
+  ): Promise<ManagedPlaceResult> {
+    const request: OrderRequest = {
+      market: taker.market,
+      side: taker.side === 'buy' ? 'sell' : 'buy',
+      type: 'limit',
+      price: maker.price,
+      baseAmount: maker.baseAmount,
+      ioc: true,
+      clientOrderId: maker.clientOrderId ?? `${this.bot}-taker-${taker.uuid}`,
+    };
+    return this.submit(request, (outgoing) =>
+      this.venue.fillTakerOrder(taker, {
+        price: maker.price,
+        baseAmount: outgoing.baseAmount,
+        subAccount: this.subAccount,
+      }),
+    );
+  }
+
+  private async submit(
+    request: OrderRequest,
+    sender: (outgoing: OrderRequest) => Promise<PlaceResult>,
+  ): Promise<ManagedPlaceResult> {
+    if (!this.started) throw new Error('OrderManager.start() must complete before placing');
     const clientOrderId = request.clientOrderId ?? this.ids.next();
     const fields = { clientOrderId, market: request.market };
     try {
       const outgoing = await this.admit({ ...request, clientOrderId });
       const order = this.journalIntent(outgoing);
       outgoing.userOrderId = order.userOrderId;
-      const sent = this.send(order, outgoing);
+      let attempt: Promise<PlaceResult>;
+      try {
+        attempt = sender(outgoing);
+      } catch (err) {
+        attempt = Promise.reject(err);
+      }
+      const sent = this.send(order, attempt);
       this.sending.set(clientOrderId, sent);
       try {
         return await sent;
@@ -504,8 +546,7 @@ export class OrderManager {
     return order;
   }
 
-  private async send(order: ManagedOrder, request: OrderRequest): Promise<ManagedPlaceResult> {
-    const attempt = this.venue.placeOrder(request);
+  private async send(order: ManagedOrder, attempt: Promise<PlaceResult>): Promise<ManagedPlaceResult> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.placeTimeoutMs);

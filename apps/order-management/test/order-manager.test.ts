@@ -362,6 +362,45 @@ describe('unconfirmed placements', () => {
   });
 });
 
+describe('JIT fills of taker orders', () => {
+  it('fills a taker auction through the journal, and never fills the same taker order twice', async () => {
+    const om = await startManager();
+    engine.place(COUNTERPARTY, { market: 'SOL-PERP', side: 'buy', type: 'market', baseAmount: base('1') });
+    const taker = engine.activeTakerOrders('SOL-PERP')[0];
+    if (!taker) throw new Error('the simulator opened no auction');
+    const filled = await om.fillTaker(taker, { price: taker.auction.startPrice, baseAmount: base('1') });
+    expect(filled).toMatchObject({
+      ok: true,
+      order: { status: 'filled', side: 'sell', filledBase: base('1') },
+    });
+    if (!filled.ok) throw new Error('unreachable');
+    expect(filled.order.clientOrderId).toBe(`${BOT}-taker-${taker.uuid}`);
+    expect(om.journal.fillsFor(filled.order)).toHaveLength(1);
+    expect(
+      events.some((e) => e.type === 'fill' && e.order.clientOrderId === filled.order.clientOrderId),
+    ).toBe(true);
+
+    const again = await om.fillTaker(taker, { price: taker.auction.startPrice, baseAmount: base('1') });
+    expect(again).toMatchObject({ ok: false, reason: 'duplicate-client-id' });
+    expect(engine.fills({ subAccount: SUB })).toHaveLength(1);
+  });
+
+  it('passes taker fills through the trading state', async () => {
+    const om = await startManager();
+    engine.place(COUNTERPARTY, { market: 'SOL-PERP', side: 'buy', type: 'market', baseAmount: base('1') });
+    const taker = engine.activeTakerOrders('SOL-PERP')[0];
+    if (!taker) throw new Error('the simulator opened no auction');
+    om.setTradingState('halted', 'test');
+    expect(
+      await om.fillTaker(taker, { price: taker.auction.startPrice, baseAmount: base('1') }),
+    ).toMatchObject({
+      ok: false,
+      reason: 'halted',
+    });
+    expect(engine.fills({ subAccount: SUB })).toHaveLength(0);
+  });
+});
+
 describe('ambiguous venue errors', () => {
   it('keeps an order the venue placed although it answered with an error (no blind retry)', async () => {
     const inner = venue;
