@@ -143,31 +143,36 @@ export class DriftVenue implements Venue {
       this.client = undefined;
       throw new Error(`DriftClient subscription to ${env} failed: markets or oracles not found`);
     }
-    this.specs = this.configs.map((c) => {
-      const account = client.getPerpMarketAccount(c.marketIndex);
-      if (!account) throw new Error(`perp market ${c.symbol} (${c.marketIndex}) not loaded`);
-      return specFromAccount(c.symbol, account);
-    });
-    for (const sub of this.subs) {
-      // The baseline later account updates are compared with (so a vanished order is reported).
-      this.lastOrders.set(
-        sub,
-        new Map((await this.getOpenOrders({ subAccount: sub })).map((o) => [Number(o.orderId), o])),
-      );
+    try {
+      this.specs = this.configs.map((c) => {
+        const account = client.getPerpMarketAccount(c.marketIndex);
+        if (!account) throw new Error(`perp market ${c.symbol} (${c.marketIndex}) not loaded`);
+        return specFromAccount(c.symbol, account);
+      });
+      for (const sub of this.subs) {
+        // The baseline later account updates are compared with (so a vanished order is reported).
+        this.lastOrders.set(
+          sub,
+          new Map((await this.getOpenOrders({ subAccount: sub })).map((o) => [Number(o.orderId), o])),
+        );
+      }
+      this.watchAccounts(client);
+      await this.startPriorityFees(connection);
+      await this.startFillEvents(client);
+      this.sender = new TxSender({
+        connection,
+        payer: keypair,
+        priorityFee: () => this.priorityFee(),
+        computeUnitLimit: params.computeUnitLimit,
+        commitment: params.commitment,
+        resendIntervalMs: params.confirm.resendIntervalMs,
+        pollIntervalMs: params.confirm.pollIntervalMs,
+        logger: this.logger,
+      });
+    } catch (err) {
+      await this.close();
+      throw err;
     }
-    this.watchAccounts(client);
-    await this.startPriorityFees(connection);
-    await this.startFillEvents(client);
-    this.sender = new TxSender({
-      connection,
-      payer: keypair,
-      priorityFee: () => this.priorityFee(),
-      computeUnitLimit: params.computeUnitLimit,
-      commitment: params.commitment,
-      resendIntervalMs: params.confirm.resendIntervalMs,
-      pollIntervalMs: params.confirm.pollIntervalMs,
-      logger: this.logger,
-    });
     this.logger.info(
       {
         env,
