@@ -10,3 +10,8 @@ const pool = new RpcPool({ endpoints: [{ url: upstreamUrl }], logger, healthChec
 await pool.start();
 const proxy = await startProxy({ pool, logger, port: 0, wsPort: false });
 process.stdout.write(`${JSON.stringify({ url: proxy.url })}\n`);
+// Any line on stdin: reply with this process's CPU time so far (µs), for the per-request cost.
+process.stdin.on('data', () => {
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ cpuMicros: user + system })}\n`);
+});

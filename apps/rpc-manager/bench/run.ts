@@ -26,16 +26,31 @@ process.on('exit', () => {
   for (const c of children) c.kill();
 });
 
-function startChild(file: string, args: string[] = []): Promise<string> {
+interface Child {
+  url: string;
+  /** The child's CPU time so far, µs (only bench/proxy.ts answers). */
+  cpuMicros(): Promise<number>;
+}
+
+function startChild(file: string, args: string[] = []): Promise<Child> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', file, ...args], {
     cwd: new URL('..', import.meta.url).pathname,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   children.push(child);
+  const lines = createInterface({ input: child.stdout! });
+  const nextLine = () => new Promise<string>((resolve) => lines.once('line', resolve));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${file} exited (${code}) before it was ready`)));
-    createInterface({ input: child.stdout! }).once('line', (line) =>
-      resolve((JSON.parse(line) as { url: string }).url),
+    void nextLine().then((line) =>
+      resolve({
+        url: (JSON.parse(line) as { url: string }).url,
+        cpuMicros: async () => {
+          const reply = nextLine();
+          child.stdin!.write('cpu\n');
+          return (JSON.parse(await reply) as { cpuMicros: number }).cpuMicros;
+        },
+      }),
     );
   });
 }
@@ -104,17 +119,19 @@ function summarize(samples: Sample[]) {
   };
 }
 
-const upstreamUrl = await startChild('bench/upstream.ts');
-const proxyUrl = await startChild('bench/proxy.ts', [upstreamUrl]);
+const upstream = await startChild('bench/upstream.ts');
+const proxy = await startChild('bench/proxy.ts', [upstream.url]);
 
-await load([upstreamUrl, proxyUrl], WARMUP_SECONDS);
+await load([upstream.url, proxy.url], WARMUP_SECONDS);
 const direct: Sample[] = [];
 const proxied: Sample[] = [];
+const cpuBefore = await proxy.cpuMicros();
 for (let round = 0; round < ROUNDS; round++) {
-  const [d, p] = await load([upstreamUrl, proxyUrl], SECONDS);
+  const [d, p] = await load([upstream.url, proxy.url], SECONDS);
   direct.push(d!);
   proxied.push(p!);
 }
+const proxyCpuMicros = (await proxy.cpuMicros()) - cpuBefore;
 
 const d = summarize(direct);
 const p = summarize(proxied);
@@ -134,6 +151,8 @@ process.stdout.write(
       .slice(1)
       .map((r) => `| ${r.join(' | ')} |`)
       .join('\n') +
-    `\n\ntarget: under 1 ms added at p99 -> ${p.p99 - d.p99 < 1 ? 'met' : 'NOT met'}\n`,
+    `\n\nproxy CPU per request: ${(proxyCpuMicros / (p.n + p.errors)).toFixed(0)} µs ` +
+    `(one core would carry ~${Math.floor((1e6 * (p.n + p.errors)) / proxyCpuMicros)} req/s)\n` +
+    `target: under 1 ms added at p99 -> ${p.p99 - d.p99 < 1 ? 'met' : 'NOT met'}\n`,
 );
 for (const c of children) c.kill();
