@@ -45,6 +45,11 @@ export interface SpecOptions {
   overrides?: Record<string, { entry: string; cwd?: string }>;
 }
 
+/** Where the user typed the command (`pnpm --filter` runs scripts in the package dir). */
+export function userCwd(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}
+
 /**
  * The workspace root app dirs are relative to: the one holding the config file, else the one we run
  * in (a config kept outside the repo), else the cwd.

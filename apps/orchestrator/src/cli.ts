@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/core';
 import { readClientToken } from './api-token.js';
-import { buildChildSpecs, FleetSpecError, workspaceRootFor } from './child-spec.js';
+import { buildChildSpecs, FleetSpecError, userCwd, workspaceRootFor } from './child-spec.js';
 import { EXPORT_TARGETS, type ExportTarget, exportFleet } from './export-targets.js';
 import type { FleetStatus } from './status.js';
 
@@ -141,7 +141,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`fleet: ${message}\n${USAGE}\n`);
     return 2;
   };
-  const config = loadFleetConfig();
+  const config = loadFleetConfig({ cwd: userCwd() });
   const { host, port } = config.orchestrator.api;
   const url = (
     args.options.get('url') ??
@@ -184,7 +184,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         );
       const root = rootOf(config);
       const specs = buildChildSpecs(config, { root, configPath: config.source });
-      const dir = resolve(args.options.get('out') ?? join(root, 'deploy', target));
+      const dir = resolve(userCwd(), args.options.get('out') ?? join(root, 'deploy', target));
       const image = args.options.get('image');
       const files = exportFleet(target as ExportTarget, specs, config, { root, ...(image && { image }) });
       mkdirSync(dir, { recursive: true });

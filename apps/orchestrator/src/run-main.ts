@@ -6,7 +6,7 @@
  */
 import { ConfigError, loadFleetConfig, startApp } from '@drift/core';
 import type { Logger } from 'pino';
-import { FleetSpecError, workspaceRootFor } from './child-spec.js';
+import { FleetSpecError, userCwd, workspaceRootFor } from './child-spec.js';
 import { FleetStartError } from './fleet.js';
 import type { LogFeedOptions } from './log-feed.js';
 import { createOrchestrator, type Orchestrator, stopBudgetMs } from './orchestrator.js';
@@ -28,7 +28,7 @@ export async function runMain({ logger, flushLogs, logs }: MainOptions): Promise
   let orchestrator: Orchestrator;
   let config: ReturnType<typeof loadFleetConfig>;
   try {
-    config = loadFleetConfig();
+    config = loadFleetConfig({ cwd: userCwd() });
     orchestrator = await createOrchestrator({
       config,
       logger,

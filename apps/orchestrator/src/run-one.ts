@@ -7,13 +7,13 @@
 import { createServer } from 'node:http';
 import { loadFleetConfig } from '@drift/core';
 import { setupUtilityLogging } from '@drift/logging';
-import { buildChildSpecs, workspaceRootFor } from './child-spec.js';
+import { buildChildSpecs, userCwd, workspaceRootFor } from './child-spec.js';
 import { HEALTH_PORT } from './export-targets.js';
 import { SupervisedApp } from './supervised-app.js';
 
 const logger = setupUtilityLogging('run-one');
 const name = process.argv[2];
-const config = loadFleetConfig();
+const config = loadFleetConfig({ cwd: userCwd() });
 const specs = buildChildSpecs(config, {
   root: workspaceRootFor(config.source),
   configPath: config.source,
