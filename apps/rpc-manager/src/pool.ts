@@ -196,7 +196,8 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
       const untried = this.best(tried.size === 0 ? excluded : new Set([...excluded, ...tried]));
       let endpoint = untried ?? this.best(excluded);
       if (endpoint === undefined) {
-        // Everything is cooling down (Retry-After) or open: wait for the first to come back, if soon.
+        // Every closed circuit is cooling down after a 429: honour Retry-After by waiting for the
+        // first, if that is soon. Open circuits are not waited for: fail fast, that is their point.
         const waitMs = this.#nextAvailableInMs(excluded);
         if (waitMs === undefined || waitMs > this.#o.backoff.capMs) break;
         await sleep(waitMs, options.signal);
@@ -359,9 +360,8 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
     const now = Date.now();
     let soonest: number | undefined;
     for (const e of this.endpoints) {
-      if (excluded.has(e)) continue;
-      const at = Math.max(e.cooldownUntil, e.breaker.reopensAt ?? 0);
-      if (soonest === undefined || at < soonest) soonest = at;
+      if (excluded.has(e) || !e.breaker.canRequest()) continue;
+      if (soonest === undefined || e.cooldownUntil < soonest) soonest = e.cooldownUntil;
     }
     return soonest === undefined ? undefined : Math.max(1, soonest - now);
   }

@@ -131,7 +131,7 @@ describe('retries', () => {
 });
 
 describe('circuit breaker', () => {
-  it('opens after consecutive failures, then half-opens and closes on a good trial', async () => {
+  it('opens after consecutive failures and fails fast; after openMs one trial closes it', async () => {
     const [flaky] = await fakes(1);
     flaky!.behaviour = { kind: 'drop' };
     const p = pool([{ url: flaky!.url }], {
@@ -146,9 +146,16 @@ describe('circuit breaker', () => {
     flaky!.behaviour = { kind: 'ok' };
     const callsWhileOpen = flaky!.calls.length;
     const started = Date.now();
-    const second = await p.request(getSlot); // waits for half-open, then is the trial
-    expect(second.ok).toBe(true);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const whileOpen = await p.request(getSlot); // no endpoint to try: answered at once
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(whileOpen.status).toBe(503);
+    expect(JSON.parse(whileOpen.body.toString()).error.message).toMatch(/no usable RPC endpoint .*: open/);
+    expect(flaky!.calls.length).toBe(callsWhileOpen);
+
+    await new Promise((r) => setTimeout(r, 320));
+    expect(p.status()[0]?.breaker).toBe('half-open');
+    const trial = await p.request(getSlot);
+    expect(trial.ok).toBe(true);
     expect(flaky!.calls.length).toBe(callsWhileOpen + 1);
     expect(p.status()[0]?.breaker).toBe('closed');
   });
