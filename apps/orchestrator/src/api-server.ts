@@ -7,6 +7,7 @@
  *   POST /api/apps/:name/start|stop|restart    (token)
  *   POST /api/risk/reset  {"by": "alice"}      (token)
  * Errors are JSON `{ "error": "..." }` naming the problem. The token is never logged or echoed.
+ * Listening beyond loopback (configured on purpose), the GET endpoints need the token as well.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -26,7 +27,11 @@ export interface ApiServerOptions {
   logger: Logger;
   host: string;
   port: number;
+  /** Reads need the token too (default: when `host` is not loopback). */
+  tokenForReads?: boolean;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export interface ApiServer {
   server: Server;
@@ -86,7 +91,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
   const { fleet } = opts;
 
   if (method === 'GET' || method === 'HEAD') {
-    if (path === '/' || path === '/index.html') {
+    // Beyond loopback, reading the fleet (positions, PnL) needs the token too; the page itself does not.
+    const isPage = path === '/' || path === '/index.html';
+    if (!isPage && (opts.tokenForReads ?? !LOOPBACK.has(opts.host))) checkToken(req, opts.token);
+    if (isPage) {
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',

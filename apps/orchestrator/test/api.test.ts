@@ -125,6 +125,28 @@ describe('status API', () => {
     expect(reset.json).toMatchObject({ ok: true, by: 'alice' });
   });
 
+  it('asks for the token to read the fleet when listening beyond loopback', async () => {
+    const wide = await startApiServer({
+      fleet,
+      token: TOKEN,
+      registry: createFleetMetrics(fleet).registry,
+      logger: pino({ level: 'silent' }),
+      host: '127.0.0.1',
+      port: 0,
+      tokenForReads: true, // what a non-loopback host gets by default
+    });
+    try {
+      const url = wide.url;
+      expect((await fetch(`${url}/api/status`)).status).toBe(401);
+      expect(
+        (await fetch(`${url}/api/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+      ).toBe(200);
+      expect((await fetch(`${url}/`)).status).toBe(200);
+    } finally {
+      await wide.close();
+    }
+  });
+
   it('exposes Prometheus metrics per app', async () => {
     await waitFor(() => fleet.app('hedge-bot').snapshot().status?.pnlQuote === '-12.5', 5000, 'a heartbeat');
     const { status, text } = await call('/metrics');
