@@ -103,6 +103,28 @@ describe('a real web3.js Connection', () => {
   });
 });
 
+describe('errors a web3.js user sees', () => {
+  it('an ambiguous sendTransaction failure says the outcome is unknown, and was sent once', async () => {
+    const { a, b, pool } = await setup();
+    a.behaviour = { kind: 'drop' };
+    a.only = ['sendTransaction'];
+    const connection = createConnection(pool);
+    const error = await connection
+      .sendRawTransaction(Buffer.from([1, 2, 3]), { skipPreflight: true })
+      .catch((e) => e);
+    expect(String(error)).toMatch(/sendTransaction outcome unknown: A failed after the request was sent/);
+    expect(a.count('sendTransaction') + b.count('sendTransaction')).toBe(1);
+  });
+
+  it('every endpoint down: the error names the endpoint and the reason', async () => {
+    const { a, b, pool } = await setup();
+    await Promise.all([a.close(), b.close()]);
+    const connection = createConnection(pool);
+    const error = await connection.getSlot().catch((e) => e);
+    expect(String(error)).toMatch(/getSlot failed after 2 attempts; last: B: (ECONNRESET|ECONNREFUSED)/);
+  });
+});
+
 describe('HTTP proxy', () => {
   it('answers a body that is not JSON-RPC itself, without bothering an upstream', async () => {
     const { a, b, proxy } = await setup();
