@@ -8,7 +8,7 @@ import type { TakerOrder } from '@drift/core';
 import { type DriftClient, type DriftEnv, isVariant, PerpMarkets } from '@drift-labs/sdk';
 import { PublicKey } from '@solana/web3.js';
 import { bnToSafeNumber, decodeSwiftMessage, fromBN } from 'drift-client';
-import nacl from 'tweetnacl';
+import { verifyEd25519 } from './ed25519.js';
 import type { SwiftOrderWire } from './protocol.js';
 
 export class SwiftOrderRejected extends Error {
@@ -41,7 +41,7 @@ export function toTakerOrder(wire: SwiftOrderWire, ctx: SwiftOrderContext): Take
   const signer = publicKey(wire.signing_authority, 'signing_authority');
   const taker = publicKey(wire.taker_authority, 'taker_authority');
   if (ctx.verifySignatures) {
-    if (signature.length !== 64 || !nacl.sign.detached.verify(message, signature, signer.toBytes())) {
+    if (!verifyEd25519(message, signature, signer.toBytes())) {
       throw new SwiftOrderRejected(
         'bad-signature',
         `order ${wire.uuid}: signature does not verify for ${signer.toBase58()}`,
