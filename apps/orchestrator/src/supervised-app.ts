@@ -221,6 +221,9 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
         execArgv: ['--conditions=source', '--import', 'tsx', '--import', guardPath],
         stdio: ['ignore', this.stdio, this.stdio, 'ipc'],
         serialization: 'json',
+        // Own process group: a Ctrl-C in the terminal reaches only the orchestrator, which then stops
+        // the fleet in order (bots before the simulator they cancel through), not everyone at once.
+        detached: true,
       });
     } catch (err) {
       this.logger.error({ app: this.name, err }, 'could not spawn app');

@@ -63,6 +63,7 @@ function startOrchestrator(config: string) {
     execArgv: ['--conditions=source', '--import', 'tsx'],
     env: { ...process.env, DRIFT_BOTS_CONFIG: config, ORCHESTRATOR_TOKEN: '' },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    detached: true, // its own process group, like a shell job: Ctrl-C is a SIGINT to the group
   });
   child.stderr?.on('data', (d) => {
     stderr += d;
@@ -132,7 +133,7 @@ describe('orchestrator process', () => {
     expect(records.find((r) => r.app === 'raw-bot' && r.event === 'signal')?.signal).toBe('SIGTERM');
   });
 
-  it('stops the fleet in order on SIGTERM and exits 0', async () => {
+  it('stops the fleet in order on Ctrl-C (SIGINT to its process group) and exits 0', async () => {
     dir = tempDir();
     const config = writeConfig({
       'rpc-manager': app('infrastructure'),
@@ -142,10 +143,15 @@ describe('orchestrator process', () => {
     const run = startOrchestrator(config);
     const { api } = await run.ready;
     const pids = (await status(api)).apps.map((a) => a.pid as number);
-    run.child.kill('SIGTERM');
+    process.kill(-(run.child.pid as number), 'SIGINT');
     expect(await run.exited).toBe(0);
     expect(pids.filter(isAlive)).toEqual([]);
     const signals = readRecord(join(dir, 'record.jsonl')).filter((r) => r.event === 'signal');
-    expect(signals.map((r) => r.app)).toEqual(['hedge-bot', 'risk-manager', 'rpc-manager']);
+    // Each child was stopped by the orchestrator (SIGTERM), in order, not by the terminal's SIGINT.
+    expect(signals.map((r) => `${r.app}:${r.signal}`)).toEqual([
+      'hedge-bot:SIGTERM',
+      'risk-manager:SIGTERM',
+      'rpc-manager:SIGTERM',
+    ]);
   });
 });
