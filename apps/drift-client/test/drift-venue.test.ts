@@ -13,8 +13,10 @@ import {
   generateSignedMsgUuid,
   getMarketOrderParams,
   getOrderParams,
+  getPerpMarketPublicKeySync,
   getUserAccountPublicKeySync,
   MarketType,
+  PerpMarkets,
   PositionDirection,
   Wallet,
 } from '@drift-labs/sdk';
@@ -351,6 +353,11 @@ describe('DriftVenue over the SDK, offline', () => {
     expect(p.postOnly).toEqual({ mustPostOnly: {} });
     expect(p.reduceOnly).toBe(false);
     expect(p.orderType).toEqual({ limit: {} });
+    // The accounts the program reads: our user, the market and its oracle.
+    const keys = decoded.drift[0]?.keys ?? [];
+    expect(keys).toContain(getUserAccountPublicKeySync(PROGRAM_ID, authority.publicKey, 0).toBase58());
+    expect(keys).toContain(getPerpMarketPublicKeySync(PROGRAM_ID, 0).toBase58());
+    expect(keys).toContain(PerpMarkets.devnet[0]?.oracle.toBase58());
     // The network asked up to 90,000 micro-lamports; the cap is 5,000.
     expect(decoded.computeUnitPrice).toBe(5_000n);
     expect((await venue.getOpenOrders()).map((o) => o.orderId).sort()).toEqual(['5', '6']);
