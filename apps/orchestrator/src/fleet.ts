@@ -4,7 +4,6 @@
  * every bot the moment it arrives (`halt` / `trading-state` / `resume`). Bots that exit while the
  * fleet is halted are held down and started again on resume.
  */
-import { EventEmitter } from 'node:events';
 import type { ChildMessage, ParentMessage, TradingStateName } from '@drift/core';
 import type { Logger } from 'pino';
 import type { ChildKind, ChildSpec } from './child-spec.js';
@@ -24,12 +23,6 @@ export interface RiskVerdict {
   since: number;
 }
 
-export interface FleetEvents {
-  risk: [RiskVerdict];
-  /** An app's process reported ready (first start or restart). */
-  ready: [string];
-}
-
 export class UnknownAppError extends Error {
   override readonly name = 'UnknownAppError';
   constructor(readonly app: string) {
@@ -43,7 +36,7 @@ export class FleetStartError extends Error {
 
 const STOP_ORDER: readonly ChildKind[][] = [['bot'], ['risk'], ['infrastructure'], ['sim']];
 
-export class Fleet extends EventEmitter<FleetEvents> {
+export class Fleet {
   readonly apps: SupervisedApp[];
   private readonly byName = new Map<string, SupervisedApp>();
   private verdict: RiskVerdict = { state: 'active', reason: 'start', breaches: [], since: Date.now() };
@@ -53,7 +46,6 @@ export class Fleet extends EventEmitter<FleetEvents> {
     specs: readonly ChildSpec[],
     private readonly opts: FleetOptions,
   ) {
-    super();
     this.apps = specs.map((spec) => new SupervisedApp(spec, opts.timings, opts.logger, opts.stdio));
     for (const app of this.apps) {
       this.byName.set(app.name, app);
@@ -158,13 +150,11 @@ export class Fleet extends EventEmitter<FleetEvents> {
       if (bot.state === 'running' || bot.state === 'starting') bot.send(relay);
       if (message.state !== 'halted' && !this.stopping) bot.release();
     }
-    this.emit('risk', this.verdict);
   }
 
   /** A (re)started bot learns the fleet's state at once. */
   private onReady(app: SupervisedApp): void {
     if (app.spec.kind === 'bot' && this.verdict.state !== 'active') app.send(this.relayMessage());
-    this.emit('ready', app.name);
   }
 
   private relayMessage(): ParentMessage {
