@@ -1,1 +1,29 @@
-export const hello = 1;
+export { closeAll as closeLogs, flushAll as flushLogs, flushAllSync as flushLogsSync } from './exit-hooks.js';
+export { isLogFileOf, type LogFileInfo, listLogFiles, logFilePath, sweepRetention } from './files.js';
+export {
+  formatCompact,
+  formatTime,
+  formatVerbose,
+  type LogRecord,
+  type ParsedLogLine,
+  parseLogLine,
+} from './format.js';
+export { LEVEL_VALUES, LEVELS, type LogLevel, levelLabel } from './levels.js';
+export {
+  type CreateLoggerOptions,
+  createLogger,
+  type Logger,
+  setupCriticalLogging,
+  setupUtilityLogging,
+} from './logger.js';
+export {
+  FORMATS,
+  LOG_DEFAULTS,
+  type LogFormat,
+  LoggingConfigError,
+  type LoggingOptions,
+  resolveLogDir,
+} from './options.js';
+export { REDACTED, redactString, scrub as redactValue } from './redact.js';
+export { CRITICAL_APPS, declaresCritical, isCriticalApp } from './registry.js';
+export { findWorkspaceRoot } from './workspace.js';

@@ -1,0 +1,79 @@
+/**
+ * No line lost when the process ends, whatever ends it:
+ * - normal exit and `process.exit()`: the 'exit' event flushes every file synchronously;
+ * - uncaught exceptions and unhandled rejections: 'uncaughtExceptionMonitor' logs the error as
+ *   FATAL and flushes, without changing what Node does next (print, exit 1) and without hiding the
+ *   app's own 'uncaughtException' handlers;
+ * - SIGTERM, SIGINT, SIGHUP: flush; then, if the app has no handler of its own, re-raise the
+ *   signal so the process dies as it would have (same signal, same exit status). If it has one,
+ *   the app decides, and its own exit flushes again.
+ * SIGKILL and an OOM kill cannot be caught: what was still pending in memory is lost there.
+ */
+import type { FileSink } from './file-sink.js';
+
+const sinks = new Set<FileSink>();
+const fatalLoggers = new Set<(err: unknown, origin: string) => void>();
+let installed = false;
+
+const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+export function flushAllSync(): void {
+  for (const sink of sinks) sink.flushSync();
+}
+
+export async function flushAll(): Promise<void> {
+  await Promise.all([...sinks].map((s) => s.flush()));
+}
+
+export async function closeAll(): Promise<void> {
+  const all = [...sinks];
+  sinks.clear();
+  await Promise.all(all.map((s) => s.close()));
+}
+
+export function registerSink(sink: FileSink): void {
+  sinks.add(sink);
+  install();
+}
+
+export function unregisterSink(sink: FileSink): void {
+  sinks.delete(sink);
+}
+
+/** A logger that writes the FATAL line for an uncaught error before the flush. */
+export function registerFatalLogger(log: (err: unknown, origin: string) => void): () => void {
+  fatalLoggers.add(log);
+  return () => fatalLoggers.delete(log);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  flushAllSync();
+  // Only this handler: Node's default would have killed the process. Do exactly that.
+  if (process.listenerCount(signal) === 1) {
+    process.removeListener(signal, signalHandlers[signal]!);
+    process.kill(process.pid, signal);
+  }
+}
+
+const signalHandlers: Partial<Record<NodeJS.Signals, () => void>> = {};
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', flushAllSync);
+  process.on('uncaughtExceptionMonitor', (err, origin) => {
+    for (const log of fatalLoggers) {
+      try {
+        log(err, origin);
+      } catch {
+        // a failing logger must not hide the original error
+      }
+    }
+    flushAllSync();
+  });
+  for (const signal of SIGNALS) {
+    const handler = () => onSignal(signal);
+    signalHandlers[signal] = handler;
+    process.on(signal, handler);
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * The file half of a logger: non-blocking for the caller, and lossless at exit.
+ *
+ * A log call only appends a formatted line to an in-memory batch. A batch (whole lines, up to
+ * 256 KiB) is handed to rotating-file-stream, which writes it and rotates at `maxSize` keeping
+ * `maxFiles` backups. Exactly one batch is with the stream at a time, so this sink always knows what
+ * is on disk, what is in flight and what is pending. That is what makes `flushSync()` exact: at
+ * process exit, on a signal or a crash it waits (briefly, synchronously) for the batch in flight to
+ * land, then appends everything pending with one synchronous write. Lines are never split: a batch
+ * is whole lines and rotation happens between batches.
+ *
+ * Disk trouble (a directory that is not writable, a full disk) never crashes the process: one
+ * warning goes to stderr, lines are kept in memory (up to `maxBufferBytes`, oldest dropped beyond
+ * that and counted) and the stream is reopened with backoff until the disk accepts them again.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+
+export interface FileSinkOptions {
+  /** Active file, e.g. logs/jit-mm-swift.log; rotated files are `<file>.1` .. `<file>.<maxFiles>`. */
+  file: string;
+  maxSize: number;
+  maxFiles: number;
+  /** Memory kept for lines the disk has not accepted yet (default 64 MiB). */
+  maxBufferBytes?: number;
+  /** Where the one warning about disk trouble goes (default: stderr). */
+  warn?: (message: string) => void;
+}
+
+const BATCH_BYTES = 256 * 1024;
+/** Past this many pending bytes the caller writes synchronously: memory stays bounded under a flood. */
+const SYNC_THRESHOLD = 32 * 1024 * 1024;
+const LANDING_WAIT_MS = 500;
+
+const sleepArray = new Int32Array(new SharedArrayBuffer(4));
+const sleepSync = (ms: number) => Atomics.wait(sleepArray, 0, 0, ms);
+
+export class FileSink {
+  readonly file: string;
+  private stream?: RotatingFileStream;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private inflight?: Buffer;
+  private scheduled = false;
+  private failedSince?: number;
+  private retryTimer?: NodeJS.Timeout;
+  private retryDelay = 250;
+  private dropped = 0;
+  private closed = false;
+  private readonly maxBufferBytes: number;
+  private readonly warn: (message: string) => void;
+  private drainWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: FileSinkOptions) {
+    this.file = path.resolve(options.file);
+    this.maxBufferBytes = options.maxBufferBytes ?? 64 * 1024 * 1024;
+    this.warn = options.warn ?? ((m) => process.stderr.write(`${m}\n`));
+    this.open();
+  }
+
+  /** True while the disk refuses writes (lines are held in memory meanwhile). */
+  get failing(): boolean {
+    return this.failedSince !== undefined;
+  }
+
+  write(line: string): void {
+    if (this.closed) {
+      this.appendSync(line);
+      return;
+    }
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    if (this.pendingBytes > SYNC_THRESHOLD && !this.failing) {
+      this.flushSync();
+      return;
+    }
+    if (this.pendingBytes > this.maxBufferBytes) this.dropOldest();
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.drain);
+    }
+  }
+
+  /** Resolves when everything written so far is on disk (or the disk is failing). */
+  flush(): Promise<void> {
+    if (!this.inflight && this.pending.length === 0) return Promise.resolve();
+    if (this.failing) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.drainWaiters.push(resolve);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.drain);
+      }
+    });
+  }
+
+  /**
+   * Everything written so far, on disk before returning. For exit paths: waits up to 500 ms for
+   * the batch in flight, then appends the rest synchronously.
+   */
+  flushSync(): void {
+    const parts: Buffer[] = [];
+    if (this.inflight) {
+      if (!this.waitForLanding(this.inflight)) parts.push(this.inflight);
+      this.inflight = undefined;
+    }
+    if (this.pending.length) parts.push(Buffer.from(this.takePending(Number.POSITIVE_INFINITY)));
+    if (parts.length === 0) return;
+    this.appendSync(Buffer.concat(parts));
+  }
+
+  /** Flushes, closes the stream and releases the file. Later writes append synchronously. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    const stream = this.stream;
+    this.stream = undefined;
+    if (stream) await new Promise<void>((resolve) => stream.end(resolve));
+    this.flushSync();
+  }
+
+  private open(): void {
+    const dir = path.dirname(this.file);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.accessSync(dir, fs.constants.W_OK);
+    } catch (err) {
+      this.fail(err as Error);
+      return;
+    }
+    const stream = createStream(path.basename(this.file), {
+      path: `${dir}${path.sep}`,
+      size: `${this.options.maxSize}B`,
+      rotate: this.options.maxFiles,
+    });
+    stream.on('error', (err) => {
+      if (this.stream !== stream) return;
+      this.stream = undefined;
+      if (this.inflight) {
+        // It may not be on disk: retried first once the disk recovers.
+        this.pending.unshift(this.inflight.toString());
+        this.pendingBytes += this.inflight.length;
+        this.inflight = undefined;
+      }
+      stream.destroy();
+      this.fail(err);
+    });
+    stream.on('warning', (err) => this.warn(`[@drift/logging] ${this.file}: ${err.message}`));
+    this.stream = stream;
+  }
+
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    const stream = this.stream;
+    if (this.inflight || !stream || this.closed) return;
+    if (this.pending.length === 0) {
+      this.resolveWaiters();
+      return;
+    }
+    const batch = Buffer.from(this.takePending(BATCH_BYTES));
+    this.inflight = batch;
+    stream.write(batch, (err) => {
+      // Taken over by flushSync or re-queued by the error handler.
+      if (this.inflight !== batch) return;
+      this.inflight = undefined;
+      if (err) return; // the 'error' handler deals with it
+      if (this.failedSince !== undefined) this.recovered();
+      this.drain();
+    });
+  };
+
+  private takePending(maxBytes: number): string {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.pending.length && (n === 0 || bytes + this.pending[n]!.length <= maxBytes)) {
+      bytes += this.pending[n]!.length;
+      n++;
+    }
+    const lines = this.pending.splice(0, n);
+    this.pendingBytes -= bytes;
+    return lines.join('');
+  }
+
+  private resolveWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Did the stream's last write of `batch` reach the file (possibly rotated away already)? */
+  private waitForLanding(batch: Buffer): boolean {
+    const deadline = Date.now() + LANDING_WAIT_MS;
+    for (;;) {
+      if (this.endsWith(this.file, batch) || this.endsWith(`${this.file}.1`, batch)) return true;
+      if (Date.now() >= deadline || this.failing) return false;
+      sleepSync(1);
+    }
+  }
+
+  private endsWith(file: string, batch: Buffer): boolean {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(file, 'r');
+      const size = fs.fstatSync(fd).size;
+      if (size < batch.length) return false;
+      const tail = Buffer.alloc(batch.length);
+      fs.readSync(fd, tail, 0, batch.length, size - batch.length);
+      return tail.equals(batch);
+    } catch {
+      return false;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+
+  private appendSync(data: string | Buffer): void {
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      fs.appendFileSync(this.file, data);
+    } catch (err) {
+      // Last resort at exit: the lines go to stderr rather than nowhere.
+      this.fail(err as Error);
+      try {
+        if (typeof data === 'string') fs.writeSync(2, data);
+        else fs.writeSync(2, data);
+      } catch {
+        // stderr is gone too: nothing left to write to.
+      }
+    }
+  }
+
+  private dropOldest(): void {
+    while (this.pendingBytes > this.maxBufferBytes && this.pending.length > 1) {
+      this.pendingBytes -= this.pending.shift()!.length;
+      this.dropped++;
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.failedSince === undefined) {
+      this.failedSince = Date.now();
+      const code = (err as NodeJS.ErrnoException).code ?? err.name;
+      this.warn(
+        `[@drift/logging] cannot write ${this.file} (${code}: ${err.message}); logging continues on the console, ` +
+          'file lines are kept in memory and written when the disk accepts them again',
+      );
+    }
+    this.resolveWaiters();
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.retryDelay = Math.min(this.retryDelay * 2, 10_000);
+      if (!this.stream) this.open();
+      if (this.stream && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.drain);
+      }
+    }, this.retryDelay);
+    this.retryTimer.unref();
+  }
+
+  private recovered(): void {
+    const downMs = Date.now() - (this.failedSince ?? Date.now());
+    this.failedSince = undefined;
+    this.retryDelay = 250;
+    const note = this.dropped
+      ? `; ${this.dropped} lines were dropped because more than ${this.maxBufferBytes} bytes were waiting`
+      : '';
+    this.warn(`[@drift/logging] ${this.file} is writable again after ${downMs} ms${note}`);
+    this.dropped = 0;
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The three line formats, and the parser the tools use to read them back.
+ *   compact: 2025-08-30 21:49:03,511 | jit-mm-swift | INFO | Order filled market=SOL-PERP orderId=42
+ *   verbose: 2025-08-30 21:49:03,511 | jit-mm-swift | INFO | onTaker:193 | Order filled market=SOL-PERP
+ *   json:    pino's NDJSON ({"level":30,"time":...,"app":"jit-mm-swift","msg":"Order filled",...})
+ * Times are UTC. One record is one line, except an error's stack, which follows on lines indented by
+ * four spaces (a reader joins them back to the record above).
+ */
+import { levelFromLabel, levelLabel } from './levels.js';
+
+/** A record as pino serialized it (after redaction). */
+export interface LogRecord {
+  level: number;
+  time: number;
+  msg?: string;
+  app?: string;
+  caller?: string;
+  err?: { type?: string; message?: string; stack?: string };
+  [field: string]: unknown;
+}
+
+/** Keys that are columns of the line, not key=value fields. */
+const COLUMN_KEYS = new Set(['level', 'time', 'msg', 'app', 'pid', 'hostname', 'caller', 'err', 'name']);
+
+let cachedSecond = -1;
+let cachedPrefix = '';
+
+/** `2025-08-30 21:49:03,511` (UTC); the part up to the second is cached, as most lines share it. */
+export function formatTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  }
+  const frac = ms - second * 1000;
+  return `${cachedPrefix},${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
+}
+
+const BARE = /^[^\s="]+$/;
+
+function fieldValue(v: unknown): string {
+  if (typeof v === 'string') return v !== '' && BARE.test(v) ? v : JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  return JSON.stringify(v);
+}
+
+function fields(rec: LogRecord): string {
+  let out = '';
+  for (const key in rec) {
+    if (COLUMN_KEYS.has(key)) continue;
+    const v = rec[key];
+    if (v === undefined) continue;
+    out += ` ${key}=${fieldValue(v)}`;
+  }
+  return out;
+}
+
+/** Newlines inside a message would start a new "line": escape them. */
+function oneLine(text: string): string {
+  return text.includes('\n') || text.includes('\r') ? text.replace(/\r?\n|\r/g, '\\n') : text;
+}
+
+function message(rec: LogRecord): string {
+  const msg = rec.msg ?? '';
+  if (msg) return oneLine(msg);
+  return rec.err?.message ? oneLine(rec.err.message) : '';
+}
+
+function stack(rec: LogRecord): string {
+  const err = rec.err;
+  if (!err || typeof err !== 'object') return '';
+  const text = err.stack ?? `${err.type ?? 'Error'}: ${err.message ?? ''}`;
+  return `\n    ${text
+    .split('\n')
+    .map((l) => l.trim())
+    .join('\n    ')}`;
+}
+
+export function formatCompact(rec: LogRecord, app = rec.app ?? ''): string {
+  return `${formatTime(rec.time)} | ${app} | ${levelLabel(rec.level)} | ${message(rec)}${fields(rec)}${stack(rec)}\n`;
+}
+
+const COLOURS: Record<number, string> = {
+  10: '\x1b[90m',
+  20: '\x1b[36m',
+  30: '\x1b[32m',
+  40: '\x1b[33m',
+  50: '\x1b[31m',
+  60: '\x1b[35;1m',
+};
+
+export function formatVerbose(rec: LogRecord, app = rec.app ?? '', colour = false): string {
+  const label = levelLabel(rec.level);
+  const level = colour ? `${COLOURS[rec.level] ?? ''}${label}\x1b[0m` : label;
+  const caller = rec.caller ?? '?';
+  return `${formatTime(rec.time)} | ${app} | ${level} | ${caller} | ${message(rec)}${fields(rec)}${stack(rec)}\n`;
+}
+
+/** A line read back from any format. `fields` holds the key=value (or JSON) fields. */
+export interface ParsedLogLine {
+  time: Date;
+  app: string;
+  /** `info`, `warn`, ... */
+  level: string;
+  /** pino's numeric level. */
+  levelValue: number;
+  msg: string;
+  fields: Record<string, unknown>;
+  caller?: string;
+}
+
+const TEXT_LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}) \| ([^|]*?) \| ([A-Z]+) \| (.*)$/;
+const CALLER = /^([^\s|]+:\d+|\?) \| (.*)$/;
+const TRAILING_FIELD = /\s([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|\S+)$/;
+
+function parseValue(raw: string): unknown {
+  if (raw.startsWith('"') || raw.startsWith('{') || raw.startsWith('[')) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
+
+/**
+ * Parses one line of any of the three formats; undefined for a stack continuation line or
+ * anything else that is not the start of a record.
+ */
+export function parseLogLine(line: string): ParsedLogLine | undefined {
+  const text = line.endsWith('\n') ? line.slice(0, -1) : line;
+  if (text.startsWith('{')) {
+    let rec: LogRecord;
+    try {
+      rec = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (typeof rec.level !== 'number' || typeof rec.time !== 'number') return undefined;
+    const fieldsOut: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(rec)) if (!COLUMN_KEYS.has(k)) fieldsOut[k] = v;
+    if (rec.err) fieldsOut.err = rec.err;
+    return {
+      time: new Date(rec.time),
+      app: String(rec.app ?? rec.name ?? ''),
+      level: levelLabel(rec.level).toLowerCase(),
+      levelValue: rec.level,
+      msg: String(rec.msg ?? rec.err?.message ?? ''),
+      fields: fieldsOut,
+      ...(rec.caller ? { caller: String(rec.caller) } : {}),
+    };
+  }
+  const m = TEXT_LINE.exec(text);
+  if (!m) return undefined;
+  const [, when, millis, app, label, restAll] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const levelValue = levelFromLabel(label);
+  if (levelValue === undefined) return undefined;
+  let rest = restAll;
+  let caller: string | undefined;
+  const c = CALLER.exec(rest);
+  if (c) {
+    caller = c[1];
+    rest = c[2]!;
+  }
+  const found: [string, unknown][] = [];
+  for (let f = TRAILING_FIELD.exec(rest); f; f = TRAILING_FIELD.exec(rest)) {
+    found.unshift([f[1]!, parseValue(f[2]!)]);
+    rest = rest.slice(0, f.index);
+  }
+  return {
+    time: new Date(`${when.replace(' ', 'T')}.${millis}Z`),
+    app,
+    level: levelLabel(levelValue).toLowerCase(),
+    levelValue,
+    msg: rest,
+    fields: Object.fromEntries(found),
+    ...(caller && caller !== '?' ? { caller } : {}),
+  };
+}
