@@ -4,6 +4,7 @@
  * flushed, the process exits — and exits anyway once the deadline passes, naming what did not finish.
  * With an IPC channel the app reports `ready`, heartbeats and obeys halt/resume; without one it is silent.
  */
+import { flushLogs } from '@drift/logging';
 import type { TradingStateName } from './config-schema.js';
 import {
   type AppStatus,
@@ -75,7 +76,7 @@ export function startApp(options: StartAppOptions): AppLifecycle {
   const { appName, logger } = options;
   const deadlineMs = options.deadlineMs ?? envMs(CHILD_ENV.shutdownDeadlineMs, DEFAULT_DEADLINE_MS, logger);
   const heartbeatMs = options.heartbeatMs ?? envMs(CHILD_ENV.heartbeatMs, DEFAULT_HEARTBEAT_MS, logger);
-  const flush = options.flushLogs ?? flushLoggingPackage;
+  const flush = options.flushLogs ?? flushLogs;
   const startedAt = Date.now();
 
   const hooks: { label: string; fn: ShutdownHook }[] = [];
@@ -258,12 +259,4 @@ function envMs(name: string, fallback: number, logger: LoggerLike): number {
 
 function bounded(p: Promise<unknown>, ms: number): Promise<unknown> {
   return Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
-}
-
-/** `flushLogs` from @drift/logging, imported lazily so core still works where it is absent. */
-async function flushLoggingPackage(): Promise<void> {
-  const mod = (await import('@drift/logging').catch(() => undefined)) as
-    | { flushLogs?: () => Promise<void> }
-    | undefined;
-  if (typeof mod?.flushLogs === 'function') await mod.flushLogs();
 }

@@ -84,6 +84,27 @@ describe('startApp shutdown', () => {
     ]);
   });
 
+  it('with the real @drift/logging, the lines logged during shutdown are in the file at exit', async () => {
+    const marks = marksFile();
+    const logDir = join(marks, '..', 'logs');
+    const { child } = spawnApp(marks, { FIXTURE_LOG_DIR: logDir });
+    await waitFor('start', () => (readMarks(marks).length > 0 ? true : undefined));
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    const lines = readFileSync(join(logDir, 'fixture-app.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { msg: string; step?: string });
+    expect(lines.map((l) => l.step ?? l.msg).slice(-6)).toEqual([
+      'ready',
+      'shutting down',
+      'stopQuoting',
+      'cancel orders',
+      'close venue',
+      'stopped',
+    ]);
+  });
+
   it('SIGINT does the same', async () => {
     const marks = marksFile();
     const { child } = spawnApp(marks);
