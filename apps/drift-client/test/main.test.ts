@@ -1,0 +1,47 @@
+/** The app entry as a user runs it: a child process on a paper config, logging to its own file. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'drift-client-main-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const CONFIG = `
+mode: paper
+markets: [SOL-PERP]
+sim: { host: 127.0.0.1, port: 1, seed: 5, markets: { SOL-PERP: { startPrice: "151.5" } }, subAccounts: { "2": { collateral: "2500" } } }
+risk: { maxPositionBase: { SOL-PERP: "10" }, maxGrossNotional: "100000", maxLeverage: "5", dailyLossLimit: "100" }
+`;
+
+function run(args: string[]): Promise<{ code: number | null; logDir: string }> {
+  const logDir = mkdtempSync(join(dir, 'logs-'));
+  const configPath = join(dir, 'drift-bots.yaml');
+  writeFileSync(configPath, CONFIG);
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: join(import.meta.dirname, '..'),
+    env: { ...process.env, DRIFT_BOTS_CONFIG: configPath, LOG_DIR: logDir },
+    stdio: 'ignore',
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, logDir })));
+}
+
+describe('drift-client main', () => {
+  it('logs the configured markets and the account snapshot, then exits 0', async () => {
+    const { code, logDir } = await run(['--sub-account', '2']);
+    expect(code).toBe(0);
+    const log = readFileSync(join(logDir, 'drift-client.log'), 'utf8');
+    // Field syntax differs between the file formats (key=value or JSON): accept either.
+    expect(log).toMatch(/market["=:]+SOL-PERP.*oracle["=:]+151\.5/);
+    expect(log).toMatch(/subAccount["=:]+2\b.*collateral["=:]+2500/);
+  }, 30_000);
+
+  it('exits 1 on a bad argument, naming it', async () => {
+    const { code, logDir } = await run(['--sub-account', 'two']);
+    expect(code).toBe(1);
+    expect(readFileSync(join(logDir, 'drift-client.log'), 'utf8')).toMatch(
+      /--sub-account: \\?"two\\?" is not a sub-account number/,
+    );
+  }, 30_000);
+});
