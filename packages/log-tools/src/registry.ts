@@ -1,8 +1,8 @@
 // Critical vs utility comes from @drift/logging's registry only; this module just asks it.
+import path from 'node:path';
 import { isCriticalApp } from '@drift/logging';
-import type { PackageJson } from './workspace.js';
 
-/** True when the registry lists the app or its package.json declares `"drift": { "logging": "critical" }`. */
-export function isCriticalPackage(name: string, packageJson: PackageJson): boolean {
-  return isCriticalApp(name) || packageJson.drift?.logging === 'critical';
+/** True when the registry lists the app or the package.json in `dir` declares it critical. */
+export function isCriticalPackage(name: string, dir: string): boolean {
+  return isCriticalApp(name, path.join(dir, 'package.json'));
 }

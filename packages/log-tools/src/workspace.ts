@@ -70,7 +70,7 @@ export function readWorkspace(root: string): Workspace {
       throw new InputError(`${pkgFile} is not valid JSON: ${(err as Error).message}`);
     }
     const name = packageJson.name ?? path.basename(dir);
-    packages.push({ name, dir, relDir, packageJson, critical: isCriticalPackage(name, packageJson) });
+    packages.push({ name, dir, relDir, packageJson, critical: isCriticalPackage(name, dir) });
   }
   return { root: absRoot, packages };
 }

@@ -1,7 +1,9 @@
 // Shared test helpers: run the CLI in-process, temp copies of the fixture, crafted log lines.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { formatCompact, LEVEL_VALUES } from '@drift/logging';
 import { runCli } from '../src/run-cli.js';
 
 export const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'before');
@@ -62,16 +64,10 @@ export function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-/** A compact file line as @drift/logging writes it: `2025-08-30 21:49:03,511 | app | LEVEL | msg k=v`. */
+/** A compact file line, formatted by @drift/logging itself: `2025-08-30 21:49:03,511 | app | LEVEL | msg`. */
 export function compactLine(time: number, app: string, level: string, msg: string): string {
-  const d = new Date(time);
-  const stamp = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
-  return `${stamp} | ${app} | ${level} | ${msg}`;
+  return formatCompact({ level: levelValue(level), time, msg }, app).trimEnd();
 }
-
-const PINO_LEVEL: Record<string, number> = { TRACE: 10, DEBUG: 20, INFO: 30, WARN: 40, ERROR: 50, FATAL: 60 };
 
 /** A pino NDJSON line (the `json` file format). */
 export function jsonLine(
@@ -81,11 +77,31 @@ export function jsonLine(
   msg: string,
   fields: Record<string, unknown> = {},
 ): string {
-  return JSON.stringify({ level: PINO_LEVEL[level], time, pid: 1, hostname: 'h', name: app, ...fields, msg });
+  return JSON.stringify({ level: levelValue(level), time, pid: 1, hostname: 'h', app, ...fields, msg });
+}
+
+function levelValue(label: string): number {
+  return LEVEL_VALUES[label.toLowerCase() as keyof typeof LEVEL_VALUES];
 }
 
 /** Writes lines to a file and sets its modification time. */
 export function writeLog(file: string, lines: string[], mtime?: number): void {
   fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
   if (mtime !== undefined) fs.utimesSync(file, new Date(mtime), new Date(mtime));
+}
+
+/**
+ * Runs the CLI in a child process that cannot read `file` (mode 000). As root, which reads anything,
+ * the child runs as `nobody`.
+ */
+export function cliWithUnreadable(file: string, ...argv: string[]): CliResult {
+  fs.chmodSync(file, 0o000);
+  fs.chmodSync(path.dirname(file), 0o755);
+  const asRoot = process.getuid?.() === 0;
+  const res = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli.ts', ...argv], {
+    cwd: PACKAGE_DIR,
+    encoding: 'utf8',
+    ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+  });
+  return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, compactLine, jsonLine, removeTemps, tempDir, writeLog } from './helpers.js';
+import { cli, cliWithUnreadable, compactLine, jsonLine, removeTemps, tempDir, writeLog } from './helpers.js';
 
 afterEach(removeTemps);
 
@@ -203,11 +203,12 @@ describe('drift-logs monitor bad input', () => {
     expect(stderr).toContain('unknown app "moon-bot"');
   });
 
-  it('names an unreadable log file', async () => {
-    const dir = tempDir('mon');
-    fs.mkdirSync(path.join(dir, 'hedge-bot.log'));
-    const { code, stderr } = await cli('monitor', '--log-dir', dir, '--app', 'hedge-bot');
+  it('names an unreadable log file', () => {
+    const dir = tempDir('unreadable');
+    const file = path.join(dir, 'hedge-bot.log');
+    writeLog(file, [compactLine(Date.now(), 'hedge-bot', 'INFO', 'secret-less line')]);
+    const { code, stderr } = cliWithUnreadable(file, 'monitor', '--log-dir', dir, '--app', 'hedge-bot');
+    expect(stderr).toContain(`cannot read log file ${file}: EACCES`);
     expect(code).toBe(3);
-    expect(stderr).toContain(`cannot read log file ${path.join(dir, 'hedge-bot.log')}`);
   });
 });

@@ -3,7 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Follower } from '../src/tail/sources.js';
-import { cli, compactLine, jsonLine, PACKAGE_DIR, removeTemps, tempDir, writeLog } from './helpers.js';
+import {
+  cli,
+  cliWithUnreadable,
+  compactLine,
+  jsonLine,
+  PACKAGE_DIR,
+  removeTemps,
+  tempDir,
+  writeLog,
+} from './helpers.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -179,11 +188,12 @@ describe('drift-logs tail bad input', () => {
     );
   });
 
-  it('names an unreadable log file', async () => {
-    const dir = tempDir('tail');
-    fs.mkdirSync(path.join(dir, 'hedge-bot.log'));
-    const { code, stderr } = await cli('tail', 'hedge-bot', '--log-dir', dir);
+  it('names an unreadable log file', () => {
+    const dir = tempDir('unreadable');
+    const file = path.join(dir, 'hedge-bot.log');
+    writeLog(file, [compactLine(Date.now(), 'hedge-bot', 'INFO', 'secret-less line')]);
+    const { code, stderr } = cliWithUnreadable(file, 'tail', 'hedge-bot', '--log-dir', dir);
+    expect(stderr).toContain(`cannot read log file ${file}: EACCES`);
     expect(code).toBe(3);
-    expect(stderr).toContain('cannot read log file');
   });
 });

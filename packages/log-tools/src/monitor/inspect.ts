@@ -4,7 +4,7 @@ import { parseLogLine } from '@drift/logging';
 import { InputError } from '../input-error.js';
 import { appLogFiles, type LogFile } from '../logs/app-files.js';
 import { forEachChunk, forEachLineBackwards } from '../logs/chunks.js';
-import { levelRank, offsetAtTime } from '../logs/records.js';
+import { offsetAtTime } from '../logs/records.js';
 
 export type Verdict = 'ok' | 'warning' | 'critical';
 
@@ -48,7 +48,7 @@ const HOUR_MS = 3_600_000;
 export function inspectApp(app: string, logDir: string, limits: MonitorLimits, now: number): AppHealth {
   const files = appLogFiles(app, logDir);
   const current = files.find((f) => f.current);
-  const rotated = files.filter((f) => !f.current);
+  const rotated = files.filter((f) => f.rotation > 0);
   const checks: Check[] = [];
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
@@ -167,7 +167,7 @@ export function countRecentErrors(files: LogFile[], since: number): { errors: nu
           if (e === -1 || e > length) e = length;
           const parsed = parseLogLine(chunk.toString('utf8', s, e));
           if (!parsed || parsed.time.getTime() < since) continue;
-          const rank = levelRank(parsed.level);
+          const rank = parsed.levelValue;
           if (rank >= 60) fatal++;
           else if (rank >= 50) errors++;
         }

@@ -12,7 +12,6 @@ import {
 } from '../cli-args.js';
 import { InputError } from '../input-error.js';
 import { appsInLogDir } from '../logs/app-files.js';
-import { levelRank } from '../logs/records.js';
 import { parseFieldFlag, parseLevelFlag, type RecordFilter } from './filter.js';
 import { appRecords, Follower, type LogRecord, lastRecords, mergeByTime } from './sources.js';
 
@@ -138,7 +137,7 @@ function renderer(json: boolean, colour: boolean): (rec: LogRecord) => string {
   }
   if (!colour) return (rec) => `${rec.text}\n`;
   return (rec) => {
-    const rank = levelRank(rec.parsed.level);
+    const rank = rec.parsed.levelValue;
     const code = COLOUR.find(([min]) => rank >= min)?.[1] ?? '';
     return code ? `${code}${rec.text}\x1b[0m\n` : `${rec.text}\n`;
   };

@@ -1,6 +1,8 @@
 // Which records `drift-logs tail` shows: level, text, field equality and time.
+
+import { LEVEL_VALUES } from '@drift/logging';
 import { InputError } from '../input-error.js';
-import { LEVEL_RANK, levelRank, type ParsedLine } from '../logs/records.js';
+import type { ParsedLine } from '../logs/records.js';
 
 export interface RecordFilter {
   minLevel: number;
@@ -11,7 +13,7 @@ export interface RecordFilter {
 
 export function parseLevelFlag(value: string | undefined): number {
   if (value === undefined) return 0;
-  const rank = LEVEL_RANK[value.toLowerCase()];
+  const rank = LEVEL_VALUES[value.toLowerCase() as keyof typeof LEVEL_VALUES];
   if (rank === undefined) {
     throw new InputError(
       `--level ${JSON.stringify(value)}: expected one of trace, debug, info, warn, error, fatal`,
@@ -37,10 +39,10 @@ export function prefilterNeedle(filter: RecordFilter): Buffer | undefined {
 
 export function matches(filter: RecordFilter, parsed: ParsedLine, text: string): boolean {
   if (filter.since !== undefined && parsed.time.getTime() < filter.since) return false;
-  if (levelRank(parsed.level) < filter.minLevel) return false;
+  if (parsed.levelValue < filter.minLevel) return false;
   if (filter.grep !== undefined && !text.includes(filter.grep)) return false;
   for (const [key, want] of filter.fields) {
-    const value = (parsed.fields as Record<string, unknown> | undefined)?.[key];
+    const value = parsed.fields[key];
     if (value === undefined || value === null || String(value) !== want) return false;
   }
   return true;
