@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TakerOrder } from '@drift/core';
-import { verifyTakerOrder } from '@drift/sim';
+import { engineConfigFromFleet, startSimServer, verifyTakerOrder } from '@drift/sim';
 import { Keypair } from '@solana/web3.js';
 import { createVenue, stopEmbeddedEngine } from 'drift-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -38,6 +38,38 @@ describe('createTakerSource', () => {
     } finally {
       await source.close();
       await venue.close();
+    }
+  });
+
+  it("paper: uses the fleet's sim server stream when it answers", async () => {
+    const base = fleetConfig();
+    const server = await startSimServer({
+      port: 0,
+      host: '127.0.0.1',
+      config: engineConfigFromFleet(base.sim, { markets: base.markets }),
+      // Slow enough that the order's 10-slot auction (200 ms of wall time) outlives the check below.
+      speed: 20,
+    });
+    const config = fleetConfig({
+      sim: {
+        host: '127.0.0.1',
+        port: server.port,
+        seed: 11,
+        markets: { 'SOL-PERP': { startPrice: '150' } },
+        swiftOrdersPerMinute: 120,
+      },
+    });
+    const source = await createTakerSource(config, { logger });
+    try {
+      const order = await new Promise<TakerOrder>((resolve) => {
+        source.subscribe(['SOL-PERP'], resolve);
+      });
+      expect(verifyTakerOrder(order)).toBe(true);
+      // It came from the server's engine: that engine knows the order as live.
+      expect(server.engine.activeTakerOrders('SOL-PERP').some((o) => o.uuid === order.uuid)).toBe(true);
+    } finally {
+      await source.close();
+      await server.close();
     }
   });
 
