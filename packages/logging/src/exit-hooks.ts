@@ -17,8 +17,13 @@ let installed = false;
 
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
-export function flushAllSync(): void {
-  for (const sink of sinks) sink.flushSync();
+export function flushAllSync(final = true): void {
+  for (const sink of sinks) sink.flushSync(final);
+}
+
+/** For an app that goes on running: writes what it safely can now, never a line twice. */
+export function flushLogsSync(): void {
+  flushAllSync(false);
 }
 
 export async function flushAll(): Promise<void> {
@@ -47,12 +52,14 @@ export function registerFatalLogger(log: (err: unknown, origin: string) => void)
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  flushAllSync();
   // Only this handler: Node's default would have killed the process. Do exactly that.
   if (process.listenerCount(signal) === 1) {
+    flushAllSync(true);
     process.removeListener(signal, signalHandlers[signal]!);
     process.kill(process.pid, signal);
+    return;
   }
+  flushAllSync(false); // the app handles the signal; its exit flushes the rest
 }
 
 const signalHandlers: Partial<Record<NodeJS.Signals, () => void>> = {};
@@ -60,7 +67,7 @@ const signalHandlers: Partial<Record<NodeJS.Signals, () => void>> = {};
 function install(): void {
   if (installed) return;
   installed = true;
-  process.on('exit', flushAllSync);
+  process.on('exit', () => flushAllSync(true));
   process.on('uncaughtExceptionMonitor', (err, origin) => {
     for (const log of fatalLoggers) {
       try {

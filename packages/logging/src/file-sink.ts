@@ -26,12 +26,17 @@ export interface FileSinkOptions {
   maxBufferBytes?: number;
   /** Where the one warning about disk trouble goes (default: stderr). */
   warn?: (message: string) => void;
+  /**
+   * At exit, lines the disk still refuses go to stderr instead of being lost. Off when the same
+   * lines were already printed to the console.
+   */
+  stderrFallback?: boolean;
 }
 
 const BATCH_BYTES = 256 * 1024;
 /** Past this many pending bytes the caller writes synchronously: memory stays bounded under a flood. */
 const SYNC_THRESHOLD = 32 * 1024 * 1024;
-const LANDING_WAIT_MS = 500;
+const LANDING_WAIT_MS = 200;
 
 const sleepArray = new Int32Array(new SharedArrayBuffer(4));
 const sleepSync = (ms: number) => Atomics.wait(sleepArray, 0, 0, ms);
@@ -96,13 +101,19 @@ export class FileSink {
   }
 
   /**
-   * Everything written so far, on disk before returning. For exit paths: waits up to 500 ms for
-   * the batch in flight, then appends the rest synchronously.
+   * Everything written so far, on disk before returning. For exit paths (`final`): waits up to
+   * 200 ms for the batch in flight to land, else writes it itself (the process ends right after,
+   * so the stream cannot write it twice). When the process goes on (`final` false: a signal the
+   * app handles itself), a batch that has not landed is left to the stream, and so is everything
+   * queued behind it: order and exactly-once matter more than an early flush the app's own exit
+   * repeats anyway.
    */
-  flushSync(): void {
+  flushSync(final = true): void {
     const parts: Buffer[] = [];
     if (this.inflight) {
-      if (!this.waitForLanding(this.inflight)) parts.push(this.inflight);
+      const landed = this.waitForLanding(this.inflight);
+      if (!landed && !final) return;
+      if (!landed) parts.push(this.inflight);
       this.inflight = undefined;
     }
     if (this.pending.length) parts.push(Buffer.from(this.takePending(Number.POSITIVE_INFINITY)));
@@ -139,9 +150,7 @@ export class FileSink {
       if (this.stream !== stream) return;
       this.stream = undefined;
       if (this.inflight) {
-        // It may not be on disk: retried first once the disk recovers.
-        this.pending.unshift(this.inflight.toString());
-        this.pendingBytes += this.inflight.length;
+        this.requeue(this.inflight);
         this.inflight = undefined;
       }
       stream.destroy();
@@ -165,11 +174,20 @@ export class FileSink {
       // Taken over by flushSync or re-queued by the error handler.
       if (this.inflight !== batch) return;
       this.inflight = undefined;
-      if (err) return; // the 'error' handler deals with it
+      if (err) {
+        // It may not be on disk: retried first once the disk recovers.
+        this.requeue(batch);
+        return;
+      }
       if (this.failedSince !== undefined) this.recovered();
       this.drain();
     });
   };
+
+  private requeue(batch: Buffer): void {
+    this.pending.unshift(batch.toString());
+    this.pendingBytes += batch.length;
+  }
 
   private takePending(maxBytes: number): string {
     let bytes = 0;
@@ -220,8 +238,9 @@ export class FileSink {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       fs.appendFileSync(this.file, data);
     } catch (err) {
-      // Last resort at exit: the lines go to stderr rather than nowhere.
       this.fail(err as Error);
+      if (this.options.stderrFallback === false) return;
+      // Last resort: the lines go to stderr rather than nowhere.
       try {
         if (typeof data === 'string') fs.writeSync(2, data);
         else fs.writeSync(2, data);

@@ -1,4 +1,4 @@
-export { closeAll as closeLogs, flushAll as flushLogs, flushAllSync as flushLogsSync } from './exit-hooks.js';
+export { closeAll as closeLogs, flushAll as flushLogs, flushLogsSync } from './exit-hooks.js';
 export { isLogFileOf, type LogFileInfo, listLogFiles, logFilePath, sweepRetention } from './files.js';
 export {
   formatCompact,

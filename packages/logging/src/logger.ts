@@ -45,7 +45,12 @@ function fileSinkFor(o: ResolvedOptions): FileSink {
   sweepRetention(o.appName, o.logDir, o.retentionDays);
   const timer = setInterval(() => sweepRetention(o.appName, o.logDir, o.retentionDays), RETENTION_SWEEP_MS);
   timer.unref();
-  const sink = new FileSink({ file, maxSize: o.maxSize, maxFiles: o.maxFiles });
+  const sink = new FileSink({
+    file,
+    maxSize: o.maxSize,
+    maxFiles: o.maxFiles,
+    stderrFallback: !o.enableConsoleLogging,
+  });
   fileSinks.set(path.join(o.logDir, `${o.appName}.log`), sink);
   registerSink(sink);
   return sink;

@@ -1,0 +1,65 @@
+/**
+ * No line lost, whatever ends the process: each case logs a burst of 50,000 numbered lines and ends
+ * in the same tick; every line must be on disk exactly once, whole, and the process must end the
+ * way it would have without the logger (exit code, signal).
+ */
+import { describe, expect, it } from 'vitest';
+import { COMPACT_LINE, readAllLines, runFixture, tempDir } from './helpers.js';
+
+const BURST = 50_000;
+
+function checkAllLines(dir: string, count: number) {
+  const lines = readAllLines(dir, 'crash-test').filter((l) => l.includes('order filled'));
+  const seqs = lines.map((l) => Number(/ seq=(\d+) /.exec(l)?.[1]));
+  expect(lines.length).toBe(count);
+  expect(new Set(seqs).size).toBe(count);
+  expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // in order, never interleaved
+  for (const line of lines) {
+    expect(line).toMatch(COMPACT_LINE);
+    expect(line.endsWith('note=é€😀')).toBe(true); // whole lines, multi-byte characters intact
+  }
+}
+
+describe('a burst of 50,000 lines followed at once by', () => {
+  it.each([
+    ['a normal exit', 'exit', { code: 0, signal: null }],
+    ['process.exit(3)', 'process-exit', { code: 3, signal: null }],
+    ['SIGTERM', 'SIGTERM', { code: null, signal: 'SIGTERM' }],
+    ['SIGINT', 'SIGINT', { code: null, signal: 'SIGINT' }],
+    ['an uncaught exception', 'uncaught', { code: 1, signal: null }],
+    ['an unhandled rejection', 'rejection', { code: 1, signal: null }],
+  ] as const)(
+    '%s: every line is on disk and the process ends as it would have',
+    async (_name, mode, ending) => {
+      const dir = tempDir();
+      const res = await runFixture('test/fixtures/emit.ts', [mode, String(BURST)], { LOG_DIR: dir });
+      expect({ code: res.code, signal: res.signal }).toEqual(ending);
+      checkAllLines(dir, BURST);
+      if (mode === 'uncaught' || mode === 'rejection') {
+        const fatal = readAllLines(dir, 'crash-test').filter((l) => l.includes('| FATAL |'));
+        expect(fatal).toHaveLength(1);
+        expect(res.stderr).toMatch(/boom after the burst|rejected after the burst/); // Node still prints it
+      }
+    },
+  );
+
+  it("SIGTERM with the app's own handler: the logger flushes and lets the app decide", async () => {
+    const dir = tempDir();
+    const res = await runFixture('test/fixtures/emit.ts', ['SIGTERM', '20000', 'own-handler'], {
+      LOG_DIR: dir,
+    });
+    expect(res.code).toBe(7);
+    checkAllLines(dir, 20_000);
+    expect(readAllLines(dir, 'crash-test').at(-1)).toMatch(/own handler: shutting down$/);
+  });
+
+  it('rotation under load: every line in exactly one file, no file split a line', async () => {
+    const dir = tempDir();
+    const res = await runFixture('test/fixtures/emit.ts', ['exit', '30000'], {
+      LOG_DIR: dir,
+      TEST_MAX_SIZE: '200000',
+    });
+    expect(res.code).toBe(0);
+    checkAllLines(dir, 30_000);
+  });
+});
