@@ -167,6 +167,7 @@ export class DriftVenue implements Venue {
         commitment: params.commitment,
         resendIntervalMs: params.confirm.resendIntervalMs,
         pollIntervalMs: params.confirm.pollIntervalMs,
+        programErrors: new Map((client.program.idl.errors ?? []).map((e) => [e.code, e.name])),
         logger: this.logger,
       });
     } catch (err) {

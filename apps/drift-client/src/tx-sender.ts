@@ -27,6 +27,8 @@ export interface TxSenderOptions {
   resendIntervalMs: number;
   /** Poll the signature status this often. */
   pollIntervalMs: number;
+  /** Program error codes -> names (the IDL's `errors`), to read a landed transaction's failure. */
+  programErrors?: ReadonlyMap<number, string>;
   logger: Logger;
 }
 
@@ -61,8 +63,10 @@ const PROGRAM_ERRORS: ReadonlyArray<[RegExp, RejectReason]> = [
     /InvalidOrderLimitPrice|InvalidPricePrecision|PriceBandsBreached|OrderBreachesOraclePriceLimits/,
     'invalid-price',
   ],
-  [/OrderDoesNotExist|OrderNotOpen|SignedMsgOrderDoesNotExist/, 'order-not-found'],
-  [/AuctionPriceDoesNotSatisfyMaker|AuctionNotComplete/, 'auction-ended'],
+  [/AuctionPriceDoesNotSatisfyMaker/, 'invalid-price'],
+  // A Swift order whose signed slot has passed (or already filled) is gone from the taker's list.
+  [/SignedMsgOrderDoesNotExist|InvalidSignedMsgOrderId/, 'auction-ended'],
+  [/OrderDoesNotExist|OrderNotOpen/, 'order-not-found'],
   [/UserOrderIdAlreadyInUse/, 'duplicate-client-id'],
   [/ExchangePaused|MarketActionPaused|MarketPlaceOrderPaused|MarketFillOrderPaused/, 'halted'],
 ];
@@ -109,7 +113,10 @@ export class TxSender {
       const status = (await connection.getSignatureStatuses([signature])).value[0];
       if (status?.err) {
         const text = JSON.stringify(status.err);
-        throw new TxError(rejectReasonFrom(text), `transaction ${signature} failed: ${text}`, signature);
+        const code = /"Custom":(\d+)/.exec(text)?.[1];
+        const name = code !== undefined ? this.opts.programErrors?.get(Number(code)) : undefined;
+        const detail = name ? `${text} (${name})` : text;
+        throw new TxError(rejectReasonFrom(detail), `transaction ${signature} failed: ${detail}`, signature);
       }
       if (status && reached(status.confirmationStatus, commitment)) {
         this.opts.logger.debug({ signature, slot: status.slot, resends }, 'transaction confirmed');

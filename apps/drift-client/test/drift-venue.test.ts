@@ -454,6 +454,20 @@ describe('DriftVenue over the SDK, offline', () => {
     expect(result).toMatchObject({ ok: false, reason: 'insufficient-margin' });
   });
 
+  it('reads a landed failure by its program error code (no logs needed)', async () => {
+    rpc.onTransaction = () => ({ logs: [], err: { InstructionError: [2, { Custom: 6057 }] } });
+    const result = await venue.placeOrder({
+      market: 'SOL-PERP',
+      side: 'buy',
+      type: 'limit',
+      baseAmount: 1_000_000_000n,
+      price: 150_000_000n,
+      postOnly: true,
+    });
+    expect(result).toMatchObject({ ok: false, reason: 'post-only-would-cross' });
+    expect(!result.ok && result.message).toMatch(/PlacePostOnlyLimitFailure/);
+  });
+
   it('re-sends an unconfirmed transaction until its blockhash expires, then reports it', async () => {
     programPlacesOrders();
     rpc.confirm = 'none';
