@@ -1,7 +1,11 @@
 /** `pnpm --filter order-management start -- --bot <name>`: a report of a bot's order journal. */
+import { flushLogs, setupCriticalLogging } from '@drift/logging';
 import { CliArgsError, parseReportArgs, USAGE } from './cli-args.js';
 import { Journal } from './journal.js';
 import { formatReport } from './report.js';
+
+// stdout is the report itself: log lines go to logs/order-management.log only.
+const logger = setupCriticalLogging('order-management', { enableConsoleLogging: false });
 
 function main(): number {
   let args: ReturnType<typeof parseReportArgs>;
@@ -9,6 +13,7 @@ function main(): number {
     args = parseReportArgs(process.argv.slice(2));
   } catch (err) {
     if (!(err instanceof CliArgsError)) throw err;
+    logger.warn({ argv: process.argv.slice(2), detail: err.message }, 'bad arguments');
     process.stderr.write(`order-management: ${err.message}\n`);
     return 2;
   }
@@ -18,6 +23,8 @@ function main(): number {
   }
   const journal = new Journal(args.journalPath, { readonly: true });
   try {
+    const orders = journal.allOrders();
+    logger.info({ journal: args.journalPath, bot: args.bot, orders: orders.length }, 'journal report');
     process.stdout.write(formatReport(journal, args.bot ? { bot: args.bot } : {}));
   } finally {
     journal.close();
@@ -25,4 +32,11 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+try {
+  process.exitCode = main();
+} catch (err) {
+  logger.error({ err }, 'journal report failed');
+  process.stderr.write(`order-management: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+}
+await flushLogs();

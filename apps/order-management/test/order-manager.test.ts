@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LimitSet } from '@drift/core';
+import { createLogger, flushLogs } from '@drift/logging';
 import type { SimEngine, SimVenue } from '@drift/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -179,6 +181,35 @@ describe('order lifecycle on the simulator', () => {
     expect(orderLines.filter((l) => l.fields.orderId === placed.order.orderId).length).toBeGreaterThanOrEqual(
       2,
     );
+  });
+});
+
+describe('with @drift/logging', () => {
+  it('writes the correlation fields of every order line to the app log file', async () => {
+    const logger = createLogger({
+      appName: 'om-test-bot',
+      critical: true,
+      enableConsoleLogging: false,
+      fileFormat: 'json',
+      logDir: tmp.dir,
+    });
+    const om = await startManager({ logger });
+    const placed = await om.place(buy('149', '1'));
+    if (!placed.ok) throw new Error(placed.message);
+    engine.place(COUNTERPARTY, sell('149', '1'));
+    await flushLogs();
+    const lines = readFileSync(join(tmp.dir, 'om-test-bot.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.clientOrderId === placed.order.clientOrderId);
+    expect(lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['order open', 'order fill', 'order filled']),
+    );
+    for (const line of lines) {
+      expect(line).toMatchObject({ bot: BOT, market: 'SOL-PERP', component: 'order-management' });
+    }
+    expect(lines.filter((l) => l.orderId === placed.order.orderId).length).toBeGreaterThanOrEqual(3);
   });
 });
 

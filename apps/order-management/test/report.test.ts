@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ async function report(args: string[]): Promise<{ code: number; stdout: string; s
     const { stdout, stderr } = await run(
       process.execPath,
       ['--conditions=source', '--import', 'tsx', 'src/main.ts', ...args],
-      { cwd: PKG },
+      { cwd: PKG, env: { ...process.env, LOG_DIR: tmp.dir } },
     );
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -58,10 +59,11 @@ describe('order-management start (journal report)', () => {
     expect(stdout).toMatch(/mm-a\s+SOL-PERP\s+buy\s+0\.5\s+149/);
   });
 
-  it('names the bad argument and exits 2', async () => {
+  it('names the bad argument, exits 2 and logs it to its own log file', async () => {
     const missing = await report(['--journal', join(tmp.dir, 'nope.sqlite')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`--journal: no journal at ${join(tmp.dir, 'nope.sqlite')}`);
+    expect(readFileSync(join(tmp.dir, 'order-management.log'), 'utf8')).toContain('bad arguments');
   });
 });
 
