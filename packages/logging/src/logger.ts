@@ -136,6 +136,12 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     },
     destination,
   );
+  // pino formats a child's bindings without the bindings formatter: scrub them on the way in.
+  // Children are created with Object.create(parent), so they inherit this `child` too.
+  const pinoChild = logger.child;
+  logger.child = function child(this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, scrub(bindings) as typeof bindings, childOptions);
+  } as typeof logger.child;
   if (writers.length) {
     registerFatalLogger((err, origin) =>
       logger.fatal({ err, origin }, 'uncaught exception: the process exits'),
