@@ -37,6 +37,13 @@ describe('auction price', () => {
     expect(auctionPriceAt(t, 105)).toBe(parsePrice('150.3'));
     expect(auctionPriceAt(t, 200)).toBe(parsePrice('150.6'));
   });
+
+  it("rounds to the tick in the taker's favour, as the venue does", () => {
+    const t = takerBuy({ endPrice: parsePrice('150.0007') }); // 0.00007 per slot
+    expect(auctionPriceAt(t, 105, SOL.tickSize)).toBe(parsePrice('150.0003')); // 150.00035 floored for a buyer
+    const sell = { ...t, side: 'sell' as const };
+    expect(auctionPriceAt(sell, 105, SOL.tickSize)).toBe(parsePrice('150.0004')); // ceiled for a seller
+  });
 });
 
 describe('required price', () => {
@@ -77,6 +84,20 @@ describe('decide', () => {
   it('skips when even the end of the auction does not pay the edge', () => {
     const d = decide({ ...base, taker: takerBuy({ endPrice: parsePrice('150.1') }), slot: 100 });
     expect(d).toMatchObject({ decision: 'skip', reason: 'edge' });
+  });
+
+  it('fills only while at least minTimeLeftSlots of the auction remain', () => {
+    const late = { ...params, minTimeLeftSlots: 3 };
+    expect(decide({ ...base, params: late, taker: takerBuy(), slot: 107 })).toMatchObject({ fillSlot: 107 });
+    expect(decide({ ...base, params: late, taker: takerBuy(), slot: 108 })).toEqual({
+      decision: 'skip',
+      reason: 'auction-ending',
+    });
+    // The edge is only paid from slot 103: a window closing before that is a skip for edge.
+    const tight = { ...params, minTimeLeftSlots: 8 };
+    expect(decide({ ...base, params: tight, taker: takerBuy(), slot: 100 })).toMatchObject({
+      reason: 'edge',
+    });
   });
 
   it('skips when the volatility guard is tripped', () => {

@@ -6,6 +6,7 @@
 import {
   absBig,
   applyBps,
+  divRound,
   type MarketSpec,
   minBig,
   roundToStep,
@@ -22,9 +23,20 @@ export interface QuoteParams {
   maxOrderBase: bigint;
   /** Largest absolute position in the market, BASE_PRECISION. */
   maxPositionBase: bigint;
+  /**
+   * Fill only at slots with at least this many slots of the auction left (the fill must land
+   * before the end despite latency). 0 or 1: any slot of the auction.
+   */
+  minTimeLeftSlots?: number;
 }
 
-export type SkipReason = 'auction-ended' | 'edge' | 'max-position' | 'volatility' | 'too-small' | 'halted';
+export type SkipReason =
+  | 'auction-ended'
+  | 'auction-ending'
+  | 'edge'
+  | 'max-position'
+  | 'volatility'
+  | 'too-small';
 
 export type Decision =
   | {
@@ -50,12 +62,18 @@ export interface DecisionInput {
   volatile: boolean;
 }
 
-/** Taker's acceptable price at `slot`: linear from start to end over the auction, clamped. */
-export function auctionPriceAt(taker: TakerOrder, slot: number): bigint {
+/**
+ * Taker's acceptable price at `slot`: linear from start to end over the auction, clamped; with a
+ * `tickSize`, rounded to the tick in the taker's favour as Drift (and the simulator) do, so a maker
+ * quoting it is never refused for a price a fraction of a tick worse than the auction's.
+ */
+export function auctionPriceAt(taker: TakerOrder, slot: number, tickSize = 1n): bigint {
   const { startPrice, endPrice, startSlot, durationSlots } = taker.auction;
   if (durationSlots <= 0 || slot >= startSlot + durationSlots) return endPrice;
   if (slot <= startSlot) return startPrice;
-  return startPrice + ((endPrice - startPrice) * BigInt(slot - startSlot)) / BigInt(durationSlots);
+  const raw = startPrice * BigInt(durationSlots) + (endPrice - startPrice) * BigInt(slot - startSlot);
+  const ticks = divRound(raw, BigInt(durationSlots) * tickSize, taker.side === 'buy' ? 'floor' : 'ceil');
+  return ticks * tickSize;
 }
 
 /**
@@ -107,6 +125,9 @@ export function decide(input: DecisionInput): Decision {
   const makerSide: Side = taker.side === 'buy' ? 'sell' : 'buy';
   const endSlot = taker.auction.startSlot + taker.auction.durationSlots;
   if (slot >= endSlot) return { decision: 'skip', reason: 'auction-ended' };
+  // Last slot at which a fill still leaves `minTimeLeftSlots` of the auction (counting its own).
+  const lastFillSlot = endSlot - Math.max(1, params.minTimeLeftSlots ?? 0);
+  if (slot > lastFillSlot) return { decision: 'skip', reason: 'auction-ending' };
   if (input.volatile) return { decision: 'skip', reason: 'volatility' };
 
   const requiredPrice = requiredMakerPrice(makerSide, oraclePrice, position, params, market.tickSize);
@@ -115,8 +136,8 @@ export function decide(input: DecisionInput): Decision {
   if (size < market.minOrderSize) return { decision: 'skip', reason: 'too-small', requiredPrice };
 
   const good = (price: bigint) => (makerSide === 'sell' ? price >= requiredPrice : price <= requiredPrice);
-  for (let s = Math.max(slot, taker.auction.startSlot); s < endSlot; s++) {
-    const price = auctionPriceAt(taker, s);
+  for (let s = Math.max(slot, taker.auction.startSlot); s <= lastFillSlot; s++) {
+    const price = auctionPriceAt(taker, s, market.tickSize);
     if (good(price))
       return { decision: 'fill', side: makerSide, price, baseAmount: size, fillSlot: s, requiredPrice };
   }

@@ -1,0 +1,317 @@
+/**
+ * The JIT market maker: every taker order from the stream is verified, decided with `decide()`
+ * (oracle fair value, edge, inventory skew, caps, volatility guard) and, when the decision is to
+ * fill, filled through order-management at the decided price once the auction reaches the decided
+ * slot — re-decided at every slot until then, so a moved oracle, a tripped guard or the end of the
+ * auction turn it into a skip. One log line per taker order with its outcome.
+ */
+import {
+  findMarket,
+  formatBase,
+  formatPrice,
+  formatQuote,
+  type MarketSpec,
+  type OraclePrice,
+  type TakerOrder,
+  type TakerOrderSource,
+  type Unsubscribe,
+  type Venue,
+} from '@drift/core';
+import type { OrderManager } from 'order-management';
+import { type Decision, decide, type SkipReason } from './decide.js';
+import { Histogram } from './histogram.js';
+import type { BotLogger } from './logger.js';
+import { type JitParams, quoteParamsFor } from './params.js';
+import { PnlBook } from './pnl.js';
+import { VolatilityGuard } from './volatility-guard.js';
+
+/** Why a taker order was not filled: decide()'s reasons plus the bot's own. */
+export type OutcomeReason =
+  | SkipReason
+  | 'bad-signature'
+  | 'unknown-market'
+  | 'no-oracle'
+  | 'halted'
+  | 'stopping'
+  | 'duplicate';
+
+export interface JitMakerDeps {
+  venue: Venue;
+  takers: TakerOrderSource;
+  orders: OrderManager;
+  logger: BotLogger;
+  params: JitParams;
+  /** Checks a taker order's signature (paper: the simulator's; live: swift-client already did). */
+  verify: (taker: TakerOrder) => boolean;
+  /** Monotonic local clock in ms for latencies (default `performance.now`). */
+  now?: () => number;
+  bot?: string;
+}
+
+interface Pending {
+  taker: TakerOrder;
+  spec: MarketSpec;
+  receivedAt: number;
+  decided: boolean;
+}
+
+export class JitMaker {
+  readonly decisionLatency = new Histogram();
+  readonly fillLatency = new Histogram();
+  readonly pnl = new PnlBook();
+  private readonly log: BotLogger;
+  private readonly bot: string;
+  private readonly now: () => number;
+  private readonly markets: Map<string, MarketSpec>;
+  private readonly guards = new Map<string, VolatilityGuard>();
+  private readonly oracles = new Map<string, OraclePrice>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly handled = new Set<string>();
+  /** Signed size of fills sent but not yet answered, per market: counted as position. */
+  private readonly reserved = new Map<string, bigint>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly unsubscribers: Unsubscribe[] = [];
+  private slot = 0;
+  private stopped = false;
+  private readonly counts = { seen: 0, filled: 0, fillErrors: 0 };
+  private readonly skipped: Partial<Record<OutcomeReason | `rejected.${string}`, number>> = {};
+
+  constructor(private readonly deps: JitMakerDeps) {
+    this.bot = deps.bot ?? 'jit-mm-swift';
+    this.log = deps.logger.child({ component: 'jit-mm-swift', bot: this.bot });
+    this.now = deps.now ?? (() => performance.now());
+    this.markets = new Map(
+      deps.params.markets.map((m) => {
+        const spec = deps.venue.markets().find((s) => s.symbol === m) ?? findMarket(m);
+        if (!spec) throw new Error(`jit-mm-swift: market ${m} is unknown to the venue`);
+        return [m, spec];
+      }),
+    );
+    for (const m of this.markets.keys())
+      this.guards.set(m, new VolatilityGuard(deps.params.volWindowMs, deps.params.volGuardBps));
+  }
+
+  /** Reads oracles and positions, then follows the venue and the taker stream. Venue connected first. */
+  async start(): Promise<void> {
+    const { venue, orders, takers } = this.deps;
+    this.slot = (await venue.clock()).slot;
+    for (const market of this.markets.keys()) this.onOracle(await venue.getOraclePrice(market));
+    for (const p of await venue.getPositions()) {
+      const oracle = this.oracles.get(p.market);
+      if (this.markets.has(p.market) && oracle && p.baseAmount !== 0n)
+        this.pnl.seed(p.market, p.baseAmount, oracle.price);
+    }
+    this.unsubscribers.push(
+      venue.subscribe((event) => {
+        if (event.type === 'oracle') this.onOracle(event.price);
+      }),
+      orders.subscribe((event) => {
+        if (event.type !== 'fill') return;
+        const oracle = this.oracles.get(event.fill.market)?.price ?? event.fill.price;
+        this.pnl.onFill(event.fill, oracle);
+      }),
+      takers.subscribe([...this.markets.keys()], (taker) => this.onTaker(taker)),
+    );
+    this.log.info(
+      { markets: [...this.markets.keys()], edgeBps: this.deps.params.edgeBps, slot: this.slot },
+      'jit maker started',
+    );
+  }
+
+  /** Stops taking taker orders; pending ones are dropped, fills in flight are awaited. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    for (const p of this.pending.values()) this.finish(p, { decision: 'skip', reason: 'stopping' });
+    this.pending.clear();
+    await this.idle();
+  }
+
+  /** Resolves once no fill is in flight (tests step the simulator with it). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  position(market: string): bigint {
+    return this.pnl.position(market);
+  }
+
+  /** Heartbeat status: order-management's counts plus the maker's counters, PnL and latencies. */
+  status(): {
+    openOrders: number;
+    fills: number;
+    ordersPlaced: number;
+    pnlQuote: string;
+    counters: Record<string, number>;
+  } {
+    const om = this.deps.orders.status();
+    const skipped = Object.fromEntries(
+      Object.entries(this.skipped).map(([k, v]) => [`skipped.${k}`, v ?? 0]),
+    );
+    const pnl = this.pnl.markToMarket((m) => this.oracles.get(m)?.price);
+    return {
+      openOrders: om.openOrders,
+      fills: om.fills,
+      ordersPlaced: om.ordersPlaced,
+      pnlQuote: formatQuote(pnl),
+      counters: {
+        ...om.counters,
+        takersSeen: this.counts.seen,
+        takersFilled: this.counts.filled,
+        fillRate: this.counts.seen === 0 ? 0 : this.counts.filled / this.counts.seen,
+        ...skipped,
+        spreadCapturedQuote: Number(formatQuote(this.pnl.spreadCaptured)),
+        ...this.decisionLatency.toCounters('decisionLatency'),
+        ...this.fillLatency.toCounters('fillLatency'),
+      },
+    };
+  }
+
+  counters() {
+    return { ...this.counts, skipped: { ...this.skipped } };
+  }
+
+  private onOracle(price: OraclePrice): void {
+    if (!this.markets.has(price.market)) return;
+    this.oracles.set(price.market, price);
+    this.guards.get(price.market)?.record(price.ts, price.price);
+    if (price.slot > this.slot) this.slot = price.slot;
+    for (const p of [...this.pending.values()]) if (p.taker.market === price.market) this.evaluate(p);
+  }
+
+  private onTaker(taker: TakerOrder): void {
+    const receivedAt = this.now();
+    if (this.stopped) return;
+    this.counts.seen++;
+    const spec = this.markets.get(taker.market);
+    const entry: Pending = { taker, spec: spec as MarketSpec, receivedAt, decided: false };
+    const refusal = this.refusal(taker, spec);
+    this.remember(taker.uuid);
+    if (refusal) this.finish(entry, { decision: 'skip', reason: refusal });
+    else this.evaluate(entry);
+  }
+
+  private refusal(taker: TakerOrder, spec: MarketSpec | undefined): OutcomeReason | undefined {
+    if (this.handled.has(taker.uuid)) return 'duplicate';
+    if (!spec) return 'unknown-market';
+    // On-chain auctions are the program's own orders; signed messages must be the taker's.
+    if (taker.source === 'swift' && !this.deps.verify(taker)) return 'bad-signature';
+    return undefined;
+  }
+
+  /** Decides now; fills when the decided slot has come, waits for it otherwise. */
+  private evaluate(p: Pending): void {
+    const { taker } = p;
+    const firstLook = !p.decided;
+    p.decided = true;
+    const oracle = this.oracles.get(taker.market);
+    let decision: Decision | { decision: 'skip'; reason: OutcomeReason };
+    if (this.deps.orders.tradingState === 'halted') decision = { decision: 'skip', reason: 'halted' };
+    else if (!oracle) decision = { decision: 'skip', reason: 'no-oracle' };
+    else {
+      decision = decide({
+        taker,
+        market: p.spec,
+        oraclePrice: oracle.price,
+        slot: this.slot,
+        position: this.position(taker.market) + (this.reserved.get(taker.market) ?? 0n),
+        params: quoteParamsFor(this.deps.params, taker.market),
+        volatile: this.guards.get(taker.market)?.tripped() ?? false,
+      });
+    }
+    if (firstLook) this.decisionLatency.record(Math.round((this.now() - p.receivedAt) * 1000));
+    if (decision.decision === 'fill' && decision.fillSlot > this.slot) {
+      this.pending.set(taker.uuid, p);
+      return;
+    }
+    this.pending.delete(taker.uuid);
+    if (decision.decision === 'skip') this.finish(p, decision);
+    else this.submit(p, decision);
+  }
+
+  private submit(p: Pending, d: Extract<Decision, { decision: 'fill' }>): void {
+    const market = p.taker.market;
+    const signed = d.side === 'buy' ? d.baseAmount : -d.baseAmount;
+    this.reserved.set(market, (this.reserved.get(market) ?? 0n) + signed);
+    const latencyUs = Math.round((this.now() - p.receivedAt) * 1000);
+    this.fillLatency.record(latencyUs);
+    const work = this.deps.orders
+      .fillTaker(p.taker, { price: d.price, baseAmount: d.baseAmount })
+      .then(
+        (result) => {
+          if (result.ok) {
+            this.counts.filled++;
+            const filled = result.fills.reduce((sum, f) => sum + f.baseAmount, 0n);
+            this.line(p, d, 'filled', { latencyUs, filledBase: formatBase(filled) });
+          } else {
+            this.count(`rejected.${result.reason}`);
+            this.line(p, d, 'rejected', { latencyUs, reason: result.reason, detail: result.message });
+          }
+        },
+        (err: unknown) => {
+          this.counts.fillErrors++;
+          this.log.error({ err, market, orderId: p.taker.uuid }, 'fill failed');
+        },
+      )
+      .finally(() => {
+        this.reserved.set(market, (this.reserved.get(market) ?? 0n) - signed);
+        this.inflight.delete(work);
+      });
+    this.inflight.add(work);
+  }
+
+  private finish(p: Pending, d: { decision: 'skip'; reason: OutcomeReason; requiredPrice?: bigint }): void {
+    this.count(d.reason);
+    this.line(p, d, 'skipped', { reason: d.reason });
+  }
+
+  private line(
+    p: Pending,
+    d: Decision | { decision: 'skip'; requiredPrice?: bigint },
+    outcome: 'filled' | 'skipped' | 'rejected',
+    extra: Record<string, unknown>,
+  ): void {
+    const { taker } = p;
+    const oracle = this.oracles.get(taker.market);
+    const fields = {
+      market: taker.market,
+      orderId: taker.uuid,
+      source: taker.source,
+      takerSide: taker.side,
+      takerBase: formatBase(taker.baseAmount),
+      auction: {
+        startSlot: taker.auction.startSlot,
+        endSlot: taker.auction.startSlot + taker.auction.durationSlots,
+        startPrice: formatPrice(taker.auction.startPrice),
+        endPrice: formatPrice(taker.auction.endPrice),
+      },
+      slot: this.slot,
+      oracle: oracle && formatPrice(oracle.price),
+      decision: d.decision,
+      ...(d.decision === 'fill' && {
+        price: formatPrice(d.price),
+        baseAmount: formatBase(d.baseAmount),
+        fillSlot: d.fillSlot,
+      }),
+      ...(d.requiredPrice !== undefined && { requiredPrice: formatPrice(d.requiredPrice) }),
+      latencyUs: Math.round((this.now() - p.receivedAt) * 1000),
+      ...extra,
+    };
+    if (outcome === 'rejected') this.log.warn(fields, 'taker order: fill rejected');
+    else this.log.info(fields, outcome === 'filled' ? 'taker order: filled' : 'taker order: skipped');
+  }
+
+  private count(reason: OutcomeReason | `rejected.${string}`): void {
+    this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+  }
+
+  /** uuids seen, bounded: the stream's own de-duplication window is the real guard. */
+  private remember(uuid: string): void {
+    this.handled.add(uuid);
+    if (this.handled.size > 10_000) {
+      const oldest = this.handled.values().next().value;
+      if (oldest !== undefined) this.handled.delete(oldest);
+    }
+  }
+}

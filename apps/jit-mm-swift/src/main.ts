@@ -1,0 +1,61 @@
+/**
+ * `pnpm --filter jit-mm-swift start`: the JIT market maker as a process. Paper mode (default)
+ * trades the shared sim server when the orchestrator runs the fleet, else an embedded simulator;
+ * live mode trades Drift with Swift orders. Runs until SIGINT/SIGTERM or the orchestrator's stop.
+ */
+import { loadFleetConfig, startApp, type TakerOrder } from '@drift/core';
+import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { verifyTakerOrder } from '@drift/sim';
+import { createVenue, stopEmbeddedEngine } from 'drift-client';
+import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { createTakerSource } from 'swift-client';
+import { JitMaker } from './bot.js';
+import { loadJitParams } from './params.js';
+
+const APP = 'jit-mm-swift';
+const STATUS_MS = 1_000;
+
+const logger = setupCriticalLogging(APP);
+const app = startApp({ appName: APP, logger, flushLogs });
+
+try {
+  const config = loadFleetConfig();
+  const params = loadJitParams(config);
+
+  // Keeps the process alive (the embedded simulator's clock does not) and feeds heartbeats.
+  let maker: JitMaker | undefined;
+  const status = setInterval(() => maker && app.setStatus(maker.status()), STATUS_MS);
+  app.onShutdown('stop status', () => clearInterval(status));
+
+  const venue = await createVenue(config, { logger, appName: APP });
+  app.onShutdown('close venue', async () => {
+    await venue.close();
+    stopEmbeddedEngine();
+  });
+  await venue.connect();
+
+  const takers = await createTakerSource(config, { logger });
+  app.onShutdown('close taker stream', () => takers.close());
+
+  const orders = new OrderManager({ bot: APP, venue, journal: defaultJournalPath(APP), logger });
+  await orders.start();
+  orders.addPreTradeCheck(riskLimitsCheck(config.risk, venueRiskSnapshot(venue)));
+  orders.followTradingState(app);
+  app.onShutdown('cancel orders', () => orders.stop());
+
+  // Paper: the simulator's signed stream is checked here. Live: swift-client verifies each Swift
+  // message (apps.swift-client.params.verifySignatures) before it reaches the bot.
+  const verify = config.mode === 'paper' ? verifyTakerOrder : (_taker: TakerOrder) => true;
+  maker = new JitMaker({ venue, takers, orders, logger, params, verify, bot: APP });
+  await maker.start();
+  app.onShutdown('stop taking taker orders', async () => {
+    await maker?.stop();
+    if (maker) app.setStatus(maker.status());
+  });
+
+  app.setStatus(maker.status());
+  app.ready({ mode: config.mode, subAccount: venue.subAccount, markets: params.markets });
+} catch (err) {
+  logger.error({ err }, 'jit-mm-swift failed to start');
+  await app.shutdown('start-up failed', 1);
+}

@@ -1,0 +1,61 @@
+/**
+ * `apps.jit-mm-swift.params` in drift-bots.yaml: parsed with core's `parseAppParams`, so a bad
+ * value reads `apps.jit-mm-swift.params.edgeBps: -5 is not a number of basis points >= 0`.
+ */
+import {
+  baseField,
+  bpsField,
+  type FleetConfig,
+  intField,
+  marketField,
+  msField,
+  parseAppParams,
+  perMarket,
+} from '@drift/core';
+import { z } from 'zod';
+import type { QuoteParams } from './decide.js';
+
+export const jitParamsSchema = z
+  .strictObject({
+    /** Markets to make; each needs a maxOrderBase and a maxPositionBase. */
+    markets: z.array(marketField()).min(1, { error: 'lists no market' }),
+    /** Edge over the oracle kept on every fill, bps. */
+    edgeBps: bpsField(0),
+    /** Largest single fill per market (decimal base amount). */
+    maxOrderBase: perMarket(baseField()),
+    /** Largest |position| per market (decimal base amount, > 0). */
+    maxPositionBase: perMarket(baseField()),
+    /** Extra edge at full inventory on the side that grows the position, bps. */
+    inventorySkewBps: bpsField(0).default(0),
+    /** Stop filling while the oracle's range over `volWindowMs` exceeds this, bps. */
+    volGuardBps: bpsField(0),
+    /** Window of the volatility guard, ms (default one minute). */
+    volWindowMs: msField().default(60_000),
+    /** Fill only with at least this many auction slots left. */
+    minTimeLeftSlots: intField(0).default(1),
+  })
+  .superRefine((p, ctx) => {
+    for (const market of p.markets) {
+      for (const key of ['maxOrderBase', 'maxPositionBase'] as const) {
+        if (p[key][market] === undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: `has no entry for ${market}` });
+      }
+    }
+  });
+
+export type JitParams = z.output<typeof jitParamsSchema>;
+
+export function loadJitParams(config: FleetConfig): JitParams {
+  return parseAppParams(config, 'jit-mm-swift', jitParamsSchema);
+}
+
+/** decide.ts's parameters for one market (the schema guarantees the per-market entries). */
+export function quoteParamsFor(params: JitParams, market: string): QuoteParams {
+  return {
+    edgeBps: params.edgeBps,
+    inventorySkewBps: params.inventorySkewBps,
+    maxOrderBase: params.maxOrderBase[market] ?? 0n,
+    maxPositionBase: params.maxPositionBase[market] ?? 0n,
+    minTimeLeftSlots: params.minTimeLeftSlots,
+  };
+}

@@ -1,0 +1,114 @@
+/** An embedded simulator, a real OrderManager with a temp journal, and the maker under test. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  findMarket,
+  type LimitSet,
+  parseBase,
+  parsePrice,
+  parseQuote,
+  type TakerOrderSource,
+} from '@drift/core';
+import { type SimEngine, type SimEngineConfig, SimTakerStream, SimVenue, verifyTakerOrder } from '@drift/sim';
+import { OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { JitMaker } from '../src/bot.js';
+import type { BotLogger } from '../src/logger.js';
+import type { JitParams } from '../src/params.js';
+
+export const SUB = 1;
+export const SOL = findMarket('SOL-PERP')!;
+
+export interface LogLine {
+  level: string;
+  fields: Record<string, unknown>;
+  msg: string;
+}
+
+export function recordingLogger(lines: LogLine[], bindings: Record<string, unknown> = {}): BotLogger {
+  const at =
+    (level: string) =>
+    (fields: object, msg = '') =>
+      lines.push({ level, fields: { ...bindings, ...fields }, msg });
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    fatal: at('fatal'),
+    child: (more) => recordingLogger(lines, { ...bindings, ...more }),
+  };
+}
+
+export const LIMITS: LimitSet = {
+  maxPositionBase: { 'SOL-PERP': parseBase('500') },
+  maxGrossNotional: parseQuote('1000000'),
+  maxLeverageBps: 50_000n,
+  dailyLossLimit: parseQuote('5000'),
+  staleOracleMs: 5_000,
+  maxOrdersPerMinute: 100_000,
+};
+
+export const PARAMS: JitParams = {
+  markets: ['SOL-PERP'],
+  edgeBps: 4,
+  maxOrderBase: { 'SOL-PERP': parseBase('10') },
+  maxPositionBase: { 'SOL-PERP': parseBase('30') },
+  inventorySkewBps: 4,
+  volGuardBps: 60,
+  volWindowMs: 10_000,
+  minTimeLeftSlots: 1,
+};
+
+export function engineConfig(overrides: Partial<SimEngineConfig> = {}): SimEngineConfig {
+  return {
+    seed: 11,
+    markets: [{ spec: SOL, startPrice: parsePrice('150'), volatilityBps: 40 }],
+    subAccounts: { [SUB]: parseQuote('50000') },
+    makerFeeRate: -25n,
+    takerFlow: { ordersPerMinute: 150 },
+    ...overrides,
+  };
+}
+
+export async function startMaker(
+  engine: SimEngine,
+  params: JitParams = PARAMS,
+  takers: TakerOrderSource = SimTakerStream.embedded(engine),
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'jit-mm-swift-'));
+  const lines: LogLine[] = [];
+  const logger = recordingLogger(lines);
+  const venue = SimVenue.embedded(engine, SUB);
+  await venue.connect();
+  const orders = new OrderManager({
+    bot: 'jit-mm-swift',
+    venue,
+    journal: join(dir, 'jit.orders.sqlite'),
+    logger,
+    rateLimit: false,
+  });
+  await orders.start();
+  orders.addPreTradeCheck(riskLimitsCheck(LIMITS, venueRiskSnapshot(venue)));
+  const maker = new JitMaker({ venue, takers, orders, logger, params, verify: verifyTakerOrder });
+  await maker.start();
+  return {
+    maker,
+    orders,
+    venue,
+    lines,
+    /** Advances the simulator one slot at a time, letting the maker finish each slot's work. */
+    async runSlots(n: number) {
+      for (let i = 0; i < n; i++) {
+        engine.advanceSlots(1);
+        await maker.idle();
+      }
+    },
+    async close() {
+      await maker.stop();
+      await orders.stop({ cancel: false });
+      await venue.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

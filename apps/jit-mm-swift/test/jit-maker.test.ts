@@ -1,0 +1,162 @@
+import { absBig, formatQuote, parsePrice, quoteValue, type TakerOrderSource } from '@drift/core';
+import { type HistoryEntry, parseOracleCsv, SimEngine, SimTakerStream } from '@drift/sim';
+import { afterEach, describe, expect, it } from 'vitest';
+import { engineConfig, PARAMS, SOL, SUB, startMaker } from './harness.js';
+
+type Harness = Awaited<ReturnType<typeof startMaker>>;
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/** Oracle price at every slot, recorded from the engine's own events. */
+function recordOracle(engine: SimEngine): Map<number, bigint> {
+  const bySlot = new Map<number, bigint>([[0, engine.oracle('SOL-PERP').price]]);
+  engine.subscribe((e) => {
+    if (e.type === 'oracle') bySlot.set(e.price.slot, e.price.price);
+  });
+  return bySlot;
+}
+
+const ofKind = <K extends HistoryEntry['kind']>(engine: SimEngine, kind: K) =>
+  engine.history().filter((e): e is Extract<HistoryEntry, { kind: K }> => e.kind === kind);
+
+describe('jit-mm-swift on a seeded flow of random takers', () => {
+  it('earns positive spread against the oracle (fees in), within its max position, never after an auction', async () => {
+    const engine = new SimEngine(engineConfig());
+    const oracleAt = recordOracle(engine);
+    harness = await startMaker(engine);
+    await harness.runSlots(600); // 4 minutes of venue time, ~150 signed takers
+
+    const fills = ofKind(engine, 'fill').filter((e) => e.fill.subAccount === SUB);
+    const counters = harness.maker.counters();
+    expect(counters.seen).toBeGreaterThan(100);
+    expect(fills.length).toBeGreaterThan(10);
+    expect(counters.filled).toBe(fills.length);
+
+    // Every fill keeps at least the edge over the oracle of its slot; together they earn money.
+    let spread = 0n;
+    for (const { fill, slot } of fills) {
+      const oracle = oracleAt.get(slot)!;
+      const edge = fill.side === 'sell' ? fill.price - oracle : oracle - fill.price;
+      expect(edge * 10_000n).toBeGreaterThanOrEqual(BigInt(PARAMS.edgeBps) * oracle);
+      spread += quoteValue(edge, fill.baseAmount) - fill.fee;
+    }
+    expect(spread).toBeGreaterThan(0n);
+    expect(harness.maker.pnl.spreadCaptured).toBe(spread);
+
+    // Limits held at every position change the simulator recorded.
+    const max = PARAMS.maxPositionBase['SOL-PERP']!;
+    const positions = ofKind(engine, 'position').filter((e) => e.subAccount === SUB);
+    for (const p of positions) expect(absBig(p.after)).toBeLessThanOrEqual(max);
+    expect(positions.some((p) => absBig(p.after) > max / 2n)).toBe(true); // the cap was actually tested
+
+    // Every fill lands inside a live auction of its taker, and no fill was even tried after one ended.
+    const auctions = ofKind(engine, 'taker-order').map((e) => e.order);
+    for (const { slot, counterparty } of fills) {
+      const live = auctions.filter(
+        (a) =>
+          a.taker === counterparty &&
+          a.auction.startSlot <= slot &&
+          slot < a.auction.startSlot + a.auction.durationSlots,
+      );
+      expect(live.length).toBeGreaterThan(0);
+    }
+    const rejected = ofKind(engine, 'order-rejected').filter((e) => e.subAccount === SUB);
+    expect(rejected.filter((e) => e.reason === 'auction-ended')).toEqual([]);
+  });
+
+  it('logs one line per taker order with market, size, auction, decision, price and latency', async () => {
+    const engine = new SimEngine(engineConfig());
+    harness = await startMaker(engine);
+    await harness.runSlots(150);
+    await harness.maker.stop(); // auctions still waiting for their slot are logged as skipped
+    const perOrder = harness.lines.filter((l) => l.msg.startsWith('taker order:'));
+    const { seen } = harness.maker.counters();
+    expect(perOrder.length).toBe(seen);
+    expect(new Set(perOrder.map((l) => l.fields.orderId)).size).toBe(seen);
+    const filled = perOrder.find((l) => l.msg === 'taker order: filled');
+    expect(filled?.fields).toMatchObject({
+      bot: 'jit-mm-swift',
+      market: 'SOL-PERP',
+      decision: 'fill',
+      auction: { startSlot: expect.any(Number), endSlot: expect.any(Number) },
+    });
+    expect(filled?.fields.price).toMatch(/^\d+(\.\d+)?$/);
+    expect(filled?.fields.latencyUs).toEqual(expect.any(Number));
+    const status = harness.maker.status();
+    expect(status.counters.takersSeen).toBe(seen);
+    expect(status.counters['fillLatency.count']).toBe(harness.maker.counters().filled);
+    expect(status.pnlQuote).toBe(
+      formatQuote(harness.maker.pnl.markToMarket(() => engine.oracle('SOL-PERP').price)),
+    );
+  });
+});
+
+describe('volatility guard and trading state', () => {
+  it('skips while the oracle moves faster than the guard allows, and fills again once it calms', async () => {
+    // Flat at 150, a 100 bps jump at 40 s, flat again: the 10 s guard window holds the jump until ~50 s.
+    const replay = parseOracleCsv('timestamp,price\n0,150\n40000,151.5\n', SOL.tickSize);
+    const engine = new SimEngine(
+      engineConfig({ markets: [{ spec: SOL, startPrice: parsePrice('150'), replay }] }),
+    );
+    harness = await startMaker(engine);
+    await harness.runSlots(200);
+
+    const jumpSlot = 100; // 40 s / 400 ms
+    const calmSlot = jumpSlot + 10_000 / 400 + 1;
+    const fills = ofKind(engine, 'fill').filter((e) => e.fill.subAccount === SUB);
+    expect(fills.filter((f) => f.slot >= jumpSlot && f.slot < calmSlot)).toEqual([]);
+    expect(fills.some((f) => f.slot < jumpSlot)).toBe(true);
+    expect(fills.some((f) => f.slot >= calmSlot)).toBe(true);
+    expect(harness.maker.counters().skipped.volatility).toBeGreaterThan(0);
+    const skips = harness.lines.filter((l) => l.fields.reason === 'volatility');
+    expect(
+      skips.every((l) => (l.fields.slot as number) >= jumpSlot && (l.fields.slot as number) < calmSlot),
+    ).toBe(true);
+  });
+
+  it('trades nothing while halted and fills again after a resume', async () => {
+    const engine = new SimEngine(engineConfig());
+    harness = await startMaker(engine);
+    harness.orders.setTradingState('halted', 'test: risk halt');
+    await harness.runSlots(100);
+    const during = ofKind(engine, 'fill').filter((e) => e.fill.subAccount === SUB).length;
+    expect(during).toBe(0);
+    expect(harness.maker.counters().skipped.halted).toBeGreaterThan(10);
+
+    harness.orders.setTradingState('active', 'test: resume');
+    await harness.runSlots(100);
+    expect(ofKind(engine, 'fill').filter((e) => e.fill.subAccount === SUB).length).toBeGreaterThan(0);
+  });
+});
+
+describe('signed taker orders', () => {
+  it('skips an order whose terms no longer match its signature, and never sends a fill for it', async () => {
+    const engine = new SimEngine(engineConfig());
+    // The simulator's real stream, with every other order's size altered after signing (a forgery).
+    const stream = SimTakerStream.embedded(engine);
+    let n = 0;
+    const tampering: TakerOrderSource = {
+      subscribe: (markets, listener) =>
+        stream.subscribe(markets, (order) =>
+          listener(n++ % 2 === 0 ? { ...order, baseAmount: order.baseAmount * 2n } : order),
+        ),
+      close: () => stream.close(),
+    };
+    harness = await startMaker(engine, PARAMS, tampering);
+    await harness.runSlots(150);
+    await harness.maker.stop();
+
+    const forged = harness.lines.filter((l) => l.fields.reason === 'bad-signature');
+    expect(forged.length).toBe(Math.ceil(n / 2));
+    const tried = new Set(
+      harness.lines
+        .filter((l) => l.msg === 'order intent journaled, sending')
+        .map((l) => l.fields.clientOrderId),
+    );
+    for (const line of forged) expect(tried.has(`jit-mm-swift-taker-${line.fields.orderId}`)).toBe(false);
+    expect(harness.maker.counters().filled).toBeGreaterThan(0);
+  });
+});
