@@ -1,6 +1,7 @@
 // Generated inputs for the benchmark: a workspace of apps x files, and a log dir of about 1 GB.
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatTime } from '@drift/logging';
 
 /** A pnpm workspace of `apps` apps with `files` TypeScript files each (~80 lines a file). */
 export function generateWorkspace(root: string, apps: number, files: number): number {
@@ -90,12 +91,6 @@ const APPS = [
 ];
 const JSON_APPS = new Set(['order-management', 'orchestrator']);
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-function stamp(t: number): string {
-  const d = new Date(t);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
-}
-
 /**
  * About `totalBytes` of logs for the nine critical apps: each a current 10 MB file and rotated ones
  * (more than the 5 kept, so maintenance has work), spanning the last 24 hours in time order, ~1% ERROR.
@@ -131,7 +126,7 @@ export function generateLogDir(dir: string, totalBytes: number, now: number): nu
         const orderId = Math.floor(rand() * 1_000_000);
         const line = json
           ? `{"level":${level === 'ERROR' ? 50 : level === 'WARN' ? 40 : 30},"time":${t},"pid":4242,"hostname":"bench","name":"${app}","market":"SOL-PERP","orderId":${orderId},"price":"150.123","msg":"order filled"}\n`
-          : `${stamp(t)} | ${app} | ${level} | order filled market=SOL-PERP orderId=${orderId} price=150.123 size=1.5 side=buy\n`;
+          : `${formatTime(t)} | ${app} | ${level} | order filled market=SOL-PERP orderId=${orderId} price=150.123 size=1.5 side=buy\n`;
         batch.push(line);
         size += line.length;
         i++;

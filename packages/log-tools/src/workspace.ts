@@ -23,6 +23,8 @@ export interface WorkspacePackage {
   /** Directory relative to the workspace root, with forward slashes. */
   relDir: string;
   packageJson: PackageJson;
+  /** The name its logger and log file use: the package name without its scope (`@drift/sim` -> `sim`). */
+  logName: string;
   /** Critical (file + console) by the @drift/logging registry or the package's own declaration. */
   critical: boolean;
 }
@@ -70,7 +72,14 @@ export function readWorkspace(root: string): Workspace {
       throw new InputError(`${pkgFile} is not valid JSON: ${(err as Error).message}`);
     }
     const name = packageJson.name ?? path.basename(dir);
-    packages.push({ name, dir, relDir, packageJson, critical: isCriticalPackage(name, dir) });
+    packages.push({
+      name,
+      dir,
+      relDir,
+      packageJson,
+      logName: name.replace(/^@[^/]+\//, ''),
+      critical: isCriticalPackage(name, dir),
+    });
   }
   return { root: absRoot, packages };
 }

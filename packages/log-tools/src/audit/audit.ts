@@ -161,11 +161,11 @@ function checkCritical(
         file: rel(s.file),
         line: s.line,
       });
-    } else if (s.appName !== undefined && s.appName !== pkg.name) {
+    } else if (s.appName !== undefined && s.appName !== pkg.logName) {
       add({
         severity: 'warning',
         code: 'app-name-mismatch',
-        message: `logger set up as "${s.appName}" but the app is "${pkg.name}": it writes logs/${s.appName}.log`,
+        message: `logger set up as "${s.appName}" but the app is "${pkg.logName}": it writes logs/${s.appName}.log`,
         file: rel(s.file),
         line: s.line,
       });
@@ -224,7 +224,7 @@ function recommend(pkg: WorkspacePackage, findings: Finding[], add: (f: Finding)
     add({
       severity: 'recommendation',
       code: 'create-entry',
-      message: `create the process entry with setupCriticalLogging('${pkg.name}') as its first statement`,
+      message: `create the process entry with setupCriticalLogging('${pkg.logName}') as its first statement`,
     });
   }
   if (has('console-in-utility')) {

@@ -220,7 +220,7 @@ export function planApp(ws: Workspace, pkg: WorkspacePackage): AppPlan {
   }
 
   // Create or replace the logger itself.
-  const appName = JSON.stringify(pkg.name).slice(1, -1);
+  const appName = pkg.logName;
   const creation = `${setupFn}('${appName}')`;
   if (site && site.library !== 'drift') {
     const p = parsed.get(site.file)!;

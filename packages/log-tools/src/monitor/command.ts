@@ -164,7 +164,7 @@ export async function selectApps(
   const critical = new Set<string>(CRITICAL_APPS);
   if (fs.existsSync(path.join(root, 'pnpm-workspace.yaml'))) {
     const { readWorkspace } = await import('../workspace.js'); // YAML parser only when there is a workspace
-    for (const p of readWorkspace(root).packages) if (p.critical) critical.add(p.name);
+    for (const p of readWorkspace(root).packages) if (p.critical) critical.add(p.logName);
   }
   if (!requested) return [...critical].sort();
   const present = new Set(appsInLogDir(logDir));
