@@ -197,3 +197,14 @@ describe('drift-logs tail bad input', () => {
     expect(code).toBe(3);
   });
 });
+
+describe('tail rendering', () => {
+  it('colours by level only when asked to (stdout is a TTY)', async () => {
+    const { renderer } = await import('../src/tail/render.js');
+    const { parseLogLine } = await import('@drift/logging');
+    const line = compactLine(Date.now(), 'hedge-bot', 'ERROR', 'send failed');
+    const rec = { app: 'hedge-bot', time: Date.now(), text: line, parsed: parseLogLine(line)! };
+    expect(renderer(false, true)(rec)).toBe(`\x1b[31m${line}\x1b[0m\n`);
+    expect(renderer(false, false)(rec)).toBe(`${line}\n`);
+  });
+});

@@ -13,7 +13,8 @@ import {
 import { InputError } from '../input-error.js';
 import { appsInLogDir } from '../logs/app-files.js';
 import { parseFieldFlag, parseLevelFlag, type RecordFilter } from './filter.js';
-import { appRecords, Follower, type LogRecord, lastRecords, mergeByTime } from './sources.js';
+import { renderer } from './render.js';
+import { appRecords, Follower, lastRecords, mergeByTime } from './sources.js';
 
 export const TAIL_HELP = `Usage: drift-logs tail [app...] [--level LEVEL] [--grep TEXT] [--field KEY=VALUE]...
                       [--since DURATION|TIME] [--lines N] [--follow] [--json] [--log-dir DIR] [--root DIR]
@@ -113,34 +114,6 @@ export async function runTail(argv: string[], out: (s: string) => void): Promise
     process.once('SIGTERM', stop);
   });
   return 0;
-}
-
-const COLOUR: [number, string][] = [
-  [60, '\x1b[1;35m'],
-  [50, '\x1b[31m'],
-  [40, '\x1b[33m'],
-  [30, ''],
-  [0, '\x1b[2m'],
-];
-
-function renderer(json: boolean, colour: boolean): (rec: LogRecord) => string {
-  if (json) {
-    return (rec) =>
-      `${JSON.stringify({
-        time: new Date(rec.time).toISOString(),
-        app: rec.app,
-        level: rec.parsed.level,
-        msg: rec.parsed.msg,
-        fields: rec.parsed.fields,
-        ...(rec.text.includes('\n') ? { stack: rec.text.slice(rec.text.indexOf('\n') + 1) } : {}),
-      })}\n`;
-  }
-  if (!colour) return (rec) => `${rec.text}\n`;
-  return (rec) => {
-    const rank = rec.parsed.levelValue;
-    const code = COLOUR.find(([min]) => rank >= min)?.[1] ?? '';
-    return code ? `${code}${rec.text}\x1b[0m\n` : `${rec.text}\n`;
-  };
 }
 
 /** Joins output into ~64 KiB writes: one write per record is the slow part on big merges. */
