@@ -2,7 +2,7 @@
 // given as JSON in argv[2] (fixture apps), serves the API, is scraped, reports its RSS on stdout, stops.
 import http from 'node:http';
 import { parseFleetConfig } from '@drift/core';
-import pino from 'pino';
+import { setupUtilityLogging } from '@drift/logging';
 import { buildChildSpecs, Fleet, startApiServer } from '../dist/index.js';
 import { createFleetMetrics } from '../dist/metrics.js';
 
@@ -11,14 +11,14 @@ const config = parseFleetConfig(JSON.parse(configJson));
 const specs = buildChildSpecs(config, { root, overrides: { sim: { entry: simEntry } } });
 const fleet = new Fleet(specs, {
   timings: config.orchestrator,
-  logger: pino({ level: 'silent' }),
+  logger: setupUtilityLogging('orchestrator-bench', { logLevel: 'silent' }),
   stdio: 'ignore',
 });
 const api = await startApiServer({
   fleet,
   token: 'bench-token-0123456789',
   registry: createFleetMetrics(fleet).registry,
-  logger: pino({ level: 'silent' }),
+  logger: setupUtilityLogging('orchestrator-bench', { logLevel: 'silent' }),
   host: '127.0.0.1',
   port: 0,
 });

@@ -13,7 +13,6 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pino from 'pino';
 import { startApiServer } from '../src/api-server.js';
 import { createFleetMetrics } from '../src/metrics.js';
 import {
@@ -26,6 +25,7 @@ import {
   removeDir,
   tempDir,
 } from '../test/fleet-fixture.js';
+import { quietLogger } from '../test/quiet-logger.js';
 
 const RUNS = 7;
 const BACKOFF_MS = 100;
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     fleet,
     token: 'bench-token-0123456789',
     registry: createFleetMetrics(fleet).registry,
-    logger: pino({ level: 'silent' }),
+    logger: quietLogger(),
     host: '127.0.0.1',
     port: 0,
   });

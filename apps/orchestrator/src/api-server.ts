@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
+import type { Logger } from '@drift/logging';
 import type { Registry } from 'prom-client';
 import { tokenMatches } from './api-token.js';
 import { type Fleet, UnknownAppError } from './fleet.js';

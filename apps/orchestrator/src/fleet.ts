@@ -5,7 +5,7 @@
  * fleet is halted are held down and started again on resume.
  */
 import type { ChildMessage, ParentMessage, TradingStateName } from '@drift/core';
-import type { Logger } from 'pino';
+import type { Logger } from '@drift/logging';
 import type { ChildKind, ChildSpec } from './child-spec.js';
 import { type AppSnapshot, SupervisedApp, type SupervisorTimings } from './supervised-app.js';
 

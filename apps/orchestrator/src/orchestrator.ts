@@ -3,7 +3,7 @@
  * metrics, the log feed and the API server. `main.ts` adds process concerns (logging setup, signals).
  */
 import type { FleetConfig } from '@drift/core';
-import type { Logger } from 'pino';
+import type { Logger } from '@drift/logging';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { ensureToken } from './api-token.js';
 import { buildChildSpecs, type SpecOptions } from './child-spec.js';

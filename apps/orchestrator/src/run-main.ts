@@ -5,7 +5,7 @@
  * exit code 2; a fleet that cannot start exits 1. `main.ts` supplies the logging.
  */
 import { ConfigError, loadFleetConfig, startApp } from '@drift/core';
-import type { Logger } from 'pino';
+import type { Logger } from '@drift/logging';
 import { FleetSpecError, userCwd, workspaceRootFor } from './child-spec.js';
 import { FleetStartError } from './fleet.js';
 import type { LogFeedOptions } from './log-feed.js';

@@ -15,7 +15,7 @@ import {
   parseChildMessage,
   type RestartPolicy,
 } from '@drift/core';
-import type { Logger } from 'pino';
+import type { Logger } from '@drift/logging';
 import type { ChildSpec } from './child-spec.js';
 import { RestartTracker } from './restart-policy.js';
 

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../src/api-server.js';
 import type { Fleet } from '../src/fleet.js';
 import { createFleetMetrics } from '../src/metrics.js';
 import { fixtureFleet, removeDir, tempDir, waitFor } from './fleet-fixture.js';
+import { quietLogger } from './quiet-logger.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let fleet: Fleet;
@@ -25,7 +25,7 @@ beforeAll(async () => {
     fleet,
     token: TOKEN,
     registry: createFleetMetrics(fleet).registry,
-    logger: pino({ level: 'silent' }),
+    logger: quietLogger(),
     host: '127.0.0.1',
     port: 0,
   });
@@ -130,7 +130,7 @@ describe('status API', () => {
       fleet,
       token: TOKEN,
       registry: createFleetMetrics(fleet).registry,
-      logger: pino({ level: 'silent' }),
+      logger: quietLogger(),
       host: '127.0.0.1',
       port: 0,
       tokenForReads: true, // what a non-loopback host gets by default

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { type ApiServer, startApiServer } from '../src/api-server.js';
 import type { Fleet } from '../src/fleet.js';
 import { createFleetMetrics } from '../src/metrics.js';
 import { FIXTURE_DIR, fixtureFleet, removeDir, tempDir } from './fleet-fixture.js';
+import { quietLogger } from './quiet-logger.js';
 
 const PKG = resolve(import.meta.dirname, '..');
 const TOKEN = 'cli-token-0123456789abcdef';
@@ -67,7 +67,7 @@ beforeAll(async () => {
     fleet,
     token: TOKEN,
     registry: createFleetMetrics(fleet).registry,
-    logger: pino({ level: 'silent' }),
+    logger: quietLogger(),
     host: '127.0.0.1',
     port: 0,
   });

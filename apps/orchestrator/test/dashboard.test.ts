@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
+import { parseLogLine } from '@drift/logging';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../src/api-server.js';
@@ -9,6 +9,7 @@ import { LogFeed } from '../src/log-feed.js';
 import { toParsedLine } from '../src/log-lines.js';
 import { createFleetMetrics } from '../src/metrics.js';
 import { fixtureFleet, removeDir, tempDir, waitFor } from './fleet-fixture.js';
+import { quietLogger } from './quiet-logger.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'dashboard-token-0123456789';
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await fleet.start();
   const feed = new LogFeed(['sim', 'hedge-bot', 'trend-bot'], {
     fileOf: (app) => join(dir, `${app}.log`),
-    parse: (line) => toParsedLine(JSON.parse(line)),
+    parse: (line) => toParsedLine(parseLogLine(line)),
   });
   feed.poll();
   api = await startApiServer({
@@ -44,7 +45,7 @@ beforeAll(async () => {
     token: TOKEN,
     registry: createFleetMetrics(fleet).registry,
     logFeed: feed,
-    logger: pino({ level: 'silent' }),
+    logger: quietLogger(),
     host: '127.0.0.1',
     port: 0,
   });

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type FleetConfig, parseFleetConfig } from '@drift/core';
-import pino from 'pino';
 import { buildChildSpecs, type ChildSpec } from '../src/child-spec.js';
 import { Fleet } from '../src/fleet.js';
+import { quietLogger } from './quiet-logger.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const FIXTURE_DIR = 'apps/orchestrator/test/fixtures/app';
@@ -100,7 +100,7 @@ export function fixtureFleet(
   const config = fixtureConfig(apps, opts);
   return new Fleet(fixtureSpecs(config, opts), {
     timings: config.orchestrator,
-    logger: pino({ level: 'silent' }),
+    logger: quietLogger(),
     stdio: 'ignore',
   });
 }

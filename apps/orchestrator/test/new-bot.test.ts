@@ -2,12 +2,12 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseFleetConfig } from '@drift/core';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildChildSpecs } from '../src/child-spec.js';
 import { Fleet } from '../src/fleet.js';
 import { generateBot, NewBotError } from '../src/new-bot.js';
 import { ROOT, removeDir, tempDir } from './fleet-fixture.js';
+import { quietLogger } from './quiet-logger.js';
 
 const PKG = resolve(import.meta.dirname, '..');
 // Inside this package, so the generated app resolves @drift/*, zod and tsx through our node_modules
@@ -80,10 +80,10 @@ describe('new:bot generator', () => {
     writeFileSync(configFile, JSON.stringify(config));
     const parsed = parseFleetConfig(config, configFile);
     const specs = buildChildSpecs(parsed, { root: ROOT, configPath: configFile });
-    specs[0]!.env.DRIFT_LOG_DIR = logDir;
+    specs[0]!.env.LOG_DIR = logDir;
     fleet = new Fleet(specs, {
       timings: parsed.orchestrator,
-      logger: pino({ level: 'silent' }),
+      logger: quietLogger(),
       stdio: 'ignore',
     });
     await fleet.start();

@@ -1,9 +1,9 @@
 /**
- * The orchestrator as a process (run-main, the code behind `pnpm start`): bad input stops it before
+ * The orchestrator as a process (`src/main.ts`, what `pnpm start` runs): bad input stops it before
  * anything starts; SIGTERM stops the fleet in order; SIGKILL leaves no child behind.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -11,7 +11,7 @@ import type { FleetStatus } from '../src/status.js';
 import { FIXTURE_DIR, isAlive, readRecord, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 
 const PKG = resolve(import.meta.dirname, '..');
-const MAIN = join(PKG, 'test/fixtures/orchestrator/main.ts');
+const MAIN = join(PKG, 'src/main.ts');
 const TOKEN = 'process-test-token-0123456789';
 let dir: string;
 let orchestrator: ChildProcess | undefined;
@@ -61,7 +61,7 @@ function startOrchestrator(config: string) {
   const child = fork(MAIN, [], {
     cwd: PKG,
     execArgv: ['--conditions=source', '--import', 'tsx'],
-    env: { ...process.env, DRIFT_BOTS_CONFIG: config, ORCHESTRATOR_TOKEN: '' },
+    env: { ...process.env, DRIFT_BOTS_CONFIG: config, ORCHESTRATOR_TOKEN: '', LOG_DIR: join(dir, 'logs') },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     detached: true, // its own process group, like a shell job: Ctrl-C is a SIGINT to the group
   });
@@ -95,6 +95,8 @@ describe('orchestrator process', () => {
     expect(await run.exited).toBe(2);
     expect(run.stderr()).toContain('orchestrator.api.port: 70000 is not a port number (0-65535)');
     expect(readRecord(join(dir, 'record.jsonl'))).toEqual([]);
+    // Also in its own log file (a critical app).
+    expect(readFileSync(join(dir, 'logs/orchestrator.log'), 'utf8')).toContain('orchestrator cannot start');
   });
 
   it('refuses an app without an entry before starting anything', async () => {
@@ -153,5 +155,6 @@ describe('orchestrator process', () => {
       'risk-manager:SIGTERM',
       'rpc-manager:SIGTERM',
     ]);
+    expect(readFileSync(join(dir, 'logs/orchestrator.log'), 'utf8')).toMatch(/fleet stopped/);
   });
 });
