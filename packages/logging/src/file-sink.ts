@@ -34,6 +34,8 @@ export interface FileSinkOptions {
 }
 
 const BATCH_BYTES = 256 * 1024;
+/** How long a small batch may wait for more lines before it is written. */
+const TRICKLE_MS = 5;
 /** Past this many pending bytes the caller writes synchronously: memory stays bounded under a flood. */
 const SYNC_THRESHOLD = 32 * 1024 * 1024;
 const LANDING_WAIT_MS = 200;
@@ -48,6 +50,7 @@ export class FileSink {
   private pendingBytes = 0;
   private inflight?: Buffer;
   private scheduled = false;
+  private timer?: NodeJS.Timeout;
   private failedSince?: number;
   private retryTimer?: NodeJS.Timeout;
   private retryDelay = 250;
@@ -82,7 +85,13 @@ export class FileSink {
     }
     if (this.pendingBytes > this.maxBufferBytes) this.dropOldest();
     if (!this.scheduled) {
+      // A full batch goes at once; a trickle waits a few ms to travel in one write.
       this.scheduled = true;
+      if (this.pendingBytes >= BATCH_BYTES) setImmediate(this.drain);
+      else this.timer = setTimeout(this.drain, TRICKLE_MS);
+    } else if (this.timer && this.pendingBytes >= BATCH_BYTES) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
       setImmediate(this.drain);
     }
   }
@@ -162,6 +171,7 @@ export class FileSink {
 
   private readonly drain = (): void => {
     this.scheduled = false;
+    this.timer = undefined;
     const stream = this.stream;
     if (this.inflight || !stream || this.closed) return;
     if (this.pending.length === 0) {

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
+import quickFormat from 'quick-format-unescaped';
 import { callerOf } from './caller.js';
 import { registerFatalLogger, registerSink } from './exit-hooks.js';
 import { FileSink } from './file-sink.js';
@@ -12,7 +13,7 @@ import { sweepRetention } from './files.js';
 import { formatCompact, formatVerbose, type LogRecord } from './format.js';
 import { lockLogFile } from './lock.js';
 import { type LogFormat, type LoggingOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { redactString, scrub } from './redact.js';
+import { REDACTED, redactString, scrub } from './redact.js';
 import { isCriticalApp } from './registry.js';
 
 export type { Logger } from 'pino';
@@ -56,98 +57,139 @@ function fileSinkFor(o: ResolvedOptions): FileSink {
   return sink;
 }
 
-type LineWriter = (rec: LogRecord, json: string) => void;
+/** Writes one record already formatted for its sink. */
+type TextWriter = (rec: LogRecord) => void;
 
-function formatter(
-  format: LogFormat,
+function textFormatter(
+  format: Exclude<LogFormat, 'json'>,
   app: string,
   colour: boolean,
-): (rec: LogRecord, json: string) => string {
-  switch (format) {
-    case 'json':
-      return (_rec, json) => json;
-    case 'compact':
-      return (rec) => formatCompact(rec, app);
-    case 'verbose':
-      return (rec) => formatVerbose(rec, app, colour);
+): (rec: LogRecord) => string {
+  return format === 'compact' ? (rec) => formatCompact(rec, app) : (rec) => formatVerbose(rec, app, colour);
+}
+
+/** Warnings and worse on stderr, like the rest of the ecosystem. */
+const consoleStream = (level: number) => (level >= 40 ? process.stderr : process.stdout);
+
+const BINDINGS = Symbol('drift.logging.bindings');
+type WithBindings = Logger & { [BINDINGS]?: Record<string, unknown> };
+
+/**
+ * pino's call convention, (obj?, msg?, ...format args), as a record: obj fields scrubbed, the
+ * message formatted like pino does and scrubbed.
+ */
+function toRecord(level: number, bindings: Record<string, unknown>, args: unknown[]): LogRecord {
+  let [first, ...rest] = args;
+  let fields: unknown;
+  if (first !== null && typeof first === 'object') {
+    fields = first instanceof Error ? { err: first } : first;
+    first = rest.length ? rest.shift() : first instanceof Error ? first.message : undefined;
+  } else if (first === undefined) {
+    first = rest.shift();
   }
-}
-
-function consoleWriter(o: ResolvedOptions): LineWriter {
-  const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  const format = formatter(o.consoleFormat, o.appName, colour);
-  return (rec, json) => {
-    const line = format(rec, json);
-    // Warnings and worse on stderr, like the rest of the ecosystem.
-    (rec.level >= 40 ? process.stderr : process.stdout).write(line);
+  const msg = typeof first === 'string' ? (rest.length ? quickFormat(first, rest) : first) : first;
+  return {
+    level,
+    time: Date.now(),
+    ...bindings,
+    ...(fields ? (scrub(fields) as Record<string, unknown>) : {}),
+    ...(msg !== undefined && msg !== null ? { msg: redactString(String(msg)) } : {}),
   };
-}
-
-function fileWriter(o: ResolvedOptions): LineWriter {
-  const sink = fileSinkFor(o);
-  const format = formatter(o.fileFormat, o.appName, false);
-  return (rec, json) => sink.write(format(rec, json));
 }
 
 export function createLogger(options: CreateLoggerOptions): Logger {
   const { appName, critical: criticalOpt, ...rest } = options;
   const critical = criticalOpt ?? isCriticalApp(appName);
   const o = resolveOptions(appName, critical, rest);
-  const writers: LineWriter[] = [];
-  if (o.enableFileLogging) writers.push(fileWriter(o));
-  if (o.enableConsoleLogging) writers.push(consoleWriter(o));
+  const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+
+  // compact and verbose lines are formatted straight from the call's arguments; only json sinks
+  // need pino's own serialization (and its `redact` paths).
+  const text: TextWriter[] = [];
+  const json: ((line: string) => void)[] = [];
+  if (o.enableFileLogging) {
+    const sink = fileSinkFor(o);
+    if (o.fileFormat === 'json') json.push((line) => sink.write(line));
+    else {
+      const format = textFormatter(o.fileFormat, appName, false);
+      text.push((rec) => sink.write(format(rec)));
+    }
+  }
+  if (o.enableConsoleLogging) {
+    if (o.consoleFormat === 'json') json.push((line) => process.stdout.write(line));
+    else {
+      const format = textFormatter(o.consoleFormat, appName, colour);
+      text.push((rec) => consoleStream(rec.level).write(format(rec)));
+    }
+  }
   const needsCaller =
     (o.enableConsoleLogging && o.consoleFormat === 'verbose') ||
     (o.enableFileLogging && o.fileFormat === 'verbose');
-
-  const destination = {
-    write(json: string) {
-      const rec = JSON.parse(json) as LogRecord;
-      for (const w of writers) w(rec, json);
-    },
-  };
+  const redactPaths = o.redact.map((p) => p.split('.'));
 
   const logger = pino(
     {
       level: o.logLevel,
       base: { app: appName, pid: process.pid },
       timestamp: pino.stdTimeFunctions.epochTime,
-      ...(o.redact.length ? { redact: { paths: o.redact, censor: '[redacted]' } } : {}),
+      ...(o.redact.length ? { redact: { paths: o.redact, censor: REDACTED } } : {}),
       formatters: {
         log: (obj) => scrub(obj) as Record<string, unknown>,
         bindings: (bindings) => scrub(bindings) as Record<string, unknown>,
       },
       hooks: {
-        logMethod(args, method) {
-          const out = args.map((a) => (typeof a === 'string' ? redactString(a) : a)) as typeof args;
-          if (needsCaller) {
-            const caller = callerOf();
-            if (out[0] !== null && typeof out[0] === 'object' && !(out[0] instanceof Error)) {
-              out[0] = { ...(out[0] as object), caller };
-            } else if (out[0] instanceof Error) {
-              out[0] = { err: out[0], caller };
-            } else {
-              out.unshift({ caller } as never);
-            }
+        logMethod(args, method, level) {
+          if (text.length) {
+            const rec = toRecord(level, (this as WithBindings)[BINDINGS] ?? {}, args);
+            for (const p of redactPaths) redactPath(rec, p);
+            if (needsCaller) rec.caller = callerOf();
+            for (const write of text) write(rec);
           }
-          return method.apply(this, out as Parameters<typeof method>);
+          if (json.length) {
+            method.apply(this, args.map((a) => (typeof a === 'string' ? redactString(a) : a)) as typeof args);
+          }
         },
       },
     },
-    destination,
+    { write: (line: string) => json.forEach((w) => w(line)) },
   );
-  // pino formats a child's bindings without the bindings formatter: scrub them on the way in.
-  // Children are created with Object.create(parent), so they inherit this `child` too.
-  const pinoChild = logger.child;
-  logger.child = function child(this: Logger, bindings, childOptions) {
-    return pinoChild.call(this, scrub(bindings) as typeof bindings, childOptions);
-  } as typeof logger.child;
-  if (writers.length) {
+
+  // pino formats a child's bindings without the bindings formatter: scrub them on the way in, and
+  // keep them as an object for the text formats. Children are created with Object.create(parent),
+  // so they inherit this `child` too.
+  const pinoChild = logger.child as unknown as (
+    this: Logger,
+    b: pino.Bindings,
+    o?: pino.ChildLoggerOptions,
+  ) => Logger;
+  logger.child = function child(
+    this: WithBindings,
+    bindings: pino.Bindings,
+    childOptions?: pino.ChildLoggerOptions,
+  ) {
+    const clean = scrub(bindings) as typeof bindings;
+    const instance = pinoChild.call(this, clean, childOptions) as unknown as WithBindings;
+    instance[BINDINGS] = { ...(this[BINDINGS] ?? {}), ...clean };
+    return instance;
+  } as unknown as typeof logger.child;
+  if (text.length || json.length) {
     registerFatalLogger((err, origin) =>
       logger.fatal({ err, origin }, 'uncaught exception: the process exits'),
     );
   }
   return logger;
+}
+
+/** The `redact` option's dot paths, applied to the text formats too. */
+function redactPath(rec: Record<string, unknown>, keys: string[]): void {
+  let node: unknown = rec;
+  for (let i = 0; i < keys.length - 1; i++) {
+    if (node === null || typeof node !== 'object') return;
+    node = (node as Record<string, unknown>)[keys[i]!];
+  }
+  const last = keys.at(-1)!;
+  if (node !== null && typeof node === 'object' && last in (node as object))
+    (node as Record<string, unknown>)[last] = REDACTED;
 }
 
 /** Bots, infrastructure, risk, orchestrator: file (compact) + console (verbose). */

@@ -1,0 +1,100 @@
+/**
+ * One benchmark case in a fresh process: writes RECORDS `order filled` records the way an app
+ * does (bursts of BURST per event-loop turn), then prints one JSON line of measurements.
+ *   drift-logging   this package: compact file, console off
+ *   writesync       baseline: fs.writeSync of the same preformatted lines, one call per line
+ *   pino-sync       baseline: pino with a sync destination (its JSON lines)
+ *   pino-rfs        baseline: pino piped naively into rotating-file-stream
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { createStream } from 'rotating-file-stream';
+import { createLogger, flushLogs, formatCompact } from '../src/index.js';
+
+const [kind = 'drift-logging', dir = '/tmp/drift-bench', recordsArg = '200000'] = process.argv.slice(2);
+const RECORDS = Number(recordsArg);
+const BURST = 200;
+const file = path.join(dir, `${kind}.log`);
+
+const record = (i: number) => ({
+  market: 'SOL-PERP',
+  orderId: 1_000_000 + i,
+  price: 150_250_000n + BigInt(i % 1000),
+  size: 1_500_000_000n,
+  side: i % 2 ? 'buy' : 'sell',
+  latencyUs: 180 + (i % 50),
+});
+
+type Emit = (i: number) => void;
+let finish: () => Promise<void> = async () => {};
+let emit: Emit;
+
+switch (kind) {
+  case 'drift-logging': {
+    const logger = createLogger({ appName: kind, critical: true, logDir: dir, enableConsoleLogging: false });
+    emit = (i) => logger.info(record(i), 'order filled');
+    finish = flushLogs;
+    break;
+  }
+  case 'writesync': {
+    const fd = fs.openSync(file, 'a');
+    const lines = Array.from({ length: RECORDS }, (_, i) =>
+      formatCompact(
+        {
+          level: 30,
+          time: Date.now(),
+          msg: 'order filled',
+          ...JSON.parse(JSON.stringify(record(i), (_k, v) => (typeof v === 'bigint' ? v.toString() : v))),
+        },
+        kind,
+      ),
+    );
+    emit = (i) => fs.writeSync(fd, lines[i]!);
+    break;
+  }
+  case 'pino-sync': {
+    const logger = pino(pino.destination({ dest: file, sync: true }));
+    emit = (i) => logger.info(record(i), 'order filled');
+    break;
+  }
+  case 'pino-rfs': {
+    const stream = createStream(path.basename(file), { path: `${dir}/`, size: '10M', rotate: 5 });
+    const logger = pino(stream);
+    emit = (i) => logger.info(record(i), 'order filled');
+    finish = () => new Promise((resolve) => stream.end(resolve));
+    break;
+  }
+  default:
+    throw new Error(`unknown case ${kind}`);
+}
+
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+let callTime = 0;
+const started = performance.now();
+let i = 0;
+await new Promise<void>((resolve) => {
+  const turn = () => {
+    const t0 = performance.now();
+    const end = Math.min(i + BURST, RECORDS);
+    for (; i < end; i++) emit(i);
+    callTime += performance.now() - t0;
+    if (i < RECORDS) setImmediate(turn);
+    else resolve();
+  };
+  turn();
+});
+await finish();
+const elapsed = performance.now() - started;
+loop.disable();
+process.stdout.write(
+  `${JSON.stringify({
+    kind,
+    linesPerSec: Math.round(RECORDS / (elapsed / 1000)),
+    usPerCall: (callTime * 1000) / RECORDS,
+    loopP99Ms: loop.percentile(99) / 1e6,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);
