@@ -138,7 +138,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
       throw err;
     }
     if (fleet.isStopping) throw new HttpError(409, 'the fleet is stopping');
-    opts.logger.info({ app: name, action, by: operatorOf(body) }, 'operator request');
+    opts.logger.info({ child: name, action, by: operatorOf(body) }, 'operator request');
     if (action === 'start') app.start();
     else if (action === 'stop') await app.stop('stopped by operator');
     else await app.restart();

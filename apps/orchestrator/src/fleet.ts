@@ -81,7 +81,7 @@ export class Fleet {
       } catch (err) {
         if (this.stopping) return;
         if (app.spec.kind === 'bot') {
-          this.opts.logger.error({ app: app.name, err }, 'bot did not start: going on without it');
+          this.opts.logger.error({ child: app.name, err }, 'bot did not start: going on without it');
           continue;
         }
         await this.stop();
@@ -125,7 +125,7 @@ export class Fleet {
     if (message.type !== 'risk-state') return;
     if (from.spec.kind !== 'risk') {
       this.opts.logger.warn(
-        { app: from.name },
+        { child: from.name },
         'ignored risk-state from an app that is not the risk manager',
       );
       return;

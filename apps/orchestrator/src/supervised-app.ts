@@ -72,6 +72,7 @@ const guardPath = fileURLToPath(
 );
 
 export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
+  private readonly logger: Logger;
   private child: ChildProcess | undefined;
   private _state: AppState = 'stopped';
   private readonly tracker: RestartTracker;
@@ -95,10 +96,12 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
   constructor(
     readonly spec: ChildSpec,
     private readonly timings: SupervisorTimings,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly stdio: 'inherit' | 'ignore' = 'inherit',
   ) {
     super();
+    // `app` is the logging package's own column (the orchestrator); the supervised one is `child`.
+    this.logger = logger.child({ child: spec.name });
     this.tracker = new RestartTracker(timings.restart);
   }
 
@@ -147,7 +150,7 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
       if (this._state !== 'crash-looping') this.setState('stopped');
       return;
     }
-    this.logger.info({ app: this.name, pid: this.child.pid, reason }, 'stopping app');
+    this.logger.info({ pid: this.child.pid, reason }, 'stopping app');
     await this.terminate(true);
   }
 
@@ -164,7 +167,7 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
     const child = this.child;
     if (!child?.connected) return false;
     child.send(message, (err) => {
-      if (err) this.logger.warn({ app: this.name, err, type: message.type }, 'could not send to app');
+      if (err) this.logger.warn({ err, type: message.type }, 'could not send to app');
     });
     return true;
   }
@@ -226,23 +229,20 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
         detached: true,
       });
     } catch (err) {
-      this.logger.error({ app: this.name, err }, 'could not spawn app');
+      this.logger.error({ err }, 'could not spawn app');
       this.onExit(null, null);
       return;
     }
     this.child = child;
-    this.logger.info({ app: this.name, pid: child.pid, entry: spec.entry }, 'app spawned');
+    this.logger.info({ pid: child.pid, entry: spec.entry }, 'app spawned');
     child.on('message', (raw) => this.onMessage(child, raw));
-    child.on('error', (err) => this.logger.error({ app: this.name, err }, 'app process error'));
+    child.on('error', (err) => this.logger.error({ err }, 'app process error'));
     child.once('exit', (code, signal) => {
       if (this.child === child) this.onExit(code, signal);
     });
     this.readyTimer = setTimeout(() => {
       if (this.child !== child || this._state !== 'starting') return;
-      this.logger.error(
-        { app: this.name, readyTimeoutMs: this.timings.readyTimeoutMs },
-        'app not ready in time: killing it',
-      );
+      this.logger.error({ readyTimeoutMs: this.timings.readyTimeoutMs }, 'app not ready in time: killing it');
       void this.terminate(false);
     }, this.timings.readyTimeoutMs);
   }
@@ -251,7 +251,7 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
     if (this.child !== child) return;
     const parsed = parseChildMessage(raw);
     if (!parsed.ok) {
-      this.logger.warn({ app: this.name, error: parsed.error }, 'ignored malformed message from app');
+      this.logger.warn({ error: parsed.error }, 'ignored malformed message from app');
       return;
     }
     const message = parsed.message;
@@ -262,7 +262,7 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
       this.readyAt = now;
       this.lastBeat = now;
       this.info = message.info;
-      this.logger.info({ app: this.name, pid: child.pid, startupMs: now - this.startedAt }, 'app ready');
+      this.logger.info({ pid: child.pid, startupMs: now - this.startedAt }, 'app ready');
       this.startWatchdog(child);
       this.setState('running');
       this.emit('ready');
@@ -283,10 +283,7 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
         if (this.child !== child || this._state !== 'running' || this.lastBeat === null) return;
         const silentMs = Date.now() - this.lastBeat;
         if (silentMs <= timeoutMs) return;
-        this.logger.error(
-          { app: this.name, pid: child.pid, silentMs },
-          'app missed its heartbeats: restarting it',
-        );
+        this.logger.error({ pid: child.pid, silentMs }, 'app missed its heartbeats: restarting it');
         void this.terminate(false);
       },
       Math.max(50, Math.min(intervalMs, timeoutMs / 4)),
@@ -307,7 +304,7 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
     const done = new Promise<void>((resolve) => {
       const killTimer = setTimeout(() => {
         this.logger.warn(
-          { app: this.name, pid: child.pid, stopTimeoutMs: this.spec.stopTimeoutMs },
+          { pid: child.pid, stopTimeoutMs: this.spec.stopTimeoutMs },
           'app did not stop in time: SIGKILL',
         );
         child.kill('SIGKILL');
@@ -333,15 +330,12 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
     this.lastExit = { code, signal, at: now };
     this.emit('exit', { code, signal, expected });
     if (expected) {
-      this.logger.info({ app: this.name, code, signal }, 'app stopped');
+      this.logger.info({ code, signal }, 'app stopped');
       this.setState('stopped');
       return;
     }
     if (this.holdRestarts) {
-      this.logger.warn(
-        { app: this.name, code, signal },
-        'app exited while the fleet is halted: not restarted until resume',
-      );
+      this.logger.warn({ code, signal }, 'app exited while the fleet is halted: not restarted until resume');
       this.setState('held');
       return;
     }
@@ -361,7 +355,7 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
       return;
     }
     this.logger.warn(
-      { app: this.name, code, signal, uptimeMs, delayMs: decision.delayMs },
+      { code, signal, uptimeMs, delayMs: decision.delayMs },
       'app exited unexpectedly: restarting',
     );
     this.restartAt = now + decision.delayMs;
