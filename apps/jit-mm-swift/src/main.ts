@@ -3,17 +3,19 @@
  * trades the shared sim server when the orchestrator runs the fleet, else an embedded simulator;
  * live mode trades Drift with Swift orders. Runs until SIGINT/SIGTERM or the orchestrator's stop.
  */
+import { join } from 'node:path';
 import { loadFleetConfig, startApp, type TakerOrder } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
-import { verifyTakerOrder } from '@drift/sim';
 import { createVenue, stopEmbeddedEngine } from 'drift-client';
 import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
 import { createTakerSource } from 'swift-client';
 import { JitMaker } from './bot.js';
 import { loadJitParams } from './params.js';
+import { TakerVerifier } from './taker-verifier.js';
 
 const APP = 'jit-mm-swift';
-const STATUS_MS = 1_000;
+/** How often the heartbeat status is refreshed (heartbeats go out every DRIFT_HEARTBEAT_MS). */
+const STATUS_MS = 250;
 
 const logger = setupCriticalLogging(APP);
 const app = startApp({ appName: APP, logger, flushLogs });
@@ -37,7 +39,10 @@ try {
   const takers = await createTakerSource(config, { logger });
   app.onShutdown('close taker stream', () => takers.close());
 
-  const orders = new OrderManager({ bot: APP, venue, journal: defaultJournalPath(APP), logger });
+  // DRIFT_DATA_DIR moves the journal (tests, several fleets on one machine); default <workspace>/data.
+  const dataDir = process.env.DRIFT_DATA_DIR;
+  const journal = dataDir ? join(dataDir, `${APP}.orders.sqlite`) : defaultJournalPath(APP);
+  const orders = new OrderManager({ bot: APP, venue, journal, logger });
   await orders.start();
   orders.addPreTradeCheck(riskLimitsCheck(config.risk, venueRiskSnapshot(venue)));
   orders.followTradingState(app);
@@ -45,7 +50,7 @@ try {
 
   // Paper: the simulator's signed stream is checked here. Live: swift-client verifies each Swift
   // message (apps.swift-client.params.verifySignatures) before it reaches the bot.
-  const verify = config.mode === 'paper' ? verifyTakerOrder : (_taker: TakerOrder) => true;
+  const verify = config.mode === 'paper' ? new TakerVerifier().verify : (_taker: TakerOrder) => true;
   maker = new JitMaker({ venue, takers, orders, logger, params, verify, bot: APP });
   await maker.start();
   app.onShutdown('stop taking taker orders', async () => {

@@ -47,5 +47,8 @@ describe('jit-mm-swift params', () => {
       'apps.jit-mm-swift.params.maxPositionBase: {"SOL-PERP":"200","BTC-PERP":"2"} has no entry for ETH-PERP',
     ]);
     expect(problems(withParams({ edgBps: 4 }))[0]).toMatch(/unknown key "edgBps"/);
+    expect(problems(withParams({ volGuardBps: 2.5 }))).toEqual([
+      'apps.jit-mm-swift.params.volGuardBps: 2.5 is not a whole number of basis points',
+    ]);
   });
 });

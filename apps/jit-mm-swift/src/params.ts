@@ -15,20 +15,24 @@ import {
 import { z } from 'zod';
 import type { QuoteParams } from './decide.js';
 
+/** Whole basis points: the strategy's bigint arithmetic has no fractional bps. */
+const wholeBps = () =>
+  bpsField(0).refine((v) => Number.isInteger(v), { error: 'is not a whole number of basis points' });
+
 export const jitParamsSchema = z
   .strictObject({
     /** Markets to make; each needs a maxOrderBase and a maxPositionBase. */
     markets: z.array(marketField()).min(1, { error: 'lists no market' }),
     /** Edge over the oracle kept on every fill, bps. */
-    edgeBps: bpsField(0),
+    edgeBps: wholeBps(),
     /** Largest single fill per market (decimal base amount). */
     maxOrderBase: perMarket(baseField()),
     /** Largest |position| per market (decimal base amount, > 0). */
     maxPositionBase: perMarket(baseField()),
     /** Extra edge at full inventory on the side that grows the position, bps. */
-    inventorySkewBps: bpsField(0).default(0),
+    inventorySkewBps: wholeBps().default(0),
     /** Stop filling while the oracle's range over `volWindowMs` exceeds this, bps. */
-    volGuardBps: bpsField(0),
+    volGuardBps: wholeBps(),
     /** Window of the volatility guard, ms (default one minute). */
     volWindowMs: msField().default(60_000),
     /** Fill only with at least this many auction slots left. */

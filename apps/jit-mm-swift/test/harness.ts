@@ -10,11 +10,12 @@ import {
   parseQuote,
   type TakerOrderSource,
 } from '@drift/core';
-import { type SimEngine, type SimEngineConfig, SimTakerStream, SimVenue, verifyTakerOrder } from '@drift/sim';
+import { type SimEngine, type SimEngineConfig, SimTakerStream, SimVenue } from '@drift/sim';
 import { OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
 import { JitMaker } from '../src/bot.js';
 import type { BotLogger } from '../src/logger.js';
 import type { JitParams } from '../src/params.js';
+import { TakerVerifier } from '../src/taker-verifier.js';
 
 export const SUB = 1;
 export const SOL = findMarket('SOL-PERP')!;
@@ -90,7 +91,7 @@ export async function startMaker(
   });
   await orders.start();
   orders.addPreTradeCheck(riskLimitsCheck(LIMITS, venueRiskSnapshot(venue)));
-  const maker = new JitMaker({ venue, takers, orders, logger, params, verify: verifyTakerOrder });
+  const maker = new JitMaker({ venue, takers, orders, logger, params, verify: new TakerVerifier().verify });
   await maker.start();
   return {
     maker,
