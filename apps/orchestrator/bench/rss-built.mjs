@@ -2,23 +2,25 @@
 // given as JSON in argv[2] (fixture apps), serves the API, is scraped, reports its RSS on stdout, stops.
 import http from 'node:http';
 import { parseFleetConfig } from '@drift/core';
-import { setupUtilityLogging } from '@drift/logging';
+import { closeLogs, setupCriticalLogging } from '@drift/logging';
 import { buildChildSpecs, Fleet, startApiServer } from '../dist/index.js';
 import { createFleetMetrics } from '../dist/metrics.js';
 
 const [, , configJson, root, simEntry] = process.argv;
 const config = parseFleetConfig(JSON.parse(configJson));
 const specs = buildChildSpecs(config, { root, overrides: { sim: { entry: simEntry } } });
+// The real logger of the real process: its file in LOG_DIR (set by the benchmark), no console.
+const logger = setupCriticalLogging('orchestrator', { enableConsoleLogging: false });
 const fleet = new Fleet(specs, {
   timings: config.orchestrator,
-  logger: setupUtilityLogging('orchestrator-bench', { logLevel: 'silent' }),
+  logger,
   stdio: 'ignore',
 });
 const api = await startApiServer({
   fleet,
   token: 'bench-token-0123456789',
   registry: createFleetMetrics(fleet).registry,
-  logger: setupUtilityLogging('orchestrator-bench', { logLevel: 'silent' }),
+  logger,
   host: '127.0.0.1',
   port: 0,
 });
@@ -35,4 +37,5 @@ for (let i = 0; i < 20; i++) {
 const rss = process.memoryUsage.rss();
 await fleet.stop();
 await api.close();
+await closeLogs();
 process.stdout.write(`${JSON.stringify({ rss, apps: specs.length })}\n`);
