@@ -96,9 +96,7 @@ async function builtRss(record: string, nodeFlags: string[]): Promise<number | s
     const { stdout } = await run(
       process.execPath,
       [...nodeFlags, 'bench/rss-built.mjs', input, ROOT, FIXTURE_ENTRY],
-      {
-        cwd: PKG,
-      },
+      { cwd: PKG, env: { ...process.env, LOG_DIR: join(dirname(record), 'logs') } },
     );
     return (JSON.parse(stdout) as { rss: number }).rss;
   } catch (err) {
