@@ -1,0 +1,64 @@
+/**
+ * `pnpm --filter hedge-bot start`: keeps the fleet's net delta per market inside a band. Paper mode
+ * (default) reads the shared sim server when the orchestrator runs the fleet (where the market
+ * maker's positions are), else an embedded simulator. Runs until SIGINT/SIGTERM or a stop.
+ */
+import { join } from 'node:path';
+import { loadFleetConfig, startApp } from '@drift/core';
+import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { createVenue, stopEmbeddedEngine } from 'drift-client';
+import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { HedgeBot } from './bot.js';
+import { hedgedMarkets, loadHedgeParams } from './params.js';
+
+const APP = 'hedge-bot';
+
+const logger = setupCriticalLogging(APP);
+const app = startApp({ appName: APP, logger, flushLogs });
+
+try {
+  const config = loadFleetConfig();
+  const params = loadHedgeParams(config);
+
+  const venue = await createVenue(config, { logger, appName: APP, subAccounts: params.watchSubAccounts });
+  app.onShutdown('close venue', async () => {
+    await venue.close();
+    stopEmbeddedEngine();
+  });
+  await venue.connect();
+
+  // DRIFT_DATA_DIR moves the journal (tests, several fleets on one machine); default <workspace>/data.
+  const dataDir = process.env.DRIFT_DATA_DIR;
+  const journal = dataDir ? join(dataDir, `${APP}.orders.sqlite`) : defaultJournalPath(APP);
+  const orders = new OrderManager({ bot: APP, venue, journal, logger });
+  await orders.start();
+  orders.addPreTradeCheck(riskLimitsCheck(config.risk, venueRiskSnapshot(venue)));
+  orders.followTradingState(app);
+  app.onShutdown('cancel orders', () => orders.stop());
+
+  const bot = new HedgeBot({ venue, orders, logger, params, bot: APP });
+  // The poll timer also keeps the process alive (the embedded simulator's clock does not).
+  const timer = setInterval(() => {
+    bot
+      .poll()
+      .then(() => app.setStatus(bot.status()))
+      .catch((err: unknown) => logger.error({ err }, 'hedge poll failed'));
+  }, params.pollIntervalMs);
+  app.onShutdown('stop hedging', async () => {
+    clearInterval(timer);
+    await bot.stop();
+    app.setStatus(bot.status());
+  });
+
+  await bot.poll();
+  app.setStatus(bot.status());
+  app.ready({
+    mode: config.mode,
+    subAccount: venue.subAccount,
+    watching: params.watchSubAccounts,
+    markets: hedgedMarkets(params),
+  });
+} catch (err) {
+  logger.error({ err }, 'hedge-bot failed to start');
+  await app.shutdown('start-up failed', 1);
+}
