@@ -2,7 +2,7 @@
  * The file half of a logger: non-blocking for the caller, and lossless at exit.
  *
  * A log call only appends a formatted line to an in-memory batch. A batch (whole lines, up to
- * 256 KiB) is handed to rotating-file-stream, which writes it and rotates at `maxSize` keeping
+ * 64 KiB) is handed to rotating-file-stream, which writes it and rotates at `maxSize` keeping
  * `maxFiles` backups. Exactly one batch is with the stream at a time, so this sink always knows what
  * is on disk, what is in flight and what is pending. That is what makes `flushSync()` exact: at
  * process exit, on a signal or a crash it waits (briefly, synchronously) for the batch in flight to
@@ -33,7 +33,7 @@ export interface FileSinkOptions {
   stderrFallback?: boolean;
 }
 
-const BATCH_BYTES = 256 * 1024;
+const BATCH_BYTES = 64 * 1024;
 /** How long a small batch may wait for more lines before it is written. */
 const TRICKLE_MS = 5;
 /** Past this many pending bytes the caller writes synchronously: memory stays bounded under a flood. */

@@ -7,6 +7,7 @@
  * four spaces (a reader joins them back to the record above).
  */
 import { levelFromLabel, levelLabel } from './levels.js';
+import { isSecretKey, REDACTED, redactString, scrub } from './redact.js';
 
 /** A record as pino serialized it (after redaction). */
 export interface LogRecord {
@@ -38,19 +39,35 @@ export function formatTime(ms: number): string {
 
 const BARE = /^[^\s="]+$/;
 
-function fieldValue(v: unknown): string {
-  if (typeof v === 'string') return v !== '' && BARE.test(v) ? v : JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
-  return JSON.stringify(v);
+/** One field value as text, scrubbed: the text formats never build a scrubbed copy of the record. */
+function fieldValue(key: string, v: unknown): string {
+  switch (typeof v) {
+    case 'string': {
+      if (isSecretKey(key)) return REDACTED;
+      const clean = redactString(v);
+      return clean !== '' && BARE.test(clean) ? clean : JSON.stringify(clean);
+    }
+    case 'number':
+    case 'boolean':
+      return String(v);
+    case 'bigint':
+      return v.toString();
+    default:
+      if (v === null) return 'null';
+      if (isSecretKey(key)) return REDACTED;
+      return JSON.stringify(scrub(v)) ?? String(v);
+  }
 }
 
-function fields(rec: LogRecord): string {
+/** ` key=value` for each field of `obj` but the line's own columns, secrets redacted. */
+export function fieldsText(obj: object | undefined): string {
+  if (!obj) return '';
   let out = '';
-  for (const key in rec) {
-    if (COLUMN_KEYS.has(key)) continue;
-    const v = rec[key];
-    if (v === undefined) continue;
-    out += ` ${key}=${fieldValue(v)}`;
+  const o = obj as Record<string, unknown>;
+  for (const key in o) {
+    if (COLUMN_KEYS.has(key) || !Object.hasOwn(o, key)) continue;
+    const v = o[key];
+    if (v !== undefined) out += ` ${key}=${fieldValue(key, v)}`;
   }
   return out;
 }
@@ -60,24 +77,30 @@ function oneLine(text: string): string {
   return text.includes('\n') || text.includes('\r') ? text.replace(/\r?\n|\r/g, '\\n') : text;
 }
 
-function message(rec: LogRecord): string {
-  const msg = rec.msg ?? '';
-  if (msg) return oneLine(msg);
-  return rec.err?.message ? oneLine(rec.err.message) : '';
-}
+type ErrorLike = { type?: string; name?: string; message?: string; stack?: string };
 
-function stack(rec: LogRecord): string {
-  const err = rec.err;
+/** An error's stack on the following lines, indented by four spaces. */
+export function stackText(err: unknown): string {
   if (!err || typeof err !== 'object') return '';
-  const text = err.stack ?? `${err.type ?? 'Error'}: ${err.message ?? ''}`;
+  const e = err as ErrorLike;
+  const text = redactString(e.stack ?? `${e.type ?? e.name ?? 'Error'}: ${e.message ?? ''}`);
   return `\n    ${text
     .split('\n')
     .map((l) => l.trim())
     .join('\n    ')}`;
 }
 
-export function formatCompact(rec: LogRecord, app = rec.app ?? ''): string {
-  return `${formatTime(rec.time)} | ${app} | ${levelLabel(rec.level)} | ${message(rec)}${fields(rec)}${stack(rec)}\n`;
+export interface TextLine {
+  time: number;
+  app: string;
+  level: number;
+  msg: string;
+  /** From `fieldsText`, already ` key=value ...`. */
+  fields: string;
+  /** From `stackText`, or ''. */
+  stack: string;
+  /** `fn:line`: present in the verbose format only. */
+  caller?: string;
 }
 
 const COLOURS: Record<number, string> = {
@@ -89,11 +112,32 @@ const COLOURS: Record<number, string> = {
   60: '\x1b[35;1m',
 };
 
+export function textLine(l: TextLine, colour = false): string {
+  const label = levelLabel(l.level);
+  const level = colour ? `${COLOURS[l.level] ?? ''}${label}\x1b[0m` : label;
+  const caller = l.caller === undefined ? '' : ` ${l.caller} |`;
+  return `${formatTime(l.time)} | ${l.app} | ${level} |${caller} ${oneLine(redactString(l.msg))}${l.fields}${l.stack}\n`;
+}
+
+function recordLine(rec: LogRecord, app: string, caller?: string): TextLine {
+  const err = rec.err as ErrorLike | undefined;
+  return {
+    time: rec.time,
+    app,
+    level: rec.level,
+    msg: rec.msg ?? err?.message ?? '',
+    fields: fieldsText(rec),
+    stack: stackText(err),
+    ...(caller !== undefined ? { caller } : {}),
+  };
+}
+
+export function formatCompact(rec: LogRecord, app = rec.app ?? ''): string {
+  return textLine(recordLine(rec, app));
+}
+
 export function formatVerbose(rec: LogRecord, app = rec.app ?? '', colour = false): string {
-  const label = levelLabel(rec.level);
-  const level = colour ? `${COLOURS[rec.level] ?? ''}${label}\x1b[0m` : label;
-  const caller = rec.caller ?? '?';
-  return `${formatTime(rec.time)} | ${app} | ${level} | ${caller} | ${message(rec)}${fields(rec)}${stack(rec)}\n`;
+  return textLine(recordLine(rec, app, rec.caller ?? '?'), colour);
 }
 
 /** A line read back from any format. `fields` holds the key=value (or JSON) fields. */

@@ -1,3 +1,4 @@
+/// <reference path="./quick-format.d.ts" />
 /**
  * createLogger and the two entry points every process uses. pino builds and serializes the
  * records; this package scrubs them (redact.ts), formats them per sink (format.ts) and writes them
@@ -10,7 +11,7 @@ import { callerOf } from './caller.js';
 import { registerFatalLogger, registerSink } from './exit-hooks.js';
 import { FileSink } from './file-sink.js';
 import { sweepRetention } from './files.js';
-import { formatCompact, formatVerbose, type LogRecord } from './format.js';
+import { fieldsText, stackText, type TextLine, textLine } from './format.js';
 import { lockLogFile } from './lock.js';
 import { type LogFormat, type LoggingOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { REDACTED, redactString, scrub } from './redact.js';
@@ -57,43 +58,39 @@ function fileSinkFor(o: ResolvedOptions): FileSink {
   return sink;
 }
 
-/** Writes one record already formatted for its sink. */
-type TextWriter = (rec: LogRecord) => void;
-
-function textFormatter(
-  format: Exclude<LogFormat, 'json'>,
-  app: string,
-  colour: boolean,
-): (rec: LogRecord) => string {
-  return format === 'compact' ? (rec) => formatCompact(rec, app) : (rec) => formatVerbose(rec, app, colour);
-}
+/** Writes one call, already split into the parts of a text line. */
+type TextWriter = (line: TextLine) => void;
 
 /** Warnings and worse on stderr, like the rest of the ecosystem. */
 const consoleStream = (level: number) => (level >= 40 ? process.stderr : process.stdout);
 
 const BINDINGS = Symbol('drift.logging.bindings');
-type WithBindings = Logger & { [BINDINGS]?: Record<string, unknown> };
+/** A logger with its child bindings pre-rendered as ` key=value` text (done once per child). */
+type WithBindings = Logger & { [BINDINGS]?: string };
 
-/**
- * pino's call convention, (obj?, msg?, ...format args), as a record: obj fields scrubbed, the
- * message formatted like pino does and scrubbed.
- */
-function toRecord(level: number, bindings: Record<string, unknown>, args: unknown[]): LogRecord {
+/** pino's call convention, (obj?, msg?, ...format args), as the parts of a text line. */
+function toTextLine(level: number, app: string, bindings: string, args: unknown[]): TextLine {
   let [first, ...rest] = args;
-  let fields: unknown;
-  if (first !== null && typeof first === 'object') {
-    fields = first instanceof Error ? { err: first } : first;
-    first = rest.length ? rest.shift() : first instanceof Error ? first.message : undefined;
+  let fields: Record<string, unknown> | undefined;
+  let err: unknown;
+  if (first instanceof Error) {
+    err = first;
+    first = rest.length ? rest.shift() : first.message;
+  } else if (first !== null && typeof first === 'object') {
+    fields = first as Record<string, unknown>;
+    err = fields.err;
+    first = rest.shift();
   } else if (first === undefined) {
     first = rest.shift();
   }
-  const msg = typeof first === 'string' ? (rest.length ? quickFormat(first, rest) : first) : first;
+  const msg = typeof first === 'string' && rest.length ? quickFormat(first, rest) : first;
   return {
-    level,
     time: Date.now(),
-    ...bindings,
-    ...(fields ? (scrub(fields) as Record<string, unknown>) : {}),
-    ...(msg !== undefined && msg !== null ? { msg: redactString(String(msg)) } : {}),
+    app,
+    level,
+    msg: msg === undefined || msg === null ? ((err as Error | undefined)?.message ?? '') : String(msg),
+    fields: bindings + fieldsText(fields),
+    stack: stackText(err),
   };
 }
 
@@ -111,15 +108,17 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     const sink = fileSinkFor(o);
     if (o.fileFormat === 'json') json.push((line) => sink.write(line));
     else {
-      const format = textFormatter(o.fileFormat, appName, false);
-      text.push((rec) => sink.write(format(rec)));
+      const verbose = o.fileFormat === 'verbose';
+      text.push((l) => sink.write(textLine(verbose ? l : { ...l, caller: undefined })));
     }
   }
   if (o.enableConsoleLogging) {
     if (o.consoleFormat === 'json') json.push((line) => process.stdout.write(line));
     else {
-      const format = textFormatter(o.consoleFormat, appName, colour);
-      text.push((rec) => consoleStream(rec.level).write(format(rec)));
+      const verbose = o.consoleFormat === 'verbose';
+      text.push((l) =>
+        consoleStream(l.level).write(textLine(verbose ? l : { ...l, caller: undefined }, colour)),
+      );
     }
   }
   const needsCaller =
@@ -140,10 +139,10 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       hooks: {
         logMethod(args, method, level) {
           if (text.length) {
-            const rec = toRecord(level, (this as WithBindings)[BINDINGS] ?? {}, args);
-            for (const p of redactPaths) redactPath(rec, p);
-            if (needsCaller) rec.caller = callerOf();
-            for (const write of text) write(rec);
+            const call = redactPaths.length ? redactArgs(args, redactPaths) : args;
+            const line = toTextLine(level, appName, (this as WithBindings)[BINDINGS] ?? '', call);
+            if (needsCaller) line.caller = callerOf();
+            for (const write of text) write(line);
           }
           if (json.length) {
             method.apply(this, args.map((a) => (typeof a === 'string' ? redactString(a) : a)) as typeof args);
@@ -167,9 +166,8 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     bindings: pino.Bindings,
     childOptions?: pino.ChildLoggerOptions,
   ) {
-    const clean = scrub(bindings) as typeof bindings;
-    const instance = pinoChild.call(this, clean, childOptions) as unknown as WithBindings;
-    instance[BINDINGS] = { ...(this[BINDINGS] ?? {}), ...clean };
+    const instance = pinoChild.call(this, scrub(bindings) as pino.Bindings, childOptions) as WithBindings;
+    instance[BINDINGS] = (this[BINDINGS] ?? '') + fieldsText(bindings);
     return instance;
   } as unknown as typeof logger.child;
   if (text.length || json.length) {
@@ -180,16 +178,19 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   return logger;
 }
 
-/** The `redact` option's dot paths, applied to the text formats too. */
-function redactPath(rec: Record<string, unknown>, keys: string[]): void {
-  let node: unknown = rec;
-  for (let i = 0; i < keys.length - 1; i++) {
-    if (node === null || typeof node !== 'object') return;
-    node = (node as Record<string, unknown>)[keys[i]!];
+/** The `redact` option's dot paths, applied to the text formats too (on a copy of the call's fields). */
+function redactArgs(args: unknown[], paths: string[][]): unknown[] {
+  const [first, ...rest] = args;
+  if (first === null || typeof first !== 'object' || first instanceof Error) return args;
+  const copy = structuredClone(scrub(first)) as Record<string, unknown>;
+  for (const keys of paths) {
+    let node: unknown = copy;
+    for (const k of keys.slice(0, -1))
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined;
+    const last = keys.at(-1)!;
+    if (node && typeof node === 'object' && last in node) (node as Record<string, unknown>)[last] = REDACTED;
   }
-  const last = keys.at(-1)!;
-  if (node !== null && typeof node === 'object' && last in (node as object))
-    (node as Record<string, unknown>)[last] = REDACTED;
+  return [copy, ...rest];
 }
 
 /** Bots, infrastructure, risk, orchestrator: file (compact) + console (verbose). */

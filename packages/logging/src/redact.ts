@@ -11,9 +11,17 @@ export const REDACTED = '[redacted]';
 const SECRET_KEY =
   /(secretkey|privatekey|keypair|mnemonic|seedphrase|passphrase|password|authorization|secret|token|apikey|accesskey)$/;
 
+const secretKeyCache = new Map<string, boolean>();
+
+/** Field names repeat endlessly (market, orderId...): decide each once. */
 export function isSecretKey(key: string): boolean {
-  const k = key.toLowerCase().replace(/[-_\s]/g, '');
-  return SECRET_KEY.test(k) || k === 'seed' || k === 'auth';
+  let secret = secretKeyCache.get(key);
+  if (secret === undefined) {
+    const k = key.toLowerCase().replace(/[-_\s]/g, '');
+    secret = SECRET_KEY.test(k) || k === 'seed' || k === 'auth';
+    if (secretKeyCache.size < 10_000) secretKeyCache.set(key, secret);
+  }
+  return secret;
 }
 
 const URL_SECRETS: [RegExp, string][] = [
@@ -87,11 +95,14 @@ export function scrub(value: unknown, depth = 0, seen = new WeakSet<object>()): 
   if (value instanceof Map) return scrub(Object.fromEntries(value), depth + 1, seen);
   if (value instanceof Set) return scrub([...value], depth + 1, seen);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] =
-      isSecretKey(k) && v !== null && typeof v !== 'number' && typeof v !== 'boolean'
-        ? REDACTED
-        : scrub(v, depth + 1, seen);
+  const obj = value as Record<string, unknown>;
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) continue;
+    const v = obj[k];
+    if (isSecretKey(k) && v !== null && typeof v !== 'number' && typeof v !== 'boolean') out[k] = REDACTED;
+    else
+      out[k] =
+        typeof v === 'number' || typeof v === 'boolean' || v === undefined ? v : scrub(v, depth + 1, seen);
   }
   return out;
 }

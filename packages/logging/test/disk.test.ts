@@ -33,7 +33,7 @@ describe('rotation', () => {
     ]);
     for (const f of files.slice(1)) {
       expect(f.size).toBeGreaterThanOrEqual(10 * MB);
-      expect(f.size).toBeLessThanOrEqual(10 * MB + 256 * 1024); // rotation happens between batches
+      expect(f.size).toBeLessThanOrEqual(10 * MB + 64 * 1024); // rotation happens between batches
     }
     const total = files.reduce((sum, f) => sum + f.size, 0);
     expect(total).toBeLessThanOrEqual(61 * MB);
