@@ -174,7 +174,10 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
 
   /** Resumes an app held while the fleet was halted. */
   release(): void {
-    if (this._state === 'held') this.spawn();
+    if (this._state !== 'held') return;
+    this.restarts += 1;
+    this.emit('restart');
+    this.spawn();
   }
 
   snapshot(now = Date.now()): AppSnapshot {
@@ -363,6 +366,11 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       this.restartAt = null;
+      if (this.holdRestarts) {
+        this.logger.warn({}, 'fleet halted during the backoff: not restarted until resume');
+        this.setState('held');
+        return;
+      }
       this.restarts += 1;
       this.emit('restart');
       this.spawn();

@@ -237,4 +237,37 @@ describe('fleet supervision', () => {
     expect(resumes.map((e) => e.app).sort()).toEqual(['hedge-bot', 'jit-mm-swift', 'risk-manager']);
     expect(f.riskVerdict.state).toBe('active');
   });
+
+  it('does not restart a bot whose backoff ends while the fleet is halted', async () => {
+    dir = tempDir();
+    const record = join(dir, 'r.jsonl');
+    const f = setup(
+      { 'risk-manager': { kind: 'risk', fixture: 'risk' }, 'hedge-bot': { kind: 'bot', subAccount: 2 } },
+      {
+        record,
+        orchestrator: {
+          restart: {
+            baseMs: 1500,
+            factor: 2,
+            capMs: 5000,
+            stableAfterMs: 60_000,
+            maxRestarts: 5,
+            windowMs: 60_000,
+            minUptimeMs: 100,
+          },
+        },
+      },
+    );
+    await f.start();
+    const bot = f.app('hedge-bot');
+    process.kill(bot.pid!, 'SIGKILL');
+    await waitFor(() => bot.state === 'backoff', 5000, 'backoff');
+    process.kill(f.app('risk-manager').pid!, 'SIGUSR1');
+    await waitFor(() => f.riskVerdict.state === 'halted', 5000, 'halted');
+    await waitFor(() => bot.state === 'held', 5000, 'held after the backoff');
+    expect(readRecord(record).filter((e) => e.app === 'hedge-bot' && e.event === 'start')).toHaveLength(1);
+    f.resetRisk('test-operator');
+    await waitFor(() => bot.state === 'running', 10_000, 'running after reset');
+    expect(bot.snapshot().restarts).toBe(1);
+  });
 });
