@@ -1,4 +1,4 @@
 /** A logger for in-process fleets in tests and benchmarks: the real one, silenced. */
-import { setupUtilityLogging } from '@drift/logging';
+import { type Logger, setupUtilityLogging } from '@drift/logging';
 
-export const quietLogger = () => setupUtilityLogging('orchestrator-test', { logLevel: 'silent' });
+export const quietLogger = (): Logger => setupUtilityLogging('orchestrator-test', { logLevel: 'silent' });
