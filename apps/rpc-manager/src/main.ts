@@ -14,7 +14,7 @@ const lifecycle = startApp({ appName: 'rpc-manager', logger });
 
 let settings: ReturnType<typeof resolveSettings>;
 try {
-  const cli = parseCliArgs(process.argv.slice(2));
+  const cli = { ...parseCliArgs(process.argv.slice(2)), rpcUrlFromEnv: Boolean(process.env.DRIFT_RPC_URL) };
   if (cli.help) {
     process.stdout.write(`${USAGE}\n`);
     await lifecycle.shutdown('--help', 0);

@@ -58,11 +58,14 @@ export interface CliArgs {
   port?: number;
   wsPort?: number | false;
   help: boolean;
+  /** DRIFT_RPC_URL is set: its endpoints win over the paper-mode default (the simulator's RPC). */
+  rpcUrlFromEnv?: boolean;
 }
 
 export const USAGE = `usage: pnpm --filter rpc-manager start [-- options]
   --config <path>     fleet config (default: DRIFT_BOTS_CONFIG or <workspace>/drift-bots.yaml)
-  --endpoint <url>    upstream RPC URL; repeat for several (replaces rpc.endpoints)
+  --endpoint <url>    upstream RPC URL; repeat for several (replaces rpc.endpoints;
+                      paper mode default: the simulator's Solana RPC at <sim>/solana)
   --host <host>       proxy host (default rpc.proxy.host)
   --port <n>          proxy port (default rpc.proxy.port; 0 = any free port)
   --ws-port <n|off>   second WebSocket port (default port + 1, as web3.js expects)
@@ -120,11 +123,14 @@ export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
   const endpoints: EndpointConfig[] =
     cli.endpoints.length > 0
       ? cli.endpoints.map((url) => ({ url }))
-      : config.rpc.endpoints.map((e) => ({
-          url: e.url,
-          weight: e.weight,
-          ...(e.name !== undefined && { name: e.name }),
-        }));
+      : config.mode === 'paper' && !cli.rpcUrlFromEnv
+        ? // Paper mode: the simulator's Solana-compatible RPC, never a public cluster.
+          [{ url: `http://${config.sim.host}:${config.sim.port}/solana`, name: 'sim' }]
+        : config.rpc.endpoints.map((e) => ({
+            url: e.url,
+            weight: e.weight,
+            ...(e.name !== undefined && { name: e.name }),
+          }));
   if (endpoints.length === 0)
     throw new SettingsError(
       'rpc.endpoints: [] is empty: list at least one upstream RPC URL (or pass --endpoint / set DRIFT_RPC_URL)',

@@ -12,7 +12,7 @@ const KEY = 'SECRETKEY0123456789abcdefghijklmn';
 function withRpc(rpc: Partial<FleetConfig['rpc']>, params?: unknown): FleetConfig {
   const apps = { ...exampleConfig.apps };
   if (params !== undefined) apps['rpc-manager'] = { ...apps['rpc-manager']!, params };
-  return { ...exampleConfig, rpc: { ...exampleConfig.rpc, ...rpc }, apps };
+  return { ...exampleConfig, mode: 'live', rpc: { ...exampleConfig.rpc, ...rpc }, apps };
 }
 
 function errorOf(fn: () => unknown): Error {
@@ -25,8 +25,15 @@ function errorOf(fn: () => unknown): Error {
 }
 
 describe('settings', () => {
+  it("in paper mode pool the simulator's Solana RPC, never a public cluster, unless DRIFT_RPC_URL is set", () => {
+    const paper = resolveSettings(exampleConfig, parseCliArgs([]));
+    expect(paper.endpoints).toEqual([{ url: 'http://127.0.0.1:8790/solana', name: 'sim' }]);
+    const fromEnv = resolveSettings(exampleConfig, { ...parseCliArgs([]), rpcUrlFromEnv: true });
+    expect(fromEnv.endpoints.map((e) => e.url)).toEqual(['https://api.devnet.solana.com']);
+  });
+
   it('come from the fleet config: endpoints, proxy address and params', () => {
-    const s = resolveSettings(exampleConfig, parseCliArgs([]));
+    const s = resolveSettings(withRpc({}), parseCliArgs([]));
     expect(s.endpoints).toEqual([{ url: 'https://api.devnet.solana.com', name: 'solana-devnet', weight: 1 }]);
     expect([s.host, s.port]).toEqual(['127.0.0.1', 8899]);
     expect(s.pool.healthCheckMs).toBe(5_000);

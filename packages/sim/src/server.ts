@@ -2,7 +2,8 @@
  * The engine behind a loopback HTTP + WebSocket API, shared by the fleet's processes as
  * sub-accounts. WebSocket: requests `{ id, type, ...params }` answered `{ id, ok, result | error }`,
  * plus `{ type: "event", event }` pushes per subscription. HTTP: `GET /health`,
- * `GET /history?afterSeq=N&limit=M`, `POST /rpc` (one request as the body). A malformed message gets an
+ * `GET /history?afterSeq=N&limit=M`, `POST /rpc` (one request as the body), `POST /solana` (a
+ * Solana-compatible JSON-RPC for rpc-manager in paper mode, see solana-rpc.ts). A malformed message gets an
  * error naming the field and value; the connection and everyone else carry on.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,6 +14,7 @@ import type { SimEngineConfig } from './config.js';
 import { dispatch, historyPage, readSubscription } from './dispatch.js';
 import { SimEngine, type SimEvent } from './engine.js';
 import { type SimLogger, silentLogger } from './log.js';
+import { handleSolanaRpc } from './solana-rpc.js';
 import { encodeWire, Reader, WireError } from './wire.js';
 
 export interface SimServerOptions {
@@ -183,6 +185,15 @@ async function handleHttp(engine: SimEngine, req: IncomingMessage, res: ServerRe
     const response = handleMessage(engine, { subscription: {} }, body, logger);
     res.writeHead(JSON.parse(response).ok ? 200 : 400, { 'content-type': 'application/json' });
     return res.end(response);
+  }
+  if (req.method === 'POST' && url.pathname === '/solana') {
+    let body = '';
+    for await (const chunk of req) {
+      body += chunk;
+      if (body.length > MAX_BODY) return reply(res, 413, { ok: false, error: { message: 'body too large' } });
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end(handleSolanaRpc(engine, body));
   }
   return reply(res, 404, { ok: false, error: { message: `no route ${req.method} ${url.pathname}` } });
 }
