@@ -10,7 +10,7 @@ afterEach(async () => {
 
 interface Reply {
   id: unknown;
-  result?: number & string & { value: { blockhash: string; lastValidBlockHeight: number } };
+  result?: unknown;
   error?: { code: number; message: string };
 }
 
@@ -35,8 +35,9 @@ describe('the Solana-compatible RPC face (paper mode upstream for rpc-manager)',
       { jsonrpc: '2.0', id: 'b', method: 'getLatestBlockhash' },
     ]);
     expect(health).toEqual({ jsonrpc: '2.0', id: 'h', result: 'ok' });
-    expect(hash!.result!.value.blockhash).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
-    expect(hash!.result!.value.lastValidBlockHeight).toBe(before + 25 + 150);
+    const latest = hash!.result as { value: { blockhash: string; lastValidBlockHeight: number } };
+    expect(latest.value.blockhash).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
+    expect(latest.value.lastValidBlockHeight).toBe(before + 25 + 150);
   });
 
   it('refuses unknown methods and bad bodies with JSON-RPC errors, and keeps serving', async () => {
