@@ -1,0 +1,59 @@
+/**
+ * `pnpm --filter trend-bot start`: trend following on the oracle's candles. Paper mode (default)
+ * trades the shared sim server when the orchestrator runs the fleet, else an embedded simulator.
+ * Runs until SIGINT/SIGTERM or the orchestrator's stop.
+ */
+import { join } from 'node:path';
+import { loadFleetConfig, startApp } from '@drift/core';
+import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { createVenue, stopEmbeddedEngine } from 'drift-client';
+import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { TrendBot } from './bot.js';
+import { loadTrendParams } from './params.js';
+
+const APP = 'trend-bot';
+const STATUS_MS = 1_000;
+
+const logger = setupCriticalLogging(APP);
+const app = startApp({ appName: APP, logger, flushLogs });
+
+try {
+  const config = loadFleetConfig();
+  const params = loadTrendParams(config);
+
+  // Keeps the process alive (the embedded simulator's clock does not) and feeds heartbeats.
+  let bot: TrendBot | undefined;
+  const status = setInterval(() => {
+    bot
+      ?.status()
+      .then((s) => app.setStatus(s))
+      .catch((err: unknown) => logger.warn({ err }, 'status read failed'));
+  }, STATUS_MS);
+  app.onShutdown('stop status', () => clearInterval(status));
+
+  const venue = await createVenue(config, { logger, appName: APP });
+  app.onShutdown('close venue', async () => {
+    await venue.close();
+    stopEmbeddedEngine();
+  });
+  await venue.connect();
+
+  // DRIFT_DATA_DIR moves the journal (tests, several fleets on one machine); default <workspace>/data.
+  const dataDir = process.env.DRIFT_DATA_DIR;
+  const journal = dataDir ? join(dataDir, `${APP}.orders.sqlite`) : defaultJournalPath(APP);
+  const orders = new OrderManager({ bot: APP, venue, journal, logger });
+  await orders.start();
+  orders.addPreTradeCheck(riskLimitsCheck(config.risk, venueRiskSnapshot(venue)));
+  orders.followTradingState(app);
+  app.onShutdown('cancel orders', () => orders.stop());
+
+  bot = new TrendBot({ venue, orders, logger, params, bot: APP });
+  await bot.start();
+  app.onShutdown('stop following prices', () => bot?.stop());
+
+  app.setStatus(await bot.status());
+  app.ready({ mode: config.mode, subAccount: venue.subAccount, markets: params.markets });
+} catch (err) {
+  logger.error({ err }, 'trend-bot failed to start');
+  await app.shutdown('start-up failed', 1);
+}
