@@ -50,7 +50,6 @@ describe('the example drift-bots.yaml', () => {
       'infrastructure:rpc-manager',
       'infrastructure:drift-client',
       'infrastructure:swift-client',
-      'infrastructure:order-management',
       'risk:risk-manager',
       'bot:jit-mm-swift',
       'bot:hedge-bot',
