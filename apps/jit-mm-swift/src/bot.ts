@@ -33,7 +33,8 @@ export type OutcomeReason =
   | 'no-oracle'
   | 'halted'
   | 'stopping'
-  | 'duplicate';
+  | 'duplicate'
+  | 'own-fleet';
 
 export interface JitMakerDeps {
   venue: Venue;
@@ -43,6 +44,11 @@ export interface JitMakerDeps {
   params: JitParams;
   /** Checks a taker order's signature (paper: the simulator's; live: swift-client already did). */
   verify: (taker: TakerOrder) => boolean;
+  /**
+   * Takers that are the fleet's own accounts (paper: `sub-account:<n>`): never filled, or the maker
+   * would trade with the hedge bot it is hedged by.
+   */
+  ownTakers?: ReadonlySet<string>;
   /** Monotonic local clock in ms for latencies (default `performance.now`). */
   now?: () => number;
   bot?: string;
@@ -195,6 +201,7 @@ export class JitMaker {
   private refusal(taker: TakerOrder, spec: MarketSpec | undefined): OutcomeReason | undefined {
     if (this.handled.has(taker.uuid)) return 'duplicate';
     if (!spec) return 'unknown-market';
+    if (this.deps.ownTakers?.has(taker.taker)) return 'own-fleet';
     // On-chain auctions are the program's own orders; signed messages must be the taker's.
     if (taker.source === 'swift' && !this.deps.verify(taker)) return 'bad-signature';
     return undefined;

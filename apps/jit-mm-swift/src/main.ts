@@ -51,7 +51,13 @@ try {
   // Paper: the simulator's signed stream is checked here. Live: swift-client verifies each Swift
   // message (apps.swift-client.params.verifySignatures) before it reaches the bot.
   const verify = config.mode === 'paper' ? new TakerVerifier().verify : (_taker: TakerOrder) => true;
-  maker = new JitMaker({ venue, takers, orders, logger, params, verify, bot: APP });
+  // The fleet's own market orders (the hedge and trend bots' auctions) are not ours to fill.
+  const ownTakers = new Set(
+    Object.values(config.apps).flatMap((a) =>
+      a.subAccount === undefined ? [] : [`sub-account:${a.subAccount}`],
+    ),
+  );
+  maker = new JitMaker({ venue, takers, orders, logger, params, verify, ownTakers, bot: APP });
   await maker.start();
   app.onShutdown('stop taking taker orders', async () => {
     await maker?.stop();

@@ -18,6 +18,10 @@ import type { JitParams } from '../src/params.js';
 import { TakerVerifier } from '../src/taker-verifier.js';
 
 export const SUB = 1;
+/** Another bot of the fleet, whose market orders the maker must leave alone. */
+export const FLEET_BOT = 2;
+/** A sub-account outside the fleet. */
+export const OUTSIDER = 7;
 export const SOL = findMarket('SOL-PERP')!;
 
 export interface LogLine {
@@ -91,7 +95,15 @@ export async function startMaker(
   });
   await orders.start();
   orders.addPreTradeCheck(riskLimitsCheck(LIMITS, venueRiskSnapshot(venue)));
-  const maker = new JitMaker({ venue, takers, orders, logger, params, verify: new TakerVerifier().verify });
+  const maker = new JitMaker({
+    venue,
+    takers,
+    orders,
+    logger,
+    params,
+    verify: new TakerVerifier().verify,
+    ownTakers: new Set([`sub-account:${FLEET_BOT}`]),
+  });
   await maker.start();
   return {
     maker,

@@ -1,7 +1,7 @@
-import { absBig, formatQuote, parsePrice, quoteValue, type TakerOrderSource } from '@drift/core';
+import { absBig, formatQuote, parseBase, parsePrice, quoteValue, type TakerOrderSource } from '@drift/core';
 import { type HistoryEntry, parseOracleCsv, SimEngine, SimTakerStream } from '@drift/sim';
 import { afterEach, describe, expect, it } from 'vitest';
-import { engineConfig, PARAMS, SOL, SUB, startMaker } from './harness.js';
+import { engineConfig, FLEET_BOT, OUTSIDER, PARAMS, SOL, SUB, startMaker } from './harness.js';
 
 type Harness = Awaited<ReturnType<typeof startMaker>>;
 let harness: Harness | undefined;
@@ -158,5 +158,19 @@ describe('signed taker orders', () => {
     );
     for (const line of forged) expect(tried.has(`jit-mm-swift-taker-${line.fields.orderId}`)).toBe(false);
     expect(harness.maker.counters().filled).toBeGreaterThan(0);
+  });
+});
+
+describe('on-chain auction orders', () => {
+  it("fills an outsider's market order inside its auction but never the fleet's own", async () => {
+    const engine = new SimEngine(engineConfig({ takerFlow: { ordersPerMinute: 0 } }));
+    harness = await startMaker(engine);
+    const buy = { market: 'SOL-PERP', side: 'buy', type: 'market', baseAmount: parseBase('5') } as const;
+    engine.place(OUTSIDER, buy);
+    engine.place(FLEET_BOT, buy);
+    await harness.runSlots(15);
+    const fills = ofKind(engine, 'fill').filter((e) => e.fill.subAccount === SUB);
+    expect(fills.map((f) => f.counterparty)).toEqual([OUTSIDER]);
+    expect(harness.maker.counters().skipped['own-fleet']).toBe(1);
   });
 });
