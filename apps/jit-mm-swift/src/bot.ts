@@ -32,6 +32,7 @@ export type OutcomeReason =
   | 'unknown-market'
   | 'no-oracle'
   | 'halted'
+  | 'reducing'
   | 'stopping'
   | 'duplicate'
   | 'own-fleet';
@@ -214,7 +215,9 @@ export class JitMaker {
     p.decided = true;
     const oracle = this.oracles.get(taker.market);
     let decision: Decision | { decision: 'skip'; reason: OutcomeReason };
-    if (this.deps.orders.tradingState === 'halted') decision = { decision: 'skip', reason: 'halted' };
+    const state = this.deps.orders.tradingState;
+    const position = this.position(taker.market) + (this.reserved.get(taker.market) ?? 0n);
+    if (state === 'halted') decision = { decision: 'skip', reason: 'halted' };
     else if (!oracle) decision = { decision: 'skip', reason: 'no-oracle' };
     else {
       decision = decide({
@@ -222,10 +225,13 @@ export class JitMaker {
         market: p.spec,
         oraclePrice: oracle.price,
         slot: this.slot,
-        position: this.position(taker.market) + (this.reserved.get(taker.market) ?? 0n),
+        position,
         params: quoteParamsFor(this.deps.params, taker.market),
         volatile: this.guards.get(taker.market)?.tripped() ?? false,
       });
+      // Reducing: only fills that shrink the position without flipping it (order-management would refuse the rest).
+      if (state === 'reducing' && decision.decision === 'fill' && !shrinks(position, decision))
+        decision = { decision: 'skip', reason: 'reducing' };
     }
     if (firstLook) this.decisionLatency.record(Math.round((this.now() - p.receivedAt) * 1000));
     if (decision.decision === 'fill' && decision.fillSlot > this.slot) {
@@ -321,4 +327,14 @@ export class JitMaker {
       if (oldest !== undefined) this.handled.delete(oldest);
     }
   }
+}
+
+/** True when the fill shrinks `position` (signed) without flipping it. */
+function shrinks(position: bigint, fill: { side: 'buy' | 'sell'; baseAmount: bigint }): boolean {
+  const signed = fill.side === 'buy' ? fill.baseAmount : -fill.baseAmount;
+  return (
+    position !== 0n &&
+    (position > 0n ? signed < 0n : signed > 0n) &&
+    fill.baseAmount <= (position < 0n ? -position : position)
+  );
 }

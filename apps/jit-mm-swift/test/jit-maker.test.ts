@@ -132,6 +132,26 @@ describe('volatility guard and trading state', () => {
   });
 });
 
+describe('reducing', () => {
+  it('only fills what shrinks its position, never growing or flipping it', async () => {
+    const engine = new SimEngine(engineConfig());
+    harness = await startMaker(engine);
+    await harness.runSlots(150); // build some inventory first
+    const start = harness.maker.position('SOL-PERP');
+    expect(start).not.toBe(0n);
+    harness.orders.setTradingState('reducing', 'test: reducing');
+    await harness.runSlots(300);
+    const changes = ofKind(engine, 'position').filter((e) => e.subAccount === SUB && e.slot > 150);
+    expect(changes.length).toBeGreaterThan(0); // it did keep unwinding
+    for (const c of changes) {
+      expect(absBig(c.after)).toBeLessThan(absBig(c.before));
+      expect(c.after === 0n || c.after > 0n === start > 0n).toBe(true);
+    }
+    expect(harness.maker.counters().skipped.reducing).toBeGreaterThan(0);
+    expect(harness.maker.counters().skipped['rejected.risk-limit']).toBeUndefined();
+  });
+});
+
 describe('signed taker orders', () => {
   it('skips an order whose terms no longer match its signature, and never sends a fill for it', async () => {
     const engine = new SimEngine(engineConfig());
