@@ -35,8 +35,7 @@ describe('trend-bot params', () => {
     const p = loadTrendParams(example);
     expect(p).toMatchObject({ markets: ['SOL-PERP'], timeframe: 60_000, atrPeriod: 14, riskPerTradeBps: 50 });
     expect(ruleParamsFor(p, 'SOL-PERP', parseQuote('25000'))).toEqual({
-      fastPeriod: 12,
-      slowPeriod: 48,
+      signal: { type: 'ema-cross', fastPeriod: 12, slowPeriod: 48 },
       atrPeriod: 14,
       stopAtrTenths: 25,
       riskQuote: parseQuote('125'),
@@ -60,6 +59,16 @@ describe('trend-bot params', () => {
     expect(problems(withParams({ signal: { type: 'ema-cross', fastPeriod: 50, slowPeriod: 48 } }))).toEqual([
       'apps.trend-bot.params.signal.fastPeriod: 50 is not below signal.slowPeriod',
     ]);
+    expect(problems(withParams({ signal: { type: 'macd' } }))).toEqual([
+      'apps.trend-bot.params.signal.type: "macd" is not a signal: { type: ema-cross, fastPeriod, slowPeriod } or { type: donchian, period }',
+    ]);
+    expect(problems(withParams({ signal: { type: 'donchian', period: 0 } }))).toEqual([
+      'apps.trend-bot.params.signal.period: 0 is not an integer >= 1',
+    ]);
+    expect(loadTrendParams(withParams({ signal: { type: 'donchian', period: 20 } })).signal).toEqual({
+      type: 'donchian',
+      period: 20,
+    });
     expect(problems(withParams({ stopAtr: '-1' }))).toEqual([
       'apps.trend-bot.params.stopAtr: "-1" is not a positive ATR multiple',
     ]);

@@ -34,11 +34,14 @@ export const trendParamsSchema = z
     markets: z.array(marketField()).min(1, { error: 'lists no market' }),
     /** Candle length. */
     timeframe: timeframeField(),
-    signal: z.strictObject({
-      type: z.literal('ema-cross', { error: 'is not a supported signal (ema-cross)' }),
-      fastPeriod: intField(1),
-      slowPeriod: intField(2),
-    }),
+    signal: z.discriminatedUnion(
+      'type',
+      [
+        z.strictObject({ type: z.literal('ema-cross'), fastPeriod: intField(1), slowPeriod: intField(2) }),
+        z.strictObject({ type: z.literal('donchian'), period: intField(1) }),
+      ],
+      { error: 'is not a signal: { type: ema-cross, fastPeriod, slowPeriod } or { type: donchian, period }' },
+    ),
     atrPeriod: intField(1),
     /** Equity lost if the stop is hit, bps of the sub-account's equity at start. */
     riskPerTradeBps: wholeBps(),
@@ -52,7 +55,7 @@ export const trendParamsSchema = z
     orderType: z.enum(['market', 'limit'], { error: 'is not market|limit' }).default('market'),
   })
   .superRefine((p, ctx) => {
-    if (p.signal.fastPeriod >= p.signal.slowPeriod)
+    if (p.signal.type === 'ema-cross' && p.signal.fastPeriod >= p.signal.slowPeriod)
       ctx.addIssue({
         code: 'custom',
         path: ['signal', 'fastPeriod'],
@@ -73,8 +76,7 @@ export function loadTrendParams(config: FleetConfig): TrendBotParams {
 /** rule.ts's parameters for one market, with the risk budget taken from `equity` (QUOTE_PRECISION). */
 export function ruleParamsFor(params: TrendBotParams, market: string, equity: bigint): TrendParams {
   return {
-    fastPeriod: params.signal.fastPeriod,
-    slowPeriod: params.signal.slowPeriod,
+    signal: params.signal,
     atrPeriod: params.atrPeriod,
     stopAtrTenths: Number(params.stopAtr),
     riskQuote: applyBps(equity > 0n ? equity : 0n, params.riskPerTradeBps, 'floor'),

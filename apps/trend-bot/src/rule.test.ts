@@ -5,8 +5,7 @@ import { type TrendParams, TrendRule } from './rule.js';
 
 const SOL = findMarket('SOL-PERP')!;
 const params: TrendParams = {
-  fastPeriod: 3,
-  slowPeriod: 6,
+  signal: { type: 'ema-cross', fastPeriod: 3, slowPeriod: 6 },
   atrPeriod: 3,
   stopAtrTenths: 20,
   riskQuote: parseQuote('100'),
@@ -97,5 +96,28 @@ describe('trend rule on a crafted path', () => {
     expect(signals.length).toBeGreaterThan(0);
     for (const { s } of signals)
       if (s.action === 'enter') expect(s.target < 0n ? -s.target : s.target).toBe(parseBase('1'));
+  });
+});
+
+describe('Donchian breakout entries', () => {
+  const donchian: TrendParams = { ...params, signal: { type: 'donchian', period: 4 } };
+  const run = (closes: string[]) => {
+    const rule = new TrendRule(donchian, SOL);
+    return candles(closes)
+      .map((c, i) => ({ i, s: rule.onCandle(c) }))
+      .filter(({ s }) => s.action !== 'hold')
+      .map(({ i, s }) => `${i}:${s.action}${s.action === 'enter' ? `:${s.side}` : ''}`);
+  };
+
+  it('enters when the close leaves the channel of the previous candles, ignores breakouts it already holds', () => {
+    // Channel of 4 candles with a 1.00 range: high = max close + 0.5, low = min close - 0.5.
+    const closes = ['100', '100', '100', '100', '100.4', '100.6', '101', '102', '103', '101', '99', '98.4'];
+    // 5, 6: 100.6 and 101 stay under the previous highs (100.9, 101.1); 7: 102 > 101.5 -> long;
+    // 8: 103 > 102.5, a new high while long -> held; 10: 99 < the lowest low 100.5 -> short.
+    expect(run(closes)).toEqual(['7:enter:long', '10:enter:short']);
+  });
+
+  it('waits for the channel to fill before the first signal', () => {
+    expect(run(['100', '105', '110', '115'])).toEqual([]);
   });
 });

@@ -1,20 +1,21 @@
 /**
  * The trend rule, on closed candles:
- * - enter long when the fast EMA crosses above the slow EMA, short when it crosses below
- *   (a cross against an open position reverses it);
+ * - enter on the entry signal (signals.ts): long when the fast EMA crosses above the slow EMA
+ *   (or the close breaks above the Donchian channel), short on the opposite; a signal against an
+ *   open position reverses it, one for the side already held is ignored;
  * - size so that hitting the stop loses `riskQuote`: size = riskQuote / (stopAtr x ATR),
  *   capped at `maxPositionBase` and rounded down to the market's step;
  * - stop-loss at entry -/+ stopAtr x ATR (fixed at entry), checked on every closed candle;
- *   after a stop the bot stays flat until the next cross (a cross on the stop's own candle
+ *   after a stop the bot stays flat until the next signal (one on the stop's own candle
  *   enters at once).
  * The output is the target position; the bot trades the difference.
  */
 import { BASE_PRECISION, divRound, type MarketSpec, minBig, roundToStep } from '@drift/core';
-import { Atr, type Candle, Ema } from './indicators.js';
+import { Atr, type Candle } from './indicators.js';
+import { type EntrySignal, entrySignal, type SignalSpec } from './signals.js';
 
 export interface TrendParams {
-  fastPeriod: number;
-  slowPeriod: number;
+  signal: SignalSpec;
   atrPeriod: number;
   /** Stop distance in ATRs, as tenths (15 = 1.5 ATR) to stay in integers. */
   stopAtrTenths: number;
@@ -29,27 +30,22 @@ export type TrendSignal =
   | { action: 'exit'; reason: 'stop'; target: 0n; candle: Candle };
 
 export class TrendRule {
-  private readonly fast: Ema;
-  private readonly slow: Ema;
+  private readonly entry: EntrySignal;
   private readonly atr: Atr;
   private candles = 0;
-  private lastDiffSign = 0;
   position: { side: 'long' | 'short'; size: bigint; stopPrice: bigint } | undefined;
 
   constructor(
     private readonly params: TrendParams,
     private readonly market: MarketSpec,
   ) {
-    if (params.fastPeriod >= params.slowPeriod) throw new RangeError('fastPeriod must be below slowPeriod');
-    this.fast = new Ema(params.fastPeriod);
-    this.slow = new Ema(params.slowPeriod);
+    this.entry = entrySignal(params.signal);
     this.atr = new Atr(params.atrPeriod);
   }
 
   onCandle(c: Candle): TrendSignal {
     this.candles++;
-    const fast = this.fast.update(c.close);
-    const slow = this.slow.update(c.close);
+    const trigger = this.entry.update(c);
     const atr = this.atr.update(c);
 
     let stopped = false;
@@ -59,15 +55,12 @@ export class TrendRule {
       if (stopped) this.position = undefined;
     }
 
-    const sign = fast > slow ? 1 : fast < slow ? -1 : 0;
-    const warm = this.candles >= this.params.slowPeriod && atr !== undefined && atr > 0n;
-    // EMAs are seeded equal, so the first divergence after warm-up counts as a cross.
-    const crossed = sign !== 0 && sign !== this.lastDiffSign;
-    if (sign !== 0) this.lastDiffSign = sign;
+    const warm = this.candles >= this.entry.warmup && atr !== undefined && atr > 0n;
+    const side = trigger > 0 ? 'long' : 'short';
+    const fresh = trigger !== 0 && this.position?.side !== side;
     const stopExit = { action: 'exit', reason: 'stop', target: 0n, candle: c } as const;
-    if (!warm || !crossed) return stopped ? stopExit : { action: 'hold' };
+    if (!warm || !fresh) return stopped ? stopExit : { action: 'hold' };
 
-    const side = sign > 0 ? 'long' : 'short';
     const stopDistance = divRound(atr * BigInt(this.params.stopAtrTenths), 10n, 'ceil');
     const size = roundToStep(
       minBig(
