@@ -168,7 +168,8 @@ export class JitMaker {
         takersFilled: this.counts.filled,
         fillRate: this.counts.seen === 0 ? 0 : this.counts.filled / this.counts.seen,
         ...skipped,
-        spreadCapturedQuote: Number(formatQuote(this.pnl.spreadCaptured)),
+        // Money stays integral: QUOTE_PRECISION units (1e-6 USDC), exact below 2^53.
+        spreadCapturedQuoteUnits: Number(this.pnl.spreadCaptured),
         ...this.decisionLatency.toCounters('decisionLatency'),
         ...this.fillLatency.toCounters('fillLatency'),
       },

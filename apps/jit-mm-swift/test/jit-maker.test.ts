@@ -45,6 +45,7 @@ describe('jit-mm-swift on a seeded flow of random takers', () => {
     }
     expect(spread).toBeGreaterThan(0n);
     expect(harness.maker.pnl.spreadCaptured).toBe(spread);
+    expect(harness.maker.status().counters.spreadCapturedQuoteUnits).toBe(Number(spread));
 
     // Limits held at every position change the simulator recorded.
     const max = PARAMS.maxPositionBase['SOL-PERP']!;
