@@ -34,3 +34,9 @@ describe('server-main flags', () => {
     expect(() => parseSimCliArgs(argv)).toThrow(message);
   });
 });
+
+describe('the -- that pnpm passes through', () => {
+  it('is skipped, not taken for a flag', () => {
+    expect(parseSimCliArgs(['--', '--port', '8791'])).toMatchObject({ port: 8791 });
+  });
+});

@@ -14,8 +14,10 @@ export interface SimCliArgs {
 
 const FLAGS = ['--config', '--host', '--port', '--seed', '--speed', '--start-ts'] as const;
 
-export function parseSimCliArgs(argv: readonly string[]): SimCliArgs {
+export function parseSimCliArgs(rawArgv: readonly string[]): SimCliArgs {
   const args: SimCliArgs = {};
+  // `pnpm --filter @drift/sim start -- --port 1` passes the `--` through: it separates, it is no flag.
+  const argv = rawArgv[0] === '--' ? rawArgv.slice(1) : rawArgv;
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i]!;
     const value = argv[i + 1];
