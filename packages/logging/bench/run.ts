@@ -46,7 +46,9 @@ for (let run = 0; run < RUNS; run++) {
     if (res.status !== 0) throw new Error(`${kind} failed: ${res.stderr}`);
     const sample = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Sample;
     sample.lost = RECORDS - countLines(dir);
-    (results[kind] ??= []).push(sample);
+    const samples = results[kind] ?? [];
+    samples.push(sample);
+    results[kind] = samples;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

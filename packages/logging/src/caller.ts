@@ -6,11 +6,13 @@
 import { fileURLToPath } from 'node:url';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+// The demo lives in src/ but plays an app: its frames are the caller's.
+const DEMO = fileURLToPath(new URL('./demo.ts', import.meta.url));
 const FRAME = /^\s*at (?:(.+?) \()?(.*?):(\d+):\d+\)?$/;
 
 function skip(file: string): boolean {
   return (
-    file.startsWith(HERE) ||
+    (file.startsWith(HERE) && file !== DEMO) ||
     file.includes('/node_modules/pino/') ||
     file.includes('/pino@') ||
     file.startsWith('node:')

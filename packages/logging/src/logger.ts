@@ -13,7 +13,7 @@ import { FileSink } from './file-sink.js';
 import { sweepRetention } from './files.js';
 import { fieldsText, stackText, type TextLine, textLine } from './format.js';
 import { lockLogFile } from './lock.js';
-import { type LogFormat, type LoggingOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { type LoggingOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { REDACTED, redactString, scrub } from './redact.js';
 import { isCriticalApp } from './registry.js';
 
@@ -150,7 +150,11 @@ export function createLogger(options: CreateLoggerOptions): Logger {
         },
       },
     },
-    { write: (line: string) => json.forEach((w) => w(line)) },
+    {
+      write: (line: string) => {
+        for (const w of json) w(line);
+      },
+    },
   );
 
   // pino formats a child's bindings without the bindings formatter: scrub them on the way in, and

@@ -60,6 +60,16 @@ describe('disk trouble never crashes the app', () => {
     expect(res.stdout.match(/order filled/g)).toHaveLength(50);
   });
 
+  it('a log dir that exists but where the log file cannot be written: one warning, the console goes on', async () => {
+    // chmod does not stop root, so the file's place is taken by a directory (EISDIR on open).
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'crash-test.log'));
+    const res = await runFixture('test/fixtures/emit.ts', ['exit', '50', 'console'], { LOG_DIR: dir });
+    expect(res.code).toBe(0);
+    expect(res.stderr.match(/cannot write/g)).toHaveLength(1);
+    expect(res.stdout.match(/order filled/g)).toHaveLength(50);
+  });
+
   it('disk full mid-run (ENOSPC): one warning, console goes on, and the held lines reach the file once it recovers', async () => {
     const dir = tempDir();
     const res = await runFixture('test/fixtures/disk-trouble.ts', [], { LOG_DIR: dir });

@@ -2,7 +2,7 @@
  * `pnpm start` until the orchestrator runs the fleet: a few lines at each level, with fields, a
  * child logger and an error, to logs/logging-demo.log (compact) and the console (verbose).
  */
-import { flushLogs, logFilePath, setupCriticalLogging } from '../src/index.js';
+import { flushLogs, logFilePath, setupCriticalLogging } from './index.js';
 
 const logger = setupCriticalLogging('logging-demo', { logLevel: 'debug' });
 
