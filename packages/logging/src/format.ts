@@ -112,10 +112,11 @@ const COLOURS: Record<number, string> = {
   60: '\x1b[35;1m',
 };
 
-export function textLine(l: TextLine, colour = false): string {
+/** The line; `withCaller` false renders the compact format of a call captured for verbose. */
+export function textLine(l: TextLine, colour = false, withCaller = true): string {
   const label = levelLabel(l.level);
   const level = colour ? `${COLOURS[l.level] ?? ''}${label}\x1b[0m` : label;
-  const caller = l.caller === undefined ? '' : ` ${l.caller} |`;
+  const caller = !withCaller || l.caller === undefined ? '' : ` ${l.caller} |`;
   return `${formatTime(l.time)} | ${l.app} | ${level} |${caller} ${oneLine(redactString(l.msg))}${l.fields}${l.stack}\n`;
 }
 

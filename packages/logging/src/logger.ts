@@ -70,20 +70,22 @@ type WithBindings = Logger & { [BINDINGS]?: string };
 
 /** pino's call convention, (obj?, msg?, ...format args), as the parts of a text line. */
 function toTextLine(level: number, app: string, bindings: string, args: unknown[]): TextLine {
-  let [first, ...rest] = args;
+  // Index arithmetic, not destructuring: this runs on every call.
+  let first = args[0];
+  let next = 1;
   let fields: Record<string, unknown> | undefined;
   let err: unknown;
   if (first instanceof Error) {
     err = first;
-    first = rest.length ? rest.shift() : first.message;
+    first = args.length > 1 ? args[next++] : first.message;
   } else if (first !== null && typeof first === 'object') {
     fields = first as Record<string, unknown>;
     err = fields.err;
-    first = rest.shift();
+    first = args[next++];
   } else if (first === undefined) {
-    first = rest.shift();
+    first = args[next++];
   }
-  const msg = typeof first === 'string' && rest.length ? quickFormat(first, rest) : first;
+  const msg = typeof first === 'string' && args.length > next ? quickFormat(first, args.slice(next)) : first;
   return {
     time: Date.now(),
     app,
@@ -109,16 +111,14 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     if (o.fileFormat === 'json') json.push((line) => sink.write(line));
     else {
       const verbose = o.fileFormat === 'verbose';
-      text.push((l) => sink.write(textLine(verbose ? l : { ...l, caller: undefined })));
+      text.push((l) => sink.write(textLine(l, false, verbose)));
     }
   }
   if (o.enableConsoleLogging) {
     if (o.consoleFormat === 'json') json.push((line) => process.stdout.write(line));
     else {
       const verbose = o.consoleFormat === 'verbose';
-      text.push((l) =>
-        consoleStream(l.level).write(textLine(verbose ? l : { ...l, caller: undefined }, colour)),
-      );
+      text.push((l) => consoleStream(l.level).write(textLine(l, colour, verbose)));
     }
   }
   const needsCaller =
