@@ -3,8 +3,11 @@
  * in the same tick; every line must be on disk exactly once, whole, and the process must end the
  * way it would have without the logger (exit code, signal).
  */
+
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMPACT_LINE, readAllLines, runFixture, tempDir } from './helpers.js';
+import { COMPACT_LINE, type RunResult, readAllLines, runFixture, tempDir } from './helpers.js';
 
 const BURST = 50_000;
 
@@ -51,6 +54,31 @@ describe('a burst of 50,000 lines followed at once by', () => {
     expect(res.code).toBe(7);
     checkAllLines(dir, 20_000);
     expect(readAllLines(dir, 'crash-test').at(-1)).toMatch(/own handler: shutting down$/);
+  });
+
+  it('two live processes of one app: the second writes <app>.<pid>.log; SIGTERM from outside loses nothing', async () => {
+    const dir = tempDir();
+    let second: Promise<RunResult> | undefined;
+    const first = runFixture('test/fixtures/emit.ts', ['stay', '20000'], { LOG_DIR: dir }, (_m, child) => {
+      // The first process holds the lock and is still running: start the second, then stop the first.
+      second = runFixture('test/fixtures/emit.ts', ['exit', '1000'], { LOG_DIR: dir });
+      void second.then(() => child.kill('SIGTERM'));
+    });
+    const firstRes = await first;
+    const secondRes = await second!;
+    expect(firstRes.signal).toBe('SIGTERM');
+    expect(secondRes.code).toBe(0);
+    expect(secondRes.stderr).toMatch(
+      /crash-test\.log is already written by process \d+; this process \(\d+\) writes/,
+    );
+    const firstLines = fs.readFileSync(path.join(dir, 'crash-test.log'), 'utf8').split('\n').filter(Boolean);
+    expect(firstLines.map((l) => Number(/ seq=(\d+) /.exec(l)?.[1]))).toEqual(
+      Array.from({ length: 20_000 }, (_, i) => i),
+    );
+    const own = fs.readdirSync(dir).filter((f) => /^crash-test\.\d+\.log$/.test(f));
+    expect(own).toHaveLength(1);
+    const secondLines = fs.readFileSync(path.join(dir, own[0]!), 'utf8').split('\n').filter(Boolean);
+    expect(secondLines).toHaveLength(1000);
   });
 
   it('rotation under load: every line in exactly one file, no file split a line', async () => {

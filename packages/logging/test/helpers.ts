@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,8 +16,16 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a TypeScript fixture in its own Node process (as an app would run). */
-export function runFixture(file: string, args: string[], env: Record<string, string>): Promise<RunResult> {
+/**
+ * Runs a TypeScript fixture in its own Node process (as an app would run). With `onMessage`, the
+ * child gets an IPC channel and each message it sends is handed over with the child itself.
+ */
+export function runFixture(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+  onMessage?: (message: unknown, child: ChildProcess) => void,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -25,15 +33,16 @@ export function runFixture(file: string, args: string[], env: Record<string, str
       {
         cwd: PKG_DIR,
         env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: onMessage ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
       },
     );
+    if (onMessage) child.on('message', (m) => onMessage(m, child));
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       stdout += d;
     });
-    child.stderr.on('data', (d) => {
+    child.stderr?.on('data', (d) => {
       stderr += d;
     });
     child.on('error', reject);
