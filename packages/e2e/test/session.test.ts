@@ -1,0 +1,594 @@
+/**
+ * The seeded paper session: the whole fleet from the example config, started through the real
+ * orchestrator, faults injected in a seeded order at seeded delays, then the properties checked
+ * against what is on disk and in the simulator's own history (not the bots' view).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type FleetConfig, loadFleetConfig } from '@drift/core';
+import { parseLogLine } from '@drift/logging';
+import { Journal } from 'order-management';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiBodies, fleetStatus, getText, simHistory, type WireEntry } from './support/fleet-api.js';
+import {
+  isAlive,
+  killAllStarted,
+  killGroup,
+  ROOT,
+  runEntry,
+  startEntry,
+  waitFor,
+} from './support/processes.js';
+import {
+  BURST_APP,
+  freePort,
+  type SessionPorts,
+  type SessionSecrets,
+  writeKeypairFile,
+  writeSessionConfig,
+} from './support/session-config.js';
+
+const SEED = Number(process.env.E2E_SEED ?? 42);
+const SPEED = 30;
+const BOTS = ['jit-mm-swift', 'hedge-bot', 'trend-bot'] as const;
+
+/** mulberry32: the fault order and delays, reproducible from E2E_SEED. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = prng(SEED);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface FaultRecord {
+  name: string;
+  at: string;
+  ok: boolean;
+  detail: string;
+}
+
+const state = {
+  dir: '',
+  logDir: '',
+  dataDir: '',
+  tmpfs: false,
+  config: undefined as FleetConfig | undefined,
+  riskManager: false,
+  ports: undefined as SessionPorts | undefined,
+  secrets: undefined as SessionSecrets | undefined,
+  upstream: undefined as ChildProcess | undefined,
+  upstreamControl: '',
+  orchestrator: undefined as ChildProcess | undefined,
+  console: [] as string[],
+  faults: [] as FaultRecord[],
+  restartsSeen: new Map<string, number>(),
+  orphansAfterKill: [] as string[],
+  pidsAtKill: [] as { name: string; pid: number }[],
+  history: [] as WireEntry[][],
+  burstTermExit: undefined as number | undefined,
+  stopped: false,
+  rpcHealthWhenDead: 0,
+  rpc: [] as string[],
+};
+
+const api = () => `http://127.0.0.1:${state.ports?.api}`;
+const simHttp = () => `http://127.0.0.1:${state.ports?.sim}`;
+
+function startOrchestrator(configPath: string): ChildProcess {
+  const child = startEntry(
+    'apps/orchestrator/src/main.ts',
+    [],
+    {
+      ...process.env,
+      ORCHESTRATOR_TOKEN: undefined,
+      DRIFT_BOTS_CONFIG: configPath,
+      LOG_DIR: state.logDir,
+      DRIFT_DATA_DIR: state.dataDir,
+      NO_COLOR: '1',
+    },
+    { onOutput: (c) => state.console.push(c) },
+  );
+  state.orchestrator = child;
+  return child;
+}
+
+async function allRunning(timeoutMs: number) {
+  return waitFor(
+    'every app running',
+    async () => {
+      const s = await fleetStatus(api());
+      return s && s.apps.length > 0 && s.apps.every((a) => a.state === 'running') ? s : undefined;
+    },
+    timeoutMs,
+    250,
+  );
+}
+
+async function pidOf(app: string): Promise<number> {
+  const s = await fleetStatus(api());
+  const pid = s?.apps.find((a) => a.name === app)?.pid;
+  if (pid === undefined) throw new Error(`${app} has no pid in the status`);
+  return pid;
+}
+
+/** SIGKILL an app and wait until the orchestrator has it running again under a new pid. */
+async function killAndAwaitRestart(app: string): Promise<string> {
+  const pid = await pidOf(app);
+  process.kill(pid, 'SIGKILL');
+  const back = await waitFor(
+    `${app} back after SIGKILL`,
+    async () => {
+      const a = (await fleetStatus(api()))?.apps.find((x) => x.name === app);
+      return a && a.state === 'running' && a.pid !== pid ? a : undefined;
+    },
+    45_000,
+    200,
+  );
+  state.restartsSeen.set(app, (state.restartsSeen.get(app) ?? 0) + 1);
+  return `pid ${pid} -> ${back.pid} (restarts ${back.restarts})`;
+}
+
+async function control(behaviour: Record<string, unknown>): Promise<void> {
+  const res = await fetch(state.upstreamControl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ behaviour }),
+  });
+  if (!res.ok) throw new Error(`fake upstream control: ${res.status}`);
+}
+
+/** Fills the tmpfs log dir until writes fail (ENOSPC refuses root too), holds, then frees it. */
+async function diskFull(holdMs: number): Promise<string> {
+  const filler = join(state.logDir, 'zz-filler.bin');
+  try {
+    execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=1M'], { stdio: 'ignore' });
+  } catch {
+    // dd ends with ENOSPC: that is the point
+  }
+  const burstPid = await pidOf(BURST_APP);
+  process.kill(burstPid, 'SIGUSR1'); // 2,000 numbered lines while the disk refuses them
+  await sleep(holdMs);
+  rmSync(filler, { force: true });
+  return `log dir full for ${holdMs} ms (tmpfs ENOSPC), 2,000 lines logged meanwhile`;
+}
+
+async function burstThenTerm(): Promise<string> {
+  const pid = await pidOf(BURST_APP);
+  process.kill(pid, 'SIGUSR2');
+  process.kill(pid, 'SIGTERM');
+  await waitFor('burst app exit', () => !isAlive(pid) || undefined, 30_000);
+  await waitFor(
+    'burst app back',
+    async () => {
+      const a = (await fleetStatus(api()))?.apps.find((x) => x.name === BURST_APP);
+      return a && a.state === 'running' && a.pid !== pid ? a : undefined;
+    },
+    45_000,
+  );
+  state.restartsSeen.set(BURST_APP, (state.restartsSeen.get(BURST_APP) ?? 0) + 1);
+  return `SIGUSR2 (50,000 lines) then SIGTERM at once to pid ${pid}`;
+}
+
+/** getSlot through rpc-manager's proxy: the HTTP status, or what went wrong (never a hang). */
+async function slotThroughProxy(): Promise<string> {
+  const started = Date.now();
+  try {
+    const res = await fetch(`http://127.0.0.1:${state.ports?.proxy}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getSlot' }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    apiBodies.push(await res.text());
+    return `${res.status} in ${Date.now() - started} ms`;
+  } catch (err) {
+    return `no answer after ${Date.now() - started} ms (${(err as Error).name})`;
+  }
+}
+
+async function rpcUpstreamDegrades(): Promise<string> {
+  state.rpc.push(`healthy: ${await slotThroughProxy()}`);
+  await control({ kind: 'slow', delayMs: 800 });
+  state.rpc.push(`slow: ${await slotThroughProxy()}`);
+  await control({ kind: 'status', status: 429, retryAfter: 1 });
+  state.rpc.push(`429: ${await slotThroughProxy()}`);
+  if (state.upstream) killGroup(state.upstream, 'SIGTERM');
+  await sleep(3000);
+  state.rpc.push(`dead: ${await slotThroughProxy()}`);
+  state.rpcHealthWhenDead = (await getText(`http://127.0.0.1:${state.ports?.proxy}/health`)).status;
+  return `getSlot through rpc-manager: ${state.rpc.join('; ')}; /health when dead ${state.rpcHealthWhenDead}`;
+}
+
+async function killOrchestratorAndRestart(configPath: string): Promise<string> {
+  const s = await allRunning(60_000);
+  state.pidsAtKill = s.apps.flatMap((a) => (a.pid ? [{ name: a.name, pid: a.pid }] : []));
+  // the first simulator's history dies with it: keep it
+  state.history.push(await simHistory(simHttp()));
+  const orch = state.orchestrator;
+  if (orch?.pid === undefined) throw new Error('no orchestrator');
+  process.kill(orch.pid, 'SIGKILL');
+  try {
+    await waitFor(
+      'every child gone after the orchestrator SIGKILL',
+      () => state.pidsAtKill.every((p) => !isAlive(p.pid)) || undefined,
+      20_000,
+      200,
+    );
+  } catch {
+    state.orphansAfterKill = state.pidsAtKill.filter((p) => isAlive(p.pid)).map((p) => `${p.name}:${p.pid}`);
+    for (const p of state.pidsAtKill) if (isAlive(p.pid)) process.kill(p.pid, 'SIGKILL');
+  }
+  startOrchestrator(configPath);
+  await allRunning(120_000);
+  return `SIGKILL pid ${orch.pid}; ${state.pidsAtKill.length} children, orphans left: ${state.orphansAfterKill.length}; started again`;
+}
+
+beforeAll(async () => {
+  state.dir = mkdtempSync(join(tmpdir(), 'e2e-session-'));
+  state.logDir = join(state.dir, 'logs');
+  state.dataDir = join(state.dir, 'data');
+  mkdirSync(state.logDir);
+  mkdirSync(state.dataDir);
+  try {
+    // a small tmpfs, so "log dir unwritable" is a real ENOSPC even for root (chmod is not)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=96m', 'tmpfs', state.logDir], { stdio: 'ignore' });
+    state.tmpfs = true;
+  } catch {
+    state.tmpfs = false;
+  }
+  const keypair = writeKeypairFile(join(state.dir, 'id.json'));
+  state.secrets = {
+    apiKey: `e2eKey${Math.floor(random() * 1e12).toString(36)}Z9`,
+    keypairBase58: keypair.base58,
+    keypairArrayPrefix: keypair.arrayPrefix,
+    token: `e2e-token-${Math.floor(random() * 1e12).toString(36)}-0123456789`,
+  };
+
+  let upstreamOut = '';
+  state.upstream = startEntry(
+    'apps/rpc-manager/test/fake-upstream-main.ts',
+    ['--port', '0'],
+    { ...process.env },
+    {
+      onOutput: (c) => (upstreamOut += c),
+    },
+  );
+  const upstream = await waitFor(
+    'fake upstream address',
+    () => {
+      const line = upstreamOut.split('\n').find((l) => l.startsWith('{'));
+      return line ? (JSON.parse(line) as { url: string; control: string }) : undefined;
+    },
+    30_000,
+  );
+  state.upstreamControl = upstream.control;
+  state.ports = { sim: await freePort(), proxy: await freePort(true), api: await freePort() };
+  const written = writeSessionConfig({
+    dir: state.dir,
+    ports: state.ports,
+    upstreamUrl: upstream.url.replace(/\/$/, ''),
+    secrets: state.secrets,
+    keypairPath: join(state.dir, 'id.json'),
+    speed: SPEED,
+  });
+  state.riskManager = written.riskManager;
+  state.config = loadFleetConfig({ path: written.path, env: {} });
+
+  startOrchestrator(written.path);
+  await allRunning(150_000);
+
+  // every bot trades before the faults start (the fast-forwarded clock gets there in seconds)
+  await waitFor(
+    'the bots trading',
+    async () => {
+      const s = await fleetStatus(api());
+      const placed = BOTS.map((b) => s?.apps.find((a) => a.name === b)?.status?.ordersPlaced ?? 0);
+      return placed.filter((n) => n > 0).length >= 2 || undefined;
+    },
+    90_000,
+    1000,
+  ).catch(() => undefined);
+
+  const faults: [string, () => Promise<string>][] = [
+    ...BOTS.map((b) => [`SIGKILL ${b}`, () => killAndAwaitRestart(b)] as [string, () => Promise<string>]),
+    ...(state.riskManager
+      ? [
+          ['SIGKILL risk-manager', () => killAndAwaitRestart('risk-manager')] as [
+            string,
+            () => Promise<string>,
+          ],
+        ]
+      : []),
+    ['RPC upstream slow, 429, dead', rpcUpstreamDegrades],
+    ['50,000-line burst then SIGTERM', burstThenTerm],
+    ...(state.tmpfs
+      ? [['log dir unwritable, then writable', () => diskFull(3000)] as [string, () => Promise<string>]]
+      : []),
+  ];
+  // seeded order, seeded gaps; the orchestrator SIGKILL comes last so the checks see both sims
+  for (let i = faults.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [faults[i], faults[j]] = [faults[j] as (typeof faults)[number], faults[i] as (typeof faults)[number]];
+  }
+  faults.push(['SIGKILL orchestrator, start again', () => killOrchestratorAndRestart(written.path)]);
+  for (const [name, run] of faults) {
+    await sleep(500 + Math.floor(random() * 2500));
+    const at = new Date().toISOString();
+    try {
+      state.faults.push({ name, at, ok: true, detail: await run() });
+    } catch (err) {
+      state.faults.push({ name, at, ok: false, detail: String(err) });
+    }
+  }
+  await sleep(5000); // trading again after the restart
+  state.history.push(await simHistory(simHttp()));
+  for (const path of ['/api/status', '/api/logs', '/metrics']) await getText(`${api()}${path}`);
+
+  // the orchestrator's own graceful stop: bots cancel, then risk, infrastructure, simulator
+  const orch = state.orchestrator;
+  if (orch?.pid !== undefined) {
+    const exited = new Promise<number | null>((r) => orch.once('exit', (code) => r(code)));
+    process.kill(orch.pid, 'SIGTERM');
+    state.stopped = (await Promise.race([exited.then(() => true), sleep(60_000).then(() => false)])) === true;
+  }
+}, 480_000);
+
+afterAll(() => {
+  killAllStarted();
+  if (process.env.E2E_KEEP && state.logDir) {
+    const kept = mkdtempSync(join(tmpdir(), 'e2e-kept-'));
+    execFileSync('cp', ['-a', state.logDir, state.dataDir, kept]);
+    process.stdout.write(`session logs and journals kept in ${kept}\n`);
+  }
+  if (state.tmpfs) {
+    try {
+      execFileSync('umount', ['-l', state.logDir], { stdio: 'ignore' });
+    } catch {
+      // already unmounted
+    }
+  }
+  if (state.dir) rmSync(state.dir, { recursive: true, force: true });
+});
+
+/** Every log file in the session's dir, with its lines. */
+function logFiles(): { file: string; app: string; text: string }[] {
+  return readdirSync(state.logDir)
+    .filter((f) => /\.log(\.\d+)?$/.test(f))
+    .map((f) => ({
+      file: f,
+      app: f.replace(/(\.\d+)?\.log(\.\d+)?$/, ''),
+      text: readFileSync(join(state.logDir, f), 'utf8'),
+    }));
+}
+
+describe('the session under faults', () => {
+  it('every fault was injected', () => {
+    const failed = state.faults.filter((f) => !f.ok);
+    expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
+    expect(state.faults.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('every app came back after its SIGKILL', () => {
+    for (const b of BOTS) expect(state.restartsSeen.get(b), b).toBe(1);
+  });
+
+  it('no orphan process after the orchestrator was SIGKILLed', () => {
+    expect(state.pidsAtKill.length).toBeGreaterThan(BOTS.length);
+    expect(state.orphansAfterKill).toEqual([]);
+  });
+
+  it('the orchestrator stopped the fleet on SIGTERM and left no process', () => {
+    expect(state.stopped).toBe(true);
+  });
+
+  it('rpc-manager answered every call while its upstream degraded, and reported it dead (503 on /health)', () => {
+    expect(state.rpc).toHaveLength(4);
+    for (const step of state.rpc) expect(step).not.toContain('no answer');
+    expect(state.rpc[0]).toMatch(/^healthy: 200 /);
+    expect(state.rpcHealthWhenDead).toBe(503);
+  });
+
+  it('no log line torn or interleaved: every line of every file parses', () => {
+    const files = logFiles();
+    expect(files.map((f) => f.app)).toEqual(
+      expect.arrayContaining(['orchestrator', 'sim', ...BOTS, BURST_APP]),
+    );
+    const bad: string[] = [];
+    for (const f of files) {
+      for (const line of f.text.split('\n')) {
+        if (line === '' || line.startsWith('    ')) continue; // stack lines of the record above
+        const parsed = parseLogLine(line);
+        if (!parsed) bad.push(`${f.file}: ${line.slice(0, 160)}`);
+        else if (parsed.app !== f.app) bad.push(`${f.file} holds a line of ${parsed.app}`);
+      }
+    }
+    expect(bad.slice(0, 10)).toEqual([]);
+  });
+
+  it('no lost line: the 50,000-line burst before SIGTERM is on disk, every seq once', () => {
+    const seqs = numbered('burst');
+    expect(seqs.size).toBe(50_000);
+  });
+
+  it('no lost line: the 2,000 lines logged while the disk was full are on disk', () => {
+    expect(state.tmpfs, 'the log dir could not be a tmpfs here: fault not injected').toBe(true);
+    expect(numbered('held').size).toBe(2_000);
+  });
+
+  it('no secret in any log file, console output or API reply', () => {
+    const s = state.secrets;
+    if (!s) throw new Error('no session');
+    const needles = [s.apiKey, s.keypairBase58, s.keypairArrayPrefix, s.token];
+    const haystacks = [
+      ...logFiles().map((f) => ({ where: f.file, text: f.text })),
+      { where: 'console', text: state.console.join('') },
+      { where: 'API replies', text: apiBodies.join('\n') },
+    ];
+    const found = haystacks.flatMap((h) =>
+      needles.filter((n) => h.text.includes(n)).map((n) => `${h.where}: ${n.slice(0, 6)}…`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('no duplicate order: no client id accepted twice by the simulator, journals agree with it', () => {
+    const dupes = duplicates();
+    expect(dupes).toEqual([]);
+    // every order a journal says the venue acknowledged is in the simulator's history
+    const known = new Set(state.history.flat().flatMap((e) => (e.order ? [e.order.orderId] : [])));
+    const missing: string[] = [];
+    for (const bot of BOTS) {
+      const path = join(state.dataDir, `${bot}.orders.sqlite`);
+      if (!existsSync(path)) continue;
+      const journal = new Journal(path, { readonly: true });
+      for (const o of journal.allOrders())
+        if (o.orderId && !known.has(o.orderId)) missing.push(`${bot}:${o.clientOrderId}`);
+    }
+    // orders of the first simulator's last moments may not be in its saved history; the second
+    // simulator is a new exchange (ids restart), so only a bounded number may be unknown
+    expect(missing.length).toBeLessThanOrEqual(5);
+  });
+
+  it('limits held over the simulator history: max position per sub-account, fleet gross notional', () => {
+    const breaches = limitBreaches();
+    expect(breaches.slice(0, 10)).toEqual([]);
+  });
+
+  // MISSING PIECE: apps/risk-manager has no src/main.ts yet (being built in parallel), so the session
+  // runs without a risk manager and nothing can halt the fleet. The crafted loss (losing market
+  // orders on a fleet sub-account through the sim's WebSocket) and the halt checks are to be written
+  // against its README once it lands; until then this test is skipped, not weakened.
+  it.skip('a crafted loss trips the risk halt: no order accepted after it, open orders cancelled within 1 s', () => {
+    expect(state.riskManager).toBe(true);
+  });
+});
+
+describe('drift-logs on the repo and on the session', () => {
+  // MISSING PIECE: while apps/risk-manager has no src/main.ts, audit rightly reports one critical
+  // issue (no process sets up file logging). The check stays; it is expected to fail until then.
+  const auditTest = existsSync(join(ROOT, 'apps/risk-manager/src/main.ts')) ? it : it.fails;
+  auditTest(
+    'audit reports 0 critical issues on the repo itself',
+    async () => {
+      const r = await runEntry(
+        'packages/log-tools/bin/drift-logs.mjs',
+        ['audit', '--json', '--root', ROOT],
+        { ...process.env },
+        60_000,
+      );
+      expect(r.code, r.output.slice(-2000)).toBe(0);
+    },
+    90_000,
+  );
+
+  it('monitor reports the session logs healthy after maintenance', async () => {
+    const apps = ['orchestrator', 'sim', ...BOTS, 'rpc-manager', 'drift-client', 'swift-client', BURST_APP];
+    const args = ['monitor', '--root', ROOT, ...apps.flatMap((a) => ['--app', a])];
+    const r = await runEntry(
+      'packages/log-tools/bin/drift-logs.mjs',
+      args,
+      { ...process.env, LOG_DIR: state.logDir },
+      60_000,
+    );
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+  }, 90_000);
+});
+
+afterAll(() => {
+  const history = state.history.flat();
+  const orders = history.filter((e) => e.kind === 'order-accepted').length;
+  const lines = logFiles().reduce(
+    (n, f) => n + f.text.split('\n').filter((l) => l && !l.startsWith('    ')).length,
+    0,
+  );
+  const summary = [
+    '',
+    '=== e2e paper session summary ===',
+    `seed ${SEED}, sim speed ${SPEED}x, log dir ${state.tmpfs ? 'tmpfs' : 'plain dir'}`,
+    `faults injected: ${state.faults.filter((f) => f.ok).length}/${state.faults.length}`,
+    ...state.faults.map((f) => `  ${f.ok ? 'ok  ' : 'FAIL'} ${f.name}: ${f.detail}`),
+    `restarts seen: ${[...state.restartsSeen].map(([a, n]) => `${a} ${n}`).join(', ')}`,
+    `log lines on disk: ${lines}; burst lines found ${numbered('burst').size}/50000; held lines found ${numbered('held').size}/2000`,
+    `orders accepted by the simulator: ${orders} (history entries ${history.length})`,
+    `duplicates: ${duplicates().length}`,
+    `limit breaches: ${limitBreaches().length}`,
+    `orphans after the orchestrator SIGKILL: ${state.orphansAfterKill.length}`,
+    `risk manager in the session: ${state.riskManager ? 'yes' : 'no (apps/risk-manager/src/main.ts missing)'}`,
+    '',
+  ];
+  process.stdout.write(summary.join('\n'));
+  writeFileSync(join(tmpdir(), 'drift-e2e-summary.txt'), summary.join('\n'));
+});
+
+function numbered(series: string): Set<number> {
+  if (!state.logDir || !existsSync(state.logDir)) return new Set();
+  const seen = new Set<number>();
+  for (const f of logFiles()) {
+    if (f.app !== BURST_APP) continue;
+    for (const line of f.text.split('\n')) {
+      if (!line.includes(`series=${series} `)) continue;
+      const m = / seq=(\d+)/.exec(line);
+      if (m) seen.add(Number(m[1]));
+    }
+  }
+  return seen;
+}
+
+function duplicates(): string[] {
+  const dupes: string[] = [];
+  state.history.forEach((entries, sim) => {
+    const seen = new Set<string>();
+    for (const e of entries) {
+      const id = e.kind === 'order-accepted' ? e.order?.clientOrderId : undefined;
+      if (!id) continue;
+      if (seen.has(id)) dupes.push(`sim#${sim + 1} ${id}`);
+      seen.add(id);
+    }
+  });
+  return dupes;
+}
+
+/** Positions replayed from the history's position entries; notional at the last fill price. */
+function limitBreaches(): string[] {
+  const config = state.config;
+  if (!config) return ['no config'];
+  const breaches: string[] = [];
+  state.history.forEach((entries, sim) => {
+    const positions = new Map<string, bigint>();
+    const lastPrice = new Map<string, bigint>();
+    for (const e of entries) {
+      if (e.kind === 'fill' && e.fill) lastPrice.set(e.fill.market, BigInt(e.fill.price));
+      if (e.kind !== 'position' || e.market === undefined || e.after === undefined) continue;
+      const after = BigInt(e.after);
+      positions.set(`${e.subAccount}:${e.market}`, after);
+      const limit = config.risk.maxPositionBase[e.market];
+      const abs = after < 0n ? -after : after;
+      if (limit === undefined || abs > limit)
+        breaches.push(`sim#${sim + 1} seq ${e.seq}: sub-account ${e.subAccount} ${e.market} ${after}`);
+      let gross = 0n;
+      for (const [key, base] of positions) {
+        const price = lastPrice.get(key.split(':')[1] as string) ?? 0n;
+        gross += ((base < 0n ? -base : base) * price) / 1_000_000_000n;
+      }
+      if (gross > config.risk.maxGrossNotional)
+        breaches.push(`sim#${sim + 1} seq ${e.seq}: gross notional ${gross}`);
+    }
+  });
+  return breaches;
+}
