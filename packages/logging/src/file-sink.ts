@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+import { ByteQueue, CHUNK_BYTES } from './byte-queue.js';
 
 export interface FileSinkOptions {
   /** Active file, e.g. logs/jit-mm-swift.log; rotated files are `<file>.1` .. `<file>.<maxFiles>`. */
@@ -33,7 +34,7 @@ export interface FileSinkOptions {
   stderrFallback?: boolean;
 }
 
-const BATCH_BYTES = 64 * 1024;
+const BATCH_BYTES = CHUNK_BYTES;
 /** How long a small batch may wait for more lines before it is written. */
 const TRICKLE_MS = 5;
 /** Past this many pending bytes the caller writes synchronously: memory stays bounded under a flood. */
@@ -46,8 +47,7 @@ const sleepSync = (ms: number) => Atomics.wait(sleepArray, 0, 0, ms);
 export class FileSink {
   readonly file: string;
   private stream?: RotatingFileStream;
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  private readonly pending = new ByteQueue();
   private inflight?: Buffer;
   private scheduled = false;
   private timer?: NodeJS.Timeout;
@@ -78,18 +78,17 @@ export class FileSink {
       return;
     }
     this.pending.push(line);
-    this.pendingBytes += line.length;
-    if (this.pendingBytes > SYNC_THRESHOLD && !this.failing) {
+    if (this.pending.bytes > SYNC_THRESHOLD && !this.failing) {
       this.flushSync();
       return;
     }
-    if (this.pendingBytes > this.maxBufferBytes) this.dropOldest();
+    if (this.pending.bytes > this.maxBufferBytes) this.dropOldest();
     if (!this.scheduled) {
       // A full batch goes at once; a trickle waits a few ms to travel in one write.
       this.scheduled = true;
-      if (this.pendingBytes >= BATCH_BYTES) setImmediate(this.drain);
+      if (this.pending.bytes >= BATCH_BYTES) setImmediate(this.drain);
       else this.timer = setTimeout(this.drain, TRICKLE_MS);
-    } else if (this.timer && this.pendingBytes >= BATCH_BYTES) {
+    } else if (this.timer && this.pending.bytes >= BATCH_BYTES) {
       clearTimeout(this.timer);
       this.timer = undefined;
       setImmediate(this.drain);
@@ -98,7 +97,7 @@ export class FileSink {
 
   /** Resolves when everything written so far is on disk (or the disk is failing). */
   flush(): Promise<void> {
-    if (!this.inflight && this.pending.length === 0) return Promise.resolve();
+    if (!this.inflight && this.pending.empty) return Promise.resolve();
     if (this.failing) return Promise.resolve();
     return new Promise((resolve) => {
       this.drainWaiters.push(resolve);
@@ -125,7 +124,8 @@ export class FileSink {
       if (!landed) parts.push(this.inflight);
       this.inflight = undefined;
     }
-    if (this.pending.length) parts.push(Buffer.from(this.takePending(Number.POSITIVE_INFINITY)));
+    const rest = this.pending.take(Number.POSITIVE_INFINITY);
+    if (rest) parts.push(rest);
     if (parts.length === 0) return;
     this.appendSync(Buffer.concat(parts));
   }
@@ -174,11 +174,11 @@ export class FileSink {
     this.timer = undefined;
     const stream = this.stream;
     if (this.inflight || !stream || this.closed) return;
-    if (this.pending.length === 0) {
+    const batch = this.pending.take(BATCH_BYTES);
+    if (!batch) {
       this.resolveWaiters();
       return;
     }
-    const batch = Buffer.from(this.takePending(BATCH_BYTES));
     this.inflight = batch;
     stream.write(batch, (err) => {
       // Taken over by flushSync or re-queued by the error handler.
@@ -195,20 +195,7 @@ export class FileSink {
   };
 
   private requeue(batch: Buffer): void {
-    this.pending.unshift(batch.toString());
-    this.pendingBytes += batch.length;
-  }
-
-  private takePending(maxBytes: number): string {
-    let bytes = 0;
-    let n = 0;
-    while (n < this.pending.length && (n === 0 || bytes + this.pending[n]!.length <= maxBytes)) {
-      bytes += this.pending[n]!.length;
-      n++;
-    }
-    const lines = this.pending.splice(0, n);
-    this.pendingBytes -= bytes;
-    return lines.join('');
+    this.pending.unshift(batch);
   }
 
   private resolveWaiters(): void {
@@ -261,9 +248,10 @@ export class FileSink {
   }
 
   private dropOldest(): void {
-    while (this.pendingBytes > this.maxBufferBytes && this.pending.length > 1) {
-      this.pendingBytes -= this.pending.shift()!.length;
-      this.dropped++;
+    while (this.pending.bytes > this.maxBufferBytes) {
+      const before = this.pending.bytes;
+      this.dropped += this.pending.dropOldest();
+      if (this.pending.bytes === before) break; // only the newest chunk is left
     }
   }
 
