@@ -7,7 +7,7 @@ describe('the queue of lines waiting for the disk', () => {
   it('gives back every byte in order, in batches of whole lines no larger than a chunk', () => {
     const q = new ByteQueue();
     const lines = Array.from({ length: 5000 }, (_, i) => line(i));
-    lines.forEach((l) => q.push(l));
+    for (const l of lines) q.push(l);
     expect(q.bytes).toBe(Buffer.byteLength(lines.join('')));
     const batches: Buffer[] = [];
     for (let b = q.take(CHUNK_BYTES); b; b = q.take(CHUNK_BYTES)) batches.push(b);
