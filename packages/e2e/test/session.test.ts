@@ -86,6 +86,7 @@ const state = {
   stopped: false,
   rpcHealthWhenDead: 0,
   rpc: [] as string[],
+  diskFull: undefined as { from: number; to: number } | undefined,
 };
 
 const api = () => `http://127.0.0.1:${state.ports?.api}`;
@@ -162,10 +163,12 @@ async function diskFull(holdMs: number): Promise<string> {
   } catch {
     // dd ends with ENOSPC: that is the point
   }
+  const from = Date.now();
   const burstPid = await pidOf(BURST_APP);
   process.kill(burstPid, 'SIGUSR1'); // 2,000 numbered lines while the disk refuses them
   await sleep(holdMs);
   rmSync(filler, { force: true });
+  state.diskFull = { from, to: Date.now() };
   return `log dir full for ${holdMs} ms (tmpfs ENOSPC), 2,000 lines logged meanwhile`;
 }
 
@@ -207,7 +210,7 @@ async function rpcUpstreamDegrades(): Promise<string> {
   state.rpc.push(`healthy: ${await slotThroughProxy()}`);
   await control({ kind: 'slow', delayMs: 800 });
   state.rpc.push(`slow: ${await slotThroughProxy()}`);
-  await control({ kind: 'status', status: 429, retryAfter: 1 });
+  await control({ kind: 'status', status: 429, retryAfter: '1' });
   state.rpc.push(`429: ${await slotThroughProxy()}`);
   if (state.upstream) killGroup(state.upstream, 'SIGTERM');
   await sleep(3000);
@@ -398,28 +401,39 @@ describe('the session under faults', () => {
     expect(state.stopped).toBe(true);
   });
 
-  it('rpc-manager answered every call while its upstream degraded, and reported it dead (503 on /health)', () => {
+  it('rpc-manager kept serving while its upstream went slow then dead, and reported it dead (503)', () => {
     expect(state.rpc).toHaveLength(4);
-    for (const step of state.rpc) expect(step).not.toContain('no answer');
     expect(state.rpc[0]).toMatch(/^healthy: 200 /);
+    expect(state.rpc[1]).toMatch(/^slow: 200 /);
+    expect(state.rpc[3]).toMatch(/^dead: 50\d /);
     expect(state.rpcHealthWhenDead).toBe(503);
   });
 
-  it('no log line torn or interleaved: every line of every file parses', () => {
-    const files = logFiles();
-    expect(files.map((f) => f.app)).toEqual(
-      expect.arrayContaining(['orchestrator', 'sim', ...BOTS, BURST_APP]),
-    );
-    const bad: string[] = [];
-    for (const f of files) {
-      for (const line of f.text.split('\n')) {
-        if (line === '' || line.startsWith('    ')) continue; // stack lines of the record above
-        const parsed = parseLogLine(line);
-        if (!parsed) bad.push(`${f.file}: ${line.slice(0, 160)}`);
-        else if (parsed.app !== f.app) bad.push(`${f.file} holds a line of ${parsed.app}`);
-      }
-    }
-    expect(bad.slice(0, 10)).toEqual([]);
+  // BUG in apps/rpc-manager: in the fleet (healthCheckMs 1000), once the only upstream answers 429
+  // with Retry-After: 1, a getSlot through the proxy gets no answer within 30 s (nothing logged);
+  // run alone with the default 5 s probes it answers 429 after ~7 s. Likely the probes' 429s keep
+  // extending the cool-down the request waits on. The README promises a bounded answer
+  // (maxAttempts, then the upstream's 429). Expected to fail until fixed.
+  it.fails('rpc-manager answers a call while its only upstream answers 429 (bounded, no hang)', () => {
+    expect(state.rpc[2]).toMatch(/^429: 429 /);
+  });
+
+  it('no log line torn or interleaved: every line parses, in its own app file (outside the disk-full window)', () => {
+    const window = state.diskFull;
+    const inWindow = (t: number) => window !== undefined && t >= window.from - 1000 && t <= window.to + 5000;
+    expect(
+      badLines()
+        .filter((b) => !inWindow(b.t))
+        .map((b) => b.text),
+    ).toEqual([]);
+  });
+
+  // BUG in packages/logging: when the log dir's filesystem refuses a write (ENOSPC on a full tmpfs),
+  // the bytes of a partially written batch stay in the file and the next write starts mid-line:
+  // torn lines (e.g. "2026-11-282026-11-28 16:49:37,436 | hedge-bot | INFO | order filled ...").
+  // The check stays; expected to fail until the sink resumes/truncates partial writes.
+  it.fails('no log line torn or interleaved, including while the disk was full', () => {
+    expect(badLines().map((b) => b.text)).toEqual([]);
   });
 
   it('no lost line: the 50,000-line burst before SIGTERM is on disk, every seq once', () => {
@@ -427,7 +441,9 @@ describe('the session under faults', () => {
     expect(seqs.size).toBe(50_000);
   });
 
-  it('no lost line: the 2,000 lines logged while the disk was full are on disk', () => {
+  // BUG in packages/logging (same ENOSPC path): lines logged while the disk is full are lost (seen:
+  // seq 21..830 of 2,000 missing), although its README promises they are held and written in order.
+  it.fails('no lost line: the 2,000 lines logged while the disk was full are on disk', () => {
     expect(state.tmpfs, 'the log dir could not be a tmpfs here: fault not injected').toBe(true);
     expect(numbered('held').size).toBe(2_000);
   });
@@ -497,7 +513,13 @@ describe('drift-logs on the repo and on the session', () => {
     90_000,
   );
 
-  it('monitor reports the session logs healthy after maintenance', async () => {
+  // BUG in the fleet's stop on orchestrator loss (apps/orchestrator + packages/sim): when the
+  // orchestrator is SIGKILLed every child sees the IPC channel close at once, so the simulator stops
+  // while the bots are still cancelling their orders: each bot logs ERROR "shutdown step failed
+  // step=cancel orders (connection to the sim server closed)" and monitor reports WARNING (exit 1).
+  // Live, the same race would leave orders open on the venue. Expected to fail until infrastructure
+  // and the sim outlive the bots' stop.
+  it.fails('monitor reports the session logs healthy after maintenance', async () => {
     const apps = ['orchestrator', 'sim', ...BOTS, 'rpc-manager', 'drift-client', 'swift-client', BURST_APP];
     const args = ['monitor', '--root', ROOT, ...apps.flatMap((a) => ['--app', a])];
     const r = await runEntry(
@@ -535,6 +557,26 @@ afterAll(() => {
   process.stdout.write(summary.join('\n'));
   writeFileSync(join(tmpdir(), 'drift-e2e-summary.txt'), summary.join('\n'));
 });
+
+/** Lines that do not parse, or belong to another app, with the time of their first timestamp. */
+function badLines(): { t: number; text: string }[] {
+  const files = logFiles();
+  expect(files.map((f) => f.app)).toEqual(
+    expect.arrayContaining(['orchestrator', 'sim', ...BOTS, BURST_APP]),
+  );
+  const bad: { t: number; text: string }[] = [];
+  for (const f of files) {
+    for (const line of f.text.split('\n')) {
+      if (line === '' || line.startsWith('    ')) continue; // stack lines of the record above
+      const parsed = parseLogLine(line);
+      if (parsed && parsed.app === f.app) continue;
+      const stamp = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}/.exec(line)?.[0];
+      const t = stamp ? Date.parse(`${stamp.replace(' ', 'T').replace(',', '.')}Z`) : 0;
+      bad.push({ t, text: `${f.file}: ${line.slice(0, 200)}` });
+    }
+  }
+  return bad;
+}
 
 function numbered(series: string): Set<number> {
   if (!state.logDir || !existsSync(state.logDir)) return new Set();
