@@ -50,17 +50,21 @@ export function listLogFiles(appName: string, logDir = resolveLogDir()): LogFile
   return out.sort((a, b) => a.rotation - b.rotation || b.mtimeMs - a.mtimeMs);
 }
 
-/** Deletes the app's files not modified within `retentionDays`; returns the deleted paths. */
+/**
+ * Deletes the app's files not modified within `retentionDays`; returns the deleted paths. `keep`
+ * is the file this process has open: an app idle for a week must not lose the file it writes to.
+ */
 export function sweepRetention(
   appName: string,
   logDir: string,
   retentionDays: number,
   now = Date.now(),
+  keep?: string,
 ): string[] {
   const cutoff = now - retentionDays * 24 * 60 * 60 * 1000;
   const deleted: string[] = [];
   for (const f of listLogFiles(appName, logDir)) {
-    if (f.mtimeMs >= cutoff) continue;
+    if (f.mtimeMs >= cutoff || (keep !== undefined && path.resolve(f.path) === path.resolve(keep))) continue;
     try {
       fs.unlinkSync(f.path);
       deleted.push(f.path);

@@ -45,7 +45,10 @@ function fileSinkFor(o: ResolvedOptions): FileSink {
     process.once('exit', lock.release);
   }
   sweepRetention(o.appName, o.logDir, o.retentionDays);
-  const timer = setInterval(() => sweepRetention(o.appName, o.logDir, o.retentionDays), RETENTION_SWEEP_MS);
+  const timer = setInterval(
+    () => sweepRetention(o.appName, o.logDir, o.retentionDays, Date.now(), file),
+    RETENTION_SWEEP_MS,
+  );
   timer.unref();
   const sink = new FileSink({
     file,

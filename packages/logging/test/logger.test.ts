@@ -234,6 +234,36 @@ describe('files', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['other-app.log.1', 'ret-app.log.1', 'ret-app.log.lock']);
   });
 
+  it('retention sweeps again every hour, sparing the file the process is writing', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval'] });
+    try {
+      const dir = tempDir();
+      const logger = createLogger({
+        appName: 'hourly-app',
+        critical: true,
+        logDir: dir,
+        enableConsoleLogging: false,
+      });
+      logger.info('first line');
+      await flushLogs();
+      const old = Date.now() / 1000 - 8 * 86400;
+      fs.writeFileSync(path.join(dir, 'hourly-app.log.2'), 'x\n');
+      for (const f of ['hourly-app.log', 'hourly-app.log.2']) fs.utimesSync(path.join(dir, f), old, old);
+      vi.advanceTimersByTime(60 * 60 * 1000 - 1000);
+      expect(fs.existsSync(path.join(dir, 'hourly-app.log.2'))).toBe(true);
+      vi.advanceTimersByTime(1000);
+      expect(fs.existsSync(path.join(dir, 'hourly-app.log.2'))).toBe(false);
+      logger.info('after a quiet week');
+      await flushLogs();
+      expect(fileLines(dir, 'hourly-app').map((l) => l.split(' | ').at(-1))).toEqual([
+        'first line',
+        'after a quiet week',
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('parses its own file lines back', async () => {
     const dir = tempDir();
     const logger = createLogger({
