@@ -32,7 +32,7 @@ const SCHEMAS = {
   'hedge-bot': hedgeParamsSchema,
   'trend-bot': trendParamsSchema,
 };
-export const handled: string[] = [];
+const handled: string[] = [];
 
 let dir: string;
 beforeAll(() => {
@@ -42,7 +42,7 @@ afterAll(() => {
   killAllStarted();
   rmSync(dir, { recursive: true, force: true });
   process.stdout.write(
-    `bad inputs: ${BAD_INPUTS.length} in the table, ${handled.length} handled as required\n`,
+    `bad inputs: ${BAD_INPUTS.length} in the table, ${handled.length} handled as required (the rest: known gaps, it.fails)\n`,
   );
 });
 
