@@ -571,7 +571,6 @@ afterAll(() => {
     `orders placed (accepted by the simulator, all sim instances): ${orders}; history entries ${history.length}; sim instances ${state.history.length}`,
     `duplicates: ${duplicates().length}`,
     `secrets found: ${secretsFound().length}`,
-    'bad inputs: printed by test/bad-inputs.test.ts ("bad inputs: N in the table, M handled")',
     `limit breaches: ${limitBreaches().length}`,
     `orphans after the orchestrator SIGKILL: ${state.orphansAfterKill.length}`,
     `risk manager in the session: ${state.riskManager ? 'yes' : 'no (apps/risk-manager/src/main.ts missing)'}`,
