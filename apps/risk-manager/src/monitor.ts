@@ -123,16 +123,46 @@ export class RiskMonitor {
     return run;
   }
 
-  /** Operator reset (the reset CLI writes the file; a running monitor is reset through this). */
+  /**
+   * Operator reset (the orchestrator's `resume`). The daily-loss base restarts from the current
+   * equity: the operator has accepted the loss, and the old base would halt again at once.
+   */
   reset(by: string, reason = 'operator reset'): void {
     const previous = this.persisted.state;
     this.breaches = [];
+    const { day: _day, dayStartEquity: _equity, ...rest } = this.persisted;
+    this.persisted = rest;
     this.persist({ state: 'active', reason, by, breaches: [] });
     this.log.warn({ by, previous, reason }, 'trading state reset by operator');
     this.announce({ state: 'active', previous, reason, breaches: [], ts: Date.now() }, by);
   }
 
+  /** Operator halt (the orchestrator's API): same as a breach halt, with who asked. */
+  async halt(by: string, reason: string): Promise<void> {
+    await this.running;
+    if (this.persisted.state === 'halted') return;
+    const previous = this.persisted.state;
+    this.persist({ state: 'halted', reason, by, breaches: [] });
+    await this.cancelEverything();
+    this.announce({ state: 'halted', previous, reason, breaches: [], ts: Date.now() }, by);
+  }
+
+  /** A reset written to the state file by the reset CLI while this monitor runs. */
+  private adoptFileReset(): void {
+    const disk = loadRiskState(this.options.statePath);
+    if (!disk || disk.state !== 'active' || this.persisted.state === 'active') return;
+    if (disk.since === this.persisted.since && disk.by === this.persisted.by) return;
+    const previous = this.persisted.state;
+    this.persisted = disk; // the reset dropped the day's base too (see `reset`)
+    this.log.warn(
+      { by: disk.by, previous, reason: disk.reason },
+      'trading state reset by operator (state file)',
+    );
+    this.announce({ state: 'active', previous, reason: disk.reason, breaches: [], ts: Date.now() }, disk.by);
+  }
+
   private async evaluateOnce(): Promise<void> {
+    this.adoptFileReset();
     const snapshot = await this.snapshot();
     const verdict = evaluateRisk(this.options.limits, snapshot);
     this.breaches = verdict.breaches;

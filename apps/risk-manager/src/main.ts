@@ -1,0 +1,88 @@
+/**
+ * risk-manager: watches every sub-account of the fleet, drives the trading state and is the
+ * fleet's kill switch. Alone (`pnpm --filter risk-manager start`) it runs on the embedded
+ * simulator in paper mode; under the orchestrator it reports `risk-state` over IPC.
+ */
+import { loadFleetConfig, parseAppParams, startApp } from '@drift/core';
+import { setupCriticalLogging } from '@drift/logging';
+import { createVenue } from 'drift-client';
+import { AlertDispatcher } from './alerts.js';
+import { RiskMonitor } from './monitor.js';
+import { riskManagerParamsSchema } from './params.js';
+import { checkRiskConfig } from './risk-config.js';
+import { riskStatePath } from './state-path.js';
+
+const APP = 'risk-manager';
+const logger = setupCriticalLogging(APP);
+const lifecycle = startApp({ appName: APP, logger });
+
+try {
+  const config = loadFleetConfig();
+  checkRiskConfig(config);
+  const params = parseAppParams(config, APP, riskManagerParamsSchema);
+  const statePath = riskStatePath();
+
+  const venue = await createVenue(config, { logger, appName: APP, subAccounts: 'all' });
+  await venue.connect();
+  lifecycle.onShutdown('close venue', () => venue.close());
+
+  const alerts = new AlertDispatcher(config.risk.webhooks, logger);
+  if (config.risk.webhooks.length === 0)
+    logger.info({}, 'no alert webhooks configured: state changes are logged only');
+
+  const monitor = new RiskMonitor({
+    venue,
+    limits: config.risk,
+    statePath,
+    alerts,
+    logger,
+    dayStartUtcHour: params.dayStartUtcHour,
+    onStateChange: (change) => {
+      lifecycle.send({
+        type: 'risk-state',
+        state: change.state,
+        reason: change.reason,
+        breaches: change.breaches,
+        ts: Date.now(),
+      });
+      lifecycle.setTradingState(change.state, change.reason);
+    },
+  });
+  // The orchestrator's API: `resume` is an operator reset, `halt` an operator halt.
+  lifecycle.onTradingState((state, reason) => {
+    if (state === monitor.state) return;
+    if (state === 'active') monitor.reset('orchestrator', reason);
+    else if (state === 'halted') void monitor.halt('orchestrator', reason);
+  });
+  if (monitor.state !== 'active') {
+    lifecycle.setTradingState(monitor.state, 'restored from the state file');
+    lifecycle.send({
+      type: 'risk-state',
+      state: monitor.state,
+      reason: 'restored from the state file',
+      breaches: [],
+      ts: Date.now(),
+    });
+  }
+
+  monitor.start(params.pollIntervalMs);
+  lifecycle.onShutdown('stop monitor', async () => {
+    await monitor.stop();
+    await alerts.idle();
+  });
+  const heartbeat = setInterval(() => {
+    lifecycle.setStatus({ counters: { breaches: monitor.currentBreaches.length } });
+  }, params.pollIntervalMs);
+  lifecycle.onShutdown('stop status', () => clearInterval(heartbeat));
+
+  lifecycle.ready({
+    statePath,
+    mode: config.mode,
+    state: monitor.state,
+    pollIntervalMs: params.pollIntervalMs,
+  });
+  logger.info({ statePath, mode: config.mode, state: monitor.state }, 'risk-manager running');
+} catch (err) {
+  logger.fatal({ err }, 'risk-manager failed to start');
+  await lifecycle.shutdown('start-up failed', 1);
+}

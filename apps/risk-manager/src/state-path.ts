@@ -1,0 +1,14 @@
+/** Where the risk state lives: `RISK_STATE_FILE`, else `data/risk-state.json` at the workspace root. */
+import path from 'node:path';
+import { findWorkspaceRoot } from '@drift/core';
+
+export const STATE_FILE_ENV = 'RISK_STATE_FILE';
+
+export function riskStatePath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  const override = env[STATE_FILE_ENV];
+  if (override !== undefined) {
+    if (override.trim() === '') throw new Error(`${STATE_FILE_ENV}: "" is not a file path`);
+    return path.resolve(cwd, override);
+  }
+  return path.join(findWorkspaceRoot(cwd) ?? cwd, 'data', 'risk-state.json');
+}
