@@ -150,7 +150,7 @@ export class RiskMonitor {
   /** A reset written to the state file by the reset CLI while this monitor runs. */
   private adoptFileReset(): void {
     const disk = loadRiskState(this.options.statePath);
-    if (!disk || disk.state !== 'active' || this.persisted.state === 'active') return;
+    if (disk?.state !== 'active' || this.persisted.state === 'active') return;
     if (disk.since === this.persisted.since && disk.by === this.persisted.by) return;
     const previous = this.persisted.state;
     this.persisted = disk; // the reset dropped the day's base too (see `reset`)

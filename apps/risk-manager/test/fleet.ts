@@ -51,15 +51,18 @@ export function tempStatePath(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'risk-manager-')), 'risk-state.json');
 }
 
-export function monitorOf(
+/** A monitor over a connected embedded venue that sees every sub-account (as main.ts builds it). */
+export async function monitorOf(
   engine: SimEngine,
   limits: LimitSet,
   statePath: string,
   extra: { hooks?: Webhook[]; logger?: Logger; changes?: StateChange[] } = {},
-): RiskMonitor {
+): Promise<RiskMonitor> {
   const logger = extra.logger ?? quiet;
+  const venue = SimVenue.embedded(engine, 0, { allSubAccounts: true });
+  await venue.connect();
   return new RiskMonitor({
-    venue: SimVenue.embedded(engine, 0, { allSubAccounts: true }),
+    venue,
     limits,
     statePath,
     alerts: new AlertDispatcher(extra.hooks ?? [], logger, 500),
@@ -70,6 +73,13 @@ export function monitorOf(
 
 export const buy = (base: string) =>
   ({ market: 'SOL-PERP', side: 'buy', type: 'market', baseAmount: parseBase(base) }) as const;
+
+/** A market buy that must fill (at the oracle: zero fees, zero auction offsets). */
+export function fill(engine: SimEngine, subAccount: number, base: string): void {
+  const result = engine.place(subAccount, buy(base));
+  if (!result.ok)
+    throw new Error(`buy ${base} SOL on sub-account ${subAccount} refused: ${JSON.stringify(result)}`);
+}
 
 /** Resting limit order far from the oracle, so it never fills. */
 export const restingBid = (price = '100') =>

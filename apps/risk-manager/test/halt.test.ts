@@ -11,7 +11,7 @@ describe('halt on a crafted loss', () => {
     const engine = fleetEngine({ prices: '0,150\n10000,99' });
     const statePath = tempStatePath();
     const changes: StateChange[] = [];
-    const monitor = monitorOf(engine, limitsFrom({ dailyLossLimit: '5000' }), statePath, { changes });
+    const monitor = await monitorOf(engine, limitsFrom({ dailyLossLimit: '5000' }), statePath, { changes });
 
     expect(engine.place(1, buy('100')).ok).toBe(true);
     for (const sub of [1, 2, 3]) engine.place(sub, restingBid('90'));
@@ -52,7 +52,7 @@ describe('halt on a crafted loss', () => {
     const engine = fleetEngine({ prices: '0,150\n1000,90\n3000,150' });
     const statePath = tempStatePath();
     const limits = limitsFrom({ dailyLossLimit: '5000' });
-    const first = monitorOf(engine, limits, statePath);
+    const first = await monitorOf(engine, limits, statePath);
     engine.place(1, buy('100'));
     await first.evaluate();
     engine.advance(1200);
@@ -60,7 +60,7 @@ describe('halt on a crafted loss', () => {
     expect(first.state).toBe('halted');
 
     engine.advance(3000); // back to 150: no breach any more
-    const restarted = monitorOf(engine, limits, statePath);
+    const restarted = await monitorOf(engine, limits, statePath);
     expect(restarted.state).toBe('halted');
     await restarted.evaluate();
     expect(restarted.currentBreaches).toEqual([]);
