@@ -487,19 +487,10 @@ describe('the session under faults', () => {
   it('no duplicate order: no client id accepted twice by the simulator, journals agree with it', () => {
     const dupes = duplicates();
     expect(dupes).toEqual([]);
-    // every order a journal says the venue acknowledged is in the simulator's history
-    const known = new Set(state.history.flat().flatMap((e) => (e.order ? [e.order.orderId] : [])));
-    const missing: string[] = [];
-    for (const bot of BOTS) {
-      const path = join(state.dataDir, `${bot}.orders.sqlite`);
-      if (!existsSync(path)) continue;
-      const journal = new Journal(path, { readonly: true });
-      for (const o of journal.allOrders())
-        if (o.orderId && !known.has(o.orderId)) missing.push(`${bot}:${o.clientOrderId}`);
-    }
-    // orders of the first simulator's last moments may not be in its saved history; the second
-    // simulator is a new exchange (ids restart), so only a bounded number may be unknown
-    expect(missing.length).toBeLessThanOrEqual(5);
+    // every order a journal says the venue acknowledged is in a simulator's history, by client id
+    const missing = journalOrdersUnknownToSim();
+    // orders acked between a history capture and that sim's SIGKILL are the only ones allowed here
+    expect(missing.length, missing.slice(0, 5).join(', ')).toBeLessThanOrEqual(5);
   });
 
   it('limits held over the simulator history: max position per sub-account, fleet gross notional', () => {
@@ -569,7 +560,7 @@ afterAll(() => {
     `restarts seen: ${[...state.restartsSeen].map(([a, n]) => `${a} ${n}`).join(', ')}`,
     `log lines on disk: ${lines}; burst lines found ${numbered('burst').size}/50000; held lines found ${numbered('held').size}/2000`,
     `orders placed (accepted by the simulator, all sim instances): ${orders}; history entries ${history.length}; sim instances ${state.history.length}`,
-    `duplicates: ${duplicates().length}`,
+    `duplicates: ${duplicates().length}; journaled acked orders unknown to the sim history: ${journalOrdersUnknownToSim().length}`,
     `secrets found: ${secretsFound().length}`,
     `limit breaches: ${limitBreaches().length}`,
     `orphans after the orchestrator SIGKILL: ${state.orphansAfterKill.length}`,
@@ -629,18 +620,45 @@ function numbered(series: string): Set<number> {
   return seen;
 }
 
+/** Client ids accepted more than once, across every sim instance (a restart must not re-send). */
 function duplicates(): string[] {
   const dupes: string[] = [];
+  const seen = new Map<string, number>();
   state.history.forEach((entries, sim) => {
-    const seen = new Set<string>();
     for (const e of entries) {
       const id = e.kind === 'order-accepted' ? e.order?.clientOrderId : undefined;
       if (!id) continue;
-      if (seen.has(id)) dupes.push(`sim#${sim + 1} ${id}`);
-      seen.add(id);
+      if (seen.has(id)) dupes.push(`${id}: sim#${(seen.get(id) ?? 0) + 1} and sim#${sim + 1}`);
+      seen.set(id, sim);
     }
   });
   return dupes;
+}
+
+function journalOrdersUnknownToSim(): string[] {
+  if (!state.dataDir || !existsSync(state.dataDir)) return [];
+  // by client id where the sim records it; a JIT fill (`fillTaker`) reaches the sim without the
+  // maker's client id (MakerFill has none), so those match by the venue's order id
+  const known = new Set(
+    state.history
+      .flat()
+      .flatMap((e) =>
+        [e.order?.clientOrderId, e.fill?.clientOrderId, e.order?.orderId, e.fill?.orderId].filter(
+          (id): id is string => id !== undefined,
+        ),
+      ),
+  );
+  const missing: string[] = [];
+  for (const bot of BOTS) {
+    const path = join(state.dataDir, `${bot}.orders.sqlite`);
+    if (!existsSync(path)) continue;
+    const journal = new Journal(path, { readonly: true });
+    for (const o of journal.allOrders())
+      if (o.orderId && !known.has(o.clientOrderId) && !known.has(o.orderId))
+        missing.push(`${bot}:${o.clientOrderId}`);
+    journal.close();
+  }
+  return missing;
 }
 
 /** Positions replayed from the history's position entries; notional at the last fill price. */

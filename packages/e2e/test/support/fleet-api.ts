@@ -39,7 +39,14 @@ export interface WireEntry {
   ts: number;
   kind: string;
   order?: { orderId: string; clientOrderId?: string; subAccount: number; market: string; status: string };
-  fill?: { subAccount: number; market: string; price: string; baseAmount: string; clientOrderId?: string };
+  fill?: {
+    orderId: string;
+    subAccount: number;
+    market: string;
+    price: string;
+    baseAmount: string;
+    clientOrderId?: string;
+  };
   subAccount?: number;
   market?: string;
   before?: string;
