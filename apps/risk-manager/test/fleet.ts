@@ -5,7 +5,7 @@ import path from 'node:path';
 import { findMarket, type LimitSet, parseBase, parseFleetConfig, parsePrice, parseQuote } from '@drift/core';
 import { type Logger, setupUtilityLogging } from '@drift/logging';
 import { parseOracleCsv, SimEngine, SimVenue } from '@drift/sim';
-import { AlertDispatcher, type Webhook } from '../src/alerts.js';
+import { AlertDispatcher } from '../src/alerts.js';
 import { RiskMonitor, type StateChange } from '../src/monitor.js';
 
 export const SOL = findMarket('SOL-PERP')!;
@@ -56,7 +56,7 @@ export async function monitorOf(
   engine: SimEngine,
   limits: LimitSet,
   statePath: string,
-  extra: { hooks?: Webhook[]; logger?: Logger; changes?: StateChange[] } = {},
+  extra: { alerts?: AlertDispatcher; logger?: Logger; changes?: StateChange[] } = {},
 ): Promise<RiskMonitor> {
   const logger = extra.logger ?? quiet;
   const venue = SimVenue.embedded(engine, 0, { allSubAccounts: true });
@@ -65,7 +65,7 @@ export async function monitorOf(
     venue,
     limits,
     statePath,
-    alerts: new AlertDispatcher(extra.hooks ?? [], logger, 500),
+    alerts: extra.alerts ?? new AlertDispatcher([], logger),
     logger,
     onStateChange: (c) => extra.changes?.push(c),
   });

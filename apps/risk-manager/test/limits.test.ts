@@ -40,7 +40,7 @@ const cases: LimitCase[] = [
   {
     limit: 'dailyLoss',
     risk: { dailyLossLimit: '5000' }, // 100 SOL long: 150 -> 100 loses exactly 5000
-    drive: async (e, breach, monitor) => {
+    drive: async (e, _breach, monitor) => {
       fill(e, 1, '100');
       await monitor.evaluate(); // the day's start equity
       e.advance(1200);
