@@ -169,7 +169,10 @@ export class RiskMonitor {
     const previous = this.persisted.state;
     // Halted never lowers by itself; reducing clears when nothing calls for it any more.
     const next = previous === 'halted' ? 'halted' : worstState(verdict.breaches);
-    if (next === previous) return;
+    if (next === previous) {
+      if (next === 'halted') await this.cancelStragglers();
+      return;
+    }
     const lines = verdict.breaches.map((b) => b.message);
     const reason = RANK[next] > RANK[previous] ? (lines[0] ?? next) : 'breaches cleared';
     this.persist({ state: next, reason, by: 'risk-manager', breaches: lines });
@@ -186,6 +189,16 @@ export class RiskMonitor {
         this.log.warn({ subAccount: subs[i], cancelled: r.value }, 'halt: orders cancelled');
       else this.log.error({ subAccount: subs[i], err: r.reason }, 'halt: cancel-all failed');
     });
+  }
+
+  /** While halted, an order that slipped in (a bot not yet told) is cancelled at the next poll. */
+  private async cancelStragglers(): Promise<void> {
+    const { venue } = this.options;
+    for (const subAccount of await venue.subAccounts()) {
+      if ((await venue.getOpenOrders({ subAccount })).length === 0) continue;
+      const cancelled = await venue.cancelAllOrders({ subAccount });
+      this.log.warn({ subAccount, cancelled }, 'halted: cancelled orders placed after the halt');
+    }
   }
 
   private announce(change: StateChange, by: string): void {

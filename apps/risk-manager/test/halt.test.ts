@@ -46,6 +46,12 @@ describe('halt on a crafted loss', () => {
       expect.objectContaining({ state: 'halted', previous: 'active', ts: clearedTs }),
     ]);
     expect(formatQuote(BigInt(persisted!.dayStartEquity!))).toBe('300000');
+
+    // A bot not yet told places an order after the halt: the next poll cancels it.
+    engine.place(3, restingBid('70'));
+    await monitor.evaluate();
+    expect(engine.openOrdersList()).toEqual([]);
+    expect(changes).toHaveLength(1);
   });
 
   it('stays halted after the price recovers and across a restart, until an operator resets it', async () => {
