@@ -143,8 +143,8 @@ export class RiskMonitor {
     if (this.persisted.state === 'halted') return;
     const previous = this.persisted.state;
     this.persist({ state: 'halted', reason, by, breaches: [] });
-    await this.cancelEverything();
     this.announce({ state: 'halted', previous, reason, breaches: [], ts: Date.now() }, by);
+    await this.cancelEverything();
   }
 
   /** A reset written to the state file by the reset CLI while this monitor runs. */
@@ -174,10 +174,12 @@ export class RiskMonitor {
       return;
     }
     const lines = verdict.breaches.map((b) => b.message);
-    const reason = RANK[next] > RANK[previous] ? (lines[0] ?? next) : 'breaches cleared';
+    const cause = verdict.breaches.find((b) => b.severity === next);
+    const reason = RANK[next] > RANK[previous] ? (cause?.message ?? next) : 'breaches cleared';
     this.persist({ state: next, reason, by: 'risk-manager', breaches: lines });
-    if (next === 'halted') await this.cancelEverything();
+    // Told first, so the orchestrator relays the halt to the bots while the orders are cancelled here.
     this.announce({ state: next, previous, reason, breaches: lines, ts: snapshot.now }, 'risk-manager');
+    if (next === 'halted') await this.cancelEverything();
   }
 
   private async cancelEverything(): Promise<void> {
