@@ -44,6 +44,7 @@ export function fleetEngine(
     makerFeeRate: 0n,
     auction: { durationSlots: 0, startOffsetBps: 0, endOffsetBps: 0, backstop: true },
     ...(opts.oracleIntervalSlots !== undefined && { oracleIntervalSlots: opts.oracleIntervalSlots }),
+    ...(opts.startTs !== undefined && { startTs: opts.startTs }),
   });
 }
 
