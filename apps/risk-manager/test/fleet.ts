@@ -32,7 +32,7 @@ export function limitsFrom(risk: Record<string, unknown>): LimitSet {
 
 /** SOL-PERP replaying `prices` (`ms,price` lines); sub-accounts 1..3 with the given collateral. */
 export function fleetEngine(
-  opts: { prices?: string; collateral?: string; oracleIntervalSlots?: number } = {},
+  opts: { prices?: string; collateral?: string; oracleIntervalSlots?: number; startTs?: number } = {},
 ) {
   const replay = parseOracleCsv(`timestamp,price\n${opts.prices ?? '0,150'}\n`, SOL.tickSize);
   const collateral = parseQuote(opts.collateral ?? '100000');
