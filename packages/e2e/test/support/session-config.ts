@@ -79,6 +79,8 @@ export function writeSessionConfig(opts: {
     'sim.speed': opts.speed,
     'sim.swiftOrdersPerMinute': 60,
     'risk.webhooks': [],
+    // small, so a crafted loss of a few round trips trips the halt (see the session's craftedLoss)
+    'risk.dailyLossLimit': '2000',
     // paper mode pools the simulator's RPC unless DRIFT_RPC_URL says otherwise: point it at the
     // keyed fake upstream on purpose, so the key must stay out of every log and reply.
     'apps.rpc-manager.env': { DRIFT_RPC_URL: keyedUrl },
