@@ -102,7 +102,10 @@ describe('CLI arguments and env of every app and tool (real processes)', () => {
       'sim.port': 0,
       'rpc.proxy.port': 0,
       'orchestrator.api.port': 0,
+      // with a token the orchestrator writes none into the repo's data/orchestrator/api-token
+      'orchestrator.api.token': 'e2e-cli-rows-token-0123456789',
       'apps.risk-manager.enabled': false,
+      'risk.webhooks': [],
     });
     const file = join(dir, 'drift-bots.yaml');
     writeFileSync(file, stringify(config));
