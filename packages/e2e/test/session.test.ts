@@ -274,7 +274,7 @@ async function simRpc(
 }
 
 /**
- * A crafted loss on sub-account 0 (funded, in the fleet, traded by no bot): 400 SOL market orders
+ * A crafted loss on sub-account 0 (funded, in the fleet, traded by no bot): 100 SOL market orders
  * bought and sold back through the simulator. Every auction ends at the backstop (the market maker
  * leaves the fleet's own orders alone), ~0.7 % lost per round trip, until the risk manager's daily
  * loss limit (2,000 USDC in the session config) halts the fleet.
@@ -314,7 +314,7 @@ async function craftedLoss(): Promise<string> {
   const since = (halted.risk as { since?: number }).since ?? Date.now();
   state.haltVenueTs = Number(clock.ts) - (Date.now() - since) * SPEED;
   await sleep(2000); // the 1 s budget, and then some, before the history is read
-  return `${trips + 1} round trips of 400 SOL on sub-account 0; halted (${JSON.stringify(halted.risk).slice(0, 160)})`;
+  return `${trips + 1} round trips of 100 SOL on sub-account 0; halted (${JSON.stringify(halted.risk).slice(0, 160)})`;
 }
 
 async function killOrchestratorAndRestart(configPath: string): Promise<string> {
@@ -572,7 +572,7 @@ describe('the session under faults', () => {
     expect(breaches.slice(0, 10)).toEqual([]);
   });
 
-  // NOT DONE (time): apps/risk-manager landed at 17:05; the crafted loss (12 round trips of 400 SOL
+  // NOT DONE (time): apps/risk-manager landed at 17:05; the crafted loss (12 round trips of 100 SOL
   // market orders on sub-account 0 through the sim's POST /rpc) did not trip the halt within the
   // session and is not diagnosed yet (the place replies are in the summary). The check stays,
   // expected to fail until the crafted loss is fixed (or it.skip without a risk manager).
