@@ -18,6 +18,8 @@ let configFile: string;
 
 /** A live-mode config (no simulator) whose apps are the fixture; the CLI only reads it. */
 function writeConfig(): string {
+  // Its own workspace root: the CLI must not find a token file another run left in the repo's data/.
+  writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'packages: []\n');
   const file = join(dir, 'drift-bots.yaml');
   writeFileSync(
     file,
