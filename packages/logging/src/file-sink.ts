@@ -41,6 +41,24 @@ const TRICKLE_MS = 5;
 const SYNC_THRESHOLD = 32 * 1024 * 1024;
 const LANDING_WAIT_MS = 200;
 
+function sizeOf(file: string): number {
+  return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+function truncateTo(file: string, size: number): void {
+  try {
+    fs.truncateSync(file, size);
+  } catch {
+    // Gone or not writable: the retry's own error reports the disk trouble.
+  }
+}
+
+function shortWrite(file: string): Error {
+  return Object.assign(new Error(`short write to ${file}: the disk took only part of a batch`), {
+    code: 'ENOSPC',
+  });
+}
+
 const sleepArray = new Int32Array(new SharedArrayBuffer(4));
 const sleepSync = (ms: number) => Atomics.wait(sleepArray, 0, 0, ms);
 
@@ -49,6 +67,8 @@ export class FileSink {
   private stream?: RotatingFileStream;
   private readonly pending = new ByteQueue();
   private inflight?: Buffer;
+  /** Size of the active file when the batch in flight was handed over: where it must start. */
+  private inflightBase = 0;
   private scheduled = false;
   private timer?: NodeJS.Timeout;
   private failedSince?: number;
@@ -119,7 +139,7 @@ export class FileSink {
   flushSync(final = true): void {
     const parts: Buffer[] = [];
     if (this.inflight) {
-      const landed = this.waitForLanding(this.inflight);
+      const landed = this.waitForLanding(this.inflight, final);
       if (!landed && !final) return;
       if (!landed) parts.push(this.inflight);
       this.inflight = undefined;
@@ -159,7 +179,7 @@ export class FileSink {
       if (this.stream !== stream) return;
       this.stream = undefined;
       if (this.inflight) {
-        this.requeue(this.inflight);
+        if (!this.settle(this.inflight)) this.requeue(this.inflight);
         this.inflight = undefined;
       }
       stream.destroy();
@@ -180,19 +200,49 @@ export class FileSink {
       return;
     }
     this.inflight = batch;
+    this.inflightBase = sizeOf(this.file);
     stream.write(batch, (err) => {
       // Taken over by flushSync or re-queued by the error handler.
       if (this.inflight !== batch) return;
       this.inflight = undefined;
-      if (err) {
-        // It may not be on disk: retried first once the disk recovers.
+      if (err || !this.settle(batch)) {
+        // Not (all) on disk: retried first once the disk recovers.
         this.requeue(batch);
+        if (!err) this.fail(shortWrite(this.file));
         return;
       }
       if (this.failedSince !== undefined) this.recovered();
       this.drain();
     });
   };
+
+  /**
+   * Did all of `batch` reach the file? rotating-file-stream reports success after a short write
+   * (a nearly full disk takes part of a batch and refuses the rest), so a batch is checked by size,
+   * and a torn prefix is cut off again: the file ends on a whole line and the batch is retried.
+   */
+  private settle(batch: Buffer): boolean {
+    if (this.landed(batch)) return true;
+    // Part of it landed, in the active file or (rotated since) in the first backup.
+    const base = this.inflightBase;
+    for (const file of [this.file, `${this.file}.1`]) {
+      const size = sizeOf(file);
+      if (
+        size > base &&
+        size < base + batch.length &&
+        this.holdsAt(file, base, batch.subarray(0, size - base))
+      ) {
+        truncateTo(file, base);
+        break;
+      }
+    }
+    return false;
+  }
+
+  private landed(batch: Buffer): boolean {
+    if (sizeOf(this.file) === this.inflightBase + batch.length) return true;
+    return this.endsWith(this.file, batch) || this.endsWith(`${this.file}.1`, batch);
+  }
 
   private requeue(batch: Buffer): void {
     this.pending.unshift(batch);
@@ -205,24 +255,31 @@ export class FileSink {
   }
 
   /** Did the stream's last write of `batch` reach the file (possibly rotated away already)? */
-  private waitForLanding(batch: Buffer): boolean {
+  private waitForLanding(batch: Buffer, final: boolean): boolean {
     const deadline = Date.now() + LANDING_WAIT_MS;
     for (;;) {
-      if (this.endsWith(this.file, batch) || this.endsWith(`${this.file}.1`, batch)) return true;
-      if (Date.now() >= deadline || this.failing) return false;
+      if (this.landed(batch)) return true;
+      // At exit a torn prefix is cut off before the batch is appended whole; otherwise the stream keeps it.
+      if (Date.now() >= deadline || this.failing) return final ? this.settle(batch) : false;
       sleepSync(1);
     }
   }
 
   private endsWith(file: string, batch: Buffer): boolean {
+    return this.holdsAt(file, -1, batch);
+  }
+
+  /** Does `file` hold `bytes` at `offset` (-1: at its end)? */
+  private holdsAt(file: string, offset: number, bytes: Buffer): boolean {
     let fd: number | undefined;
     try {
       fd = fs.openSync(file, 'r');
       const size = fs.fstatSync(fd).size;
-      if (size < batch.length) return false;
-      const tail = Buffer.alloc(batch.length);
-      fs.readSync(fd, tail, 0, batch.length, size - batch.length);
-      return tail.equals(batch);
+      const at = offset < 0 ? size - bytes.length : offset;
+      if (at < 0 || at + bytes.length > size) return false;
+      const found = Buffer.alloc(bytes.length);
+      fs.readSync(fd, found, 0, bytes.length, at);
+      return found.equals(bytes);
     } catch {
       return false;
     } finally {

@@ -70,18 +70,23 @@ describe('disk trouble never crashes the app', () => {
     expect(res.stdout.match(/order filled/g)).toHaveLength(50);
   });
 
-  it('disk full mid-run (ENOSPC): one warning, console goes on, and the held lines reach the file once it recovers', async () => {
-    const dir = tempDir();
-    const res = await runFixture('test/fixtures/disk-trouble.ts', [], { LOG_DIR: dir });
-    expect(res.code).toBe(0);
-    expect(res.stderr.match(/cannot write .*ENOSPC/g)).toHaveLength(1);
-    expect(res.stderr).toMatch(/writable again/);
-    expect(res.stdout.match(/seq=/g)).toHaveLength(400);
-    const seqs = fs
-      .readFileSync(path.join(dir, 'disk-test.log'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => Number(/seq=(\d+)/.exec(l)?.[1]));
-    expect(seqs).toEqual(Array.from({ length: 400 }, (_, i) => i));
-  });
+  it.each([
+    ['disk full mid-run (ENOSPC)', 'enospc'],
+    ['a nearly full disk taking part of a batch (short write, then ENOSPC)', 'short'],
+  ])(
+    '%s: one warning, console goes on, every held line reaches the file once, whole and in order',
+    async (_, mode) => {
+      const dir = tempDir();
+      const res = await runFixture('test/fixtures/disk-trouble.ts', [mode], { LOG_DIR: dir });
+      expect(res.code).toBe(0);
+      expect(res.stderr.match(/cannot write .*ENOSPC/g)).toHaveLength(1);
+      expect(res.stderr).toMatch(/writable again/);
+      expect(res.stdout.match(/seq=/g)).toHaveLength(400);
+      const lines = fs.readFileSync(path.join(dir, 'disk-test.log'), 'utf8').split('\n').filter(Boolean);
+      expect(lines.filter((l) => !COMPACT_LINE.test(l))).toEqual([]);
+      expect(lines.map((l) => Number(/seq=(\d+)/.exec(l)?.[1]))).toEqual(
+        Array.from({ length: 400 }, (_, i) => i),
+      );
+    },
+  );
 });
