@@ -23,7 +23,7 @@ function step(name, cmd, args) {
 for (const ws of workspaces) fs.rmSync(reportOf(ws), { force: true });
 
 const results = {
-  lint: step('lint', 'pnpm', ['exec', 'biome', 'check', '.']),
+  lint: step('lint', 'pnpm', ['exec', 'turbo', 'run', 'lint', 'lint:root', '--output-logs=errors-only']),
   typecheck: step('typecheck', 'pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']),
   tests: step('tests', 'pnpm', ['exec', 'turbo', 'run', 'test', '--continue', '--concurrency=1']),
 };

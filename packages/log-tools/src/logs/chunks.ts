@@ -37,13 +37,19 @@ export function forEachChunk(
 }
 
 /** Calls `onLine(text)` for each line of [start, end); stops when it returns false. */
-export function forEachLine(fd: number, start: number, end: number, onLine: (line: string, offset: number) => boolean | undefined): void {
+export function forEachLine(
+  fd: number,
+  start: number,
+  end: number,
+  onLine: (line: string, offset: number) => boolean | undefined,
+): void {
   forEachChunk(fd, start, end, (buf, length, offset) => {
     let s = 0;
     while (s < length) {
       let e = buf.indexOf(NL, s);
       if (e === -1 || e >= length) e = length;
-      if (e > s && onLine(buf.toString('utf8', s, buf[e - 1] === 0x0d ? e - 1 : e), offset + s) === false) return false;
+      if (e > s && onLine(buf.toString('utf8', s, buf[e - 1] === 0x0d ? e - 1 : e), offset + s) === false)
+        return false;
       s = e + 1;
     }
     return true;
@@ -54,7 +60,11 @@ export function forEachLine(fd: number, start: number, end: number, onLine: (lin
  * Calls `onLine(text)` for each line from the end of the file backwards (last line first); stops when it
  * returns false. Reads one chunk at a time.
  */
-export function forEachLineBackwards(fd: number, size: number, onLine: (line: string) => boolean | undefined): void {
+export function forEachLineBackwards(
+  fd: number,
+  size: number,
+  onLine: (line: string) => boolean | undefined,
+): void {
   const buf = SCRATCH;
   let end = size;
   let tail = Buffer.alloc(0); // start of a line cut by the previous (later) chunk
@@ -76,7 +86,11 @@ export function forEachLineBackwards(fd: number, size: number, onLine: (line: st
 }
 
 /** The first whole line starting at or after `offset`, with its offset; undefined past the last line. */
-export function lineFrom(fd: number, offset: number, size: number): { line: string; offset: number } | undefined {
+export function lineFrom(
+  fd: number,
+  offset: number,
+  size: number,
+): { line: string; offset: number } | undefined {
   const buf = LINE_SCRATCH;
   let pos = offset;
   if (offset > 0) {

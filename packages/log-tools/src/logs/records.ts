@@ -5,8 +5,6 @@ import { lineFrom } from './chunks.js';
 
 export type { ParsedLogLine as ParsedLine } from '@drift/logging';
 
-
-
 /**
  * Offset of the first line whose time is at or after `since`, by binary search over the file (log files
  * are written in time order). Lines that do not parse (stack lines) are skipped over.
