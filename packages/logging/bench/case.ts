@@ -1,6 +1,8 @@
 /**
- * One benchmark case in a fresh process: writes RECORDS `order filled` records the way an app
- * does (bursts of BURST per event-loop turn), then prints one JSON line of measurements.
+ * One benchmark case in a fresh process: writes WARMUP records (not measured: JIT compilation and
+ * the first heap growth are start-up costs, not steady state), then RECORDS `order filled` records
+ * the way an app does (bursts of BURST per event-loop turn), then prints one JSON line of
+ * measurements. Every case, baselines included, gets the same warm-up.
  *   drift-logging   this package: compact file, console off
  *   writesync       baseline: fs.writeSync of the same preformatted lines, one call per line
  *   pino-sync       baseline: pino with a sync destination (its JSON lines)
@@ -16,6 +18,8 @@ import { createLogger, flushLogs, formatCompact } from '../src/index.js';
 const [kind = 'drift-logging', dir = '/tmp/drift-bench', recordsArg = '200000'] = process.argv.slice(2);
 const RECORDS = Number(recordsArg);
 const BURST = 200;
+const WARMUP = 10_000;
+const TOTAL = WARMUP + RECORDS;
 const file = path.join(dir, `${kind}.log`);
 
 const record = (i: number) => ({
@@ -40,7 +44,7 @@ switch (kind) {
   }
   case 'writesync': {
     const fd = fs.openSync(file, 'a');
-    const lines = Array.from({ length: RECORDS }, (_, i) =>
+    const lines = Array.from({ length: TOTAL }, (_, i) =>
       formatCompact(
         {
           level: 30,
@@ -70,28 +74,35 @@ switch (kind) {
     throw new Error(`unknown case ${kind}`);
 }
 
+/** Runs records [from, to) in bursts of BURST per event-loop turn; returns ms spent in log calls. */
+function run(from: number, to: number): Promise<number> {
+  let i = from;
+  let callTime = 0;
+  return new Promise((resolve) => {
+    const turn = () => {
+      const t0 = performance.now();
+      const end = Math.min(i + BURST, to);
+      for (; i < end; i++) emit(i);
+      callTime += performance.now() - t0;
+      if (i < to) setImmediate(turn);
+      else resolve(callTime);
+    };
+    turn();
+  });
+}
+
+await run(0, WARMUP);
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
-let callTime = 0;
 const started = performance.now();
-let i = 0;
-await new Promise<void>((resolve) => {
-  const turn = () => {
-    const t0 = performance.now();
-    const end = Math.min(i + BURST, RECORDS);
-    for (; i < end; i++) emit(i);
-    callTime += performance.now() - t0;
-    if (i < RECORDS) setImmediate(turn);
-    else resolve();
-  };
-  turn();
-});
+const callTime = await run(WARMUP, TOTAL);
 await finish();
 const elapsed = performance.now() - started;
 loop.disable();
 process.stdout.write(
   `${JSON.stringify({
     kind,
+    written: TOTAL,
     linesPerSec: Math.round(RECORDS / (elapsed / 1000)),
     usPerCall: (callTime * 1000) / RECORDS,
     loopP99Ms: loop.percentile(99) / 1e6,

@@ -1,6 +1,7 @@
 /**
  * `pnpm bench:logging`: each case 5 times, each run in a fresh process, medians side by side.
- * Lines lost = records written minus record lines found on disk after the process exited.
+ * Lines lost = records written (warm-up included) minus record lines found on disk after the
+ * process exited.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ const CASES = ['writesync', 'pino-sync', 'pino-rfs', 'drift-logging'];
 const pkgDir = path.resolve(import.meta.dirname, '..');
 
 interface Sample {
+  written: number;
   linesPerSec: number;
   usPerCall: number;
   loopP99Ms: number;
@@ -45,7 +47,7 @@ for (let run = 0; run < RUNS; run++) {
     );
     if (res.status !== 0) throw new Error(`${kind} failed: ${res.stderr}`);
     const sample = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Sample;
-    sample.lost = RECORDS - countLines(dir);
+    sample.lost = sample.written - countLines(dir);
     const samples = results[kind] ?? [];
     samples.push(sample);
     results[kind] = samples;
@@ -71,7 +73,7 @@ const header = ['case', 'lines/s', 'vs writeSync', 'µs/call', 'loop p99 ms', 'p
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 process.stdout.write(
-  `${RECORDS.toLocaleString('en-US')} records, ${RUNS} runs per case, medians (${os.cpus().length} cores, Node ${process.version})\n`,
+  `${RECORDS.toLocaleString('en-US')} records measured after 10,000 warm-up records, ${RUNS} runs per case, medians (${os.cpus().length} cores, Node ${process.version})\n`,
 );
 process.stdout.write(
   `${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`,
