@@ -5,6 +5,8 @@
  */
 import {
   type Fill,
+  formatBase,
+  formatPrice,
   maxBig,
   type Order,
   type OrderRequest,
@@ -689,8 +691,9 @@ export class OrderManager {
     const fields = {
       ...this.fieldsOf(order),
       fillId: fill.fillId,
-      price: fill.price,
-      baseAmount: fill.baseAmount,
+      // Human units in the log (the journal keeps the fixed-point integers).
+      price: formatPrice(fill.price),
+      baseAmount: formatBase(fill.baseAmount),
     };
     this.log.info(fields, 'order fill');
     this.emit({ type: 'fill', order: { ...(this.current(order.clientOrderId) ?? order) }, fill });

@@ -210,6 +210,8 @@ describe('with @drift/logging', () => {
       expect(line).toMatchObject({ bot: BOT, market: 'SOL-PERP', component: 'order-management' });
     }
     expect(lines.filter((l) => l.orderId === placed.order.orderId).length).toBeGreaterThanOrEqual(3);
+    // money in human units, not the fixed-point integers (149 USDC, 1 SOL)
+    expect(lines.find((l) => l.msg === 'order fill')).toMatchObject({ price: '149', baseAmount: '1' });
   });
 });
 
