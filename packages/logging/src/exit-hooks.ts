@@ -2,8 +2,9 @@
  * No line lost when the process ends, whatever ends it:
  * - normal exit and `process.exit()`: the 'exit' event flushes every file synchronously;
  * - uncaught exceptions and unhandled rejections: 'uncaughtExceptionMonitor' logs the error as
- *   FATAL and flushes, without changing what Node does next (print, exit 1) and without hiding the
- *   app's own 'uncaughtException' handlers;
+ *   FATAL and flushes, without changing what Node does next (print, exit 1). An app with its own
+ *   'uncaughtException' handler decides instead (it may log, clean up and exit, or go on): then
+ *   this logs nothing (one FATAL line, the app's) and flushes only what is safe while it runs;
  * - SIGTERM, SIGINT, SIGHUP: flush; then, if the app has no handler of its own, re-raise the
  *   signal so the process dies as it would have (same signal, same exit status). If it has one,
  *   the app decides, and its own exit flushes again.
@@ -69,6 +70,10 @@ function install(): void {
   installed = true;
   process.on('exit', () => flushAllSync(true));
   process.on('uncaughtExceptionMonitor', (err, origin) => {
+    if (process.listenerCount('uncaughtException') > 0) {
+      flushAllSync(false);
+      return;
+    }
     for (const log of fatalLoggers) {
       try {
         log(err, origin);

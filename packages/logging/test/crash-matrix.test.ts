@@ -56,6 +56,18 @@ describe('a burst of 50,000 lines followed at once by', () => {
     expect(readAllLines(dir, 'crash-test').at(-1)).toMatch(/own handler: shutting down$/);
   });
 
+  it("an uncaught exception with the app's own handler: one FATAL line (the app's), every line on disk, the app decides", async () => {
+    const dir = tempDir();
+    const res = await runFixture('test/fixtures/emit.ts', ['uncaught', '20000', 'own-handler'], {
+      LOG_DIR: dir,
+    });
+    expect(res.code).toBe(5);
+    checkAllLines(dir, 20_000);
+    const fatal = readAllLines(dir, 'crash-test').filter((l) => l.includes('| FATAL |'));
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toMatch(/own handler: uncaught, shutting down/);
+  });
+
   it('two live processes of one app: the second writes <app>.<pid>.log; SIGTERM from outside loses nothing', async () => {
     const dir = tempDir();
     let second: Promise<RunResult> | undefined;
