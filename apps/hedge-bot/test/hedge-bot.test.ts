@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { absBig, findMarket, type LimitSet, parseBase, parsePrice, parseQuote } from '@drift/core';
 import { type HistoryEntry, SimEngine, type SimEngineConfig, SimVenue } from '@drift/sim';
+import { type LogLine, recordingLogger } from '@drift/test-support';
 import { OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HedgeBot } from '../src/bot.js';
-import type { BotLogger } from '../src/logger.js';
 import type { HedgeBotParams } from '../src/params.js';
 
 const SOL = findMarket('SOL-PERP')!;
@@ -33,26 +33,6 @@ const LIMITS: LimitSet = {
   maxOrdersPerMinute: 600,
 };
 
-interface Line {
-  level: string;
-  fields: Record<string, unknown>;
-  msg: string;
-}
-function recordingLogger(lines: Line[], bindings: Record<string, unknown> = {}): BotLogger {
-  const at =
-    (level: string) =>
-    (fields: object, msg = '') =>
-      lines.push({ level, fields: { ...bindings, ...fields }, msg });
-  return {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    fatal: at('fatal'),
-    child: (more) => recordingLogger(lines, { ...bindings, ...more }),
-  };
-}
-
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await cleanup?.();
@@ -66,7 +46,7 @@ async function setup(config: Partial<SimEngineConfig> = {}) {
     ...config,
   });
   const dir = mkdtempSync(join(tmpdir(), 'hedge-bot-'));
-  const lines: Line[] = [];
+  const lines: LogLine[] = [];
   const logger = recordingLogger(lines);
   const venue = SimVenue.embedded(engine, HEDGE);
   await venue.connect();

@@ -10,7 +10,6 @@ import {
   type VenueEvent,
 } from '@drift/core';
 import { SimEngine, SimVenue } from '@drift/sim';
-import type { OrderLogger } from '../src/logger.js';
 
 export const px = (text: string) => parsePrice(text);
 export const base = (text: string) => parseBase(text);
@@ -39,32 +38,7 @@ export const buy = (price: string, size: string) =>
 export const sell = (price: string, size: string) =>
   ({ market: 'SOL-PERP', side: 'sell', type: 'limit', price: px(price), baseAmount: base(size) }) as const;
 
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  fields: Record<string, unknown>;
-  msg: string;
-}
-
-/** A logger that keeps every line (with child bindings merged), to assert what was logged. */
-export function recordingLogger(
-  lines: LogLine[] = [],
-  bindings: Record<string, unknown> = {},
-): OrderLogger & {
-  lines: LogLine[];
-} {
-  const at =
-    (level: LogLine['level']) =>
-    (fields: object, msg = '') =>
-      lines.push({ level, fields: { ...bindings, ...fields }, msg });
-  return {
-    lines,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: (more) => recordingLogger(lines, { ...bindings, ...more }),
-  };
-}
+export { type LogLine, recordingLogger } from '@drift/test-support';
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'order-management-'));

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TakerOrder } from '@drift/core';
 import { engineConfigFromFleet, startSimServer, verifyTakerOrder } from '@drift/sim';
+import { recordingLogger } from '@drift/test-support';
 import { Keypair } from '@solana/web3.js';
 import { createVenue, stopEmbeddedEngine } from 'drift-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fleetConfig } from '../test/config.js';
-import { recordingLogger } from '../test/logger.js';
 import { createTakerSource, swiftUrl } from './create-taker-source.js';
 import { SwiftClient } from './swift-client.js';
 

@@ -1,7 +1,7 @@
+import { recordingLogger } from '@drift/test-support';
 import { stopEmbeddedEngine } from 'drift-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fleetConfig } from '../test/config.js';
-import { recordingLogger } from '../test/logger.js';
 import { createTakerSource } from './create-taker-source.js';
 import { tapStream } from './tap.js';
 
@@ -14,11 +14,11 @@ describe('tapStream', () => {
     const stop = tapStream(source, ['SOL-PERP'], logger);
     try {
       const deadline = Date.now() + 3_000;
-      while (!logger.lines.some((l) => l.message === 'taker order')) {
+      while (!logger.lines.some((l) => l.msg === 'taker order')) {
         if (Date.now() > deadline) throw new Error('no order logged');
         await new Promise((r) => setTimeout(r, 20));
       }
-      const fields = logger.lines.find((l) => l.message === 'taker order')?.fields as Record<string, unknown>;
+      const fields = logger.lines.find((l) => l.msg === 'taker order')?.fields as Record<string, unknown>;
       expect(fields).toMatchObject({ source: 'swift', market: 'SOL-PERP' });
       expect(fields.side).toMatch(/^(buy|sell)$/);
       expect(fields.size).toMatch(/^\d+(\.\d+)?$/);

@@ -1,9 +1,9 @@
 import type { TakerOrder } from '@drift/core';
+import { recordingLogger } from '@drift/test-support';
 import { Keypair } from '@solana/web3.js';
 import { offlineDriftClient } from 'drift-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SwiftClient, type SwiftClientEvent } from '../src/swift-client.js';
-import { recordingLogger } from './logger.js';
 import { signedOrderFrame, takerClient } from './orders.js';
 import { SwiftServerDouble } from './swift-server.js';
 
@@ -145,7 +145,7 @@ describe('SwiftClient against a loopback Swift server', () => {
     server.publish('SOL-PERP', good);
     await until(() => orders.length === 1, 'the good order');
     expect(orders.map((o) => o.uuid)).toEqual([good.uuid]);
-    const warning = logger.lines.find((l) => l.message === 'bad frame from swift server');
+    const warning = logger.lines.find((l) => l.msg === 'bad frame from swift server');
     const err = (warning?.fields as { err?: Error } | undefined)?.err;
     expect(String(err?.message)).toMatch(/order\.market_index: "zero"/);
   });

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findMarket, type LimitSet, parseBase, parseDecimal, parsePrice, parseQuote } from '@drift/core';
 import { type HistoryEntry, parseOracleCsv, SimEngine, SimVenue } from '@drift/sim';
+import { type LogLine, recordingLogger } from '@drift/test-support';
 import { OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrendBot } from '../src/bot.js';
-import type { BotLogger } from '../src/logger.js';
 import type { TrendBotParams } from '../src/params.js';
 
 const SOL = findMarket('SOL-PERP')!;
@@ -54,26 +54,6 @@ const PATH = [
   '98',
 ];
 
-interface Line {
-  level: string;
-  fields: Record<string, unknown>;
-  msg: string;
-}
-function recordingLogger(lines: Line[], bindings: Record<string, unknown> = {}): BotLogger {
-  const at =
-    (level: string) =>
-    (fields: object, msg = '') =>
-      lines.push({ level, fields: { ...bindings, ...fields }, msg });
-  return {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    fatal: at('fatal'),
-    child: (more) => recordingLogger(lines, { ...bindings, ...more }),
-  };
-}
-
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await cleanup?.();
@@ -94,7 +74,7 @@ async function runPath(
     takerFeeRate: 0n,
   });
   const dir = mkdtempSync(join(tmpdir(), 'trend-bot-'));
-  const lines: Line[] = [];
+  const lines: LogLine[] = [];
   const logger = recordingLogger(lines);
   const venue = SimVenue.embedded(engine, SUB);
   await venue.connect();
