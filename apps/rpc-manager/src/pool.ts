@@ -193,21 +193,18 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
     let last: { endpoint: Endpoint; result: UpstreamResult & { ok: false } } | undefined;
 
     while (attempts < this.#o.maxAttempts && !options.signal?.aborted) {
-      const untried = this.best(tried.size === 0 ? excluded : new Set([...excluded, ...tried]));
-      let endpoint = untried ?? this.best(excluded);
+      const untriedOnly = tried.size === 0 ? excluded : new Set([...excluded, ...tried]);
+      let endpoint = this.best(untriedOnly);
       if (endpoint === undefined) {
-        // Every closed circuit is cooling down after a 429: honour Retry-After by waiting for the
-        // first, if that is soon. Open circuits are not waited for: fail fast, that is their point.
-        const waitMs = this.#nextAvailableInMs(excluded);
-        if (waitMs === undefined || waitMs > this.#o.backoff.capMs) break;
+        // Nothing untried is usable now: wait once (the backoff step before going back to a tried
+        // endpoint, and at least until the first cool-down ends), then go. A wait that started over
+        // whenever a newer 429 (a probe's, another request's) renewed the cool-down never ended.
+        const waitMs = this.#waitBeforeNextAttemptMs(excluded, tried.size > 0 ? retries++ : undefined);
+        if (waitMs === undefined) break; // every circuit open: fail fast, that is their point
         await sleep(waitMs, options.signal);
-        continue;
-      }
-      if (untried === undefined) {
-        // Only already-tried endpoints are left: back off before going back to one.
-        await sleep(backoffDelayMs(retries++, this.#o.backoff, this.#random), options.signal);
-        endpoint = this.best(excluded);
-        if (endpoint === undefined) continue;
+        if (options.signal?.aborted) break;
+        endpoint = this.best(untriedOnly) ?? this.best(excluded) ?? this.#soonestBack(excluded);
+        if (endpoint === undefined) break;
       }
       attempts += 1;
       tried.add(endpoint);
@@ -297,8 +294,10 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
     if (endpoint.healthy) this.#onSuccess(endpoint);
   }
 
+  /** Probes every endpoint except those cooling down after a 429: they asked for no traffic. */
   async probeAll(): Promise<void> {
-    await Promise.all(this.endpoints.map((e) => this.probe(e)));
+    const now = Date.now();
+    await Promise.all(this.endpoints.filter((e) => e.cooldownUntil <= now).map((e) => this.probe(e)));
     // Lag is relative to the best: re-judge everyone against this round's best slot.
     const best = bestSlot(this.endpoints);
     for (const e of this.endpoints) {
@@ -356,14 +355,28 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
     }
   }
 
-  #nextAvailableInMs(excluded: ReadonlySet<Endpoint>): number | undefined {
-    const now = Date.now();
-    let soonest: number | undefined;
+  /**
+   * How long to wait before the next attempt when no untried endpoint is usable: the longer of the
+   * backoff step (`retry`, when going back to a tried endpoint) and the time until the first
+   * endpoint whose circuit lets traffic through ends its cool-down (at most `capMs`: cool-downs are
+   * capped). Undefined when every circuit is open.
+   */
+  #waitBeforeNextAttemptMs(excluded: ReadonlySet<Endpoint>, retry: number | undefined): number | undefined {
+    const back = this.#soonestBack(excluded);
+    if (back === undefined) return undefined;
+    const coolingMs = Math.max(0, back.cooldownUntil - Date.now());
+    const backoffMs = retry === undefined ? 0 : backoffDelayMs(retry, this.#o.backoff, this.#random);
+    return Math.max(coolingMs, backoffMs);
+  }
+
+  /** Of the endpoints whose circuit lets traffic through, the one whose cool-down ends first. */
+  #soonestBack(excluded: ReadonlySet<Endpoint>): Endpoint | undefined {
+    let soonest: Endpoint | undefined;
     for (const e of this.endpoints) {
       if (excluded.has(e) || !e.breaker.canRequest()) continue;
-      if (soonest === undefined || e.cooldownUntil < soonest) soonest = e.cooldownUntil;
+      if (soonest === undefined || e.cooldownUntil < soonest.cooldownUntil) soonest = e;
     }
-    return soonest === undefined ? undefined : Math.max(1, soonest - now);
+    return soonest;
   }
 
   #outcomeUnknown(

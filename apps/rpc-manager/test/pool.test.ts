@@ -32,6 +32,8 @@ function pool(endpoints: PoolOptions['endpoints'], options: Partial<PoolOptions>
 }
 
 const getSlot = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'getSlot', params: [] });
+const getBlockhash = JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'getLatestBlockhash', params: [] });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sendTx = JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'sendTransaction', params: ['AQID', {}] });
 
 describe('endpoint choice', () => {
@@ -114,6 +116,38 @@ describe('retries', () => {
     expect(reply.ok).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(limited!.count('getSlot')).toBe(2);
+  });
+
+  it('answer within the bound although 429ing probes keep renewing the cool-down a request waits for', async () => {
+    const [limited] = await fakes(1);
+    limited!.behaviour = { kind: 'status', status: 429, retryAfter: '1' };
+    const p = pool([{ url: limited!.url }], { maxAttempts: 3 });
+    const probing = setInterval(() => void p.probe(p.endpoints[0]!), 100);
+    const started = Date.now();
+    const reply = await p.request(getBlockhash).finally(() => clearInterval(probing));
+    const ms = Date.now() - started;
+    expect(reply.status).toBe(429);
+    expect(reply.retryAfterSeconds).toBe(1);
+    expect(reply.attempts).toBe(3);
+    expect(limited!.count('getLatestBlockhash')).toBe(3);
+    expect(limited!.count('getHealth')).toBeGreaterThan(10); // the probes did get 429s meanwhile
+    // Two waits of Retry-After (1 s), each ending when the request's own cool-down did.
+    expect(ms).toBeGreaterThanOrEqual(1_900);
+    expect(ms).toBeLessThan(2_800);
+  });
+
+  it('leave a cooling endpoint unprobed until its Retry-After is over', async () => {
+    const [limited] = await fakes(1);
+    const p = pool([{ url: limited!.url }], { healthCheckMs: 100, maxAttempts: 1 });
+    await p.start();
+    limited!.behaviour = { kind: 'status', status: 429, retryAfter: '1' };
+    expect((await p.request(getBlockhash)).status).toBe(429);
+    await sleep(50); // a probe that left before the 429 may still arrive
+    const probes = limited!.count('getHealth');
+    await sleep(600);
+    expect(limited!.count('getHealth')).toBe(probes);
+    await sleep(600);
+    expect(limited!.count('getHealth')).toBeGreaterThan(probes);
   });
 
   it('send a 429ed request to another endpoint at once', async () => {
