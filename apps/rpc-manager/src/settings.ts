@@ -99,7 +99,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 
 function parseArgsStrict(argv: readonly string[]) {
   return parseArgs({
-    args: [...argv],
+    // `pnpm start -- --port 1` passes the `--` on: without this, every flag after it was refused.
+    args: argv[0] === '--' ? argv.slice(1) : [...argv],
     strict: true,
     allowPositionals: false,
     options: {

@@ -77,6 +77,10 @@ describe('settings', () => {
     );
   });
 
+  it('take the flags after the `--` that `pnpm start -- ...` passes on', () => {
+    expect(parseCliArgs(['--', '--port', '0', '--ws-port', 'off'])).toMatchObject({ port: 0, wsPort: false });
+  });
+
   it('refuse an unknown flag without echoing a URL given with it', () => {
     const err = errorOf(() => parseCliArgs(['--endpont', `https://h/?api-key=${KEY}`]));
     expect(err.message).toContain("'--endpont'");
