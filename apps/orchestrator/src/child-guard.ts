@@ -3,18 +3,29 @@
  * if the app forgets to: when the IPC channel to the orchestrator closes (the orchestrator exited or
  * was SIGKILLed) or the parent pid changes, the child sends itself SIGTERM (its own graceful stop runs:
  * cancel orders, flush logs) and exits anyway after its shutdown deadline. Apps on core's lifecycle
- * helper already stop on 'disconnect'; this is the safety net. It holds no handle open.
+ * helper handle the lost channel themselves (the simulator and infrastructure first wait for the bots
+ * to stop, see `stop-after`): for those the guard only bounds that, with the budget the helper
+ * publishes. It holds no handle open.
  */
 const parentPid = Number(process.env.DRIFT_PARENT_PID);
 const deadlineMs = Number(process.env.DRIFT_SHUTDOWN_DEADLINE_MS) || 5_000;
+/** core's `ORPHAN_HANDLER_KEY` (not imported: the guard loads nothing into every child). */
+const ORPHAN_HANDLER = Symbol.for('drift.lifecycle.orphanHandler');
 let orphaned = false;
+
+function lifecycleHandler(): { budgetMs(): number } | undefined {
+  return (globalThis as Record<symbol, { budgetMs(): number } | undefined>)[ORPHAN_HANDLER];
+}
 
 function onOrphaned(): void {
   if (orphaned) return;
   orphaned = true;
-  // Leave time for the app's own handler; a second, unref'd timer ends it if that hangs.
-  setTimeout(() => process.exit(1), deadlineMs + 1_000).unref();
-  process.kill(process.pid, 'SIGTERM');
+  const handler = lifecycleHandler();
+  // Leave time for the app's own stop; a second, unref'd timer ends it if that hangs.
+  setTimeout(() => process.exit(1), (handler?.budgetMs() ?? deadlineMs) + 1_000).unref();
+  if (!handler) process.kill(process.pid, 'SIGTERM');
+  // Parent gone but the channel still open (a grandchild holds it): the helper stops on 'disconnect'.
+  else if (process.connected) process.disconnect();
 }
 
 if (process.send) {

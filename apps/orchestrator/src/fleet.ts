@@ -2,7 +2,9 @@
  * The fleet: starts the children in order (each ready before the next), stops them in reverse
  * dependency order (bots, risk, infrastructure, simulator), and relays the risk manager's verdict to
  * every bot the moment it arrives (`halt` / `trading-state` / `resume`). Bots that exit while the
- * fleet is halted are held down and started again on resume.
+ * fleet is halted are held down and started again on resume. Every app that others stop before is
+ * kept told which processes those are (`stop-after`), so that a fleet orphaned by a SIGKILLed
+ * orchestrator still stops in that order (bots cancel their orders while the simulator still runs).
  */
 import type { ChildMessage, ParentMessage, TradingStateName } from '@drift/core';
 import type { Logger } from '@drift/logging';
@@ -35,12 +37,23 @@ export class FleetStartError extends Error {
 }
 
 const STOP_ORDER: readonly ChildKind[][] = [['bot'], ['risk'], ['infrastructure'], ['sim']];
+/** Slack over the dependents' own stop budget before an orphaned app stops anyway. */
+const ORPHAN_WAIT_SLACK_MS = 1_000;
+
+/** Longest stopping these apps can take: bots in parallel, the rest one after another. */
+export function stopBudgetOf(specs: readonly Pick<ChildSpec, 'kind' | 'stopTimeoutMs'>[]): number {
+  const bots = specs.filter((s) => s.kind === 'bot').map((s) => s.stopTimeoutMs);
+  const rest = specs.filter((s) => s.kind !== 'bot').reduce((sum, s) => sum + s.stopTimeoutMs, 0);
+  return Math.max(0, ...bots) + rest;
+}
 
 export class Fleet {
   readonly apps: SupervisedApp[];
   private readonly byName = new Map<string, SupervisedApp>();
   private verdict: RiskVerdict = { state: 'active', reason: 'start', breaches: [], since: Date.now() };
   private stopping = false;
+  /** The last `stop-after` each app's current process was sent (not sent again unchanged). */
+  private readonly stopAfterSent = new Map<SupervisedApp, string>();
 
   constructor(
     specs: readonly ChildSpec[],
@@ -51,6 +64,8 @@ export class Fleet {
       this.byName.set(app.name, app);
       app.on('message', (m) => this.onMessage(app, m));
       app.on('ready', () => this.onReady(app));
+      app.on('state', () => this.sendStopAfter());
+      app.on('spawn', () => this.sendStopAfter());
     }
   }
 
@@ -155,6 +170,23 @@ export class Fleet {
   /** A (re)started bot learns the fleet's state at once. */
   private onReady(app: SupervisedApp): void {
     if (app.spec.kind === 'bot' && this.verdict.state !== 'active') app.send(this.relayMessage());
+  }
+
+  /**
+   * Tells each running app that is not a bot which processes stop before it (those after it in start
+   * order: stop order is the reverse; bots stop together) and how long they may take, should the
+   * orchestrator vanish. Sent whenever one of those pids changes.
+   */
+  private sendStopAfter(): void {
+    this.apps.forEach((app, i) => {
+      if (app.spec.kind === 'bot' || app.state !== 'running') return;
+      const later = this.apps.slice(i + 1);
+      const pids = later.map((a) => a.pid).filter((pid): pid is number => pid !== null);
+      const waitMs = stopBudgetOf(later.map((a) => a.spec)) + ORPHAN_WAIT_SLACK_MS;
+      const key = `${app.pid}:${pids.join(',')}:${waitMs}`;
+      if (this.stopAfterSent.get(app) === key) return;
+      if (app.send({ type: 'stop-after', pids, waitMs })) this.stopAfterSent.set(app, key);
+    });
   }
 
   private relayMessage(): ParentMessage {

@@ -7,7 +7,7 @@ import type { Logger } from '@drift/logging';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { ensureToken } from './api-token.js';
 import { buildChildSpecs, type SpecOptions } from './child-spec.js';
-import { Fleet } from './fleet.js';
+import { Fleet, stopBudgetOf } from './fleet.js';
 import { LogFeed, type LogFeedOptions } from './log-feed.js';
 import { createFleetMetrics } from './metrics.js';
 
@@ -67,9 +67,5 @@ export async function createOrchestrator(opts: OrchestratorOptions): Promise<Orc
 
 /** Longest a whole-fleet stop can take: bots in parallel, the rest one after another. */
 export function stopBudgetMs(fleet: Fleet): number {
-  const bots = fleet.apps.filter((a) => a.spec.kind === 'bot').map((a) => a.spec.stopTimeoutMs);
-  const rest = fleet.apps
-    .filter((a) => a.spec.kind !== 'bot')
-    .reduce((sum, a) => sum + a.spec.stopTimeoutMs, 0);
-  return Math.max(0, ...bots) + rest;
+  return stopBudgetOf(fleet.apps.map((a) => a.spec));
 }

@@ -65,6 +65,8 @@ export interface SupervisedAppEvents {
   exit: [{ code: number | null; signal: string | null; expected: boolean }];
   restart: [];
   heartbeat: [];
+  /** A process was forked (its pid is known from now on). */
+  spawn: [number];
 }
 
 const guardPath = fileURLToPath(
@@ -238,6 +240,7 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
     }
     this.child = child;
     this.logger.info({ pid: child.pid, entry: spec.entry }, 'app spawned');
+    if (child.pid !== undefined) this.emit('spawn', child.pid);
     child.on('message', (raw) => this.onMessage(child, raw));
     child.on('error', (err) => this.logger.error({ err }, 'app process error'));
     child.once('exit', (code, signal) => {

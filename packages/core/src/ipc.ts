@@ -98,8 +98,14 @@ export const parentMessageSchema = z.discriminatedUnion(
     z.object({ type: z.literal('trading-state'), state: tradingState, reason }),
     /** Shut down gracefully (same as SIGTERM). */
     z.object({ type: z.literal('stop'), reason: reason.default('stop requested') }),
+    /**
+     * Should the orchestrator vanish (SIGKILL), stop only once these processes are gone, waiting at
+     * most `waitMs`: the processes that stop before this one in a normal fleet stop (the bots
+     * cancelling their orders through the simulator / RPC proxy this app serves). Sent again on changes.
+     */
+    z.object({ type: z.literal('stop-after'), pids: z.array(count), waitMs: count }),
   ],
-  { error: 'is not a known message type (halt|resume|trading-state|stop)' },
+  { error: 'is not a known message type (halt|resume|trading-state|stop|stop-after)' },
 );
 export type ParentMessage = z.output<typeof parentMessageSchema>;
 
@@ -115,6 +121,7 @@ export function tradingStateOf(
     case 'trading-state':
       return { state: message.state, reason: message.reason };
     case 'stop':
+    case 'stop-after':
       return undefined;
   }
 }

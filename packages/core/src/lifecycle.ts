@@ -3,7 +3,13 @@
  * IPC channel going away and an uncaught error all lead to the same shutdown: steps unwind last-in first-out, logs are
  * flushed, the process exits — and exits anyway once the deadline passes, naming what did not finish.
  * With an IPC channel the app reports `ready`, heartbeats and obeys halt/resume; without one it is silent.
+ *
+ * When the channel goes away (the orchestrator was SIGKILLed) every child notices at once. An app
+ * told `stop-after` (the simulator, infrastructure, risk: what the bots cancel their orders through)
+ * keeps serving until those processes are gone, at most `waitMs`, then stops: the orphaned fleet
+ * stops in the same order as a normal fleet stop.
  */
+import { readFileSync } from 'node:fs';
 import { flushLogs } from '@drift/logging';
 import type { TradingStateName } from './config-schema.js';
 import {
@@ -70,6 +76,18 @@ export interface AppLifecycle {
 
 const DEFAULT_DEADLINE_MS = 8_000;
 const DEFAULT_HEARTBEAT_MS = 1_000;
+const ORPHAN_POLL_MS = 100;
+
+/**
+ * `globalThis[Symbol.for(ORPHAN_HANDLER_KEY)]` is set while `startApp` handles the loss of the
+ * orchestrator itself, so the orchestrator's preloaded child guard neither SIGTERMs the app at once
+ * (which would skip the wait for the processes in `stop-after`) nor cuts that wait short.
+ */
+export const ORPHAN_HANDLER_KEY = 'drift.lifecycle.orphanHandler';
+export interface OrphanHandler {
+  /** Longest this process may now take to stop once orphaned: the `stop-after` wait plus the shutdown deadline. */
+  budgetMs(): number;
+}
 
 /** Installs signal, IPC and exit handling for this process. Call once, first thing in `main.ts`. */
 export function startApp(options: StartAppOptions): AppLifecycle {
@@ -91,6 +109,8 @@ export function startApp(options: StartAppOptions): AppLifecycle {
   };
   let stopping: Promise<never> | undefined;
   let stoppedAt = 0;
+  let stopAfter: { pids: number[]; waitMs: number } = { pids: [], waitMs: 0 };
+  let orphaned = false;
 
   const supervised = typeof process.send === 'function' && process.connected;
 
@@ -138,6 +158,10 @@ export function startApp(options: StartAppOptions): AppLifecycle {
       void shutdown(`orchestrator: ${message.reason}`, 0);
       return;
     }
+    if (message.type === 'stop-after') {
+      stopAfter = { pids: message.pids, waitMs: message.waitMs };
+      return;
+    }
     const change = tradingStateOf(message);
     if (change) setTradingState(change.state, `orchestrator: ${change.reason}`);
   }
@@ -180,6 +204,33 @@ export function startApp(options: StartAppOptions): AppLifecycle {
     process.exit(code);
   }
 
+  /** The orchestrator is gone: stop now, or once the processes that stop before this one have. */
+  function onOrphaned(): void {
+    if (orphaned || stoppedAt > 0) return;
+    orphaned = true;
+    const reason = 'orchestrator gone (IPC channel closed)';
+    const { pids, waitMs } = stopAfter;
+    if (!pids.some(isRunning)) {
+      void shutdown(reason, 0);
+      return;
+    }
+    logger.warn(
+      { waitingFor: pids.filter(isRunning), waitMs },
+      'orchestrator gone: stopping once the processes that stop before this one have exited',
+    );
+    const giveUpAt = Date.now() + waitMs;
+    // Not unref'd: the process must stay up (serving those processes) until they are gone.
+    const poll = setInterval(() => {
+      if (stoppedAt > 0) return clearInterval(poll);
+      const left = pids.filter(isRunning);
+      if (left.length > 0 && Date.now() < giveUpAt) return;
+      clearInterval(poll);
+      if (left.length > 0)
+        logger.warn({ stillRunning: left, waitMs }, 'stopped waiting for them: stopping anyway');
+      void shutdown(reason, 0);
+    }, ORPHAN_POLL_MS);
+  }
+
   function shutdown(reason: string, exitCode = 0): Promise<never> {
     if (stopping) {
       logger.warn({ reason }, 'already shutting down');
@@ -207,7 +258,9 @@ export function startApp(options: StartAppOptions): AppLifecycle {
   if (supervised) {
     process.on('message', onParentMessage);
     // The parent died or closed the channel: nobody supervises us, stop cleanly rather than trade blind.
-    process.on('disconnect', () => void shutdown('orchestrator gone (IPC channel closed)', 0));
+    process.on('disconnect', onOrphaned);
+    const handler: OrphanHandler = { budgetMs: () => stopAfter.waitMs + deadlineMs };
+    (globalThis as Record<symbol, unknown>)[Symbol.for(ORPHAN_HANDLER_KEY)] = handler;
     // Listening must not keep an otherwise finished process alive.
     process.channel?.unref();
     heartbeat();
@@ -255,6 +308,22 @@ function envMs(name: string, fallback: number, logger: LoggerLike): number {
     'ignored an invalid env value: not a positive integer of ms',
   );
   return fallback;
+}
+
+/** True while `pid` runs; an exited process not yet reaped by its new parent (a zombie) counts as gone. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat[stat.lastIndexOf(')') + 2];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true; // no procfs (macOS): the signal check is all there is
+  }
 }
 
 function bounded(p: Promise<unknown>, ms: number): Promise<unknown> {

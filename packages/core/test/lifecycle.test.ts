@@ -210,15 +210,79 @@ describe('startApp under an orchestrator (IPC)', () => {
     const pid = await waitFor('child pid', () => (out.includes('\n') ? Number(out.trim()) : undefined));
     parent.kill('SIGKILL');
     await waitFor('the orphaned child to exit', () => (isAlive(pid) ? undefined : true), 5_000);
-    expect(readMarks(marks)).toEqual([
-      'started supervised=true',
-      'stop quoting (orchestrator gone (IPC channel closed)) stopping=true',
-      'cancel orders',
-      'close venue',
-      'flushed',
-    ]);
+    expect(readMarks(marks)).toEqual(ORPHAN_STOP);
+  });
+
+  it('told stop-after, an orphaned app keeps running until those processes are gone, then stops cleanly', async () => {
+    const marks = marksFile();
+    const bot = startSleeper();
+    const { pid, stderr } = await orphan(marks, `${bot.pid}:20000`);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(isAlive(pid)).toBe(true);
+    expect(readMarks(marks)).toEqual(['started supervised=true']);
+    expect(stderr()).toContain(
+      'orchestrator gone: stopping once the processes that stop before this one have exited',
+    );
+    const botGoneAt = Date.now();
+    bot.kill('SIGTERM');
+    await waitFor('the app to exit after the bot', () => (isAlive(pid) ? undefined : true), 5_000);
+    expect(Date.now() - botGoneAt).toBeLessThan(2_000);
+    expect(readMarks(marks)).toEqual(ORPHAN_STOP);
+  });
+
+  it('stops anyway once waitMs has passed, naming what still runs', async () => {
+    const marks = marksFile();
+    const bot = startSleeper();
+    const { pid, stderr, killedAt } = await orphan(marks, `${bot.pid}:600`);
+    await waitFor('the app to give up waiting', () => (isAlive(pid) ? undefined : true), 5_000);
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(600);
+    expect(isAlive(bot.pid as number)).toBe(true);
+    expect(readMarks(marks)).toEqual(ORPHAN_STOP);
+    const gaveUp = stderr()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === 'stopped waiting for them: stopping anyway');
+    expect(gaveUp).toMatchObject({ level: 'warn', stillRunning: [bot.pid], waitMs: 600 });
   });
 });
+
+const ORPHAN_STOP = [
+  'started supervised=true',
+  'stop quoting (orchestrator gone (IPC channel closed)) stopping=true',
+  'cancel orders',
+  'close venue',
+  'flushed',
+];
+
+/** A stand-in for a bot: a process that runs until killed (reaped by this test process). */
+function startSleeper(): ChildProcess {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  children.push(child);
+  return child;
+}
+
+/** Starts the fixture under a parent that sends `stop-after`, then SIGKILLs the parent. */
+async function orphan(marks: string, stopAfter: string) {
+  const parent = spawn(process.execPath, [...EXEC_ARGV, ORPHANING_PARENT], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, FIXTURE_MARKS: marks, FIXTURE_STOP_AFTER: stopAfter },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(parent);
+  let out = '';
+  let err = '';
+  parent.stdout?.on('data', (d) => {
+    out += d;
+  });
+  parent.stderr?.on('data', (d) => {
+    err += d;
+  });
+  const pid = await waitFor('child pid', () => (out.includes('\n') ? Number(out.trim()) : undefined));
+  const killedAt = Date.now();
+  parent.kill('SIGKILL');
+  return { pid, killedAt, stderr: () => err };
+}
 
 function isAlive(pid: number): boolean {
   try {

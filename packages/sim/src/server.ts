@@ -114,7 +114,13 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       for (const ws of connections.keys()) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
-      logger.info({ port }, 'sim server closed');
+      // What was left resting: after a fleet stop the bots' sub-accounts should have nothing open.
+      const openOrders: Record<string, number> = {};
+      for (const order of engine.openOrdersList()) {
+        const sub = String(order.subAccount);
+        openOrders[sub] = (openOrders[sub] ?? 0) + 1;
+      }
+      logger.info({ port, openOrders }, 'sim server closed');
     },
   };
 }
