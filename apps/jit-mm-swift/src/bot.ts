@@ -4,6 +4,10 @@
  * fill, filled through order-management at the decided price once the auction reaches the decided
  * slot — re-decided at every slot until then, so a moved oracle, a tripped guard or the end of the
  * auction turn it into a skip. One log line per taker order with its outcome.
+ *
+ * A Swift order's signature check may run off the main thread (`verify` returning a promise): the
+ * order is decided meanwhile, but no outcome is final — nothing is sent to order-management, no
+ * line is logged — until the check has passed; a forgery ends as a `bad-signature` skip.
  */
 import {
   findMarket,
@@ -43,8 +47,11 @@ export interface JitMakerDeps {
   orders: OrderManager;
   logger: BotLogger;
   params: JitParams;
-  /** Checks a taker order's signature (paper: the simulator's; live: swift-client already did). */
-  verify: (taker: TakerOrder) => boolean;
+  /**
+   * Checks a Swift order's signature (paper: the simulator's; live: swift-client already did). A
+   * promise lets the maker decide while it runs; the fill waits for it.
+   */
+  verify: (taker: TakerOrder) => boolean | Promise<boolean>;
   /**
    * Takers that are the fleet's own accounts (paper: `sub-account:<n>`): never filled, or the maker
    * would trade with the hedge bot it is hedged by.
@@ -60,7 +67,12 @@ interface Pending {
   spec: MarketSpec;
   receivedAt: number;
   decided: boolean;
+  /** The signature check while it runs (resolves false on any failure); unset once it passed. */
+  verifying?: Promise<boolean>;
 }
+
+type FillDecision = Extract<Decision, { decision: 'fill' }>;
+type Skip = { decision: 'skip'; reason: OutcomeReason; requiredPrice?: bigint };
 
 export class JitMaker {
   readonly decisionLatency = new Histogram();
@@ -76,7 +88,8 @@ export class JitMaker {
   private readonly handled = new Set<string>();
   /** Signed size of fills sent but not yet answered, per market: counted as position. */
   private readonly reserved = new Map<string, bigint>();
-  private readonly inflight = new Set<Promise<void>>();
+  /** Fills sent and outcomes waiting for a signature check: `idle()` and `stop()` await them. */
+  private readonly inflight = new Set<Promise<unknown>>();
   private readonly unsubscribers: Unsubscribe[] = [];
   private slot = 0;
   private stopped = false;
@@ -125,7 +138,10 @@ export class JitMaker {
     );
   }
 
-  /** Stops taking taker orders; pending ones are dropped, fills in flight are awaited. */
+  /**
+   * Stops taking taker orders; pending ones are dropped, fills in flight are awaited (a fill still
+   * waiting for its signature check is dropped as `stopping`).
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -135,7 +151,7 @@ export class JitMaker {
     await this.idle();
   }
 
-  /** Resolves once no fill is in flight (tests step the simulator with it). */
+  /** Resolves once no fill or signature check is in flight (tests step the simulator with it). */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
@@ -196,16 +212,40 @@ export class JitMaker {
     const entry: Pending = { taker, spec: spec as MarketSpec, receivedAt, decided: false };
     const refusal = this.refusal(taker, spec);
     this.remember(taker.uuid);
-    if (refusal) this.finish(entry, { decision: 'skip', reason: refusal });
-    else this.evaluate(entry);
+    if (refusal) {
+      this.finish(entry, { decision: 'skip', reason: refusal });
+      return;
+    }
+    // On-chain auctions are the program's own orders; signed messages must be the taker's.
+    const verdict = taker.source !== 'swift' || this.deps.verify(taker);
+    if (verdict === false) this.finish(entry, { decision: 'skip', reason: 'bad-signature' });
+    else {
+      if (verdict !== true) this.watch(entry, verdict);
+      this.evaluate(entry);
+    }
+  }
+
+  /** Follows a signature check running off the main thread; a forgery waiting for its slot ends now. */
+  private watch(p: Pending, verdict: Promise<boolean>): void {
+    const verifying = verdict.then(
+      (ok) => ok === true,
+      () => false,
+    );
+    p.verifying = verifying;
+    // Registered before any outcome's own wait on `verifying`, so it runs first.
+    void verifying.then((ok) => {
+      if (ok) p.verifying = undefined;
+      else if (this.pending.get(p.taker.uuid) === p) {
+        this.pending.delete(p.taker.uuid);
+        this.conclude(p, { decision: 'skip', reason: 'bad-signature' });
+      }
+    });
   }
 
   private refusal(taker: TakerOrder, spec: MarketSpec | undefined): OutcomeReason | undefined {
     if (this.handled.has(taker.uuid)) return 'duplicate';
     if (!spec) return 'unknown-market';
     if (this.deps.ownTakers?.has(taker.taker)) return 'own-fleet';
-    // On-chain auctions are the program's own orders; signed messages must be the taker's.
-    if (taker.source === 'swift' && !this.deps.verify(taker)) return 'bad-signature';
     return undefined;
   }
 
@@ -215,7 +255,7 @@ export class JitMaker {
     const firstLook = !p.decided;
     p.decided = true;
     const oracle = this.oracles.get(taker.market);
-    let decision: Decision | { decision: 'skip'; reason: OutcomeReason };
+    let decision: Decision | Skip;
     const state = this.deps.orders.tradingState;
     const position = this.position(taker.market) + (this.reserved.get(taker.market) ?? 0n);
     if (state === 'halted') decision = { decision: 'skip', reason: 'halted' };
@@ -244,40 +284,92 @@ export class JitMaker {
     else this.submit(p, decision);
   }
 
-  private submit(p: Pending, d: Extract<Decision, { decision: 'fill' }>): void {
+  /**
+   * Sends the fill once the taker's signature is known good: the size counts as position from the
+   * decision on, so orders decided while the check runs see it.
+   */
+  private submit(p: Pending, d: FillDecision): void {
     const market = p.taker.market;
     const signed = d.side === 'buy' ? d.baseAmount : -d.baseAmount;
     this.reserved.set(market, (this.reserved.get(market) ?? 0n) + signed);
-    const latencyUs = Math.round((this.now() - p.receivedAt) * 1000);
-    this.fillLatency.record(latencyUs);
-    const work = this.deps.orders
-      .fillTaker(p.taker, { price: d.price, baseAmount: d.baseAmount })
-      .then(
-        (result) => {
-          if (result.ok) {
-            this.counts.filled++;
-            const filled = result.fills.reduce((sum, f) => sum + f.baseAmount, 0n);
-            this.line(p, d, 'filled', { latencyUs, filledBase: formatBase(filled) });
-          } else {
-            this.count(`rejected.${result.reason}`);
-            this.line(p, d, 'rejected', { latencyUs, reason: result.reason, detail: result.message });
-          }
-        },
-        (err: unknown) => {
-          this.counts.fillErrors++;
-          this.log.error({ err, market, orderId: p.taker.uuid }, 'fill failed');
-        },
-      )
-      .finally(() => {
-        this.reserved.set(market, (this.reserved.get(market) ?? 0n) - signed);
-        this.inflight.delete(work);
-      });
-    this.inflight.add(work);
+    const release = () => this.reserved.set(market, (this.reserved.get(market) ?? 0n) - signed);
+    if (!p.verifying) {
+      this.send(p, d, release);
+      return;
+    }
+    this.track(
+      p.verifying.then((ok) => {
+        if (ok && !this.stopped) {
+          this.send(p, d, release);
+          return;
+        }
+        release();
+        if (ok) this.conclude(p, { decision: 'skip', reason: 'stopping' });
+        // A forged order's line shows the fill it would have had (an attack aimed at fills).
+        else
+          this.conclude(
+            p,
+            { decision: 'skip', reason: 'bad-signature' },
+            {
+              withheld: {
+                price: formatPrice(d.price),
+                baseAmount: formatBase(d.baseAmount),
+                fillSlot: d.fillSlot,
+              },
+            },
+          );
+      }),
+    );
   }
 
-  private finish(p: Pending, d: { decision: 'skip'; reason: OutcomeReason; requiredPrice?: bigint }): void {
+  /** Hands the fill to order-management: the only place a fill leaves the maker. */
+  private send(p: Pending, d: FillDecision, release: () => void): void {
+    const market = p.taker.market;
+    const latencyUs = Math.round((this.now() - p.receivedAt) * 1000);
+    this.fillLatency.record(latencyUs);
+    this.track(
+      this.deps.orders
+        .fillTaker(p.taker, { price: d.price, baseAmount: d.baseAmount })
+        .then(
+          (result) => {
+            if (result.ok) {
+              this.counts.filled++;
+              const filled = result.fills.reduce((sum, f) => sum + f.baseAmount, 0n);
+              this.line(p, d, 'filled', { latencyUs, filledBase: formatBase(filled) });
+            } else {
+              this.count(`rejected.${result.reason}`);
+              this.line(p, d, 'rejected', { latencyUs, reason: result.reason, detail: result.message });
+            }
+          },
+          (err: unknown) => {
+            this.counts.fillErrors++;
+            this.log.error({ err, market, orderId: p.taker.uuid }, 'fill failed');
+          },
+        )
+        .finally(release),
+    );
+  }
+
+  /** A skip, final once the taker's signature is known: a forgery is a `bad-signature` skip. */
+  private finish(p: Pending, d: Skip): void {
+    const { verifying } = p;
+    if (!verifying) this.conclude(p, d);
+    else
+      this.track(
+        verifying.then((ok) => this.conclude(p, ok ? d : { decision: 'skip', reason: 'bad-signature' })),
+      );
+  }
+
+  private conclude(p: Pending, d: Skip, extra: Record<string, unknown> = {}): void {
     this.count(d.reason);
-    this.line(p, d, 'skipped', { reason: d.reason });
+    this.line(p, d, 'skipped', { reason: d.reason, ...extra });
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked: Promise<unknown> = work
+      .catch((err: unknown) => this.log.error({ err }, 'taker order handling failed'))
+      .finally(() => this.inflight.delete(tracked));
+    this.inflight.add(tracked);
   }
 
   private line(

@@ -4,7 +4,7 @@
  * live mode trades Drift with Swift orders. Runs until SIGINT/SIGTERM or the orchestrator's stop.
  */
 import { join } from 'node:path';
-import { loadFleetConfig, startApp, type TakerOrder } from '@drift/core';
+import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp, type TakerOrder } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
 import { createVenue, stopEmbeddedEngine } from 'drift-client';
 import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
@@ -17,6 +17,8 @@ const APP = 'jit-mm-swift';
 /** How often the heartbeat status is refreshed (heartbeats go out every DRIFT_HEARTBEAT_MS). */
 const STATUS_MS = 250;
 
+// Configured by the fleet config alone: any argument is a mistake, refused before anything starts.
+readCliArgs({ app: APP, usage: noOptionsUsage(APP) });
 const logger = setupCriticalLogging(APP);
 const app = startApp({ appName: APP, logger, flushLogs });
 

@@ -3,6 +3,10 @@
  * the ed25519 signature is the taker's over `message`, and `message` states exactly the order's
  * terms — but imports each taker's public key once: the stream has few takers, and importing the
  * key (`createPublicKey`) cost as much as the verification itself on every order (see bench/).
+ *
+ * `verify` runs the ed25519 check on libuv's threadpool (node:crypto's callback form), so the maker
+ * decides and builds the fill meanwhile: a verification costs ~3x a signature, and serially it was
+ * most of the decision latency. `verifySync` is the same check on the calling thread.
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { TakerOrder } from '@drift/core';
@@ -16,14 +20,33 @@ export class TakerVerifier {
 
   constructor(private readonly maxKeys = 4_096) {}
 
-  /** True when the order is signed by its taker and its terms are the signed ones. */
-  readonly verify = (order: TakerOrder): boolean => {
-    const { message, signature } = order;
-    if (!message || !signature || signature.length !== 64) return false;
-    const key = this.keyOf(order.taker);
-    if (!key || !verify(null, message, key, signature)) return false;
-    return Buffer.from(message).equals(encodeTakerMessage({ ...order, ...order.auction }));
+  /**
+   * Resolves true when the order is signed by its taker and its terms are the signed ones. The
+   * cheap checks (shape, key, terms) run now and refuse at once; only the signature check leaves
+   * the main thread.
+   */
+  readonly verify = (order: TakerOrder): false | Promise<boolean> => {
+    const key = this.precheck(order);
+    if (!key) return false;
+    return new Promise((resolve) => {
+      verify(null, order.message!, key, order.signature!, (err, ok) => resolve(!err && ok));
+    });
   };
+
+  /** `verify` on the calling thread. */
+  readonly verifySync = (order: TakerOrder): boolean => {
+    const key = this.precheck(order);
+    return key !== null && verify(null, order.message!, key, order.signature!);
+  };
+
+  /** The taker's key when everything but the signature itself checks out, else null. */
+  private precheck(order: TakerOrder): KeyObject | null {
+    const { message, signature } = order;
+    if (!message || !signature || signature.length !== 64) return null;
+    const key = this.keyOf(order.taker);
+    if (!key || !Buffer.from(message).equals(encodeTakerMessage({ ...order, ...order.auction }))) return null;
+    return key;
+  }
 
   private keyOf(taker: string): KeyObject | null {
     let key = this.keys.get(taker);

@@ -1,5 +1,12 @@
 import { absBig, formatQuote, parseBase, parsePrice, quoteValue, type TakerOrderSource } from '@drift/core';
-import { type HistoryEntry, parseOracleCsv, SimEngine, SimTakerStream } from '@drift/sim';
+import {
+  type HistoryEntry,
+  parseOracleCsv,
+  SimEngine,
+  SimTakerStream,
+  signingKeyFromSeed,
+  signMessage,
+} from '@drift/sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import { engineConfig, FLEET_BOT, OUTSIDER, PARAMS, SOL, SUB, startMaker } from './harness.js';
 
@@ -179,6 +186,43 @@ describe('signed taker orders', () => {
     );
     for (const line of forged) expect(tried.has(`jit-mm-swift-taker-${line.fields.orderId}`)).toBe(false);
     expect(harness.maker.counters().filled).toBeGreaterThan(0);
+  });
+});
+
+describe('signed taker orders, checked while the maker decides', () => {
+  it('decides a forged order while its signature is checked, never sends its fill, and skips it as bad-signature', async () => {
+    const engine = new SimEngine(engineConfig());
+    // The simulator's real stream, every order re-signed by another key: terms and message intact,
+    // so only the ed25519 check (off the main thread, finishing after the decision) can tell.
+    const forger = signingKeyFromSeed(new Uint8Array(32).fill(9));
+    const stream = SimTakerStream.embedded(engine);
+    let n = 0;
+    const forging: TakerOrderSource = {
+      subscribe: (markets, listener) =>
+        stream.subscribe(markets, (order) => {
+          n++;
+          listener({ ...order, signature: signMessage(forger, order.message!) });
+        }),
+      close: () => stream.close(),
+    };
+    harness = await startMaker(engine, PARAMS, forging);
+    await harness.runSlots(150);
+    await harness.maker.stop();
+
+    expect(n).toBeGreaterThan(30);
+    const { skipped, filled } = harness.maker.counters();
+    expect(skipped['bad-signature']).toBe(n);
+    expect(filled).toBe(0);
+    // Every forgery was decided before its check failed...
+    expect(harness.maker.status().counters['decisionLatency.count']).toBe(n);
+    // ...some of them 'fill' at once, the fill built and held for the check, then withheld.
+    const withheld = harness.lines.filter((l) => l.fields.reason === 'bad-signature' && l.fields.withheld);
+    expect(withheld.length).toBeGreaterThan(0);
+    expect(withheld[0]?.fields.withheld).toMatchObject({ price: expect.stringMatching(/^\d/) });
+    // Nothing reached order-management or the venue.
+    expect(harness.lines.filter((l) => l.msg === 'order intent journaled, sending')).toEqual([]);
+    expect(harness.orders.status().ordersPlaced).toBe(0);
+    expect(ofKind(engine, 'fill').filter((e) => e.fill.subAccount === SUB)).toEqual([]);
   });
 });
 
