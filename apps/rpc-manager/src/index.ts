@@ -4,7 +4,7 @@ export type { BreakerOptions, BreakerState } from './circuit-breaker.js';
 export type { EndpointConfig } from './endpoint.js';
 export { websocketUrlFor } from './endpoint.js';
 export { POOL_ERROR } from './json-rpc.js';
-export type { AmbiguousSendRetry, EndpointStatus, PoolOptions, PoolReply } from './pool.js';
+export type { AmbiguousSendRetry, EndpointStatus, PoolOptions, PoolReply, RequestOptions } from './pool.js';
 export { POOL_DEFAULTS, RpcPool, RpcPoolError } from './pool.js';
 export { createConnection, createPoolFetch } from './pool-fetch.js';
 export type { ProxyOptions, RpcProxy } from './proxy/proxy-server.js';

@@ -18,36 +18,53 @@ export function callsIn(body: string): JsonRpcCall[] {
   const items = Array.isArray(parsed) ? parsed : [parsed];
   const calls: JsonRpcCall[] = [];
   for (const item of items) {
-    if (typeof item !== 'object' || item === null) continue;
-    const { id, method } = item as { id?: unknown; method?: unknown };
-    if (typeof method !== 'string') continue;
-    calls.push({ id: typeof id === 'string' || typeof id === 'number' ? id : null, method });
+    const call = toCall(item);
+    if (call !== undefined) calls.push(call);
   }
   return calls;
 }
 
-/** A reply for a body that is not JSON-RPC at all, or undefined when it is (one call or a batch). */
-export function malformedReply(body: string): string | undefined {
+const PARSE_ERROR_REPLY = JSON.stringify({
+  jsonrpc: '2.0',
+  id: null,
+  error: { code: -32700, message: 'Parse error: body is not JSON' },
+});
+const INVALID_REQUEST_REPLY = JSON.stringify({
+  jsonrpc: '2.0',
+  id: null,
+  error: { code: -32600, message: 'Invalid request: method is not a string (or the batch is empty)' },
+});
+
+/**
+ * The calls in a request body (one call or a batch), or, for a body that is not JSON-RPC at all,
+ * the error reply to send back (a string). One parse serves the proxy's check and the pool's routing.
+ */
+export function parseRequest(body: string): JsonRpcCall[] | string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    return JSON.stringify({
-      jsonrpc: '2.0',
-      id: null,
-      error: { code: -32700, message: 'Parse error: body is not JSON' },
-    });
+    return PARSE_ERROR_REPLY;
   }
-  const items = Array.isArray(parsed) ? parsed : [parsed];
-  const ok =
-    items.length > 0 &&
-    items.every((i) => typeof i === 'object' && i !== null && typeof i.method === 'string');
-  if (ok) return undefined;
-  return JSON.stringify({
-    jsonrpc: '2.0',
-    id: null,
-    error: { code: -32600, message: 'Invalid request: method is not a string (or the batch is empty)' },
-  });
+  if (!Array.isArray(parsed)) {
+    const call = toCall(parsed);
+    return call === undefined ? INVALID_REQUEST_REPLY : [call];
+  }
+  if (parsed.length === 0) return INVALID_REQUEST_REPLY;
+  const calls: JsonRpcCall[] = [];
+  for (const item of parsed) {
+    const call = toCall(item);
+    if (call === undefined) return INVALID_REQUEST_REPLY;
+    calls.push(call);
+  }
+  return calls;
+}
+
+function toCall(item: unknown): JsonRpcCall | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const { id, method } = item as { id?: unknown; method?: unknown };
+  if (typeof method !== 'string') return undefined;
+  return { id: typeof id === 'string' || typeof id === 'number' ? id : null, method };
 }
 
 /** Server-defined JSON-RPC error codes used by the pool (-32000..-32099 is the reserved range). */

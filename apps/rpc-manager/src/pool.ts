@@ -4,15 +4,14 @@
  * Retry rules are in README "Retry rules"; they are implemented in `request`.
  */
 import { EventEmitter } from 'node:events';
-import type http from 'node:http';
 import type { Logger } from 'pino';
 import { type BackoffPolicy, backoffDelayMs } from './backoff.js';
 import type { BreakerOptions } from './circuit-breaker.js';
 import { Endpoint, type EndpointConfig } from './endpoint.js';
 import type { Failure } from './failure.js';
-import { callsIn, errorReply, POOL_ERROR } from './json-rpc.js';
-import { bestSlot, rank, slotLag } from './ranking.js';
-import { createAgent, postJson, type UpstreamResult } from './upstream-http.js';
+import { callsIn, errorReply, type JsonRpcCall, POOL_ERROR } from './json-rpc.js';
+import { bestSlot, isBetter, slotLag } from './ranking.js';
+import { createUpstream, postJson, type Upstream, type UpstreamResult } from './upstream-http.js';
 
 /** What may happen to a non-idempotent call (`sendTransaction`) after an ambiguous failure. */
 export type AmbiguousSendRetry = 'never' | 'other-endpoints' | 'same-endpoint';
@@ -91,6 +90,12 @@ export class RpcPoolError extends Error {
   }
 }
 
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** The body's calls, when the caller has parsed it already (the proxy): saves parsing it again. */
+  calls?: readonly JsonRpcCall[];
+}
+
 /** Emitted as `endpoint-down` when an endpoint stops being usable (circuit opened or probe failed). */
 export type EndpointDownListener = (label: string) => void;
 
@@ -101,7 +106,7 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
   readonly #log: Logger;
   readonly #o: Required<Omit<PoolOptions, 'endpoints' | 'logger' | 'random'>>;
   readonly #random: () => number;
-  readonly #agents = new Map<Endpoint, http.Agent>();
+  readonly #upstreams = new Map<Endpoint, Upstream>();
   readonly #nonIdempotent: ReadonlySet<string>;
   #probeTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -126,7 +131,7 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
     this.#random = options.random ?? Math.random;
     this.#nonIdempotent = new Set(this.#o.nonIdempotentMethods);
     this.endpoints = options.endpoints.map((c) => new Endpoint(c, this.#o.breaker));
-    for (const e of this.endpoints) this.#agents.set(e, createAgent(e.url));
+    for (const e of this.endpoints) this.#upstreams.set(e, createUpstream(e.url));
   }
 
   /** Probes every endpoint once, then every `healthCheckMs`. */
@@ -141,16 +146,24 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
   close(): void {
     this.#closed = true;
     clearInterval(this.#probeTimer);
-    for (const agent of this.#agents.values()) agent.destroy();
+    for (const upstream of this.#upstreams.values()) upstream.agent.destroy();
   }
 
   /** The endpoint the next request would go to (skipping `exclude`), if any is usable now. */
   best(exclude: ReadonlySet<Endpoint> = NONE): Endpoint | undefined {
     const now = Date.now();
-    const usable = this.endpoints.filter(
-      (e) => !exclude.has(e) && e.cooldownUntil <= now && e.breaker.canRequest(),
-    );
-    return usable.length <= 1 ? usable[0] : rank(usable, this.endpoints, this.#o)[0];
+    let best: Endpoint | undefined;
+    let topSlot: number | undefined;
+    for (const e of this.endpoints) {
+      if (exclude.has(e) || e.cooldownUntil > now || !e.breaker.canRequest()) continue;
+      if (best === undefined) {
+        best = e;
+        continue;
+      }
+      topSlot ??= bestSlot(this.endpoints);
+      if (isBetter(e, best, topSlot, this.#o)) best = e;
+    }
+    return best;
   }
 
   status(): EndpointStatus[] {
@@ -172,7 +185,7 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
    * Sends a JSON-RPC body (one call or a batch) and returns the reply to hand back to the caller.
    * Never throws; never rejects.
    */
-  async request(body: string, options: { signal?: AbortSignal } = {}): Promise<PoolReply> {
+  async request(body: string, options: RequestOptions = {}): Promise<PoolReply> {
     this.counters.requests += 1;
     const reply = await this.#request(body, options);
     if (reply.ok) this.counters.answered += 1;
@@ -182,9 +195,8 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
     return reply;
   }
 
-  async #request(body: string, options: { signal?: AbortSignal }): Promise<PoolReply> {
-    const calls = callsIn(body);
-    const methods = calls.map((c) => c.method).join(',') || 'unknown';
+  async #request(body: string, options: RequestOptions): Promise<PoolReply> {
+    const calls = options.calls ?? callsIn(body);
     const nonIdempotent = calls.some((c) => this.#nonIdempotent.has(c.method));
     const excluded = new Set<Endpoint>();
     const tried = new Set<Endpoint>();
@@ -209,8 +221,7 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
       attempts += 1;
       tried.add(endpoint);
       endpoint.breaker.onRequest();
-      const result = await postJson(endpoint.url, body, {
-        agent: this.#agents.get(endpoint)!,
+      const result = await postJson(this.#upstreams.get(endpoint)!, body, {
         timeoutMs: this.#o.requestTimeoutMs,
         ...(options.signal && { signal: options.signal }),
       });
@@ -228,16 +239,21 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
       last = { endpoint, result };
       this.#onFailure(endpoint, result.failure);
       this.#log.debug(
-        { endpoint: endpoint.label, method: methods, attempt: attempts, failure: result.failure.detail },
+        {
+          endpoint: endpoint.label,
+          method: methodNames(calls),
+          attempt: attempts,
+          failure: result.failure.detail,
+        },
         'rpc attempt failed',
       );
       if (nonIdempotent && !result.failure.definite) {
         if (this.#o.ambiguousSendRetry === 'never')
-          return this.#outcomeUnknown(body, methods, last, attempts);
+          return this.#outcomeUnknown(body, methodNames(calls), last, attempts);
         if (this.#o.ambiguousSendRetry === 'other-endpoints') excluded.add(endpoint);
       }
     }
-    return this.#exhausted(body, methods, last, attempts, nonIdempotent);
+    return this.#exhausted(body, methodNames(calls), last, attempts, nonIdempotent);
   }
 
   /** Convenience for library use: one call, its `result` or an `RpcPoolError`. */
@@ -261,8 +277,7 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
   /** One probe of one endpoint: `getHealth` and `getSlot` in parallel. */
   async probe(endpoint: Endpoint): Promise<void> {
     const post = (method: string, params: unknown[]) =>
-      postJson(endpoint.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }), {
-        agent: this.#agents.get(endpoint)!,
+      postJson(this.#upstreams.get(endpoint)!, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }), {
         timeoutMs: this.#o.probeTimeoutMs,
       });
     const [health, slot] = await Promise.all([
@@ -465,6 +480,11 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
 }
 
 const NONE: ReadonlySet<Endpoint> = new Set();
+
+/** For logs and error messages only (not built for requests that succeed). */
+function methodNames(calls: readonly JsonRpcCall[]): string {
+  return calls.map((c) => c.method).join(',') || 'unknown';
+}
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -1,6 +1,7 @@
 /**
  * Which endpoint gets the next request: the best by probe health, then slot freshness, then
- * latency (divided by weight), config order breaking ties. Pure, so it is easy to test and reason about.
+ * latency (divided by weight), config order breaking ties. Pure, so it is easy to test and reason about;
+ * a comparison rather than a sort, so that choosing allocates nothing on the request path.
  */
 import type { Endpoint } from './endpoint.js';
 
@@ -26,24 +27,28 @@ export function slotLag(e: Endpoint, best: number | undefined): number | undefin
   return e.slot === undefined || best === undefined ? undefined : best - e.slot;
 }
 
-/** `candidates` sorted best first (a new array). */
-export function rank(
-  candidates: readonly Endpoint[],
-  all: readonly Endpoint[],
+/**
+ * Is `a` a better choice than `b`? Health, then slot lag (in buckets of `slotLagTolerance`), then
+ * latency divided by weight. Strict: on a tie the endpoint met first (config order) stays.
+ */
+export function isBetter(
+  a: Endpoint,
+  b: Endpoint,
+  best: number | undefined,
   options: RankingOptions,
-): Endpoint[] {
-  const best = bestSlot(all);
-  const lagBucket = (e: Endpoint) => {
-    const lag = slotLag(e, best);
-    return lag === undefined ? 0 : Math.floor(lag / Math.max(1, options.slotLagTolerance + 1));
-  };
-  const score = (e: Endpoint) => (e.latencyMs ?? Number.MAX_SAFE_INTEGER) / e.weight;
-  const order = new Map(all.map((e, i) => [e, i]));
-  return [...candidates].sort(
-    (a, b) =>
-      healthTier(a) - healthTier(b) ||
-      lagBucket(a) - lagBucket(b) ||
-      score(a) - score(b) ||
-      (order.get(a) ?? 0) - (order.get(b) ?? 0),
-  );
+): boolean {
+  const byHealth = healthTier(a) - healthTier(b);
+  if (byHealth !== 0) return byHealth < 0;
+  const byLag = lagBucket(a, best, options) - lagBucket(b, best, options);
+  if (byLag !== 0) return byLag < 0;
+  return score(a) < score(b);
+}
+
+function lagBucket(e: Endpoint, best: number | undefined, options: RankingOptions): number {
+  const lag = slotLag(e, best);
+  return lag === undefined ? 0 : Math.floor(lag / Math.max(1, options.slotLagTolerance + 1));
+}
+
+function score(e: Endpoint): number {
+  return (e.latencyMs ?? Number.MAX_SAFE_INTEGER) / e.weight;
 }

@@ -1,6 +1,7 @@
 /** One HTTP POST to one upstream, with a deadline, classified into an answer or a `Failure`. */
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { parseRetryAfterMs } from './backoff.js';
 import { type Failure, networkFailure, statusFailure, timeoutFailure } from './failure.js';
 
@@ -22,19 +23,34 @@ export interface UpstreamFailure {
 
 export type UpstreamResult = UpstreamAnswer | UpstreamFailure;
 
-/** Keep-alive connections to one upstream. Idle sockets close before common servers drop them (5 s). */
-export function createAgent(url: string): http.Agent {
-  const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 4_000 };
-  return url.startsWith('https:') ? new https.Agent(options) : new http.Agent(options);
+/**
+ * One upstream's keep-alive connections and its request options, parsed once: a URL string given
+ * to `http.request` is parsed again on every call.
+ */
+export interface Upstream {
+  readonly agent: http.Agent;
+  readonly request: typeof http.request;
+  readonly options: Readonly<http.RequestOptions>;
+}
+
+/** Idle sockets close after 4 s, before common servers drop them (5 s). */
+export function createUpstream(url: string): Upstream {
+  const agentOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 4_000 };
+  const secure = url.startsWith('https:');
+  const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  return {
+    agent,
+    request: secure ? https.request : http.request,
+    options: { ...urlToHttpOptions(new URL(url)), method: 'POST', agent },
+  };
 }
 
 export interface PostOptions {
-  agent: http.Agent;
   timeoutMs: number;
   signal?: AbortSignal;
 }
 
-export function postJson(url: string, body: string, options: PostOptions): Promise<UpstreamResult> {
+export function postJson(upstream: Upstream, body: string, options: PostOptions): Promise<UpstreamResult> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   return new Promise((resolve) => {
@@ -51,10 +67,8 @@ export function postJson(url: string, body: string, options: PostOptions): Promi
       finish({ ok: false, failure, latencyMs: elapsed() });
       req.destroy();
     };
-    const transport = url.startsWith('https:') ? https : http;
-    const req = transport.request(url, {
-      method: 'POST',
-      agent: options.agent,
+    const req = upstream.request({
+      ...upstream.options,
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     });
     const timer = setTimeout(() => fail(timeoutFailure(options.timeoutMs, connected)), options.timeoutMs);
@@ -74,20 +88,30 @@ export function postJson(url: string, body: string, options: PostOptions): Promi
       });
       res.on('end', () => {
         const status = res.statusCode ?? 0;
-        const responseBody = Buffer.concat(chunks);
-        const retryAfter = res.headers['retry-after'];
-        const failure = statusFailure(status, parseRetryAfterMs(retryAfter));
+        const responseBody = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        const failure =
+          status < 400 ? undefined : statusFailure(status, parseRetryAfterMs(rawHeader(res, 'retry-after')));
         if (failure) finish({ ok: false, failure, latencyMs: elapsed(), body: responseBody });
         else
           finish({
             ok: true,
             status,
             body: responseBody,
-            contentType: res.headers['content-type'],
+            contentType: rawHeader(res, 'content-type'),
             latencyMs: elapsed(),
           });
       });
     });
     req.end(body);
   });
+}
+
+/** A header's first value, read from the raw list: `res.headers` builds an object of all of them. */
+function rawHeader(res: http.IncomingMessage, lowerCaseName: string): string | undefined {
+  const raw = res.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lowerCaseName.length && name.toLowerCase() === lowerCaseName) return raw[i + 1];
+  }
+  return undefined;
 }

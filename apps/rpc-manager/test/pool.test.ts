@@ -57,6 +57,17 @@ describe('endpoint choice', () => {
     expect(behind!.count('getSlot')).toBe(1); // probe only
   });
 
+  it('divides latency by weight: a slower endpoint with a large weight is preferred', async () => {
+    const [fast, slow] = await fakes(2);
+    slow!.behaviour = { kind: 'slow', delayMs: 20 };
+    const p = pool([
+      { url: fast!.url, name: 'fast' },
+      { url: slow!.url, name: 'slow-heavy', weight: 1_000 },
+    ]);
+    await p.start();
+    expect((await p.request(getSlot)).endpoint).toBe('slow-heavy');
+  });
+
   it('fails over to the next endpoint when one answers 500, returning the good answer', async () => {
     const [bad, good] = await fakes(2);
     bad!.behaviour = { kind: 'status', status: 500 };

@@ -1,7 +1,7 @@
 /** The proxy's HTTP side: JSON-RPC POSTs go through the pool; GET /health and /status for operators. */
 import type http from 'node:http';
 import type { Logger } from 'pino';
-import { errorReply, malformedReply } from '../json-rpc.js';
+import { errorReply, parseRequest } from '../json-rpc.js';
 import type { RpcPool } from '../pool.js';
 
 /** Larger bodies are refused (a Solana transaction is at most 1232 bytes; batches stay small). */
@@ -34,20 +34,35 @@ export function createHttpHandler(pool: RpcPool, logger: Logger): http.RequestLi
       chunks.push(chunk);
     });
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString();
-      const malformed = malformedReply(body);
-      if (malformed !== undefined) {
-        sendJson(res, 400, malformed);
+      const body = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString();
+      const calls = parseRequest(body);
+      if (typeof calls === 'string') {
+        sendJson(res, 400, calls);
         return;
       }
       // No abort on client disconnect: an AbortController per request costs more than the rare
       // wasted upstream call it would save, and a started sendTransaction must finish anyway.
-      pool.request(body).then(
+      pool.request(body, { calls }).then(
         (reply) => {
           if (res.destroyed) return;
-          const headers: http.OutgoingHttpHeaders = { 'content-type': reply.contentType };
-          if (reply.retryAfterSeconds !== undefined) headers['retry-after'] = String(reply.retryAfterSeconds);
-          res.writeHead(reply.status, headers);
+          // A length rather than chunked encoding: fewer bytes to write and for the client to parse.
+          const length = typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
+          if (reply.retryAfterSeconds === undefined)
+            res.writeHead(reply.status, [
+              'content-type',
+              reply.contentType,
+              'content-length',
+              String(length),
+            ]);
+          else
+            res.writeHead(reply.status, [
+              'content-type',
+              reply.contentType,
+              'content-length',
+              String(length),
+              'retry-after',
+              String(reply.retryAfterSeconds),
+            ]);
           res.end(reply.body);
         },
         (err: unknown) => {
