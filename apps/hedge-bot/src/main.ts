@@ -4,7 +4,7 @@
  * maker's positions are), else an embedded simulator. Runs until SIGINT/SIGTERM or a stop.
  */
 import { join } from 'node:path';
-import { loadFleetConfig, startApp } from '@drift/core';
+import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
 import { createVenue, stopEmbeddedEngine } from 'drift-client';
 import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
@@ -13,6 +13,8 @@ import { hedgedMarkets, loadHedgeParams } from './params.js';
 
 const APP = 'hedge-bot';
 
+// Configured by the fleet config alone: any argument is a mistake, refused before anything starts.
+readCliArgs({ app: APP, usage: noOptionsUsage(APP) });
 const logger = setupCriticalLogging(APP);
 const app = startApp({ appName: APP, logger, flushLogs });
 

@@ -1,7 +1,16 @@
 /** `pnpm start`: the orchestrator, logging through @drift/logging (see run-main.ts). */
+import { readCliArgs } from '@drift/core';
 import { flushLogs, logFilePath, parseLogLine, resolveLogDir, setupCriticalLogging } from '@drift/logging';
 import { toParsedLine } from './log-lines.js';
 import { runMain } from './run-main.js';
+
+const USAGE = `usage: pnpm start   (or: pnpm --filter orchestrator start)
+  no options: runs the fleet in drift-bots.yaml (or the file in DRIFT_BOTS_CONFIG)
+  -h, --help  this text
+  the fleet CLI over the running orchestrator: pnpm --filter orchestrator fleet status`;
+
+// Refused before the log file, the API or any child starts.
+readCliArgs({ app: 'orchestrator', usage: USAGE });
 
 // One log directory for the whole fleet, whatever an app's working directory.
 process.env.LOG_DIR ??= resolveLogDir();

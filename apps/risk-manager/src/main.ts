@@ -3,7 +3,7 @@
  * fleet's kill switch. Alone (`pnpm --filter risk-manager start`) it runs on the embedded
  * simulator in paper mode; under the orchestrator it reports `risk-state` over IPC.
  */
-import { loadFleetConfig, parseAppParams, startApp } from '@drift/core';
+import { loadFleetConfig, noOptionsUsage, parseAppParams, readCliArgs, startApp } from '@drift/core';
 import { setupCriticalLogging } from '@drift/logging';
 import { createVenue } from 'drift-client';
 import { AlertDispatcher } from './alerts.js';
@@ -13,6 +13,8 @@ import { checkRiskConfig } from './risk-config.js';
 import { riskStatePath } from './state-path.js';
 
 const APP = 'risk-manager';
+// Configured by the fleet config alone (resets: src/reset-cli.ts): any argument is refused first.
+readCliArgs({ app: APP, usage: noOptionsUsage(APP) });
 const logger = setupCriticalLogging(APP);
 const lifecycle = startApp({ appName: APP, logger });
 

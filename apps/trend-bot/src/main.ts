@@ -4,7 +4,7 @@
  * Runs until SIGINT/SIGTERM or the orchestrator's stop.
  */
 import { join } from 'node:path';
-import { loadFleetConfig, startApp } from '@drift/core';
+import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
 import { createVenue, stopEmbeddedEngine } from 'drift-client';
 import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
@@ -14,6 +14,8 @@ import { loadTrendParams } from './params.js';
 const APP = 'trend-bot';
 const STATUS_MS = 1_000;
 
+// Configured by the fleet config alone: any argument is a mistake, refused before anything starts.
+readCliArgs({ app: APP, usage: noOptionsUsage(APP) });
 const logger = setupCriticalLogging(APP);
 const app = startApp({ appName: APP, logger, flushLogs });
 

@@ -1,3 +1,4 @@
+export * from './cli-args.js';
 export * from './config.js';
 export * from './config-fields.js';
 export * from './config-schema.js';

@@ -29,7 +29,7 @@ describe('server-main flags', () => {
     [['--host', 'a b'], '--host: "a b" is not a host name or IP'],
     [['--port'], '--port: missing value'],
     [['--port', '--seed'], '--port: missing value'],
-    [['--verbose', '1'], 'unknown flag "--verbose"'],
+    [['--verbose', '1'], "unknown option '--verbose'"],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => parseSimCliArgs(argv)).toThrow(message);
   });

@@ -12,6 +12,10 @@ export interface SimCliArgs {
   startTs?: number;
 }
 
+export const SIM_USAGE = `usage: pnpm --filter @drift/sim start -- [--config PATH] [--host HOST] [--port N] [--seed N] [--speed X] [--start-ts MS]
+  flags override the fleet config's sim section (drift-bots.yaml, or the file in DRIFT_BOTS_CONFIG)
+  -h, --help  this text`;
+
 const FLAGS = ['--config', '--host', '--port', '--seed', '--speed', '--start-ts'] as const;
 
 export function parseSimCliArgs(rawArgv: readonly string[]): SimCliArgs {
@@ -22,7 +26,7 @@ export function parseSimCliArgs(rawArgv: readonly string[]): SimCliArgs {
     const flag = argv[i]!;
     const value = argv[i + 1];
     if (!FLAGS.includes(flag as (typeof FLAGS)[number]))
-      throw new RangeError(`unknown flag "${flag}" (expected one of ${FLAGS.join(', ')})`);
+      throw new RangeError(`unknown option '${flag}' (expected one of ${FLAGS.join(', ')})`);
     if (value === undefined || value.startsWith('--')) throw new RangeError(`${flag}: missing value`);
     switch (flag) {
       case '--config':

@@ -4,17 +4,18 @@
  * Reads the fleet config's `sim` section, serves on loopback, reports `ready` over IPC, and closes
  * cleanly on SIGTERM/SIGINT or the orchestrator's stop.
  */
-import { loadFleetConfig, startApp } from '@drift/core';
-import { parseSimCliArgs } from './cli-args.js';
+import { loadFleetConfig, readCliArgs, startApp } from '@drift/core';
+import { parseSimCliArgs, SIM_USAGE } from './cli-args.js';
 import { engineConfigFromFleet } from './fleet-config.js';
 import { processLogger } from './process-logger.js';
 import { startSimServer } from './server.js';
 
+// A bad flag is refused (exit 2, with the usage) before the log file or the server starts.
+const args = readCliArgs({ app: 'sim', usage: SIM_USAGE, parse: parseSimCliArgs });
 const logger = processLogger('sim');
 const app = startApp({ appName: 'sim', logger });
 
 try {
-  const args = parseSimCliArgs(process.argv.slice(2));
   const fleet = loadFleetConfig(args.config ? { path: args.config } : {});
   const sim = { ...fleet.sim, ...(args.seed !== undefined ? { seed: args.seed } : {}) };
   // Live paper runs start the venue clock at wall time; the seed still fixes prices and taker flow.

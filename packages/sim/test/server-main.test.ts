@@ -74,10 +74,10 @@ describe('server-main', () => {
     expect(await exited).toBe(0);
   });
 
-  it('refuses a bad flag, naming it and the value', async () => {
+  it('refuses a bad flag before starting, naming it and the value, with the usage (exit 2)', async () => {
     const { child, stderr } = start(['--config', writeConfig(), '--port', 'eighty']);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(1);
-    expect(stderr()).toMatch(/--port: \\?"eighty\\?" is not an integer/);
+    expect(code).toBe(2);
+    expect(stderr()).toMatch(/^sim: --port: "eighty" is not an integer in 0\.\.65535\nusage: /);
   });
 });
