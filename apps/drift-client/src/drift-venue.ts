@@ -36,8 +36,10 @@ import {
   getPerpMarketPublicKeySync,
   getUserAccountPublicKeySync,
   getUserStatsAccountPublicKey,
+  isSpotPositionAvailable,
   isVariant,
   MarketType,
+  type OptionalOrderParams,
   type OrderActionRecord,
   OrderParamsBitFlag,
   type PerpMarketConfig,
@@ -45,17 +47,20 @@ import {
   PostOnlyParams,
   PriorityFeeMethod,
   PriorityFeeSubscriber,
+  positionIsAvailable,
   SpotMarkets,
   type User,
   type UserAccount,
+  type UserStatsAccount,
   Wallet,
 } from '@drift-labs/sdk';
-import { Connection, type Keypair, PublicKey } from '@solana/web3.js';
+import { Connection, type Keypair, PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { toAccountState, toCoreFill, toCoreOrder, toCorePosition, unsettledPnlOf } from './account-view.js';
+import { inAuction, parseAuctionUuid } from './auction-orders.js';
 import { fromBN, toBN } from './bn.js';
 import type { Logger } from './logger.js';
 import { perpMarketConfigs, specFromAccount } from './markets.js';
-import { checkOrder, toOrderParams } from './order-params.js';
+import { type Checked, checkOrder, toOrderParams } from './order-params.js';
 import type { DriftClientParams } from './params.js';
 import { decodeSwiftMessage } from './swift-message.js';
 import { fetchTxEvents } from './tx-events.js';
@@ -333,9 +338,13 @@ export class DriftVenue implements Venue {
   }
 
   /**
-   * Fills a Swift taker order inside its auction with place-and-make: the taker's signed message
-   * (verified on-chain by the ed25519 program) and our maker order, post-only and IOC, in one
-   * transaction. `taker.message` is the signed bytes (the hex text of the borsh message).
+   * Fills a taker order inside its auction with place-and-make: our maker order (post-only, IOC,
+   * at `maker.price`) placed and matched against the taker's in one transaction.
+   * - Swift: the taker's signed message (verified on-chain by the ed25519 program) is placed in the
+   *   same transaction; `taker.message` is the signed bytes (the hex text of the borsh message).
+   * - On-chain auction (`source: 'auction'`, from `AuctionTakerSource`): `taker.uuid` is
+   *   `<taker User account>:<order id>`; the account is read fresh, and a taker order that is gone
+   *   or past its auction is refused before anything is sent.
    */
   async fillTakerOrder(
     taker: TakerOrder,
@@ -345,47 +354,29 @@ export class DriftVenue implements Venue {
     const spec = this.spec(taker.market);
     if (!spec)
       return reject('unknown-market', `${taker.market} is not one of ${this.opts.markets.join(', ')}`);
-    if (taker.source !== 'swift' || !taker.message || !taker.signature) {
-      return reject(
-        'venue-error',
-        'only Swift signed-message taker orders can be filled by place-and-make here',
-      );
+    if (taker.source === 'swift' && (!taker.message || !taker.signature)) {
+      return reject('venue-error', `Swift taker order ${taker.uuid} carries no signed message`);
     }
     const checked = checkOrder(spec, { type: 'limit', baseAmount: maker.baseAmount, price: maker.price });
     if (!checked.ok) return checked;
-    const client = this.need();
-    const decoded = decodeSwiftMessage(client, taker.message);
-    const takerAuthority = new PublicKey(taker.taker);
-    const takerUser =
-      decoded.takerPubkey ??
-      getUserAccountPublicKeySync(client.program.programId, takerAuthority, decoded.subAccountId);
-    const takerUserAccount = (await client.program.account.user?.fetch(takerUser)) as UserAccount | null;
-    if (!takerUserAccount)
-      return reject('venue-error', `taker user account ${takerUser.toBase58()} not found`);
     const userOrderId = this.freeUserOrderId(this.user(sub));
-    const ixs = await client.getPlaceAndMakeSignedMsgPerpOrderIxs(
-      { orderParams: Buffer.from(taker.message), signature: Buffer.from(taker.signature) },
-      new TextEncoder().encode(taker.uuid),
-      {
-        taker: takerUser,
-        takerUserAccount,
-        takerStats: getUserStatsAccountPublicKey(client.program.programId, takerUserAccount.authority),
-        signingAuthority: decoded.delegate ? takerUserAccount.delegate : takerAuthority,
-      },
-      getLimitOrderParams({
-        marketIndex: spec.marketIndex,
-        marketType: MarketType.PERP,
-        direction: taker.side === 'buy' ? PositionDirection.SHORT : PositionDirection.LONG,
-        baseAssetAmount: toBN(maker.baseAmount),
-        price: toBN(maker.price),
-        postOnly: PostOnlyParams.MUST_POST_ONLY,
-        bitFlags: OrderParamsBitFlag.ImmediateOrCancel,
-        userOrderId,
-      }),
-      undefined,
-      sub,
-    );
-    return this.transact(sub, ixs, {
+    const makerParams = getLimitOrderParams({
+      marketIndex: spec.marketIndex,
+      marketType: MarketType.PERP,
+      direction: taker.side === 'buy' ? PositionDirection.SHORT : PositionDirection.LONG,
+      baseAssetAmount: toBN(maker.baseAmount),
+      price: toBN(maker.price),
+      postOnly: PostOnlyParams.MUST_POST_ONLY,
+      // The SDK's `immediateOrCancel` is not an OrderParams field (the coder would drop it).
+      bitFlags: OrderParamsBitFlag.ImmediateOrCancel,
+      userOrderId,
+    });
+    const built =
+      taker.source === 'swift'
+        ? await this.swiftFillIxs(taker, makerParams, sub)
+        : await this.auctionFillIxs(taker, spec, makerParams, sub);
+    if (!built.ok) return built;
+    return this.transact(sub, built.value, {
       userOrderId,
       request: {
         market: taker.market,
@@ -491,6 +482,108 @@ export class DriftVenue implements Venue {
   }
 
   // --- internals ---------------------------------------------------------------------------
+
+  private async swiftFillIxs(
+    taker: TakerOrder,
+    makerParams: OptionalOrderParams,
+    sub: number,
+  ): Promise<Checked<TransactionInstruction[]>> {
+    const client = this.need();
+    const message = taker.message ?? new Uint8Array();
+    const decoded = decodeSwiftMessage(client, message);
+    const takerAuthority = new PublicKey(taker.taker);
+    const takerUser =
+      decoded.takerPubkey ??
+      getUserAccountPublicKeySync(client.program.programId, takerAuthority, decoded.subAccountId);
+    const takerUserAccount = (await client.program.account.user?.fetch(takerUser)) as UserAccount | null;
+    if (!takerUserAccount)
+      return reject('venue-error', `taker user account ${takerUser.toBase58()} not found`);
+    const ixs = await client.getPlaceAndMakeSignedMsgPerpOrderIxs(
+      { orderParams: Buffer.from(message), signature: Buffer.from(taker.signature ?? new Uint8Array()) },
+      new TextEncoder().encode(taker.uuid),
+      {
+        taker: takerUser,
+        takerUserAccount,
+        takerStats: getUserStatsAccountPublicKey(client.program.programId, takerUserAccount.authority),
+        signingAuthority: decoded.delegate ? takerUserAccount.delegate : takerAuthority,
+      },
+      makerParams,
+      undefined,
+      sub,
+    );
+    return { ok: true, value: ixs };
+  }
+
+  /**
+   * `placeAndMakePerpOrder` against an on-chain taker order. The taker's User and UserStats are
+   * read in one call at one slot: the order must still be open and in its auction at that slot, and
+   * the taker's referrer (from its UserStats) is passed so the program can pay it.
+   */
+  private async auctionFillIxs(
+    taker: TakerOrder,
+    spec: MarketSpec,
+    makerParams: OptionalOrderParams,
+    sub: number,
+  ): Promise<Checked<TransactionInstruction[]>> {
+    let id: { user: PublicKey; orderId: number };
+    try {
+      id = parseAuctionUuid(taker.uuid);
+    } catch (err) {
+      return reject('order-not-found', (err as Error).message);
+    }
+    const client = this.need();
+    const programId = client.program.programId;
+    const takerStats = getUserStatsAccountPublicKey(programId, new PublicKey(taker.taker));
+    const { context, value } = await client.connection.getMultipleAccountsInfoAndContext(
+      [id.user, takerStats],
+      this.opts.params.commitment,
+    );
+    const [userInfo, statsInfo] = value;
+    if (!userInfo) return reject('order-not-found', `taker user account ${id.user.toBase58()} not found`);
+    const coder = client.program.coder.accounts;
+    const takerUserAccount = coder.decode<UserAccount>('User', userInfo.data);
+    if (!takerUserAccount.authority.equals(new PublicKey(taker.taker))) {
+      return reject('venue-error', `taker ${taker.taker} does not own user account ${id.user.toBase58()}`);
+    }
+    if (takerUserAccount.authority.equals(this.opts.keypair.publicKey)) {
+      return reject('venue-error', `taker order ${taker.uuid} is this venue's own order`);
+    }
+    const order = takerUserAccount.orders.find(
+      (o) => o.orderId === id.orderId && isVariant(o.status, 'open') && o.marketIndex === spec.marketIndex,
+    );
+    if (!order) {
+      return reject('order-not-found', `no open ${spec.symbol} order ${id.orderId} on ${id.user.toBase58()}`);
+    }
+    if (!inAuction(order, context.slot)) {
+      const end = order.slot.toNumber() + order.auctionDuration;
+      return reject(
+        'auction-ended',
+        `taker order ${taker.uuid}: auction ended at slot ${end} (now ${context.slot})`,
+      );
+    }
+    const unfollowed = unfollowedMarkets(client, takerUserAccount);
+    if (unfollowed) {
+      return reject(
+        'venue-error',
+        `taker ${taker.taker} holds positions in markets this venue does not follow: ${unfollowed}`,
+      );
+    }
+    const stats = statsInfo ? coder.decode<UserStatsAccount>('UserStats', statsInfo.data) : undefined;
+    const referrer =
+      stats && !stats.referrer.equals(PublicKey.default)
+        ? {
+            referrer: getUserAccountPublicKeySync(programId, stats.referrer, 0),
+            referrerStats: getUserStatsAccountPublicKey(programId, stats.referrer),
+          }
+        : undefined;
+    const ix = await client.getPlaceAndMakePerpOrderIx(
+      makerParams,
+      { taker: id.user, takerStats, takerUserAccount, order },
+      referrer,
+      sub,
+    );
+    return { ok: true, value: [ix] };
+  }
 
   private async transact(
     sub: number,
@@ -775,6 +868,21 @@ export class DriftVenue implements Venue {
   }
 }
 
-function reject(reason: RejectReason, message: string): PlaceResult {
+function reject(reason: RejectReason, message: string): { ok: false; reason: RejectReason; message: string } {
   return { ok: false, reason, message };
+}
+
+/**
+ * Markets the taker's account uses that this venue's DriftClient does not follow: the SDK needs
+ * every one of them (and its oracle) to list the instruction's accounts, and would throw.
+ */
+function unfollowedMarkets(client: DriftClient, account: UserAccount): string | undefined {
+  const perps = account.perpPositions
+    .filter((p) => !positionIsAvailable(p) && !client.getPerpMarketAccount(p.marketIndex))
+    .map((p) => `perp ${p.marketIndex}`);
+  const spots = account.spotPositions
+    .filter((p) => !isSpotPositionAvailable(p) && !client.getSpotMarketAccount(p.marketIndex))
+    .map((p) => `spot ${p.marketIndex}`);
+  const all = [...perps, ...spots];
+  return all.length > 0 ? all.join(', ') : undefined;
 }

@@ -1,8 +1,16 @@
+export { auctionUuid, parseAuctionUuid } from './auction-orders.js';
+export {
+  AuctionTakerSource,
+  type AuctionTakerSourceOptions,
+  type CreateAuctionTakerSourceOptions,
+  createAuctionTakerSource,
+} from './auction-taker-source.js';
 export { bnToSafeNumber, fromBN, toBN } from './bn.js';
 export { type CreateVenueOptions, createVenue } from './create-venue.js';
 export { DriftVenue, type DriftVenueOptions } from './drift-venue.js';
 export { KeypairFileError, loadKeypairFile } from './keypair.js';
 export type { Logger } from './logger.js';
+export { mergeTakerSources } from './merge-taker-sources.js';
 export {
   embeddedEngine,
   resolveSim,

@@ -3,12 +3,14 @@
  * the loopback server's Solana PubSub: updates are pushed, not polled.
  */
 
-import type { VenueEvent } from '@drift/core';
+import type { TakerOrder, VenueEvent } from '@drift/core';
 import { BN, DRIFT_PROGRAM_ID, getUserAccountPublicKeySync } from '@drift-labs/sdk';
 import { Keypair, PublicKey, Transaction, TransactionInstruction } from '@solana/web3.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAuctionTakerSource } from '../src/auction-taker-source.js';
 import { DriftVenue } from '../src/drift-venue.js';
 import { DEFAULT_PARAMS } from '../src/params.js';
+import { fleetConfig } from './config.js';
 import { recordingLogger } from './logger.js';
 import { DriftChain, PROGRAM_ID } from './support/drift-chain.js';
 import { JsonRpcServer } from './support/json-rpc-server.js';
@@ -120,5 +122,48 @@ describe('DriftVenue over websocket subscriptions', () => {
     expect(events.find((e) => e.type === 'fill')).toMatchObject({
       fill: { orderId: '5', side: 'buy', price: 140_000_000n, liquidity: 'maker' },
     });
+  });
+});
+
+describe('AuctionTakerSource over websocket', () => {
+  it('loads once, then takes new auction orders from pushed program account updates', async () => {
+    const source = await createAuctionTakerSource(
+      fleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } }),
+      { logger: recordingLogger(), venue, params: { ...DEFAULT_PARAMS, subscription: 'websocket' } },
+    );
+    const got: TakerOrder[] = [];
+    source.subscribe(['SOL-PERP'], (o) => got.push(o));
+    await source.ready();
+    await until(() => rpc.wsCalls.includes('programSubscribe'), 'program subscription');
+    const loads = rpc.calls.filter((c) => c === 'getProgramAccounts').length;
+
+    const taker = Keypair.generate();
+    await chain.setUser({
+      authority: taker.publicKey,
+      subAccountId: 0,
+      usdcDeposit: 1_000_000_000n,
+      orders: [
+        {
+          orderId: 21,
+          marketIndex: 0,
+          orderType: 'market',
+          direction: 'short',
+          price: 149_000_000n,
+          baseAssetAmount: 1_000_000_000n,
+          auction: { startPrice: 149_900_000n, endPrice: 149_000_000n, durationSlots: 15 },
+        },
+      ],
+    });
+    await until(() => got.length > 0, 'pushed auction order');
+    expect(got).toMatchObject([
+      {
+        uuid: `${getUserAccountPublicKeySync(PROGRAM_ID, taker.publicKey, 0).toBase58()}:21`,
+        side: 'sell',
+        auction: { startPrice: 149_900_000n, endPrice: 149_000_000n, startSlot: rpc.slot, durationSlots: 15 },
+      },
+    ]);
+    // Pushed, not polled.
+    expect(rpc.calls.filter((c) => c === 'getProgramAccounts').length).toBe(loads);
+    await source.close();
   });
 });

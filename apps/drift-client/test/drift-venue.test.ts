@@ -5,7 +5,7 @@
  * SDK's IDL coder, asserts them, and writes the resulting accounts and event logs back.
  */
 import net from 'node:net';
-import type { Fill, VenueEvent } from '@drift/core';
+import type { Fill, TakerOrder, VenueEvent } from '@drift/core';
 import {
   BN,
   DRIFT_PROGRAM_ID,
@@ -15,6 +15,7 @@ import {
   getOrderParams,
   getPerpMarketPublicKeySync,
   getUserAccountPublicKeySync,
+  getUserStatsAccountPublicKey,
   MarketType,
   PerpMarkets,
   PositionDirection,
@@ -22,11 +23,15 @@ import {
 } from '@drift-labs/sdk';
 import { Keypair, PublicKey, Transaction, TransactionInstruction } from '@solana/web3.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAuctionTakerSource } from '../src/auction-taker-source.js';
+import { createVenue } from '../src/create-venue.js';
 import { DriftVenue } from '../src/drift-venue.js';
+import { stopEmbeddedEngine } from '../src/paper.js';
 import { DEFAULT_PARAMS, type DriftClientParams } from '../src/params.js';
 import { offlineDriftClient } from '../src/swift-message.js';
+import { fleetConfig } from './config.js';
 import { recordingLogger } from './logger.js';
-import { DriftChain, PROGRAM_ID } from './support/drift-chain.js';
+import { DriftChain, type OrderSetup, PROGRAM_ID } from './support/drift-chain.js';
 import { JsonRpcServer } from './support/json-rpc-server.js';
 import { seedChain } from './support/seed.js';
 
@@ -155,7 +160,7 @@ function programPlacesOrders(opts: { fillImmediately?: boolean } = {}): void {
           );
         }
       }
-      if (ix.name === 'placeAndMakeSignedMsgPerpOrder') {
+      if (ix.name === 'placeAndMakeSignedMsgPerpOrder' || ix.name === 'placeAndMakePerpOrder') {
         const p = ix.data.params as Record<string, unknown>;
         const orderId = user.nextOrderId;
         user.nextOrderId = orderId + 1;
@@ -655,5 +660,191 @@ describe('DriftVenue over the SDK, offline', () => {
       ts: 1_700_000_500_000,
     });
     expect((await venue.getRecentTrades('SOL-PERP')).map((t) => t.side)).toEqual(['sell']);
+  });
+});
+
+describe('on-chain auction taker orders', () => {
+  const sources: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(sources.splice(0).map((s) => s.close()));
+  });
+
+  /** A SOL market order buying 3 SOL, auction 150.10 -> 151.00 over 10 slots from `slot`. */
+  const solAuction = (orderId: number, slot: number): OrderSetup => ({
+    orderId,
+    marketIndex: 0,
+    orderType: 'market',
+    direction: 'long',
+    price: 151_000_000n,
+    baseAssetAmount: 3_000_000_000n,
+    slot,
+    auction: { startPrice: 150_100_000n, endPrice: 151_000_000n, durationSlots: 10 },
+  });
+
+  async function takerWith(orders: OrderSetup[], keypair = Keypair.generate()): Promise<Keypair> {
+    await chain.setUser({
+      authority: keypair.publicKey,
+      subAccountId: 0,
+      usdcDeposit: 1_000_000_000n,
+      orders,
+    });
+    return keypair;
+  }
+
+  async function follow(markets: string[]): Promise<TakerOrder[]> {
+    const config = fleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } });
+    const source = await createAuctionTakerSource(config, { logger, venue, params });
+    sources.push(source);
+    const got: TakerOrder[] = [];
+    source.subscribe(markets, (o) => got.push(o));
+    await source.ready();
+    return got;
+  }
+
+  /** Waits for `n` more getProgramAccounts polls. */
+  async function polls(n: number): Promise<void> {
+    const count = () => rpc.calls.filter((c) => c === 'getProgramAccounts').length;
+    const target = count() + n;
+    const deadline = Date.now() + 3_000;
+    while (count() < target) {
+      if (Date.now() > deadline) throw new Error('no poll');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('emits each new auction order of our markets once; not own-fleet, expired or other-market ones', async () => {
+    const taker = await takerWith([solAuction(12, rpc.slot - 2)]);
+    await takerWith([solAuction(3, rpc.slot - 20)]); // auction over 10 slots ago
+    await takerWith([{ ...solAuction(4, rpc.slot), marketIndex: 1, price: 65_000_000_000n }]);
+    await chain.setUser({
+      authority: authority.publicKey, // the fleet's own sub-account 1 (the hedge bot's auction)
+      subAccountId: 1,
+      usdcDeposit: 1_000_000_000n,
+      orders: [solAuction(8, rpc.slot)],
+    });
+
+    const got = await follow(['SOL-PERP']);
+    const takerUser = getUserAccountPublicKeySync(PROGRAM_ID, taker.publicKey, 0).toBase58();
+    expect(got).toEqual([
+      {
+        uuid: `${takerUser}:12`,
+        source: 'auction',
+        market: 'SOL-PERP',
+        side: 'buy',
+        baseAmount: 3_000_000_000n,
+        auction: { startPrice: 150_100_000n, endPrice: 151_000_000n, startSlot: 998, durationSlots: 10 },
+        taker: taker.publicKey.toBase58(),
+        receivedAt: expect.any(Number),
+      },
+    ]);
+
+    // Later polls see order 12 again: not re-emitted. A new oracle order is, made absolute with
+    // the SOL oracle (150): offsets +0.05 -> +0.80.
+    await polls(2);
+    await takerWith(
+      [
+        solAuction(12, rpc.slot - 2),
+        {
+          ...solAuction(13, rpc.slot),
+          orderType: 'oracle',
+          price: 0n,
+          oraclePriceOffset: 900_000,
+          auction: { startPrice: 50_000n, endPrice: 800_000n, durationSlots: 20 },
+        },
+      ],
+      taker,
+    );
+    await polls(2);
+    expect(got.map((o) => o.uuid)).toEqual([`${takerUser}:12`, `${takerUser}:13`]);
+    expect(got[1]?.auction).toEqual({
+      startPrice: 150_050_000n,
+      endPrice: 150_800_000n,
+      startSlot: rpc.slot,
+      durationSlots: 20,
+    });
+  });
+
+  it('runs on a venue of its own when given none (closed with the source); refuses paper mode and sim venues', async () => {
+    const taker = await takerWith([solAuction(12, rpc.slot)]);
+    const config = fleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } });
+    const source = await createAuctionTakerSource(config, {
+      logger,
+      params,
+      venueOptions: { rpcUrl: rpc.url, wsUrl: rpc.url.replace('http', 'ws'), keypair: authority },
+    });
+    sources.push(source);
+    const got: TakerOrder[] = [];
+    source.subscribe(['SOL-PERP'], (o) => got.push(o));
+    await source.ready();
+    expect(got.map((o) => o.taker)).toEqual([taker.publicKey.toBase58()]);
+
+    await expect(createAuctionTakerSource(fleetConfig(), { logger })).rejects.toThrow(
+      'mode: "paper": on-chain auctions are followed in live mode only',
+    );
+    const sim = await createVenue(fleetConfig(), { logger, sim: 'embedded' });
+    await expect(createAuctionTakerSource(config, { logger, venue: sim })).rejects.toThrow(
+      'venue: a sim venue cannot follow on-chain auctions',
+    );
+    stopEmbeddedEngine();
+  });
+
+  it('fills an auction order with placeAndMakePerpOrder: the taker order id and our post-only IOC params', async () => {
+    programPlacesOrders();
+    const taker = await takerWith([solAuction(12, rpc.slot)]);
+    const [order] = await follow(['SOL-PERP']);
+    if (!order) throw new Error('no auction order');
+
+    const result = await venue.fillTakerOrder(order, { price: 150_500_000n, baseAmount: 2_000_000_000n });
+
+    const decoded = chain.decodeTransaction(rpc.transactions[0]?.wire ?? Buffer.alloc(0));
+    expect(decoded.drift.map((ix) => ix.name)).toEqual(['placeAndMakePerpOrder']);
+    const make = decoded.drift[0];
+    expect(make?.data.takerOrderId).toBe(12);
+    const p = make?.data.params as Record<string, unknown>;
+    expect(p.marketIndex).toBe(0);
+    expect(p.orderType).toEqual({ limit: {} });
+    expect(p.direction).toEqual({ short: {} });
+    expect((p.price as BN).toString()).toBe('150500000');
+    expect((p.baseAssetAmount as BN).toString()).toBe('2000000000');
+    expect(p.postOnly).toEqual({ mustPostOnly: {} });
+    expect(p.bitFlags).toBe(1);
+    // state, user, userStats, taker, takerStats, authority (the IDL's account order).
+    expect(make?.keys.slice(3, 6)).toEqual([
+      getUserAccountPublicKeySync(PROGRAM_ID, taker.publicKey, 0).toBase58(),
+      getUserStatsAccountPublicKey(PROGRAM_ID, taker.publicKey).toBase58(),
+      authority.publicKey.toBase58(),
+    ]);
+    expect(result).toMatchObject({ ok: true, order: { side: 'sell', status: 'filled' } });
+    expect(result.ok && result.fills.map((f) => [f.liquidity, f.baseAmount, f.fee])).toEqual([
+      ['maker', 2_000_000_000n, -500n],
+    ]);
+  });
+
+  it('refuses, before any transaction, an auction that ended, an order that is gone, or a taker in markets it does not follow', async () => {
+    const taker = await takerWith([solAuction(12, rpc.slot)]);
+    const [order] = await follow(['SOL-PERP']);
+    if (!order) throw new Error('no auction order');
+    const maker = { price: 150_500_000n, baseAmount: 1_000_000_000n };
+
+    rpc.slot += 11;
+    expect(await venue.fillTakerOrder(order, maker)).toMatchObject({ ok: false, reason: 'auction-ended' });
+    rpc.slot -= 11;
+    await takerWith([], taker); // the taker cancelled
+    expect(await venue.fillTakerOrder(order, maker)).toMatchObject({ ok: false, reason: 'order-not-found' });
+    expect(await venue.fillTakerOrder({ ...order, uuid: 'not-an-id' }, maker)).toMatchObject({
+      ok: false,
+      reason: 'order-not-found',
+    });
+    await chain.setUser({
+      authority: taker.publicKey,
+      subAccountId: 0,
+      usdcDeposit: 1_000_000_000n,
+      positions: [{ marketIndex: 2, baseAssetAmount: 1_000_000_000n, quoteEntryAmount: -3_000_000_000n }],
+      orders: [solAuction(12, rpc.slot)],
+    });
+    const unfollowed = await venue.fillTakerOrder(order, maker);
+    expect(unfollowed).toMatchObject({ ok: false, reason: 'venue-error' });
+    expect(!unfollowed.ok && unfollowed.message).toMatch(/perp 2/);
+    expect(rpc.sentTransactions).toEqual([]);
   });
 });

@@ -56,6 +56,12 @@ export interface OrderSetup {
   postOnly?: boolean;
   reduceOnly?: boolean;
   slot?: number;
+  /** Default limit. */
+  orderType?: 'limit' | 'market' | 'oracle';
+  /** A taker's auction (absolute prices; offsets from the oracle for oracle orders). */
+  auction?: { startPrice: bigint; endPrice: bigint; durationSlots: number };
+  /** Oracle orders: the limit as an offset from the oracle, PRICE_PRECISION. */
+  oraclePriceOffset?: number;
 }
 
 export interface UserSetup {
@@ -313,7 +319,11 @@ export class DriftChain {
     const orders = (u.orders ?? []).map((o) =>
       accountValue(this.idl, 'Order', {
         status: { open: {} },
-        orderType: { limit: {} },
+        orderType: { [o.orderType ?? 'limit']: {} },
+        auctionStartPrice: new BN((o.auction?.startPrice ?? 0n).toString()),
+        auctionEndPrice: new BN((o.auction?.endPrice ?? 0n).toString()),
+        auctionDuration: o.auction?.durationSlots ?? 0,
+        oraclePriceOffset: o.oraclePriceOffset ?? 0,
         marketType: { perp: {} },
         slot: new BN(o.slot ?? this.rpc.slot),
         orderId: o.orderId,
@@ -340,6 +350,8 @@ export class DriftChain {
         nextOrderId: Math.max(1, ...(u.orders ?? []).map((o) => o.orderId + 1)),
         openOrders: orders.length,
         hasOpenOrder: orders.length > 0,
+        // What the SDK's getUserWithAuctionFilter selects on.
+        hasOpenAuction: (u.orders ?? []).some((o) => o.auction !== undefined),
         isMarginTradingEnabled: true,
       }),
     );

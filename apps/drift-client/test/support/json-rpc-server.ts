@@ -70,7 +70,7 @@ export class JsonRpcServer {
   private subscriptionSeq = 0;
   private readonly subscriptions = new Map<
     number,
-    { ws: WebSocket; kind: 'account' | 'logs' | 'slot'; key?: string }
+    { ws: WebSocket; kind: 'account' | 'logs' | 'slot' | 'program'; key?: string; filters?: AccountFilter[] }
   >();
   /** PubSub methods received over the WebSocket. */
   readonly wsCalls: string[] = [];
@@ -131,11 +131,18 @@ export class JsonRpcServer {
   setAccount(pubkey: string, account: StoredAccount): void {
     this.accounts.set(pubkey, account);
     for (const [id, sub] of this.subscriptions) {
-      if (sub.kind !== 'account' || sub.key !== pubkey) continue;
-      this.notify(sub.ws, 'accountNotification', id, {
-        context: { slot: this.slot },
-        value: this.encode(pubkey),
-      });
+      if (sub.kind === 'account' && sub.key === pubkey) {
+        this.notify(sub.ws, 'accountNotification', id, {
+          context: { slot: this.slot },
+          value: this.encode(pubkey),
+        });
+      }
+      if (sub.kind === 'program' && sub.key === account.owner && matches(account.data, sub.filters)) {
+        this.notify(sub.ws, 'programNotification', id, {
+          context: { slot: this.slot },
+          value: { pubkey, account: this.encode(pubkey) },
+        });
+      }
     }
   }
 
@@ -144,13 +151,25 @@ export class JsonRpcServer {
     this.wsCalls.push(req.method);
     const reply = (result: unknown) => ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, result }));
     const params = req.params ?? [];
-    const subscribe = (kind: 'account' | 'logs' | 'slot', key?: string) => {
+    const subscribe = (
+      kind: 'account' | 'logs' | 'slot' | 'program',
+      key?: string,
+      filters?: AccountFilter[],
+    ) => {
       const id = ++this.subscriptionSeq;
-      this.subscriptions.set(id, { ws, kind, ...(key !== undefined && { key }) });
+      this.subscriptions.set(id, {
+        ws,
+        kind,
+        ...(key !== undefined && { key }),
+        ...(filters && { filters }),
+      });
       reply(id);
     };
     if (req.method === 'accountSubscribe') subscribe('account', params[0] as string);
-    else if (req.method === 'logsSubscribe') {
+    else if (req.method === 'programSubscribe') {
+      const config = (params[1] ?? {}) as { filters?: AccountFilter[] };
+      subscribe('program', params[0] as string, config.filters);
+    } else if (req.method === 'logsSubscribe') {
       const filter = params[0] as { mentions?: string[] } | string;
       subscribe('logs', typeof filter === 'object' ? filter.mentions?.[0] : undefined);
     } else if (req.method === 'slotSubscribe') subscribe('slot');
@@ -199,12 +218,13 @@ export class JsonRpcServer {
         return ok({ context, value: this.encode(params[0] as string) });
       case 'getMultipleAccounts':
         return ok({ context, value: (params[0] as string[]).map((k) => this.encode(k)) });
-      case 'getProgramAccounts':
-        return ok(
-          [...this.accounts.entries()]
-            .filter(([, a]) => a.owner === params[0])
-            .map(([pubkey]) => ({ pubkey, account: this.encode(pubkey) })),
-        );
+      case 'getProgramAccounts': {
+        const config = (params[1] ?? {}) as { filters?: AccountFilter[]; withContext?: boolean };
+        const list = [...this.accounts.entries()]
+          .filter(([, a]) => a.owner === params[0] && matches(a.data, config.filters))
+          .map(([pubkey]) => ({ pubkey, account: this.encode(pubkey) }));
+        return ok(config.withContext ? { context, value: list } : list);
+      }
       case 'getLatestBlockhash':
         return ok({
           context,
@@ -362,6 +382,18 @@ function transactionResponse(tx: StoredTx): unknown {
   };
 }
 
+/** A `getProgramAccounts` / `programSubscribe` filter as web3.js sends it (memcmp bytes in base58). */
+type AccountFilter = { memcmp: { offset: number; bytes: string; encoding?: string } } | { dataSize: number };
+
+function matches(data: Buffer, filters: AccountFilter[] = []): boolean {
+  return filters.every((f) => {
+    if ('dataSize' in f) return data.length === f.dataSize;
+    const { offset, bytes, encoding } = f.memcmp;
+    const want = encoding === 'base64' ? Buffer.from(bytes, 'base64') : decodeBase58(bytes);
+    return data.subarray(offset, offset + want.length).equals(want);
+  });
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -383,6 +415,19 @@ function signatureOf(wireBase64: string): string {
   const bytes = Buffer.from(wireBase64, 'base64');
   // compact-u16 signature count (< 128 here), then 64-byte signatures.
   return encodeBase58(bytes.subarray(1, 65));
+}
+
+function decodeBase58(text: string): Buffer {
+  let n = 0n;
+  for (const c of text) {
+    const digit = B58.indexOf(c);
+    if (digit < 0) throw new Error(`not base58: ${text}`);
+    n = n * 58n + BigInt(digit);
+  }
+  const hex = n === 0n ? '' : n.toString(16);
+  const body = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
+  const zeros = text.length - text.replace(/^1+/, '').length;
+  return Buffer.concat([Buffer.alloc(zeros), body]);
 }
 
 function encodeBase58(bytes: Uint8Array): string {
