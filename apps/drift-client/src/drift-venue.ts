@@ -55,7 +55,14 @@ import {
   Wallet,
 } from '@drift-labs/sdk';
 import { Connection, type Keypair, PublicKey, type TransactionInstruction } from '@solana/web3.js';
-import { toAccountState, toCoreFill, toCoreOrder, toCorePosition, unsettledPnlOf } from './account-view.js';
+import {
+  sideOf,
+  toAccountState,
+  toCoreFill,
+  toCoreOrder,
+  toCorePosition,
+  unsettledPnlOf,
+} from './account-view.js';
 import { inAuction, parseAuctionUuid } from './auction-orders.js';
 import { fromBN, toBN } from './bn.js';
 import type { Logger } from './logger.js';
@@ -526,14 +533,16 @@ export class DriftVenue implements Venue {
     sub: number,
   ): Promise<Checked<TransactionInstruction[]>> {
     let id: { user: PublicKey; orderId: number };
+    let authority: PublicKey;
     try {
       id = parseAuctionUuid(taker.uuid);
+      authority = new PublicKey(taker.taker);
     } catch (err) {
-      return reject('order-not-found', (err as Error).message);
+      return reject('order-not-found', `auction taker order: ${(err as Error).message}`);
     }
     const client = this.need();
     const programId = client.program.programId;
-    const takerStats = getUserStatsAccountPublicKey(programId, new PublicKey(taker.taker));
+    const takerStats = getUserStatsAccountPublicKey(programId, authority);
     const { context, value } = await client.connection.getMultipleAccountsInfoAndContext(
       [id.user, takerStats],
       this.opts.params.commitment,
@@ -542,17 +551,24 @@ export class DriftVenue implements Venue {
     if (!userInfo) return reject('order-not-found', `taker user account ${id.user.toBase58()} not found`);
     const coder = client.program.coder.accounts;
     const takerUserAccount = coder.decode<UserAccount>('User', userInfo.data);
-    if (!takerUserAccount.authority.equals(new PublicKey(taker.taker))) {
+    if (!takerUserAccount.authority.equals(authority)) {
       return reject('venue-error', `taker ${taker.taker} does not own user account ${id.user.toBase58()}`);
     }
     if (takerUserAccount.authority.equals(this.opts.keypair.publicKey)) {
       return reject('venue-error', `taker order ${taker.uuid} is this venue's own order`);
     }
     const order = takerUserAccount.orders.find(
-      (o) => o.orderId === id.orderId && isVariant(o.status, 'open') && o.marketIndex === spec.marketIndex,
+      (o) =>
+        o.orderId === id.orderId &&
+        isVariant(o.status, 'open') &&
+        o.marketIndex === spec.marketIndex &&
+        sideOf(o.direction) === taker.side,
     );
     if (!order) {
-      return reject('order-not-found', `no open ${spec.symbol} order ${id.orderId} on ${id.user.toBase58()}`);
+      return reject(
+        'order-not-found',
+        `no open ${spec.symbol} ${taker.side} order ${id.orderId} on ${id.user.toBase58()}`,
+      );
     }
     if (!inAuction(order, context.slot)) {
       const end = order.slot.toNumber() + order.auctionDuration;

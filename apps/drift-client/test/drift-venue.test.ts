@@ -820,7 +820,7 @@ describe('on-chain auction taker orders', () => {
     ]);
   });
 
-  it('refuses, before any transaction, an auction that ended, an order that is gone, or a taker in markets it does not follow', async () => {
+  it('refuses, before any transaction, an ended auction, a gone or mismatched order, or a taker in markets it does not follow', async () => {
     const taker = await takerWith([solAuction(12, rpc.slot)]);
     const [order] = await follow(['SOL-PERP']);
     if (!order) throw new Error('no auction order');
@@ -829,12 +829,14 @@ describe('on-chain auction taker orders', () => {
     rpc.slot += 11;
     expect(await venue.fillTakerOrder(order, maker)).toMatchObject({ ok: false, reason: 'auction-ended' });
     rpc.slot -= 11;
+    for (const bad of [{ side: 'sell' as const }, { taker: 'sub-account:1' }, { uuid: 'not-an-id' }]) {
+      expect(await venue.fillTakerOrder({ ...order, ...bad }, maker)).toMatchObject({
+        ok: false,
+        reason: 'order-not-found',
+      });
+    }
     await takerWith([], taker); // the taker cancelled
     expect(await venue.fillTakerOrder(order, maker)).toMatchObject({ ok: false, reason: 'order-not-found' });
-    expect(await venue.fillTakerOrder({ ...order, uuid: 'not-an-id' }, maker)).toMatchObject({
-      ok: false,
-      reason: 'order-not-found',
-    });
     await chain.setUser({
       authority: taker.publicKey,
       subAccountId: 0,
