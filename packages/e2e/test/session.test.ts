@@ -274,33 +274,47 @@ async function simRpc(
 }
 
 /**
- * A crafted loss on sub-account 0 (funded, in the fleet, traded by no bot): 100 SOL market orders
- * bought and sold back through the simulator. Every auction ends at the backstop (the market maker
- * leaves the fleet's own orders alone), ~0.7 % lost per round trip, until the risk manager's daily
- * loss limit (2,000 USDC in the session config) halts the fleet.
+ * A crafted loss on sub-account 0 (funded, in the fleet, traded by no bot), as a trader's own loss
+ * looks on the venue: 300 SOL market orders bought and sold back through the simulator. An auction
+ * that no maker fills ends at the backstop, 0.3 % off the oracle, plus the 3.5 bps taker fee: ~300
+ * USDC a round trip at 150 (100 SOL round trips lost ~100, so 12 never reached the 2,000 limit:
+ * issue #10). jit-mm-swift may fill part of an auction (sub-account 0 is not among its own takers):
+ * that part stays in the fleet. Round trips go on until the risk manager halts the fleet on what it
+ * observes, and stop once sub-account 0 has lost twice the limit on the venue (then it failed).
  */
 async function craftedLoss(): Promise<string> {
   const before = await fleetStatus(api());
   if (before?.risk.state === 'halted')
     throw new Error(`the fleet was halted before the crafted loss: ${JSON.stringify(before.risk)}`);
+  const limit = state.config?.risk.dailyLossLimit;
+  if (limit === undefined) throw new Error('no session config');
+  const equity = async () => {
+    const reply = await simRpc({ type: 'account', subAccount: 0 });
+    if (!reply.ok) throw new Error(`sim account 0: ${JSON.stringify(reply)}`);
+    return BigInt((reply.result as { equity: string }).equity);
+  };
+  const isHalted = async () => (await fleetStatus(api()))?.risk.state === 'halted';
+  const start = await equity();
   let trips = 0;
-  for (; trips < 12; trips++) {
+  trading: while (start - (await equity()) <= 2n * limit) {
     for (const side of ['buy', 'sell'] as const) {
+      if (await isHalted()) break trading; // nothing placed once the fleet is halted
       const order = {
         market: 'SOL-PERP',
         side,
         type: 'market',
-        baseAmount: '100000000000',
+        baseAmount: '300000000000',
         clientOrderId: `e2e-loss-${trips}-${side}`,
       };
-      state.craftedReplies.push(
-        JSON.stringify(await simRpc({ type: 'place', subAccount: 0, order })).slice(0, 200),
-      );
-      await sleep(500);
+      const reply = await simRpc({ type: 'place', subAccount: 0, order });
+      state.craftedReplies.push(JSON.stringify(reply).slice(0, 200));
+      if (!reply.ok || (reply.result as { ok?: boolean }).ok !== true)
+        throw new Error(`crafted order refused: ${JSON.stringify(reply).slice(0, 300)}`);
+      await sleep(500); // 15 s of venue time: the 4 s auction has ended
     }
-    const s = await fleetStatus(api());
-    if (s?.risk.state === 'halted') break;
+    trips++;
   }
+  const lost = (start - (await equity())) / 1_000_000n;
   const halted = await waitFor(
     'the risk halt',
     async () => {
@@ -314,7 +328,7 @@ async function craftedLoss(): Promise<string> {
   const since = (halted.risk as { since?: number }).since ?? Date.now();
   state.haltVenueTs = Number(clock.ts) - (Date.now() - since) * SPEED;
   await sleep(2000); // the 1 s budget, and then some, before the history is read
-  return `${trips + 1} round trips of 100 SOL on sub-account 0; halted (${JSON.stringify(halted.risk).slice(0, 160)})`;
+  return `${trips} round trips of 300 SOL on sub-account 0, ${lost} USDC lost there; halted (${JSON.stringify(halted.risk).slice(0, 160)})`;
 }
 
 async function killOrchestratorAndRestart(configPath: string): Promise<string> {
@@ -572,11 +586,7 @@ describe('the session under faults', () => {
     expect(breaches.slice(0, 10)).toEqual([]);
   });
 
-  // NOT DONE (time): apps/risk-manager landed at 17:05; the crafted loss (12 round trips of 100 SOL
-  // market orders on sub-account 0 through the sim's POST /rpc) did not trip the halt within the
-  // session and is not diagnosed yet (the place replies are in the summary). The check stays,
-  // expected to fail until the crafted loss is fixed (or it.skip without a risk manager).
-  const haltTest = existsSync(join(ROOT, 'apps/risk-manager/src/main.ts')) ? it.fails : it.skip;
+  const haltTest = existsSync(join(ROOT, 'apps/risk-manager/src/main.ts')) ? it : it.skip;
   haltTest(
     'a crafted loss trips the risk halt: no bot order accepted after it, open orders cancelled within 1 s',
     () => {
@@ -595,9 +605,11 @@ describe('the session under faults', () => {
       expect(
         lateAccepted.map((e) => `${e.order?.clientOrderId} at +${e.ts - (haltTs ?? 0)} venue ms`),
       ).toEqual([]);
+      const orderKinds = new Set(['order-accepted', 'order-updated']);
       const open = new Map<string, WireEntry>();
       for (const e of last) {
-        if (e.ts > (haltTs ?? 0) + budget || !e.order) continue;
+        // the venue's orders only: a stream taker order (`taker-order`) is not the fleet's, has no status
+        if (e.ts > (haltTs ?? 0) + budget || !e.order || !orderKinds.has(e.kind)) continue;
         if (['filled', 'cancelled', 'expired', 'rejected'].includes(e.order.status))
           open.delete(e.order.orderId);
         else open.set(e.order.orderId, e);
