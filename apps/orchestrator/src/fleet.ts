@@ -21,6 +21,8 @@ export interface FleetOptions {
 export interface RiskVerdict {
   state: TradingStateName;
   reason: string;
+  /** Who caused it: the risk manager (a breach) or the operator it names (a reset, a halt). */
+  by: string;
   breaches: string[];
   since: number;
 }
@@ -50,7 +52,13 @@ export function stopBudgetOf(specs: readonly Pick<ChildSpec, 'kind' | 'stopTimeo
 export class Fleet {
   readonly apps: SupervisedApp[];
   private readonly byName = new Map<string, SupervisedApp>();
-  private verdict: RiskVerdict = { state: 'active', reason: 'start', breaches: [], since: Date.now() };
+  private verdict: RiskVerdict = {
+    state: 'active',
+    reason: 'start',
+    by: 'orchestrator',
+    breaches: [],
+    since: Date.now(),
+  };
   private stopping = false;
   /** The last `stop-after` each app's current process was sent (not sent again unchanged). */
   private readonly stopAfterSent = new Map<SupervisedApp, string>();
@@ -133,7 +141,7 @@ export class Fleet {
     const risk = this.apps.find((a) => a.spec.kind === 'risk' && a.state === 'running');
     if (!risk) throw new Error('no risk manager is running to reset the halt');
     this.opts.logger.warn({ by, from: this.verdict.state }, 'operator reset of the risk state requested');
-    risk.send({ type: 'resume', reason: `operator reset by ${by}` });
+    risk.send({ type: 'resume', reason: `operator reset by ${by}`, by });
   }
 
   private onMessage(from: SupervisedApp, message: ChildMessage): void {
@@ -149,6 +157,7 @@ export class Fleet {
     this.verdict = {
       state: message.state,
       reason: message.reason,
+      by: message.by ?? from.name,
       breaches: message.breaches,
       since: Date.now(),
     };
@@ -156,7 +165,7 @@ export class Fleet {
     const log = message.state === 'active' ? this.opts.logger.info : this.opts.logger.error;
     log.call(
       this.opts.logger,
-      { from: previous, to: message.state, reason: message.reason },
+      { from: previous, to: message.state, reason: message.reason, by: this.verdict.by },
       'fleet trading state changed',
     );
     const relay = this.relayMessage();
@@ -190,10 +199,10 @@ export class Fleet {
   }
 
   private relayMessage(): ParentMessage {
-    const { state, reason } = this.verdict;
-    if (state === 'halted') return { type: 'halt', reason };
-    if (state === 'active') return { type: 'resume', reason };
-    return { type: 'trading-state', state, reason };
+    const { state, reason, by } = this.verdict;
+    if (state === 'halted') return { type: 'halt', reason, by };
+    if (state === 'active') return { type: 'resume', reason, by };
+    return { type: 'trading-state', state, reason, by };
   }
 
   private bots(): SupervisedApp[] {

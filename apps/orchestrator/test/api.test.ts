@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../src/api-server.js';
 import type { Fleet } from '../src/fleet.js';
 import { createFleetMetrics } from '../src/metrics.js';
-import { fixtureFleet, removeDir, tempDir, waitFor } from './fleet-fixture.js';
+import { fixtureFleet, readRecord, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 import { quietLogger } from './quiet-logger.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -119,10 +119,28 @@ describe('status API', () => {
     await waitFor(() => fleet.app('hedge-bot').state === 'running', 10_000, 'running again');
   });
 
-  it('forwards a risk reset to the risk manager', async () => {
+  it('forwards a risk reset to the risk manager, with who asked', async () => {
+    process.kill(fleet.app('risk-manager').pid as number, 'SIGUSR1'); // the fixture's halt
+    await waitFor(() => fleet.riskVerdict.state === 'halted', 5_000, 'halted');
     const reset = await call('/api/risk/reset', { method: 'POST', token: TOKEN, body: '{"by":"alice"}' });
     expect(reset.status).toBe(202);
     expect(reset.json).toMatchObject({ ok: true, by: 'alice' });
+    // The risk manager is told who, answers with it, and the status shows it.
+    await waitFor(
+      () => readRecord(join(dir, 'r.jsonl')).some((e) => e.event === 'sent-active'),
+      5_000,
+      'the risk manager to answer',
+    );
+    const told = readRecord(join(dir, 'r.jsonl')).find(
+      (e) => e.event === 'trading-state' && e.state === 'active',
+    );
+    expect(told).toMatchObject({
+      app: 'risk-manager',
+      by: 'alice',
+      reason: 'orchestrator: operator reset by alice',
+    });
+    await waitFor(() => fleet.riskVerdict.by === 'alice', 5_000, 'the fleet verdict by alice');
+    expect((await call('/api/status')).json.risk).toMatchObject({ state: 'active', by: 'alice' });
   });
 
   it('asks for the token to read the fleet when listening beyond loopback', async () => {

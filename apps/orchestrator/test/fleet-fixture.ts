@@ -25,6 +25,7 @@ export interface RecordLine {
   t: number;
   state?: string;
   reason?: string;
+  by?: string;
   signal?: string;
 }
 

@@ -207,7 +207,9 @@ describe('fleet supervision', () => {
     );
     const sent = readRecord(record).find((e) => e.event === 'sent-halt')!;
     for (const bot of bots) expect(halts.find((h) => h.app === bot)!.t - sent.t).toBeLessThan(1000);
-    expect(f.riskVerdict.state).toBe('halted');
+    // The bots learn who halted them: the risk manager (its report names nobody else).
+    expect(new Set(halts.map((h) => h.by))).toEqual(new Set(['risk-manager']));
+    expect(f.riskVerdict).toMatchObject({ state: 'halted', by: 'risk-manager' });
     await waitFor(
       () => f.app('trend-bot').snapshot().status?.tradingState === 'halted',
       5000,
@@ -235,7 +237,9 @@ describe('fleet supervision', () => {
       'orchestrator: operator reset by test-operator',
     );
     expect(resumes.map((e) => e.app).sort()).toEqual(['hedge-bot', 'jit-mm-swift', 'risk-manager']);
-    expect(f.riskVerdict.state).toBe('active');
+    // Who reset it travels end to end: to the risk manager, back in its report, on to every bot.
+    expect(resumes.map((e) => e.by)).toEqual(['test-operator', 'test-operator', 'test-operator']);
+    expect(f.riskVerdict).toMatchObject({ state: 'active', by: 'test-operator' });
   });
 
   it('does not restart a bot whose backoff ends while the fleet is halted', async () => {

@@ -11,6 +11,7 @@ import { RiskMonitor } from './monitor.js';
 import { riskManagerParamsSchema } from './params.js';
 import { checkRiskConfig } from './risk-config.js';
 import { riskStatePath } from './state-path.js';
+import { loadRiskState } from './state-store.js';
 
 const APP = 'risk-manager';
 // Configured by the fleet config alone (resets: src/reset-cli.ts): any argument is refused first.
@@ -23,6 +24,7 @@ try {
   checkRiskConfig(config);
   const params = parseAppParams(config, APP, riskManagerParamsSchema);
   const statePath = riskStatePath();
+  const persistedBy = () => (loadRiskState(statePath)?.by ?? APP).slice(0, 200);
 
   const venue = await createVenue(config, { logger, appName: APP, subAccounts: 'all' });
   await venue.connect();
@@ -46,15 +48,17 @@ try {
         reason: change.reason,
         breaches: change.breaches,
         ts: Date.now(),
+        // Who caused it, as just persisted: risk-manager for a breach, the operator for a reset/halt.
+        by: persistedBy(),
       });
       lifecycle.setTradingState(change.state, change.reason);
     },
   });
-  // The orchestrator's API: `resume` is an operator reset, `halt` an operator halt.
-  lifecycle.onTradingState((state, reason) => {
+  // The orchestrator's API: `resume` is an operator reset, `halt` an operator halt, by whom it says.
+  lifecycle.onTradingState((state, reason, by = 'orchestrator') => {
     if (state === monitor.state) return;
-    if (state === 'active') monitor.reset('orchestrator', reason);
-    else if (state === 'halted') void monitor.halt('orchestrator', reason);
+    if (state === 'active') monitor.reset(by, reason);
+    else if (state === 'halted') void monitor.halt(by, reason);
   });
   if (monitor.state !== 'active') {
     lifecycle.setTradingState(monitor.state, 'restored from the state file');

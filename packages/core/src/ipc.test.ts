@@ -71,6 +71,32 @@ describe('IPC message validation', () => {
       reason: 'leverage',
     });
     expect(state({ type: 'stop' })).toBeUndefined();
+    expect(state({ type: 'stop-after', pids: [12], waitMs: 3000 })).toBeUndefined();
+  });
+
+  it('carries who asked for a trading-state change, and refuses a by that is no name', () => {
+    const state = (raw: unknown) => {
+      const p = parseParentMessage(raw);
+      return p.ok ? tradingStateOf(p.message) : p.error;
+    };
+    expect(state({ type: 'resume', reason: 'operator reset by alice', by: 'alice' })).toEqual({
+      state: 'active',
+      reason: 'operator reset by alice',
+      by: 'alice',
+    });
+    expect(state({ type: 'halt', reason: 'daily loss', by: 'risk-manager' })).toMatchObject({
+      by: 'risk-manager',
+    });
+    expect(state({ type: 'resume', by: '' })).toBe('malformed resume: by: "" is empty');
+    expect(state({ type: 'halt', reason: 'x', by: 7 })).toBe('malformed halt: by: 7 is not a name');
+    const report = parseChildMessage({
+      type: 'risk-state',
+      state: 'active',
+      reason: 'reset',
+      ts: 1,
+      by: 'alice',
+    });
+    expect(report).toMatchObject({ ok: true, message: { by: 'alice' } });
   });
 
   it('accepts a risk-state report from the risk manager', () => {

@@ -28,6 +28,14 @@ const decimalString = z.string({ error: 'is not a decimal string' }).regex(/^-?\
 const reason = z
   .string({ error: 'is not a reason text' })
   .max(2_000, { error: 'is too long (2000 chars max)' });
+/**
+ * Who caused a trading-state change: an operator (API / CLI caller) or an app (`risk-manager`). A
+ * label only, so loose on purpose: a halt must never be dropped over the spelling of a name.
+ */
+const by = z
+  .string({ error: 'is not a name' })
+  .min(1, { error: 'is empty' })
+  .max(200, { error: 'is too long (200 chars max)' });
 
 /** What a running app reports with every heartbeat. */
 export const appStatusSchema = z.object({
@@ -73,6 +81,8 @@ export const childMessageSchema = z.discriminatedUnion(
       /** One human line per breach. */
       breaches: z.array(z.string()).default([]),
       ts: count,
+      /** Who caused it: `risk-manager` for a breach, the operator for a reset or a halt. */
+      by: by.optional(),
     }),
     z.object({
       /** A warning/error an app logged, for the dashboard's "latest problems". */
@@ -91,11 +101,11 @@ export const parentMessageSchema = z.discriminatedUnion(
   'type',
   [
     /** Stop trading now (cancel open orders, place nothing); stay up. */
-    z.object({ type: z.literal('halt'), reason }),
+    z.object({ type: z.literal('halt'), reason, by: by.optional() }),
     /** Back to active after an operator reset. */
-    z.object({ type: z.literal('resume'), reason: reason.default('resumed') }),
+    z.object({ type: z.literal('resume'), reason: reason.default('resumed'), by: by.optional() }),
     /** Any state, e.g. `reducing`: only orders that reduce exposure. */
-    z.object({ type: z.literal('trading-state'), state: tradingState, reason }),
+    z.object({ type: z.literal('trading-state'), state: tradingState, reason, by: by.optional() }),
     /** Shut down gracefully (same as SIGTERM). */
     z.object({ type: z.literal('stop'), reason: reason.default('stop requested') }),
     /**
@@ -109,17 +119,18 @@ export const parentMessageSchema = z.discriminatedUnion(
 );
 export type ParentMessage = z.output<typeof parentMessageSchema>;
 
-/** The trading state a parent message sets, if it sets one. */
+/** The trading state a parent message sets, if it sets one, and who asked (when the message says). */
 export function tradingStateOf(
   message: ParentMessage,
-): { state: TradingStateName; reason: string } | undefined {
+): { state: TradingStateName; reason: string; by?: string } | undefined {
+  const who = 'by' in message && message.by !== undefined ? { by: message.by } : {};
   switch (message.type) {
     case 'halt':
-      return { state: 'halted', reason: message.reason };
+      return { state: 'halted', reason: message.reason, ...who };
     case 'resume':
-      return { state: 'active', reason: message.reason };
+      return { state: 'active', reason: message.reason, ...who };
     case 'trading-state':
-      return { state: message.state, reason: message.reason };
+      return { state: message.state, reason: message.reason, ...who };
     case 'stop':
     case 'stop-after':
       return undefined;

@@ -33,7 +33,8 @@ export interface LoggerLike {
 }
 
 export type ShutdownHook = (reason: string) => void | Promise<void>;
-export type TradingStateListener = (state: TradingStateName, reason: string) => void;
+/** `by`: who asked, when the orchestrator's message says (an operator, `risk-manager`). */
+export type TradingStateListener = (state: TradingStateName, reason: string, by?: string) => void;
 
 export interface StartAppOptions {
   appName: string;
@@ -67,7 +68,7 @@ export interface AppLifecycle {
   /** Called on every trading-state change (halt, reducing, resume); returns an unsubscribe. */
   onTradingState(fn: TradingStateListener): () => void;
   /** Changes the trading state locally (e.g. a bot run alone); listeners are told. */
-  setTradingState(state: TradingStateName, reason: string): void;
+  setTradingState(state: TradingStateName, reason: string, by?: string): void;
   /** Sends any child message (risk-manager: `risk-state`); false when unsupervised. */
   send(message: ChildMessage): boolean;
   /** Runs the shutdown and exits with `exitCode` (1 if a step failed or the deadline passed). */
@@ -132,14 +133,14 @@ export function startApp(options: StartAppOptions): AppLifecycle {
     });
   }
 
-  function setTradingState(state: TradingStateName, reason: string): void {
+  function setTradingState(state: TradingStateName, reason: string, by?: string): void {
     if (state === tradingState) return;
     const from = tradingState;
     tradingState = state;
-    logger.warn({ from, to: state, reason }, 'trading state changed');
+    logger.warn({ from, to: state, reason, ...(by !== undefined && { by }) }, 'trading state changed');
     for (const fn of listeners) {
       try {
-        fn(state, reason);
+        fn(state, reason, by);
       } catch (err) {
         logger.error({ err }, 'trading-state listener failed');
       }
@@ -163,7 +164,7 @@ export function startApp(options: StartAppOptions): AppLifecycle {
       return;
     }
     const change = tradingStateOf(message);
-    if (change) setTradingState(change.state, `orchestrator: ${change.reason}`);
+    if (change) setTradingState(change.state, `orchestrator: ${change.reason}`, change.by);
   }
 
   async function runShutdown(reason: string, exitCode: number): Promise<never> {

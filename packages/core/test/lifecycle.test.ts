@@ -174,13 +174,13 @@ describe('startApp under an orchestrator (IPC)', () => {
       messages.find((m) => m.type === 'heartbeat' && m.status.tradingState === 'halted'),
     );
     expect(halted.type).toBe('heartbeat');
-    child.send({ type: 'resume', reason: 'operator reset' });
+    child.send({ type: 'resume', reason: 'operator reset', by: 'alice' });
     await waitFor('resumed', () =>
       readMarks(marks).some((l) => l.startsWith('state active')) ? true : undefined,
     );
     expect(readMarks(marks).filter((l) => l.startsWith('state'))).toEqual([
       'state halted: orchestrator: daily loss limit',
-      'state active: orchestrator: operator reset',
+      'state active: orchestrator: operator reset (by alice)',
     ]);
     expect(stderr()).toContain('malformed trading-state: state: \\"paused\\" is not active|reducing|halted');
   });
@@ -225,8 +225,9 @@ describe('startApp under an orchestrator (IPC)', () => {
     );
     const botGoneAt = Date.now();
     bot.kill('SIGTERM');
-    await waitFor('the app to exit after the bot', () => (isAlive(pid) ? undefined : true), 5_000);
-    expect(Date.now() - botGoneAt).toBeLessThan(2_000);
+    await waitFor('the app to exit after the bot', () => (isAlive(pid) ? undefined : true), 10_000);
+    // well before its 20 s waitMs: it went as soon as the bot was gone (loose: a shared, busy machine)
+    expect(Date.now() - botGoneAt).toBeLessThan(8_000);
     expect(readMarks(marks)).toEqual(ORPHAN_STOP);
   });
 
