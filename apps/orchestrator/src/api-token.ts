@@ -1,16 +1,18 @@
 /**
  * The API token that guards mutating calls. From `ORCHESTRATOR_TOKEN` / `orchestrator.api.token`;
- * when neither is set, a random one is generated and written (mode 0600) to a file the CLI reads, so
- * it never has to be printed or logged. Compared in constant time.
+ * when neither is set, a random one is generated and written (mode 0600, in a 0700 directory) to a
+ * file the CLI reads, so it never has to be printed or logged. The file is in the fleet's data
+ * directory (`DRIFT_DATA_DIR`, else `<workspace>/data`), so fleets side by side keep their own.
+ * Compared in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { dataDir } from '@drift/core';
 
-export const TOKEN_FILE = 'data/orchestrator/api-token';
-
-export function tokenFilePath(root: string): string {
-  return join(root, TOKEN_FILE);
+/** The token file for the workspace at `root` (or the `DRIFT_DATA_DIR` in `env`). */
+export function tokenFilePath(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(dataDir({ root, env }), 'orchestrator', 'api-token');
 }
 
 /** The configured token, or a fresh one saved to the token file. */
@@ -18,8 +20,9 @@ export function ensureToken(configured: string | undefined, root: string): { tok
   if (configured) return { token: configured };
   const file = tokenFilePath(root);
   const token = randomBytes(24).toString('base64url');
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  // An existing file keeps its mode on write: make sure it is ours alone.
   chmodSync(file, 0o600);
   return { token, file };
 }

@@ -2,8 +2,8 @@
  * The orchestrator as a process (`src/main.ts`, what `pnpm start` runs): bad input stops it before
  * anything starts; SIGTERM stops the fleet in order; SIGKILL leaves no child behind.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, fork } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -56,12 +56,18 @@ const app = (kind: string, fixture = '', more: Record<string, unknown> = {}) => 
   ...more,
 });
 
-function startOrchestrator(config: string) {
+function startOrchestrator(config: string, env: Record<string, string> = {}) {
   let stderr = '';
   const child = fork(MAIN, [], {
     cwd: PKG,
     execArgv: ['--conditions=source', '--import', 'tsx'],
-    env: { ...process.env, DRIFT_BOTS_CONFIG: config, ORCHESTRATOR_TOKEN: '', LOG_DIR: join(dir, 'logs') },
+    env: {
+      ...process.env,
+      DRIFT_BOTS_CONFIG: config,
+      ORCHESTRATOR_TOKEN: '',
+      LOG_DIR: join(dir, 'logs'),
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     detached: true, // its own process group, like a shell job: Ctrl-C is a SIGINT to the group
   });
@@ -156,5 +162,44 @@ describe('orchestrator process', () => {
       'rpc-manager:SIGTERM',
     ]);
     expect(readFileSync(join(dir, 'logs/orchestrator.log'), 'utf8')).toMatch(/fleet stopped/);
+  });
+
+  it('without a configured token, writes one (0600) into DRIFT_DATA_DIR, where the fleet CLI finds it', async () => {
+    dir = tempDir();
+    const repoToken = join(PKG, '../../data/orchestrator/api-token');
+    const repoTokenBefore = existsSync(repoToken) ? statSync(repoToken).mtimeMs : undefined;
+    const config = writeConfig(
+      { 'hedge-bot': app('bot', '', { subAccount: 2 }) },
+      { orchestrator: { api: { host: '127.0.0.1', port: 0 }, stopTimeoutMs: 3_000 } },
+    );
+    const data = join(dir, 'fleet-data');
+    const run = startOrchestrator(config, { DRIFT_DATA_DIR: data });
+    const { api } = await run.ready;
+    const file = join(data, 'orchestrator/api-token');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(data, 'orchestrator')).mode & 0o777).toBe(0o700);
+    expect(readFileSync(file, 'utf8')).toMatch(/^[\w-]{32}\n$/);
+    expect(existsSync(repoToken) ? statSync(repoToken).mtimeMs : undefined).toBe(repoTokenBefore);
+
+    const cli = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+      execFile(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', 'src/cli.ts', 'stop', 'hedge-bot'],
+        {
+          cwd: PKG,
+          env: {
+            ...process.env,
+            DRIFT_BOTS_CONFIG: config,
+            DRIFT_DATA_DIR: data,
+            ORCHESTRATOR_TOKEN: '',
+            ORCHESTRATOR_URL: api,
+          },
+        },
+        (err, stdout, stderr) => done({ code: err ? Number(err.code) : 0, stdout, stderr }),
+      ),
+    );
+    expect(cli, cli.stderr).toMatchObject({ code: 0, stdout: 'hedge-bot: stopped\n' });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
   });
 });

@@ -1,6 +1,9 @@
-/** Where the risk state lives: `RISK_STATE_FILE`, else `data/risk-state.json` at the workspace root. */
+/**
+ * Where the risk state lives: `RISK_STATE_FILE`, else `risk-state.json` in the fleet's data
+ * directory (`DRIFT_DATA_DIR`, else `<workspace root>/data`, core's `dataDir`).
+ */
 import path from 'node:path';
-import { findWorkspaceRoot } from '@drift/core';
+import { dataDir } from '@drift/core';
 
 export const STATE_FILE_ENV = 'RISK_STATE_FILE';
 
@@ -10,5 +13,5 @@ export function riskStatePath(env: NodeJS.ProcessEnv = process.env, cwd = proces
     if (override.trim() === '') throw new Error(`${STATE_FILE_ENV}: "" is not a file path`);
     return path.resolve(cwd, override);
   }
-  return path.join(findWorkspaceRoot(cwd) ?? cwd, 'data', 'risk-state.json');
+  return path.join(dataDir({ env, cwd }), 'risk-state.json');
 }

@@ -2,6 +2,7 @@ export * from './cli-args.js';
 export * from './config.js';
 export * from './config-fields.js';
 export * from './config-schema.js';
+export * from './data-dir.js';
 export * from './ipc.js';
 export * from './lifecycle.js';
 export * from './markets.js';
