@@ -197,9 +197,10 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
 
   async #request(body: string, options: RequestOptions): Promise<PoolReply> {
     const calls = options.calls ?? callsIn(body);
-    const nonIdempotent = calls.some((c) => this.#nonIdempotent.has(c.method));
-    const excluded = new Set<Endpoint>();
-    const tried = new Set<Endpoint>();
+    const nonIdempotent = this.#anyNonIdempotent(calls);
+    // Both stay empty for a request answered at the first try (most): no sets made for those.
+    let excluded: ReadonlySet<Endpoint> = NONE;
+    let tried: ReadonlySet<Endpoint> = NONE;
     let attempts = 0;
     let retries = 0;
     let last: { endpoint: Endpoint; result: UpstreamResult & { ok: false } } | undefined;
@@ -219,12 +220,13 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
         if (endpoint === undefined) break;
       }
       attempts += 1;
-      tried.add(endpoint);
       endpoint.breaker.onRequest();
-      const result = await postJson(this.#upstreams.get(endpoint)!, body, {
-        timeoutMs: this.#o.requestTimeoutMs,
-        ...(options.signal && { signal: options.signal }),
-      });
+      const result = await postJson(
+        this.#upstreams.get(endpoint)!,
+        body,
+        this.#o.requestTimeoutMs,
+        options.signal,
+      );
       if (result.ok) {
         this.#onSuccess(endpoint, result.latencyMs);
         return {
@@ -237,6 +239,7 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
         };
       }
       last = { endpoint, result };
+      tried = new Set(tried).add(endpoint);
       this.#onFailure(endpoint, result.failure);
       this.#log.debug(
         {
@@ -250,7 +253,7 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
       if (nonIdempotent && !result.failure.definite) {
         if (this.#o.ambiguousSendRetry === 'never')
           return this.#outcomeUnknown(body, methodNames(calls), last, attempts);
-        if (this.#o.ambiguousSendRetry === 'other-endpoints') excluded.add(endpoint);
+        if (this.#o.ambiguousSendRetry === 'other-endpoints') excluded = new Set(excluded).add(endpoint);
       }
     }
     return this.#exhausted(body, methodNames(calls), last, attempts, nonIdempotent);
@@ -277,9 +280,11 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
   /** One probe of one endpoint: `getHealth` and `getSlot` in parallel. */
   async probe(endpoint: Endpoint): Promise<void> {
     const post = (method: string, params: unknown[]) =>
-      postJson(this.#upstreams.get(endpoint)!, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }), {
-        timeoutMs: this.#o.probeTimeoutMs,
-      });
+      postJson(
+        this.#upstreams.get(endpoint)!,
+        JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+        this.#o.probeTimeoutMs,
+      );
     const [health, slot] = await Promise.all([
       post('getHealth', []),
       post('getSlot', [{ commitment: 'processed' }]),
@@ -320,6 +325,11 @@ export class RpcPool extends EventEmitter<{ 'endpoint-down': [label: string] }> 
       if (e.healthy && lag !== undefined && lag > this.#o.maxSlotLag)
         this.#setHealthy(e, false, `${lag} slots behind the best`);
     }
+  }
+
+  #anyNonIdempotent(calls: readonly JsonRpcCall[]): boolean {
+    for (const c of calls) if (this.#nonIdempotent.has(c.method)) return true;
+    return false;
   }
 
   #onSuccess(endpoint: Endpoint, latencyMs?: number): void {

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PoolOptions, RpcPool } from '../src/pool.js';
 import { captureLogger } from './capture-logger.js';
@@ -172,6 +174,33 @@ describe('retries', () => {
     // Retry-After 30 s is capped at backoff.capMs (2 s here).
     expect(p.status()[0]?.cooldownMs).toBeGreaterThan(1_900);
     expect(p.status()[0]?.cooldownMs).toBeLessThanOrEqual(2_000);
+  });
+});
+
+describe('connections', () => {
+  it('are kept for reuse after a burst: the next burst opens none', async () => {
+    let connections = 0;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"jsonrpc":"2.0","id":7,"result":1}');
+      });
+    });
+    server.on('connection', () => (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const p = pool([{ url: `http://127.0.0.1:${port}` }]);
+      const burst = () => Promise.all(Array.from({ length: 40 }, () => p.request(getSlot)));
+      expect((await burst()).every((r) => r.ok)).toBe(true);
+      expect(connections).toBe(40);
+      expect((await burst()).every((r) => r.ok)).toBe(true);
+      expect(connections).toBe(40);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
