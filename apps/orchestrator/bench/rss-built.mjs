@@ -1,12 +1,15 @@
-// The orchestrator as built JS on plain node (production, no tsx loader thread): supervises the fleet
-// given as JSON in argv[2] (fixture apps), serves the API, is scraped, reports its RSS on stdout, stops.
+// The orchestrator in a process of its own: supervises the fleet given as JSON in argv[2] (fixture
+// apps), serves the API, is scraped, reports its RSS on stdout, stops. argv[5] `dist` (default): the
+// built JS on plain node (production, no tsx loader thread); `src`: the TypeScript source, as `pnpm
+// start` runs it (the caller adds `--conditions=source --import tsx`).
 import http from 'node:http';
 import { parseFleetConfig } from '@drift/core';
 import { closeLogs, setupCriticalLogging } from '@drift/logging';
-import { buildChildSpecs, Fleet, startApiServer } from '../dist/index.js';
-import { createFleetMetrics } from '../dist/metrics.js';
 
-const [, , configJson, root, simEntry] = process.argv;
+const [, , configJson, root, simEntry, from = 'dist'] = process.argv;
+const ext = from === 'src' ? 'ts' : 'js';
+const { buildChildSpecs, Fleet, startApiServer } = await import(`../${from}/index.${ext}`);
+const { createFleetMetrics } = await import(`../${from}/metrics.${ext}`);
 const config = parseFleetConfig(JSON.parse(configJson));
 const specs = buildChildSpecs(config, { root, overrides: { sim: { entry: simEntry } } });
 // The real logger of the real process: its file in LOG_DIR (set by the benchmark), no console.
