@@ -1,12 +1,11 @@
 /**
  * `pnpm --filter jit-mm-swift start`: the JIT market maker as a process. Paper mode (default)
  * trades the shared sim server when the orchestrator runs the fleet, else an embedded simulator;
- * live mode trades Drift with Swift orders. Runs until SIGINT/SIGTERM or the orchestrator's stop.
+ * live mode fills Drift's Swift orders and on-chain auctions. Runs until SIGINT/SIGTERM or the orchestrator's stop.
  */
-import { join } from 'node:path';
 import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp, type TakerOrder } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
-import { createVenue, stopEmbeddedEngine } from 'drift-client';
+import { createAuctionTakerSource, createVenue, mergeTakerSources, stopEmbeddedEngine } from 'drift-client';
 import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
 import { createTakerSource } from 'swift-client';
 import { JitMaker } from './bot.js';
@@ -38,12 +37,16 @@ try {
   });
   await venue.connect();
 
-  const takers = await createTakerSource(config, { logger });
+  const swift = await createTakerSource(config, { logger });
+  // Live: on-chain auctions too, through the bot's own DriftVenue (paper: the simulator's stream has both).
+  const takers =
+    config.mode === 'live'
+      ? mergeTakerSources(swift, await createAuctionTakerSource(config, { logger, venue }))
+      : swift;
   app.onShutdown('close taker stream', () => takers.close());
 
-  // DRIFT_DATA_DIR moves the journal (tests, several fleets on one machine); default <workspace>/data.
-  const dataDir = process.env.DRIFT_DATA_DIR;
-  const journal = dataDir ? join(dataDir, `${APP}.orders.sqlite`) : defaultJournalPath(APP);
+  // <data dir>/<app>.orders.sqlite; DRIFT_DATA_DIR moves it (tests, several fleets on one machine).
+  const journal = defaultJournalPath(APP);
   const orders = new OrderManager({ bot: APP, venue, journal, logger });
   await orders.start();
   orders.addPreTradeCheck(riskLimitsCheck(config.risk, venueRiskSnapshot(venue)));

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
-import { findWorkspaceRoot } from '@drift/core';
+import { dataDir } from '@drift/core';
 
-/** `<workspace>/data/<bot>.orders.sqlite` (or under `cwd` outside a workspace). */
-export function defaultJournalPath(bot: string, cwd = process.cwd()): string {
-  return join(findWorkspaceRoot(cwd) ?? cwd, 'data', `${bot}.orders.sqlite`);
+/**
+ * `<data dir>/<bot>.orders.sqlite`: the data dir is `DRIFT_DATA_DIR` when set (tests, several
+ * fleets on one machine), else `<workspace>/data` (or `data/` under `cwd` outside a workspace).
+ */
+export function defaultJournalPath(bot: string, cwd = process.cwd(), env = process.env): string {
+  return join(dataDir({ cwd, env }), `${bot}.orders.sqlite`);
 }

@@ -80,6 +80,12 @@ describe('parseReportArgs', () => {
 
   it('resolves --bot to data/<bot>.orders.sqlite under the workspace root', () => {
     const root = join(PKG, '..', '..');
-    expect(defaultJournalPath('mm', PKG)).toBe(join(root, 'data', 'mm.orders.sqlite'));
+    expect(defaultJournalPath('mm', PKG, {})).toBe(join(root, 'data', 'mm.orders.sqlite'));
+  });
+
+  it('follows DRIFT_DATA_DIR, where the bot writes its journal when the fleet moves its data', () => {
+    expect(defaultJournalPath('mm', PKG, { DRIFT_DATA_DIR: '/srv/fleet-b' })).toBe(
+      '/srv/fleet-b/mm.orders.sqlite',
+    );
   });
 });

@@ -3,7 +3,6 @@
  * trades the shared sim server when the orchestrator runs the fleet, else an embedded simulator.
  * Runs until SIGINT/SIGTERM or the orchestrator's stop.
  */
-import { join } from 'node:path';
 import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
 import { createVenue, stopEmbeddedEngine } from 'drift-client';
@@ -40,9 +39,8 @@ try {
   });
   await venue.connect();
 
-  // DRIFT_DATA_DIR moves the journal (tests, several fleets on one machine); default <workspace>/data.
-  const dataDir = process.env.DRIFT_DATA_DIR;
-  const journal = dataDir ? join(dataDir, `${APP}.orders.sqlite`) : defaultJournalPath(APP);
+  // <data dir>/<app>.orders.sqlite; DRIFT_DATA_DIR moves it (tests, several fleets on one machine).
+  const journal = defaultJournalPath(APP);
   const orders = new OrderManager({ bot: APP, venue, journal, logger });
   await orders.start();
   orders.addPreTradeCheck(riskLimitsCheck(config.risk, venueRiskSnapshot(venue)));
