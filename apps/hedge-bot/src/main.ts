@@ -3,7 +3,7 @@
  * (default) reads the shared sim server when the orchestrator runs the fleet (where the market
  * maker's positions are), else an embedded simulator. Runs until SIGINT/SIGTERM or a stop.
  */
-import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
+import { FailureStreak, loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
 import { createVenue, stopEmbeddedEngine } from 'drift-client';
 import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
@@ -38,11 +38,18 @@ try {
 
   const bot = new HedgeBot({ venue, orders, logger, params, bot: APP });
   // The poll timer also keeps the process alive (the embedded simulator's clock does not).
+  // A venue restart fails a few polls with a connection error: WARN, ERROR only if it lasts.
+  const failures = new FailureStreak();
   const timer = setInterval(() => {
     bot
       .poll()
-      .then(() => app.setStatus(bot.status()))
-      .catch((err: unknown) => logger.error({ err }, 'hedge poll failed'));
+      .then(() => {
+        failures.succeeded();
+        app.setStatus(bot.status());
+      })
+      .catch((err: unknown) =>
+        logger[failures.failed(err)]({ err, failingForMs: failures.failingForMs() }, 'hedge poll failed'),
+      );
   }, params.pollIntervalMs);
   app.onShutdown('stop hedging', async () => {
     clearInterval(timer);

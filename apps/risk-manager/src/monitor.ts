@@ -8,6 +8,7 @@
 import {
   type Breach,
   evaluateRisk,
+  FailureStreak,
   type LimitSet,
   type OraclePrice,
   type RiskSnapshot,
@@ -54,6 +55,8 @@ export class RiskMonitor {
   private readonly orderTimes = new Map<number, Map<string, number>>();
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** A venue restart fails a few evaluations with a connection error: WARN, ERROR only if it lasts. */
+  private readonly failures = new FailureStreak();
   private running: Promise<void> | undefined;
 
   constructor(private readonly options: RiskMonitorOptions) {
@@ -94,7 +97,14 @@ export class RiskMonitor {
     this.listen();
     const tick = () => {
       this.timer = setTimeout(async () => {
-        await this.evaluate().catch((err) => this.log.error({ err }, 'risk evaluation failed'));
+        await this.evaluate().then(
+          () => this.failures.succeeded(),
+          (err: unknown) =>
+            this.log[this.failures.failed(err)](
+              { err, failingForMs: this.failures.failingForMs() },
+              'risk evaluation failed',
+            ),
+        );
         if (this.timer) tick();
       }, intervalMs);
     };

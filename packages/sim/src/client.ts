@@ -87,7 +87,10 @@ export class SimClient implements SimApi {
         if (this.ws !== ws) return;
         this.ws = undefined;
         this.opening = undefined;
-        for (const [, p] of this.pending) p.reject(new SimRemoteError('connection to the sim server closed'));
+        for (const [, p] of this.pending)
+          p.reject(
+            Object.assign(new SimRemoteError('connection to the sim server closed'), { code: 'ECONNRESET' }),
+          );
         this.pending.clear();
         for (const l of this.connectionListeners) l('disconnected');
         if (!this.closed) setTimeout(() => this.reconnect(), RECONNECT_MS).unref();
