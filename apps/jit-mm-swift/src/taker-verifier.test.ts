@@ -19,18 +19,18 @@ function streamOrders(n: number): TakerOrder[] {
 
 describe('TakerVerifier', () => {
   const orders = streamOrders(20);
-  const { verify, verifySync } = new TakerVerifier();
+  const { verify, verifyOffThread } = new TakerVerifier();
 
   /** Both forms' verdicts, which must agree. */
   async function verdict(order: TakerOrder): Promise<boolean> {
-    const off = await verify(order);
-    expect(verifySync(order)).toBe(off);
-    return off;
+    const inline = verify(order);
+    expect(await verifyOffThread(order)).toBe(inline);
+    return inline;
   }
 
   it('accepts what the simulator signed, like @drift/sim verifyTakerOrder', async () => {
     for (const o of orders) expect(await verdict(o)).toBe(verifyTakerOrder(o));
-    expect(orders.every(verifySync)).toBe(true);
+    expect(orders.every(verify)).toBe(true);
   });
 
   it('refuses altered terms, another taker key, a bad signature and garbage keys', async () => {

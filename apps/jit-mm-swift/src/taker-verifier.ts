@@ -4,9 +4,10 @@
  * terms — but imports each taker's public key once: the stream has few takers, and importing the
  * key (`createPublicKey`) cost as much as the verification itself on every order (see bench/).
  *
- * `verify` runs the ed25519 check on libuv's threadpool (node:crypto's callback form), so the maker
- * decides and builds the fill meanwhile: a verification costs ~3x a signature, and serially it was
- * most of the decision latency. `verifySync` is the same check on the calling thread.
+ * `verifyOffThread` runs the ed25519 check on libuv's threadpool (node:crypto's callback form), so
+ * the maker can decide and build the fill meanwhile (a verification costs ~3x a signature). On the
+ * shared 2-core machine of bench/ handing it to another thread cost more than it hid, so `verify`
+ * (the calling thread) is what the bot is given by default.
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { TakerOrder } from '@drift/core';
@@ -20,23 +21,22 @@ export class TakerVerifier {
 
   constructor(private readonly maxKeys = 4_096) {}
 
+  /** True when the order is signed by its taker and its terms are the signed ones. */
+  readonly verify = (order: TakerOrder): boolean => {
+    const key = this.precheck(order);
+    return key !== null && verify(null, order.message!, key, order.signature!);
+  };
+
   /**
-   * Resolves true when the order is signed by its taker and its terms are the signed ones. The
-   * cheap checks (shape, key, terms) run now and refuse at once; only the signature check leaves
-   * the main thread.
+   * `verify` with the signature check on libuv's threadpool: the cheap checks (shape, key, terms)
+   * run now and refuse at once; otherwise resolves with the verdict.
    */
-  readonly verify = (order: TakerOrder): false | Promise<boolean> => {
+  readonly verifyOffThread = (order: TakerOrder): false | Promise<boolean> => {
     const key = this.precheck(order);
     if (!key) return false;
     return new Promise((resolve) => {
       verify(null, order.message!, key, order.signature!, (err, ok) => resolve(!err && ok));
     });
-  };
-
-  /** `verify` on the calling thread. */
-  readonly verifySync = (order: TakerOrder): boolean => {
-    const key = this.precheck(order);
-    return key !== null && verify(null, order.message!, key, order.signature!);
   };
 
   /** The taker's key when everything but the signature itself checks out, else null. */

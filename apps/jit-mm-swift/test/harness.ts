@@ -12,7 +12,7 @@ import {
 } from '@drift/core';
 import { type SimEngine, type SimEngineConfig, SimTakerStream, SimVenue } from '@drift/sim';
 import { OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
-import { JitMaker } from '../src/bot.js';
+import { JitMaker, type JitMakerDeps } from '../src/bot.js';
 import type { BotLogger } from '../src/logger.js';
 import type { JitParams } from '../src/params.js';
 import { TakerVerifier } from '../src/taker-verifier.js';
@@ -80,6 +80,7 @@ export async function startMaker(
   engine: SimEngine,
   params: JitParams = PARAMS,
   takers: TakerOrderSource = SimTakerStream.embedded(engine),
+  verify: JitMakerDeps['verify'] = new TakerVerifier().verify,
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'jit-mm-swift-'));
   const lines: LogLine[] = [];
@@ -101,7 +102,7 @@ export async function startMaker(
     orders,
     logger,
     params,
-    verify: new TakerVerifier().verify,
+    verify,
     ownTakers: new Set([`sub-account:${FLEET_BOT}`]),
   });
   await maker.start();

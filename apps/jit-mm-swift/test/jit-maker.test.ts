@@ -8,6 +8,8 @@ import {
   signMessage,
 } from '@drift/sim';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { JitMakerDeps } from '../src/bot.js';
+import { TakerVerifier } from '../src/taker-verifier.js';
 import { engineConfig, FLEET_BOT, OUTSIDER, PARAMS, SOL, SUB, startMaker } from './harness.js';
 
 type Harness = Awaited<ReturnType<typeof startMaker>>;
@@ -189,7 +191,24 @@ describe('signed taker orders', () => {
   });
 });
 
-describe('signed taker orders, checked while the maker decides', () => {
+describe('signed taker orders, checked off the main thread while the maker decides', () => {
+  it('fills the same orders at the same slots and prices as with the check inline', async () => {
+    const run = async (verify: JitMakerDeps['verify']) => {
+      const engine = new SimEngine(engineConfig());
+      harness = await startMaker(engine, PARAMS, SimTakerStream.embedded(engine), verify);
+      await harness.runSlots(300);
+      await harness.close();
+      harness = undefined;
+      return ofKind(engine, 'fill')
+        .filter((e) => e.fill.subAccount === SUB)
+        .map((e) => `${e.slot} ${e.counterparty} ${e.fill.side} ${e.fill.baseAmount} @ ${e.fill.price}`)
+        .sort();
+    };
+    const inline = await run(new TakerVerifier().verify);
+    expect(inline.length).toBeGreaterThan(5);
+    expect(await run(new TakerVerifier().verifyOffThread)).toEqual(inline);
+  });
+
   it('decides a forged order while its signature is checked, never sends its fill, and skips it as bad-signature', async () => {
     const engine = new SimEngine(engineConfig());
     // The simulator's real stream, every order re-signed by another key: terms and message intact,
@@ -205,7 +224,7 @@ describe('signed taker orders, checked while the maker decides', () => {
         }),
       close: () => stream.close(),
     };
-    harness = await startMaker(engine, PARAMS, forging);
+    harness = await startMaker(engine, PARAMS, forging, new TakerVerifier().verifyOffThread);
     await harness.runSlots(150);
     await harness.maker.stop();
 
