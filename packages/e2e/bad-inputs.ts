@@ -324,7 +324,6 @@ export const BAD_INPUTS: BadInput[] = [
     args: ['--bogus'],
     exitCode: 'non-zero',
     expect: ['--bogus'],
-    knownGap: 'apps/orchestrator/src/main.ts does not read its arguments: an unknown flag is ignored',
   },
   {
     kind: 'cli',
@@ -333,7 +332,6 @@ export const BAD_INPUTS: BadInput[] = [
     args: ['--bogus'],
     exitCode: 'non-zero',
     expect: ['--bogus'],
-    knownGap: 'apps/jit-mm-swift/src/main.ts does not read its arguments: an unknown flag is ignored',
   },
   {
     kind: 'cli',
@@ -342,7 +340,6 @@ export const BAD_INPUTS: BadInput[] = [
     args: ['--bogus'],
     exitCode: 'non-zero',
     expect: ['--bogus'],
-    knownGap: 'apps/hedge-bot/src/main.ts does not read its arguments: an unknown flag is ignored',
   },
   {
     kind: 'cli',
@@ -351,7 +348,6 @@ export const BAD_INPUTS: BadInput[] = [
     args: ['--bogus'],
     exitCode: 'non-zero',
     expect: ['--bogus'],
-    knownGap: 'apps/trend-bot/src/main.ts does not read its arguments: an unknown flag is ignored',
   },
   // orchestrator API
   {
