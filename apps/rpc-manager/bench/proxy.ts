@@ -15,3 +15,4 @@ process.stdin.on('data', () => {
   const { user, system } = process.cpuUsage();
   process.stdout.write(`${JSON.stringify({ cpuMicros: user + system })}\n`);
 });
+process.on('SIGTERM', () => process.exit(0)); // exit normally: lets --cpu-prof (BENCH_PROF) write its profile

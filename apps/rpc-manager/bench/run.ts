@@ -33,10 +33,22 @@ interface Child {
 }
 
 function startChild(file: string, args: string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', file, ...args], {
-    cwd: new URL('..', import.meta.url).pathname,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []),
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--conditions=source',
+      '--import',
+      'tsx',
+      file,
+      ...args,
+    ],
+    {
+      cwd: new URL('..', import.meta.url).pathname,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   children.push(child);
   const lines = createInterface({ input: child.stdout! });
   const nextLine = () => new Promise<string>((resolve) => lines.once('line', resolve));
