@@ -46,6 +46,7 @@ const params: JitParams = {
   volGuardBps: 60,
   volWindowMs: 60_000,
   minTimeLeftSlots: 2,
+  verifyOn: 'main-thread', // the paths below choose their verifier themselves
 };
 
 // --- the paper venue: oracle path and the signed taker stream -------------------------------------

@@ -55,7 +55,13 @@ try {
 
   // Paper: the simulator's signed stream is checked here. Live: swift-client verifies each Swift
   // message (apps.swift-client.params.verifySignatures) before it reaches the bot.
-  const verify = config.mode === 'paper' ? new TakerVerifier().verify : (_taker: TakerOrder) => true;
+  const verifier = new TakerVerifier();
+  const verify =
+    config.mode === 'live'
+      ? (_taker: TakerOrder) => true
+      : params.verifyOn === 'threadpool'
+        ? verifier.verifyOffThread
+        : verifier.verify;
   // The fleet's own market orders (the hedge and trend bots' auctions) are not ours to fill.
   const ownTakers = new Set(
     Object.values(config.apps).flatMap((a) =>

@@ -30,6 +30,14 @@ describe('jit-mm-swift params', () => {
     expect(p.edgeBps).toBe(4);
     expect(p.maxPositionBase['SOL-PERP']).toBe(parseBase('200'));
     expect(p.volWindowMs).toBe(60_000);
+    expect(p.verifyOn).toBe('main-thread');
+  });
+
+  it('verifyOn: main-thread or threadpool, anything else named', () => {
+    expect(loadJitParams(withParams({ verifyOn: 'threadpool' })).verifyOn).toBe('threadpool');
+    expect(problems(withParams({ verifyOn: 'gpu' }))[0]).toMatch(
+      /^apps\.jit-mm-swift\.params\.verifyOn: .*gpu/,
+    );
   });
 
   it('names the field and the value of every bad parameter', () => {

@@ -37,6 +37,11 @@ export const jitParamsSchema = z
     volWindowMs: msField().default(60_000),
     /** Fill only with at least this many auction slots left. */
     minTimeLeftSlots: intField(0).default(1),
+    /**
+     * Paper mode's ed25519 check of each taker order: on the main thread, or on libuv's threadpool
+     * while the maker decides (the fill still waits for it). Measured slower on 2 cores (README).
+     */
+    verifyOn: z.enum(['main-thread', 'threadpool']).default('main-thread'),
   })
   .superRefine((p, ctx) => {
     for (const market of p.markets) {

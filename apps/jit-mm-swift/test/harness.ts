@@ -11,11 +11,13 @@ import {
   type TakerOrderSource,
 } from '@drift/core';
 import { type SimEngine, type SimEngineConfig, SimTakerStream, SimVenue } from '@drift/sim';
+import { type LogLine, recordingLogger } from '@drift/test-support';
 import { OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
 import { JitMaker, type JitMakerDeps } from '../src/bot.js';
-import type { BotLogger } from '../src/logger.js';
 import type { JitParams } from '../src/params.js';
 import { TakerVerifier } from '../src/taker-verifier.js';
+
+export { type LogLine, recordingLogger };
 
 export const SUB = 1;
 /** Another bot of the fleet, whose market orders the maker must leave alone. */
@@ -23,27 +25,6 @@ export const FLEET_BOT = 2;
 /** A sub-account outside the fleet. */
 export const OUTSIDER = 7;
 export const SOL = findMarket('SOL-PERP')!;
-
-export interface LogLine {
-  level: string;
-  fields: Record<string, unknown>;
-  msg: string;
-}
-
-export function recordingLogger(lines: LogLine[], bindings: Record<string, unknown> = {}): BotLogger {
-  const at =
-    (level: string) =>
-    (fields: object, msg = '') =>
-      lines.push({ level, fields: { ...bindings, ...fields }, msg });
-  return {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    fatal: at('fatal'),
-    child: (more) => recordingLogger(lines, { ...bindings, ...more }),
-  };
-}
 
 export const LIMITS: LimitSet = {
   maxPositionBase: { 'SOL-PERP': parseBase('500') },
@@ -63,6 +44,7 @@ export const PARAMS: JitParams = {
   volGuardBps: 60,
   volWindowMs: 10_000,
   minTimeLeftSlots: 1,
+  verifyOn: 'main-thread',
 };
 
 export function engineConfig(overrides: Partial<SimEngineConfig> = {}): SimEngineConfig {

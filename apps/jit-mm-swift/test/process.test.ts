@@ -2,85 +2,40 @@
  * The bot as the orchestrator runs it: a real child process with an IPC channel, in paper mode on
  * its own embedded simulator (no sim server on the configured port), logs and journal in a temp dir.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ChildMessage, parseChildMessage } from '@drift/core';
+import { type AppProcess, freePort, isHeartbeat, isReady, startAppProcess } from '@drift/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 
-let child: ChildProcess | undefined;
-let dir: string | undefined;
-afterEach(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
+let bot: AppProcess | undefined;
+afterEach(() => bot?.dispose());
 
 describe('jit-mm-swift under an orchestrator', () => {
   it('reports ready, heartbeats its status, trades nothing while halted, and exits 0 on SIGTERM', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'jit-process-'));
-    const messages: ChildMessage[] = [];
-    child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+    bot = startAppProcess({
+      app: 'jit-mm-swift',
       cwd: join(import.meta.dirname, '..'),
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: {
-        ...process.env,
-        LOG_DIR: join(dir, 'logs'),
-        DRIFT_DATA_DIR: join(dir, 'data'),
-        SIM_PORT: String(await freePort()),
-        SIM_SPEED: '10',
-        DRIFT_HEARTBEAT_MS: '200',
-      },
+      env: { SIM_PORT: String(await freePort()), SIM_SPEED: '10', DRIFT_HEARTBEAT_MS: '200' },
     });
-    child.on('message', (raw) => {
-      const parsed = parseChildMessage(raw);
-      if (parsed.ok) messages.push(parsed.message);
-    });
-    const next = async <T extends ChildMessage>(
-      pick: (m: ChildMessage) => m is T,
-      from = messages.length,
-    ) => {
-      for (let waited = 0; waited < 20_000; waited += 50) {
-        const found = messages.slice(from).find(pick);
-        if (found) return found;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error('timed out waiting for a message from the bot');
-    };
-    type Beat = Extract<ChildMessage, { type: 'heartbeat' }>;
-    const isBeat = (m: ChildMessage): m is Beat => m.type === 'heartbeat';
-
-    const ready = await next((m): m is Extract<ChildMessage, { type: 'ready' }> => m.type === 'ready', 0);
+    const ready = await bot.next(isReady, 0);
     expect(ready).toMatchObject({ app: 'jit-mm-swift', info: { mode: 'paper', subAccount: 1 } });
     await new Promise((r) => setTimeout(r, 2_000)); // let it trade a little
-    const active = await next(isBeat);
+    const active = await bot.next(isHeartbeat);
     expect(active.status.tradingState).toBe('active');
     expect(active.status.counters.takersSeen).toBeGreaterThan(0);
     expect(active.status.pnlQuote).toMatch(/^-?\d+(\.\d+)?$/);
 
-    child.send({ type: 'halt', reason: 'test: risk halt' });
-    await next((m): m is Beat => isBeat(m) && m.status.tradingState === 'halted');
+    bot.child.send({ type: 'halt', reason: 'test: risk halt' });
+    await bot.next((m) => isHeartbeat(m) && m.status.tradingState === 'halted');
     await new Promise((r) => setTimeout(r, 600)); // a fill already sent when the halt came may land
-    const halted = await next(isBeat);
+    const halted = await bot.next(isHeartbeat);
     await new Promise((r) => setTimeout(r, 1_500));
-    const later = await next(isBeat);
+    const later = await bot.next(isHeartbeat);
     expect(later.status.tradingState).toBe('halted');
     expect(later.status.counters.takersFilled).toBe(halted.status.counters.takersFilled);
     expect(later.status.counters['skipped.halted']).toBeGreaterThan(0);
 
-    const exited = new Promise<number | null>((r) => child?.once('exit', (code) => r(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    const log = readFileSync(join(dir, 'logs', 'jit-mm-swift.log'), 'utf8');
+    expect(await bot.stop()).toBe(0);
+    const log = bot.log();
     expect(log).toMatch(/ready/);
     expect(log).toMatch(/taker order: /);
     expect(log).toMatch(/order manager stopped/);
