@@ -1,7 +1,7 @@
 import { parseBase, parsePrice } from '@drift/core';
+import { recordingLogger } from '@drift/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fleetConfig } from '../test/config.js';
-import { recordingLogger } from '../test/logger.js';
 import { createVenue } from './create-venue.js';
 import { stopEmbeddedEngine } from './paper.js';
 import { accountSnapshot, marketSnapshots } from './snapshot.js';

@@ -1,7 +1,7 @@
 import { parseBase, parsePrice } from '@drift/core';
+import { recordingLogger } from '@drift/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fleetConfig } from '../test/config.js';
-import { recordingLogger } from '../test/logger.js';
 import { createVenue } from './create-venue.js';
 import { embeddedEngine, stopEmbeddedEngine } from './paper.js';
 import { watchVenue } from './watch.js';
@@ -44,13 +44,13 @@ describe('watchVenue', () => {
       expect(taken.ok).toBe(true);
       const deadline = Date.now() + 3_000;
       while (
-        !logger.lines.some((l) => l.message === 'position') ||
-        !logger.lines.some((l) => l.message === 'oracle')
+        !logger.lines.some((l) => l.msg === 'position') ||
+        !logger.lines.some((l) => l.msg === 'oracle')
       ) {
         if (Date.now() > deadline) throw new Error('nothing logged');
         await new Promise((r) => setTimeout(r, 20));
       }
-      expect(logger.lines.find((l) => l.message === 'position')?.fields).toMatchObject({
+      expect(logger.lines.find((l) => l.msg === 'position')?.fields).toMatchObject({
         market: 'SOL-PERP',
         base: '1',
         entryPrice: '100',

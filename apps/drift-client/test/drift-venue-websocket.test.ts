@@ -4,6 +4,7 @@
  */
 
 import type { TakerOrder, VenueEvent } from '@drift/core';
+import { recordingLogger } from '@drift/test-support';
 import { BN, DRIFT_PROGRAM_ID, getUserAccountPublicKeySync } from '@drift-labs/sdk';
 import { Keypair, PublicKey, Transaction, TransactionInstruction } from '@solana/web3.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import { createAuctionTakerSource } from '../src/auction-taker-source.js';
 import { DriftVenue } from '../src/drift-venue.js';
 import { DEFAULT_PARAMS } from '../src/params.js';
 import { fleetConfig } from './config.js';
-import { recordingLogger } from './logger.js';
 import { DriftChain, PROGRAM_ID } from './support/drift-chain.js';
 import { JsonRpcServer } from './support/json-rpc-server.js';
 import { seedChain } from './support/seed.js';

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import type { Fill, TakerOrder, VenueEvent } from '@drift/core';
+import { recordingLogger } from '@drift/test-support';
 import {
   BN,
   DRIFT_PROGRAM_ID,
@@ -30,7 +31,6 @@ import { stopEmbeddedEngine } from '../src/paper.js';
 import { DEFAULT_PARAMS, type DriftClientParams } from '../src/params.js';
 import { offlineDriftClient } from '../src/swift-message.js';
 import { fleetConfig } from './config.js';
-import { recordingLogger } from './logger.js';
 import { DriftChain, type OrderSetup, PROGRAM_ID } from './support/drift-chain.js';
 import { JsonRpcServer } from './support/json-rpc-server.js';
 import { seedChain } from './support/seed.js';
