@@ -6,5 +6,6 @@ export {
   isReady,
   startAppProcess,
 } from './app-process.js';
+export { describeBotUnderOrchestrator } from './bot-contract.js';
 export { freePort } from './free-port.js';
 export { type LogLevel, type LogLine, type RecordingLogger, recordingLogger } from './recording-logger.js';

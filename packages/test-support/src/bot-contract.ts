@@ -1,0 +1,42 @@
+/**
+ * What every bot promises the orchestrator, as a vitest suite a bot's own test file registers:
+ * started as the orchestrator starts it (paper mode, its embedded simulator), it reports ready,
+ * heartbeats its trading state and PnL, stays up but halted on a risk halt, and exits 0 on SIGTERM
+ * after cancelling its orders.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AppProcess, isHeartbeat, isReady, startAppProcess } from './app-process.js';
+import { freePort } from './free-port.js';
+
+export function describeBotUnderOrchestrator(app: string, cwd: string): void {
+  let bot: AppProcess | undefined;
+  afterEach(() => bot?.dispose());
+
+  describe(`${app} under an orchestrator`, () => {
+    it('reports ready, heartbeats, stays up halted, and exits 0 on SIGTERM after cancelling', async () => {
+      bot = startAppProcess({
+        app,
+        cwd,
+        env: { SIM_PORT: String(await freePort()), DRIFT_HEARTBEAT_MS: '200' },
+      });
+      const ready = await bot.next(isReady, 0);
+      expect(ready).toMatchObject({ app, info: { mode: 'paper' } });
+      const beat = await bot.next(isHeartbeat);
+      expect(beat.status.tradingState).toBe('active');
+      expect(beat.status.pnlQuote).toMatch(/^-?\d+(\.\d+)?$/);
+
+      bot.child.send({ type: 'halt', reason: 'test: risk halt' });
+      await bot.next((m) => isHeartbeat(m) && m.status.tradingState === 'halted');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(bot.child.exitCode).toBeNull(); // a halted bot stays up
+      const later = await bot.next(isHeartbeat);
+      expect(later.status.tradingState).toBe('halted');
+
+      expect(await bot.stop()).toBe(0);
+      const log = bot.log();
+      expect(log).toMatch(/ready/);
+      expect(log).toMatch(/cancel-all done/);
+      expect(log).toMatch(/exitCode["=:]+0/);
+    }, 40_000);
+  });
+}
