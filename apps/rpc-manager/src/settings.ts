@@ -166,17 +166,8 @@ export function checkUrl(url: string, field: string): string {
     parsed = undefined;
   }
   if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
-    throw new SettingsError(`${field}: ${JSON.stringify(showUrl(url, parsed))} is not an http(s) URL`);
+    throw new SettingsError(`${field}: ${JSON.stringify(redactUrl(url))} is not an http(s) URL`);
   return url;
-}
-
-/** `redactUrl` for a URL; for text that does not parse, query values and long tokens masked alike. */
-function showUrl(text: string, parsed: URL | undefined): string {
-  if (parsed !== undefined) return redactUrl(text);
-  return text
-    .replace(/\/\/[^/@\s]*@/, '//<redacted>@')
-    .replace(/([?&][^=&]*=)[^&]*/g, '$1<redacted>')
-    .replace(/[A-Za-z0-9_:-]{20,}/g, '<redacted>');
 }
 
 function checkPort(text: string, field: string): number {

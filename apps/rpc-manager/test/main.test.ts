@@ -56,7 +56,7 @@ it('exits 2 on a bad flag, naming it, without echoing the API key', async () => 
   const key = 'MAINKEY0123456789abcdefghijklmnop';
   const { exit, stderr } = startMain(['--endpoint', `ftp://rpc.example/?api-key=${key}`]);
   expect(await exit).toBe(2);
-  expect(stderr()).toContain('--endpoint #1: "ftp://rpc.example/?api-key=<redacted>" is not an http(s) URL');
+  expect(stderr()).toContain('--endpoint #1: "ftp://rpc.example/?api-key=[redacted]" is not an http(s) URL');
   expect(stderr()).not.toContain(key);
 });
 

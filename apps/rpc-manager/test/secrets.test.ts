@@ -79,6 +79,6 @@ it('never shows an API key from an upstream URL in logs, replies, errors or stat
   for (const secret of SECRETS) expect(everything).not.toContain(secret);
   // Not vacuous: the failures were logged, under redacted labels.
   expect(captured.text()).toContain('rpc endpoint circuit opened');
-  expect(everything).toContain('<redacted>');
-  expect(captured.text()).toContain(`127.0.0.1:${port(path!)}/v2/<redacted>`);
+  expect(everything).toContain('[redacted]');
+  expect(captured.text()).toContain(`127.0.0.1:${port(path!)}/v2/[redacted]`);
 });

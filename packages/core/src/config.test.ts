@@ -143,8 +143,8 @@ describe('bad config: every problem at once, each naming path and value', () => 
     raw.orchestrator = { api: { host: '0.0.0.0', token: 'tok-TOPSECRET' } };
     const text = problems(() => parseFleetConfig(raw)).join('\n');
     expect(text).toContain('rpc.endpoints.0.weight: -1 is not a positive weight');
-    expect(text).toContain('rpc.endpoints.1.url: "ftp://x/?key=<redacted>" is not a http/https URL');
-    expect(text).toContain('orchestrator.api.token: <redacted> is too short');
+    expect(text).toContain('rpc.endpoints.1.url: "ftp://x/?key=[redacted]" is not a http/https URL');
+    expect(text).toContain('orchestrator.api.token: [redacted] is too short');
     expect(text).not.toMatch(/SUPERSECRETKEY|HIDDENTOO|TOPSECRET/);
   });
 

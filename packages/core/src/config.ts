@@ -1,7 +1,7 @@
 /**
  * Loads the fleet config (`drift-bots.yaml`), applies documented env overrides, validates it and
  * returns a typed `FleetConfig` with money as bigint. Every problem is reported at once, each naming
- * its path and the offending value (secrets shown as `<redacted>`), and nothing starts on a bad file.
+ * its path and the offending value (secrets shown as `[redacted]`), and nothing starts on a bad file.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';

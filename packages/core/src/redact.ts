@@ -4,7 +4,10 @@
  * the text core itself builds (config errors).
  */
 
-export const REDACTED = '<redacted>';
+import { REDACTED } from '@drift/logging';
+
+/** The one marker for a hidden value, in logs and in error messages alike. */
+export { REDACTED };
 
 /** Key names whose values are never shown (an inline key under any other name is caught by its shape). */
 const SECRET_KEY =
@@ -27,16 +30,25 @@ export function looksLikeInlineSecret(value: unknown): boolean {
   return false;
 }
 
+/** A URL's credentials by their shape, for text that does not parse as a URL but looks like one. */
+const URLISH = /:\/\/|[?&][^=&\s]*=/;
+const MASKS: [RegExp, string][] = [
+  [/\/\/[^/@\s]*@/g, `//${REDACTED}@`],
+  [/([?&][^=&\s]*=)[^&\s]*/g, `$1${REDACTED}`],
+  [/[A-Za-z0-9_:-]{20,}/g, REDACTED],
+];
+
 /**
  * Hides credentials in a URL: userinfo, every query value, and path segments long enough to be a
- * token (QuickNode `/<token>/`, Slack/Discord webhook tokens, Telegram `bot<id>:<token>`). Not a URL -> returned unchanged.
+ * token (QuickNode `/<token>/`, Slack/Discord webhook tokens, Telegram `bot<id>:<token>`). Text that
+ * does not parse but looks like a URL is masked by shape; anything else is returned unchanged.
  */
 export function redactUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return text;
+    return URLISH.test(text) ? MASKS.reduce((out, [re, sub]) => out.replace(re, sub), text) : text;
   }
   if (url.username) url.username = REDACTED;
   if (url.password) url.password = REDACTED;
