@@ -197,13 +197,13 @@ async function main(): Promise<void> {
       typeof rssBuilt === 'number' ? check(rssBuilt < 80 * 1024 * 1024) : 'MISSED',
     ],
     [
-      'same, node --max-semi-space-size=1 (the start script)',
+      'same, node --max-semi-space-size=1 (`pnpm start`)',
       typeof rssBuiltSmallYoung === 'number' ? mb(rssBuiltSmallYoung) : rssBuiltSmallYoung,
       '< 80 MB',
       typeof rssBuiltSmallYoung === 'number' ? check(rssBuiltSmallYoung < 80 * 1024 * 1024) : 'MISSED',
     ],
     [
-      'same, from source under tsx (`pnpm start`)',
+      'same, from source under tsx (`pnpm --filter orchestrator start`)',
       typeof rssSource === 'number' ? mb(rssSource) : rssSource,
       '(tsx adds its loader thread)',
       '',
