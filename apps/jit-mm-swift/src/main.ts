@@ -9,6 +9,7 @@ import { createAuctionTakerSource, createVenue, mergeTakerSources, stopEmbeddedE
 import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
 import { createTakerSource } from 'swift-client';
 import { JitMaker } from './bot.js';
+import { fleetTakers } from './own-takers.js';
 import { loadJitParams } from './params.js';
 import { TakerVerifier } from './taker-verifier.js';
 
@@ -62,12 +63,7 @@ try {
       : params.verifyOn === 'threadpool'
         ? verifier.verifyOffThread
         : verifier.verify;
-  // The fleet's own market orders (the hedge and trend bots' auctions) are not ours to fill.
-  const ownTakers = new Set(
-    Object.values(config.apps).flatMap((a) =>
-      a.subAccount === undefined ? [] : [`sub-account:${a.subAccount}`],
-    ),
-  );
+  const ownTakers = fleetTakers(config);
   maker = new JitMaker({ venue, takers, orders, logger, params, verify, ownTakers, bot: APP });
   await maker.start();
   app.onShutdown('stop taking taker orders', async () => {
