@@ -1,7 +1,9 @@
 /**
  * main.ts as the orchestrator runs it: forked with an IPC channel, paper mode on the embedded
  * simulator. An operator halt (IPC `halt`) is persisted and reported as `risk-state`; a restarted
- * process reports the restored halt; IPC `resume` resets it; `stop` exits cleanly.
+ * process reports the restored halt; IPC `resume` resets it; `stop` exits cleanly. Who halted or
+ * reset (`by` on IPC `halt` / `resume`) is persisted and reported back, so the orchestrator relays it
+ * to the bots; without `by` it is "orchestrator".
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -76,4 +78,27 @@ describe('risk-manager under the orchestrator', () => {
     const code = await new Promise((r) => second.child.once('exit', r));
     expect(code).toBe(0);
   }, 30_000);
+
+  it('records the operator named by the orchestrator and reports it back', async () => {
+    const statePath = tempStatePath();
+    const { child, messages, next } = start(statePath);
+    const reported = (state: string) => messages.find((m) => m.type === 'risk-state' && m.state === state);
+    await next('ready');
+    child.send({ type: 'halt', reason: 'kill switch', by: 'bob' });
+    await next('risk-state', (m) => m.type === 'risk-state' && m.state === 'halted');
+    expect(loadRiskState(statePath)).toMatchObject({ state: 'halted', by: 'bob' });
+    expect(reported('halted')).toMatchObject({ by: 'bob' });
+
+    child.send({ type: 'resume', reason: 'operator reset by alice', by: 'alice' });
+    await next('risk-state', (m) => m.type === 'risk-state' && m.state === 'active');
+    expect(loadRiskState(statePath)).toMatchObject({
+      state: 'active',
+      by: 'alice',
+      reason: 'orchestrator: operator reset by alice',
+    });
+    expect(reported('active')).toMatchObject({ by: 'alice' });
+
+    child.send({ type: 'stop' });
+    expect(await new Promise((r) => child.once('exit', r))).toBe(0);
+  }, 40_000);
 });
