@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBase, parsePrice } from '@drift/core';
 import { engineConfigFromFleet, type SimServer, startSimServer } from '@drift/sim';
-import { recordingLogger } from '@drift/test-support';
+import { recordingLogger, testFleetConfig } from '@drift/test-support';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { fleetConfig } from '../test/config.js';
 import { createVenue } from './create-venue.js';
 import { DriftVenue } from './drift-venue.js';
 import { stopEmbeddedEngine } from './paper.js';
@@ -24,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('createVenue in paper mode', () => {
   it('embeds the simulator when no sim server answers, and trades on it', async () => {
-    const venue = await createVenue(fleetConfig(), { logger, subAccount: 1 });
+    const venue = await createVenue(testFleetConfig(), { logger, subAccount: 1 });
     expect(venue.kind).toBe('sim');
     await venue.connect();
     try {
@@ -44,8 +43,8 @@ describe('createVenue in paper mode', () => {
   });
 
   it('shares one embedded engine between venues of the same process', async () => {
-    const a = await createVenue(fleetConfig(), { logger, subAccount: 1 });
-    const b = await createVenue(fleetConfig(), { logger, subAccount: 2 });
+    const a = await createVenue(testFleetConfig(), { logger, subAccount: 1 });
+    const b = await createVenue(testFleetConfig(), { logger, subAccount: 2 });
     await Promise.all([a.connect(), b.connect()]);
     try {
       await a.placeOrder({
@@ -63,13 +62,13 @@ describe('createVenue in paper mode', () => {
   });
 
   it('uses the shared sim server when it answers on sim.host:sim.port', async () => {
-    const base = fleetConfig();
+    const base = testFleetConfig();
     server = await startSimServer({
       port: 0,
       host: '127.0.0.1',
       config: engineConfigFromFleet(base.sim, { markets: base.markets }),
     });
-    const config = fleetConfig({ sim: { ...rawSim(), port: server.port } });
+    const config = testFleetConfig({ sim: { ...rawSim(), port: server.port } });
     const venue = await createVenue(config, { logger, subAccount: 1 });
     await venue.connect();
     try {
@@ -96,7 +95,7 @@ describe('createVenue in live mode', () => {
     const key = Keypair.generate();
     const keypairPath = join(dir, 'id.json');
     writeFileSync(keypairPath, JSON.stringify([...key.secretKey]));
-    const venue = await createVenue(fleetConfig({ mode: 'live', wallet: { keypairPath } }), {
+    const venue = await createVenue(testFleetConfig({ mode: 'live', wallet: { keypairPath } }), {
       logger,
       subAccount: 3,
     });
@@ -112,12 +111,15 @@ describe('createVenue in live mode', () => {
       'hedge-bot': { subAccount: 2 },
       'trend-bot': { subAccount: 3, enabled: false },
     };
-    const venue = await createVenue(fleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' }, apps }), {
-      logger,
-      keypair: Keypair.generate(),
-      rpcUrl: 'http://127.0.0.1:1',
-      subAccounts: 'all',
-    });
+    const venue = await createVenue(
+      testFleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' }, apps }),
+      {
+        logger,
+        keypair: Keypair.generate(),
+        rpcUrl: 'http://127.0.0.1:1',
+        subAccounts: 'all',
+      },
+    );
     expect(await venue.subAccounts()).toEqual([0, 1, 2]);
   });
 });

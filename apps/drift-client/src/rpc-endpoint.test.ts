@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { testFleetConfig } from '@drift/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fleetConfig } from '../test/config.js';
 import { resolveRpc } from './rpc-endpoint.js';
 
 let proxy: Server | undefined;
@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 const live = (port: number) =>
-  fleetConfig({
+  testFleetConfig({
     mode: 'live',
     wallet: { keypairPath: '/unused' },
     rpc: { endpoints: [{ url: 'http://127.0.0.1:9/?api-key=k' }], proxy: { host: '127.0.0.1', port } },

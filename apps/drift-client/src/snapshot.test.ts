@@ -1,7 +1,6 @@
 import { parseBase, parsePrice } from '@drift/core';
-import { recordingLogger } from '@drift/test-support';
+import { recordingLogger, testFleetConfig } from '@drift/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fleetConfig } from '../test/config.js';
 import { createVenue } from './create-venue.js';
 import { stopEmbeddedEngine } from './paper.js';
 import { accountSnapshot, marketSnapshots } from './snapshot.js';
@@ -10,7 +9,7 @@ afterEach(() => stopEmbeddedEngine());
 
 describe('snapshots', () => {
   it('describe the markets and the account in human decimals', async () => {
-    const venue = await createVenue(fleetConfig(), { logger: recordingLogger(), subAccount: 1 });
+    const venue = await createVenue(testFleetConfig(), { logger: recordingLogger(), subAccount: 1 });
     await venue.connect();
     try {
       await venue.placeOrder({

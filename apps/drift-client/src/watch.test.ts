@@ -1,7 +1,6 @@
 import { parseBase, parsePrice } from '@drift/core';
-import { recordingLogger } from '@drift/test-support';
+import { recordingLogger, testFleetConfig } from '@drift/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fleetConfig } from '../test/config.js';
 import { createVenue } from './create-venue.js';
 import { embeddedEngine, stopEmbeddedEngine } from './paper.js';
 import { watchVenue } from './watch.js';
@@ -10,7 +9,7 @@ afterEach(() => stopEmbeddedEngine());
 
 describe('watchVenue', () => {
   it('logs oracle moves and the position a fill opens', async () => {
-    const config = fleetConfig({
+    const config = testFleetConfig({
       sim: {
         host: '127.0.0.1',
         port: 1,

@@ -4,14 +4,13 @@
  */
 
 import type { TakerOrder, VenueEvent } from '@drift/core';
-import { recordingLogger } from '@drift/test-support';
+import { recordingLogger, testFleetConfig } from '@drift/test-support';
 import { BN, DRIFT_PROGRAM_ID, getUserAccountPublicKeySync } from '@drift-labs/sdk';
 import { Keypair, PublicKey, Transaction, TransactionInstruction } from '@solana/web3.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuctionTakerSource } from '../src/auction-taker-source.js';
 import { DriftVenue } from '../src/drift-venue.js';
 import { DEFAULT_PARAMS } from '../src/params.js';
-import { fleetConfig } from './config.js';
 import { DriftChain, PROGRAM_ID } from './support/drift-chain.js';
 import { JsonRpcServer } from './support/json-rpc-server.js';
 import { seedChain } from './support/seed.js';
@@ -128,7 +127,7 @@ describe('DriftVenue over websocket subscriptions', () => {
 describe('AuctionTakerSource over websocket', () => {
   it('loads once, then takes new auction orders from pushed program account updates', async () => {
     const source = await createAuctionTakerSource(
-      fleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } }),
+      testFleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } }),
       { logger: recordingLogger(), venue, params: { ...DEFAULT_PARAMS, subscription: 'websocket' } },
     );
     const got: TakerOrder[] = [];

@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import type { Fill, TakerOrder, VenueEvent } from '@drift/core';
-import { recordingLogger } from '@drift/test-support';
+import { recordingLogger, testFleetConfig } from '@drift/test-support';
 import {
   BN,
   DRIFT_PROGRAM_ID,
@@ -30,7 +30,6 @@ import { DriftVenue } from '../src/drift-venue.js';
 import { stopEmbeddedEngine } from '../src/paper.js';
 import { DEFAULT_PARAMS, type DriftClientParams } from '../src/params.js';
 import { offlineDriftClient } from '../src/swift-message.js';
-import { fleetConfig } from './config.js';
 import { DriftChain, type OrderSetup, PROGRAM_ID } from './support/drift-chain.js';
 import { JsonRpcServer } from './support/json-rpc-server.js';
 import { seedChain } from './support/seed.js';
@@ -692,7 +691,7 @@ describe('on-chain auction taker orders', () => {
   }
 
   async function follow(markets: string[]): Promise<TakerOrder[]> {
-    const config = fleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } });
+    const config = testFleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } });
     const source = await createAuctionTakerSource(config, { logger, venue, params });
     sources.push(source);
     const got: TakerOrder[] = [];
@@ -766,7 +765,7 @@ describe('on-chain auction taker orders', () => {
 
   it('runs on a venue of its own when given none (closed with the source); refuses paper mode and sim venues', async () => {
     const taker = await takerWith([solAuction(12, rpc.slot)]);
-    const config = fleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } });
+    const config = testFleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } });
     const source = await createAuctionTakerSource(config, {
       logger,
       params,
@@ -778,10 +777,10 @@ describe('on-chain auction taker orders', () => {
     await source.ready();
     expect(got.map((o) => o.taker)).toEqual([taker.publicKey.toBase58()]);
 
-    await expect(createAuctionTakerSource(fleetConfig(), { logger })).rejects.toThrow(
+    await expect(createAuctionTakerSource(testFleetConfig(), { logger })).rejects.toThrow(
       'mode: "paper": on-chain auctions are followed in live mode only',
     );
-    const sim = await createVenue(fleetConfig(), { logger, sim: 'embedded' });
+    const sim = await createVenue(testFleetConfig(), { logger, sim: 'embedded' });
     await expect(createAuctionTakerSource(config, { logger, venue: sim })).rejects.toThrow(
       'venue: a sim venue cannot follow on-chain auctions',
     );

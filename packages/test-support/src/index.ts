@@ -7,5 +7,6 @@ export {
   startAppProcess,
 } from './app-process.js';
 export { describeBotUnderOrchestrator } from './bot-contract.js';
+export { testFleetConfig } from './fleet-config.js';
 export { freePort } from './free-port.js';
 export { type LogLevel, type LogLine, type RecordingLogger, recordingLogger } from './recording-logger.js';

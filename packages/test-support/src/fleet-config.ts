@@ -1,7 +1,11 @@
-/** Fleet configs for tests, through core's real parser (so defaults and conversions are the real ones). */
+/** A small paper fleet config for tests, through core's real parser (real defaults and conversions). */
 import { type FleetConfig, parseFleetConfig } from '@drift/core';
 
-export function fleetConfig(overrides: Record<string, unknown> = {}): FleetConfig {
+/** `overrides` replace top-level sections; `sim` is merged into the simulator section. */
+export function testFleetConfig(
+  overrides: Record<string, unknown> = {},
+  sim: Record<string, unknown> = {},
+): FleetConfig {
   return parseFleetConfig({
     mode: 'paper',
     env: 'devnet',
@@ -14,6 +18,7 @@ export function fleetConfig(overrides: Record<string, unknown> = {}): FleetConfi
       markets: { 'SOL-PERP': { startPrice: '150', volatilityBps: 0 } },
       subAccounts: { '1': { collateral: '10000' } },
       swiftOrdersPerMinute: 0,
+      ...sim,
     },
     risk: {
       maxPositionBase: { 'SOL-PERP': '100' },
