@@ -5,14 +5,15 @@
 
 import type { TakerOrder, VenueEvent } from '@drift/core';
 import { recordingLogger, testFleetConfig } from '@drift/test-support';
-import { BN, DRIFT_PROGRAM_ID, getUserAccountPublicKeySync } from '@drift-labs/sdk';
-import { Keypair, PublicKey, Transaction, TransactionInstruction } from '@solana/web3.js';
+import { BN, getUserAccountPublicKeySync } from '@drift-labs/sdk';
+import { Keypair } from '@solana/web3.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuctionTakerSource } from '../src/auction-taker-source.js';
 import { DriftVenue } from '../src/drift-venue.js';
 import { DEFAULT_PARAMS } from '../src/params.js';
 import { DriftChain, PROGRAM_ID } from './support/drift-chain.js';
 import { JsonRpcServer } from './support/json-rpc-server.js';
+import { pushMakerFill } from './support/maker-fill.js';
 import { seedChain } from './support/seed.js';
 
 let rpc: JsonRpcServer;
@@ -82,40 +83,14 @@ describe('DriftVenue over websocket subscriptions', () => {
       () => rpc.wsCalls.includes('logsSubscribe'),
       `logs subscription (ws calls: ${rpc.wsCalls.join(', ')})`,
     );
-    const userKey = getUserAccountPublicKeySync(PROGRAM_ID, authority.publicKey, 0);
-    const filler = Keypair.generate();
-    const tx = new Transaction({
-      feePayer: filler.publicKey,
-      blockhash: new PublicKey(Buffer.alloc(32, 3)).toBase58(),
-      lastValidBlockHeight: 2_000,
-    }).add(
-      new TransactionInstruction({
-        programId: new PublicKey(DRIFT_PROGRAM_ID),
-        keys: [{ pubkey: userKey, isSigner: false, isWritable: true }],
-        data: Buffer.from([1]),
-      }),
-    );
-    tx.sign(filler);
-    rpc.injectTransaction(tx.serialize(), {
-      logs: chain.programLogs([
-        chain.eventLog('OrderActionRecord', {
-          ts: new BN(1_700_000_900),
-          action: { fill: {} },
-          marketIndex: 0,
-          marketType: { perp: {} },
-          fillRecordId: new BN(902),
-          baseAssetAmountFilled: new BN(1_000_000_000),
-          quoteAssetAmountFilled: new BN(140_000_000),
-          makerFee: new BN(-2_800),
-          taker: Keypair.generate().publicKey,
-          takerOrderId: 9,
-          takerOrderDirection: { short: {} },
-          maker: userKey,
-          makerOrderId: 5,
-          makerOrderDirection: { long: {} },
-          oraclePrice: new BN(150_000_000),
-        }),
-      ]),
+    pushMakerFill(rpc, chain, authority.publicKey, {
+      ts: 1_700_000_900,
+      fillRecordId: 902,
+      base: new BN(1_000_000_000),
+      quote: new BN(140_000_000),
+      makerFee: new BN(-2_800),
+      takerOrderId: 9,
+      makerOrderId: 5,
     });
     await until(() => events.some((e) => e.type === 'fill'), 'pushed fill');
     expect(events.find((e) => e.type === 'fill')).toMatchObject({

@@ -9,7 +9,6 @@ import type { Fill, TakerOrder, VenueEvent } from '@drift/core';
 import { recordingLogger, testFleetConfig } from '@drift/test-support';
 import {
   BN,
-  DRIFT_PROGRAM_ID,
   DriftClient,
   generateSignedMsgUuid,
   getMarketOrderParams,
@@ -22,7 +21,7 @@ import {
   PositionDirection,
   Wallet,
 } from '@drift-labs/sdk';
-import { Keypair, PublicKey, Transaction, TransactionInstruction } from '@solana/web3.js';
+import { Keypair, PublicKey } from '@solana/web3.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuctionTakerSource } from '../src/auction-taker-source.js';
 import { createVenue } from '../src/create-venue.js';
@@ -32,6 +31,7 @@ import { DEFAULT_PARAMS, type DriftClientParams } from '../src/params.js';
 import { offlineDriftClient } from '../src/swift-message.js';
 import { DriftChain, type OrderSetup, PROGRAM_ID } from './support/drift-chain.js';
 import { JsonRpcServer } from './support/json-rpc-server.js';
+import { pushMakerFill } from './support/maker-fill.js';
 import { seedChain } from './support/seed.js';
 
 const params: DriftClientParams = {
@@ -606,41 +606,15 @@ describe('DriftVenue over the SDK, offline', () => {
   });
 
   it('delivers fills of our user account from the SDK event subscriber', async () => {
-    const userKey = getUserAccountPublicKeySync(PROGRAM_ID, authority.publicKey, 0);
-    const filler = Keypair.generate();
-    const tx = new Transaction({
-      feePayer: filler.publicKey,
-      blockhash: new PublicKey(Buffer.alloc(32, 9)).toBase58(),
-      lastValidBlockHeight: 2_000,
-    }).add(
-      new TransactionInstruction({
-        programId: new PublicKey(DRIFT_PROGRAM_ID),
-        keys: [{ pubkey: userKey, isSigner: false, isWritable: true }],
-        data: Buffer.from([1]),
-      }),
-    );
-    tx.sign(filler);
-    rpc.injectTransaction(tx.serialize(), {
-      logs: chain.programLogs([
-        chain.eventLog('OrderActionRecord', {
-          ts: new BN(1_700_000_500),
-          action: { fill: {} },
-          marketIndex: 0,
-          marketType: { perp: {} },
-          fillRecordId: new BN(901),
-          baseAssetAmountFilled: new BN(500_000_000),
-          quoteAssetAmountFilled: new BN(70_000_000),
-          makerFee: new BN(-1_400),
-          takerFee: new BN(24_500),
-          taker: Keypair.generate().publicKey,
-          takerOrderId: 33,
-          takerOrderDirection: { short: {} },
-          maker: userKey,
-          makerOrderId: 5,
-          makerOrderDirection: { long: {} },
-          oraclePrice: new BN(150_000_000),
-        }),
-      ]),
+    pushMakerFill(rpc, chain, authority.publicKey, {
+      ts: 1_700_000_500,
+      fillRecordId: 901,
+      base: new BN(500_000_000),
+      quote: new BN(70_000_000),
+      makerFee: new BN(-1_400),
+      takerFee: new BN(24_500),
+      takerOrderId: 33,
+      makerOrderId: 5,
     });
     const deadline = Date.now() + 4_000;
     while (!events.some((e) => e.type === 'fill')) {
