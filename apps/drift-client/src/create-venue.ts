@@ -3,13 +3,13 @@
  * `SimVenue` (the fleet's sim server when it answers, else an engine embedded in this process);
  * live mode gives `DriftVenue` over the SDK. The venue is returned unconnected: call `connect()`.
  */
-import { type FleetConfig, parseAppParams, type Venue } from '@drift/core';
+import { type AppLifecycle, type FleetConfig, parseAppParams, type Venue } from '@drift/core';
 import { SimVenue } from '@drift/sim';
 import type { Keypair } from '@solana/web3.js';
 import { DriftVenue } from './drift-venue.js';
 import { loadKeypairFile } from './keypair.js';
 import type { Logger } from './logger.js';
-import { resolveSim, type SimChoice } from './paper.js';
+import { resolveSim, type SimChoice, stopEmbeddedEngine } from './paper.js';
 import { type DriftClientParams, driftClientParamsSchema } from './params.js';
 import { resolveRpc } from './rpc-endpoint.js';
 
@@ -61,6 +61,24 @@ export async function createVenue(config: FleetConfig, opts: CreateVenueOptions)
     params: opts.params ?? parseAppParams(config, 'drift-client', driftClientParamsSchema),
     logger: opts.logger,
   });
+}
+
+/**
+ * `createVenue`, connected, and closed at the app's shutdown (with the embedded simulator, if this
+ * process runs one): what every app's main does first.
+ */
+export async function openVenue(
+  app: Pick<AppLifecycle, 'onShutdown'>,
+  config: FleetConfig,
+  opts: CreateVenueOptions,
+): Promise<Venue> {
+  const venue = await createVenue(config, opts);
+  app.onShutdown('close venue', async () => {
+    await venue.close();
+    stopEmbeddedEngine();
+  });
+  await venue.connect();
+  return venue;
 }
 
 /** Sub-accounts the fleet's apps trade on (live `'all'`: the ones that have Drift user accounts). */

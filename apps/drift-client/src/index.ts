@@ -6,7 +6,7 @@ export {
   createAuctionTakerSource,
 } from './auction-taker-source.js';
 export { bnToSafeNumber, fromBN, toBN } from './bn.js';
-export { type CreateVenueOptions, createVenue } from './create-venue.js';
+export { type CreateVenueOptions, createVenue, openVenue } from './create-venue.js';
 export { DriftVenue, type DriftVenueOptions } from './drift-venue.js';
 export { KeypairFileError, loadKeypairFile } from './keypair.js';
 export type { Logger } from './logger.js';

@@ -5,8 +5,8 @@
  */
 import { FailureStreak, loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
-import { createVenue, stopEmbeddedEngine } from 'drift-client';
-import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { openVenue } from 'drift-client';
+import { startBotOrders } from 'order-management';
 import { HedgeBot } from './bot.js';
 import { hedgedMarkets, loadHedgeParams } from './params.js';
 
@@ -21,20 +21,9 @@ try {
   const config = loadFleetConfig();
   const params = loadHedgeParams(config);
 
-  const venue = await createVenue(config, { logger, appName: APP, subAccounts: params.watchSubAccounts });
-  app.onShutdown('close venue', async () => {
-    await venue.close();
-    stopEmbeddedEngine();
-  });
-  await venue.connect();
+  const venue = await openVenue(app, config, { logger, appName: APP, subAccounts: params.watchSubAccounts });
 
-  // <data dir>/<app>.orders.sqlite; DRIFT_DATA_DIR moves it (tests, several fleets on one machine).
-  const journal = defaultJournalPath(APP);
-  const orders = new OrderManager({ bot: APP, venue, journal, logger });
-  await orders.start();
-  orders.addPreTradeCheck(riskLimitsCheck(config.risk, venueRiskSnapshot(venue)));
-  orders.followTradingState(app);
-  app.onShutdown('cancel orders', () => orders.stop());
+  const orders = await startBotOrders(app, { bot: APP, venue, config, logger });
 
   const bot = new HedgeBot({ venue, orders, logger, params, bot: APP });
   // The poll timer also keeps the process alive (the embedded simulator's clock does not).

@@ -5,8 +5,8 @@
  */
 import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp, type TakerOrder } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
-import { createAuctionTakerSource, createVenue, mergeTakerSources, stopEmbeddedEngine } from 'drift-client';
-import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { createAuctionTakerSource, mergeTakerSources, openVenue } from 'drift-client';
+import { startBotOrders } from 'order-management';
 import { createTakerSource } from 'swift-client';
 import { JitMaker } from './bot.js';
 import { fleetTakers } from './own-takers.js';
@@ -31,12 +31,7 @@ try {
   const status = setInterval(() => maker && app.setStatus(maker.status()), STATUS_MS);
   app.onShutdown('stop status', () => clearInterval(status));
 
-  const venue = await createVenue(config, { logger, appName: APP });
-  app.onShutdown('close venue', async () => {
-    await venue.close();
-    stopEmbeddedEngine();
-  });
-  await venue.connect();
+  const venue = await openVenue(app, config, { logger, appName: APP });
 
   const swift = await createTakerSource(config, { logger });
   // Live: on-chain auctions too, through the bot's own DriftVenue (paper: the simulator's stream has both).
@@ -46,13 +41,7 @@ try {
       : swift;
   app.onShutdown('close taker stream', () => takers.close());
 
-  // <data dir>/<app>.orders.sqlite; DRIFT_DATA_DIR moves it (tests, several fleets on one machine).
-  const journal = defaultJournalPath(APP);
-  const orders = new OrderManager({ bot: APP, venue, journal, logger });
-  await orders.start();
-  orders.addPreTradeCheck(riskLimitsCheck(config.risk, venueRiskSnapshot(venue)));
-  orders.followTradingState(app);
-  app.onShutdown('cancel orders', () => orders.stop());
+  const orders = await startBotOrders(app, { bot: APP, venue, config, logger });
 
   // Paper: the simulator's signed stream is checked here. Live: swift-client verifies each Swift
   // message (apps.swift-client.params.verifySignatures) before it reaches the bot.

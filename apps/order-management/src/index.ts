@@ -3,6 +3,8 @@
  * with a per-order state machine, a durable SQLite journal, reconciliation after restarts,
  * pre-trade checks and an order-rate limit.
  */
+
+export { startBotOrders } from './bot-orders.js';
 export {
   ClientOrderIdGenerator,
   USER_ORDER_ID_MAX,

@@ -5,7 +5,7 @@
  */
 import { loadFleetConfig, noOptionsUsage, parseAppParams, readCliArgs, startApp } from '@drift/core';
 import { setupCriticalLogging } from '@drift/logging';
-import { createVenue } from 'drift-client';
+import { openVenue } from 'drift-client';
 import { AlertDispatcher } from './alerts.js';
 import { RiskMonitor } from './monitor.js';
 import { riskManagerParamsSchema } from './params.js';
@@ -26,9 +26,7 @@ try {
   const statePath = riskStatePath();
   const persistedBy = () => (loadRiskState(statePath)?.by ?? APP).slice(0, 200);
 
-  const venue = await createVenue(config, { logger, appName: APP, subAccounts: 'all' });
-  await venue.connect();
-  lifecycle.onShutdown('close venue', () => venue.close());
+  const venue = await openVenue(lifecycle, config, { logger, appName: APP, subAccounts: 'all' });
 
   const alerts = new AlertDispatcher(config.risk.webhooks, logger);
   if (config.risk.webhooks.length === 0)

@@ -5,8 +5,8 @@
  */
 import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
-import { createVenue, stopEmbeddedEngine } from 'drift-client';
-import { defaultJournalPath, OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { openVenue } from 'drift-client';
+import { startBotOrders } from 'order-management';
 import { TrendBot } from './bot.js';
 import { loadTrendParams } from './params.js';
 
@@ -32,20 +32,9 @@ try {
   }, STATUS_MS);
   app.onShutdown('stop status', () => clearInterval(status));
 
-  const venue = await createVenue(config, { logger, appName: APP });
-  app.onShutdown('close venue', async () => {
-    await venue.close();
-    stopEmbeddedEngine();
-  });
-  await venue.connect();
+  const venue = await openVenue(app, config, { logger, appName: APP });
 
-  // <data dir>/<app>.orders.sqlite; DRIFT_DATA_DIR moves it (tests, several fleets on one machine).
-  const journal = defaultJournalPath(APP);
-  const orders = new OrderManager({ bot: APP, venue, journal, logger });
-  await orders.start();
-  orders.addPreTradeCheck(riskLimitsCheck(config.risk, venueRiskSnapshot(venue)));
-  orders.followTradingState(app);
-  app.onShutdown('cancel orders', () => orders.stop());
+  const orders = await startBotOrders(app, { bot: APP, venue, config, logger });
 
   bot = new TrendBot({ venue, orders, logger, params, bot: APP });
   await bot.start();
