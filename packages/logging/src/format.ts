@@ -25,6 +25,8 @@ const COLUMN_KEYS = new Set(['level', 'time', 'msg', 'app', 'pid', 'hostname', '
 
 let cachedSecond = -1;
 let cachedPrefix = '';
+/** `,000` .. `,999`: the milliseconds of a time, made once. */
+const MILLIS = Array.from({ length: 1000 }, (_, ms) => `,${String(ms).padStart(3, '0')}`);
 
 /** `2025-08-30 21:49:03,511` (UTC); the part up to the second is cached, as most lines share it. */
 export function formatTime(ms: number): string {
@@ -33,17 +35,16 @@ export function formatTime(ms: number): string {
     cachedSecond = second;
     cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19).replace('T', ' ');
   }
-  const frac = ms - second * 1000;
-  return `${cachedPrefix},${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
+  return cachedPrefix + MILLIS[ms - second * 1000];
 }
 
 const BARE = /^[^\s="]+$/;
 
 /** One field value as text, scrubbed: the text formats never build a scrubbed copy of the record. */
-function fieldValue(key: string, v: unknown): string {
+function fieldValue(secret: boolean, v: unknown): string {
   switch (typeof v) {
     case 'string': {
-      if (isSecretKey(key)) return REDACTED;
+      if (secret) return REDACTED;
       const clean = redactString(v);
       return clean !== '' && BARE.test(clean) ? clean : JSON.stringify(clean);
     }
@@ -54,9 +55,26 @@ function fieldValue(key: string, v: unknown): string {
       return v.toString();
     default:
       if (v === null) return 'null';
-      if (isSecretKey(key)) return REDACTED;
+      if (secret) return REDACTED;
       return JSON.stringify(scrub(v)) ?? String(v);
   }
+}
+
+/** What a field's key needs on every line: its ` key=` text made once (fewer strings per line), and its class. */
+interface FieldKey {
+  prefix: string;
+  secret: boolean;
+  column: boolean;
+}
+const fieldKeys = new Map<string, FieldKey>();
+
+function fieldKey(key: string): FieldKey {
+  let k = fieldKeys.get(key);
+  if (k === undefined) {
+    k = { prefix: ` ${key}=`, secret: isSecretKey(key), column: COLUMN_KEYS.has(key) };
+    if (fieldKeys.size < 10_000) fieldKeys.set(key, k);
+  }
+  return k;
 }
 
 /** ` key=value` for each field of `obj` but the line's own columns, secrets redacted. */
@@ -65,9 +83,12 @@ export function fieldsText(obj: object | undefined): string {
   let out = '';
   const o = obj as Record<string, unknown>;
   for (const key in o) {
-    if (COLUMN_KEYS.has(key) || !Object.hasOwn(o, key)) continue;
+    if (!Object.hasOwn(o, key)) continue;
+    const k = fieldKey(key);
     const v = o[key];
-    if (v !== undefined) out += ` ${key}=${fieldValue(key, v)}`;
+    if (k.column || v === undefined) continue;
+    out += k.prefix;
+    out += fieldValue(k.secret, v);
   }
   return out;
 }
@@ -112,12 +133,31 @@ const COLOURS: Record<number, string> = {
   60: '\x1b[35;1m',
 };
 
+/** ` | app | LEVEL |` per app and level, made once: every line of an app starts with one of six. */
+const heads = new Map<string, string[]>();
+
+function head(app: string, level: number, colour: boolean): string {
+  const label = levelLabel(level);
+  if (colour) return ` | ${app} | ${COLOURS[level] ?? ''}${label}\x1b[0m |`;
+  let byLevel = heads.get(app);
+  if (byLevel === undefined) {
+    byLevel = [];
+    if (heads.size < 1_000) heads.set(app, byLevel);
+  }
+  const slot = level / 10;
+  if (!Number.isInteger(slot)) return ` | ${app} | ${label} |`; // a custom level
+  let text = byLevel[slot];
+  if (text === undefined) {
+    text = ` | ${app} | ${label} |`;
+    byLevel[slot] = text;
+  }
+  return text;
+}
+
 /** The line; `withCaller` false renders the compact format of a call captured for verbose. */
 export function textLine(l: TextLine, colour = false, withCaller = true): string {
-  const label = levelLabel(l.level);
-  const level = colour ? `${COLOURS[l.level] ?? ''}${label}\x1b[0m` : label;
   const caller = !withCaller || l.caller === undefined ? '' : ` ${l.caller} |`;
-  return `${formatTime(l.time)} | ${l.app} | ${level} |${caller} ${oneLine(redactString(l.msg))}${l.fields}${l.stack}\n`;
+  return `${formatTime(l.time)}${head(l.app, l.level, colour)}${caller} ${oneLine(redactString(l.msg))}${l.fields}${l.stack}\n`;
 }
 
 function recordLine(rec: LogRecord, app: string, caller?: string): TextLine {
