@@ -41,6 +41,8 @@ const SEEN_MARGIN_SLOTS = 150;
 export class AuctionTakerSource implements TakerOrderSource {
   private readonly listeners = new Set<Listener>();
   private readonly logger: Logger;
+  /** The fleet's wallet: its sub-accounts' orders are never ours to fill. */
+  private readonly ownAuthority: PublicKey;
   /** uuid -> the slot its auction ends. */
   private readonly seen = new Map<string, number>();
   private prunedAt = 0;
@@ -52,6 +54,7 @@ export class AuctionTakerSource implements TakerOrderSource {
 
   constructor(private readonly opts: AuctionTakerSourceOptions) {
     this.logger = opts.logger.child({ component: 'drift-client', source: 'auction' });
+    this.ownAuthority = new PublicKey(opts.venue.authority);
   }
 
   subscribe(markets: string[], listener: (order: TakerOrder) => void): Unsubscribe {
@@ -138,7 +141,7 @@ export class AuctionTakerSource implements TakerOrderSource {
 
   private onUser(account: UserAccount, pubkey: PublicKey, slot: number): void {
     const venue = this.opts.venue;
-    if (this.closed || account.authority.equals(new PublicKey(venue.authority))) return;
+    if (this.closed || account.authority.equals(this.ownAuthority)) return;
     this.prune(slot);
     for (const order of account.orders) {
       if (!inAuction(order, slot)) continue;

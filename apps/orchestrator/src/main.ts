@@ -4,7 +4,7 @@ import { flushLogs, logFilePath, parseLogLine, resolveLogDir, setupCriticalLoggi
 import { toParsedLine } from './log-lines.js';
 import { runMain } from './run-main.js';
 
-const USAGE = `usage: pnpm start   (or: pnpm --filter orchestrator start)
+const USAGE = `usage: pnpm start   (built JS; from source: pnpm --filter orchestrator start)
   no options: runs the fleet in drift-bots.yaml (or the file in DRIFT_BOTS_CONFIG)
   -h, --help  this text
   the fleet CLI over the running orchestrator: pnpm --filter orchestrator fleet status`;
