@@ -208,7 +208,7 @@ export const BAD_INPUTS: BadInput[] = [
     name: 'sim unknown flag',
     entry: SIM,
     args: ['--bogus', '1'],
-    exitCode: 'non-zero',
+    exitCode: 2,
     expect: ['--bogus'],
   },
   {
@@ -258,7 +258,7 @@ export const BAD_INPUTS: BadInput[] = [
     name: 'swift-client unknown flag',
     entry: 'apps/swift-client/src/main.ts',
     args: ['--bogus'],
-    exitCode: 'non-zero',
+    exitCode: 2,
     expect: ['--bogus'],
   },
   {
@@ -266,7 +266,7 @@ export const BAD_INPUTS: BadInput[] = [
     name: 'drift-client unknown flag',
     entry: 'apps/drift-client/src/main.ts',
     args: ['--bogus'],
-    exitCode: 'non-zero',
+    exitCode: 2,
     expect: ['--bogus'],
   },
   {
@@ -322,7 +322,7 @@ export const BAD_INPUTS: BadInput[] = [
     name: 'orchestrator unknown flag',
     entry: 'apps/orchestrator/src/main.ts',
     args: ['--bogus'],
-    exitCode: 'non-zero',
+    exitCode: 2,
     expect: ['--bogus'],
   },
   {
@@ -330,7 +330,7 @@ export const BAD_INPUTS: BadInput[] = [
     name: 'jit-mm-swift unknown flag',
     entry: 'apps/jit-mm-swift/src/main.ts',
     args: ['--bogus'],
-    exitCode: 'non-zero',
+    exitCode: 2,
     expect: ['--bogus'],
   },
   {
@@ -338,7 +338,7 @@ export const BAD_INPUTS: BadInput[] = [
     name: 'hedge-bot unknown flag',
     entry: 'apps/hedge-bot/src/main.ts',
     args: ['--bogus'],
-    exitCode: 'non-zero',
+    exitCode: 2,
     expect: ['--bogus'],
   },
   {
@@ -346,7 +346,7 @@ export const BAD_INPUTS: BadInput[] = [
     name: 'trend-bot unknown flag',
     entry: 'apps/trend-bot/src/main.ts',
     args: ['--bogus'],
-    exitCode: 'non-zero',
+    exitCode: 2,
     expect: ['--bogus'],
   },
   // orchestrator API

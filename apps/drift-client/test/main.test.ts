@@ -37,9 +37,9 @@ describe('drift-client main', () => {
     expect(log).toMatch(/subAccount["=:]+2\b.*collateral["=:]+2500/);
   }, 30_000);
 
-  it('exits 1 on a bad argument, naming it', async () => {
+  it('exits 2 on a bad argument, naming it', async () => {
     const { code, logDir } = await run(['--sub-account', 'two']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(readFileSync(join(logDir, 'drift-client.log'), 'utf8')).toMatch(
       /--sub-account: \\?"two\\?" is not a sub-account number/,
     );

@@ -211,18 +211,22 @@ export class JitMaker {
     const spec = this.markets.get(taker.market);
     const entry: Pending = { taker, spec: spec as MarketSpec, receivedAt, decided: false };
     const refusal = this.refusal(taker, spec);
-    this.remember(taker.uuid);
     if (refusal) {
+      this.remember(taker.uuid);
       this.finish(entry, { decision: 'skip', reason: refusal });
       return;
     }
     // On-chain auctions are the program's own orders; signed messages must be the taker's.
     const verdict = taker.source !== 'swift' || this.deps.verify(taker);
-    if (verdict === false) this.finish(entry, { decision: 'skip', reason: 'bad-signature' });
-    else {
-      if (verdict !== true) this.watch(entry, verdict);
-      this.evaluate(entry);
+    // A forgery's uuid is not remembered: copying a genuine order's uuid must not get that order
+    // skipped as a duplicate when it arrives.
+    if (verdict === false) {
+      this.finish(entry, { decision: 'skip', reason: 'bad-signature' });
+      return;
     }
+    this.remember(taker.uuid);
+    if (verdict !== true) this.watch(entry, verdict);
+    this.evaluate(entry);
   }
 
   /** Follows a signature check running off the main thread; a forgery waiting for its slot ends now. */
@@ -234,8 +238,14 @@ export class JitMaker {
     p.verifying = verifying;
     // Registered before any outcome's own wait on `verifying`, so it runs first.
     void verifying.then((ok) => {
-      if (ok) p.verifying = undefined;
-      else if (this.pending.get(p.taker.uuid) === p) {
+      if (ok) {
+        p.verifying = undefined;
+        return;
+      }
+      // Forgotten once known forged, as on the main thread (a genuine copy arriving while the
+      // check ran was still skipped as a duplicate).
+      this.handled.delete(p.taker.uuid);
+      if (this.pending.get(p.taker.uuid) === p) {
         this.pending.delete(p.taker.uuid);
         this.conclude(p, { decision: 'skip', reason: 'bad-signature' });
       }

@@ -31,6 +31,27 @@ function recordOracle(engine: SimEngine): Map<number, bigint> {
 const ofKind = <K extends HistoryEntry['kind']>(engine: SimEngine, kind: K) =>
   engine.history().filter((e): e is Extract<HistoryEntry, { kind: K }> => e.kind === kind);
 
+/**
+ * The simulator's real stream, each order sent as is (`genuine`), re-signed by another key with its
+ * terms and message intact (`forgery`), or as that forgery followed by the genuine order.
+ */
+function forgingStream(engine: SimEngine, send: 'genuine' | 'forgery' | 'forgery-then-genuine') {
+  const forger = signingKeyFromSeed(new Uint8Array(32).fill(9));
+  const stream = SimTakerStream.embedded(engine);
+  let n = 0;
+  const source: TakerOrderSource & { count(): number } = {
+    subscribe: (markets, listener) =>
+      stream.subscribe(markets, (order) => {
+        n++;
+        if (send !== 'genuine') listener({ ...order, signature: signMessage(forger, order.message!) });
+        if (send !== 'forgery') listener(order);
+      }),
+    close: () => stream.close(),
+    count: () => n,
+  };
+  return source;
+}
+
 describe('jit-mm-swift on a seeded flow of random takers', () => {
   it('earns positive spread against the oracle (fees in), within its max position, never after an auction', async () => {
     const engine = new SimEngine(engineConfig());
@@ -189,6 +210,27 @@ describe('signed taker orders', () => {
     for (const line of forged) expect(tried.has(`jit-mm-swift-taker-${line.fields.orderId}`)).toBe(false);
     expect(harness.maker.counters().filled).toBeGreaterThan(0);
   });
+
+  it('fills a genuine order whose forged copy (its uuid, another key) arrived first', async () => {
+    // Each order of the real stream is preceded by a forgery carrying its uuid: were the forgery's
+    // uuid remembered, every genuine order would be skipped as a duplicate.
+    const run = async (forgeFirst: boolean) => {
+      const engine = new SimEngine(engineConfig());
+      const stream = forgingStream(engine, forgeFirst ? 'forgery-then-genuine' : 'genuine');
+      harness = await startMaker(engine, PARAMS, stream);
+      await harness.runSlots(150);
+      const counters = harness.maker.counters();
+      await harness.close();
+      harness = undefined;
+      return { n: stream.count(), counters };
+    };
+    const plain = await run(false);
+    const attacked = await run(true);
+    expect(attacked.counters.skipped['bad-signature']).toBe(attacked.n);
+    expect(attacked.counters.skipped.duplicate).toBeUndefined();
+    expect(attacked.counters.filled).toBe(plain.counters.filled);
+    expect(plain.counters.filled).toBeGreaterThan(0);
+  });
 });
 
 describe('signed taker orders, checked off the main thread while the maker decides', () => {
@@ -211,22 +253,13 @@ describe('signed taker orders, checked off the main thread while the maker decid
 
   it('decides a forged order while its signature is checked, never sends its fill, and skips it as bad-signature', async () => {
     const engine = new SimEngine(engineConfig());
-    // The simulator's real stream, every order re-signed by another key: terms and message intact,
-    // so only the ed25519 check (off the main thread, finishing after the decision) can tell.
-    const forger = signingKeyFromSeed(new Uint8Array(32).fill(9));
-    const stream = SimTakerStream.embedded(engine);
-    let n = 0;
-    const forging: TakerOrderSource = {
-      subscribe: (markets, listener) =>
-        stream.subscribe(markets, (order) => {
-          n++;
-          listener({ ...order, signature: signMessage(forger, order.message!) });
-        }),
-      close: () => stream.close(),
-    };
+    // Every order forged: terms and message intact, so only the ed25519 check (off the main thread,
+    // finishing after the decision) can tell.
+    const forging = forgingStream(engine, 'forgery');
     harness = await startMaker(engine, PARAMS, forging, new TakerVerifier().verifyOffThread);
     await harness.runSlots(150);
     await harness.maker.stop();
+    const n = forging.count();
 
     expect(n).toBeGreaterThan(30);
     const { skipped, filled } = harness.maker.counters();

@@ -27,6 +27,8 @@ export interface RecordLine {
   reason?: string;
   by?: string;
   signal?: string;
+  /** On `start`: the V8/Node flags the app was started with. */
+  execArgv?: string[];
 }
 
 export function tempDir(prefix = 'orch-'): string {

@@ -52,6 +52,10 @@ describe('fleet supervision', () => {
       'hedge-bot:start',
       'hedge-bot:ready',
     ]);
+    // Every app runs with the fleet's short-GC-pause V8 setting.
+    for (const start of readRecord(record).filter((e) => e.event === 'start')) {
+      expect(start.execArgv, String(start.app)).toContain('--max-semi-space-size=2');
+    }
   });
 
   it('restarts a SIGKILLed child with backoff', async () => {

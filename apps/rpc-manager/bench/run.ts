@@ -1,18 +1,23 @@
 /**
  * `pnpm --filter rpc-manager bench`: the proxy's added latency and its throughput at a fixed rate.
- * The upstream and the proxy run in their own processes (as deployed); this process generates an
- * open-loop load of `getSlot` calls at RATE req/s, straight to the upstream (the baseline) and
- * through the proxy, at the same moments so both see the same machine load. Prints one table.
+ * The upstream and the proxy run in their own processes (as deployed), and so do two floors: a
+ * forwarder with no logic (bench/pipe.ts: what any extra hop costs) and the least HTTP proxy Node
+ * can be (bench/bare-http.ts: what Node's HTTP costs). This process generates an open-loop load of
+ * `getSlot` calls at RATE req/s straight to the upstream (the baseline) and through each hop, each
+ * path alone in alternating rounds (BENCH_TOGETHER=1: all at the same ticks). Prints one table.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
+import { SHORT_GC_PAUSE_FLAGS } from '@drift/logging';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1_000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const WARMUP_SECONDS = 1;
+/** The children run as the fleet runs them (the orchestrator's V8 setting); BENCH_NODE_FLAGS overrides. */
+const NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [...SHORT_GC_PAUSE_FLAGS];
 const BODY = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getSlot', params: [] });
 
 interface Sample {
@@ -28,7 +33,7 @@ process.on('exit', () => {
 
 interface Child {
   url: string;
-  /** The child's CPU time so far, µs (only bench/proxy.ts answers). */
+  /** The child's CPU time so far, µs (the upstream does not answer). */
   cpuMicros(): Promise<number>;
 }
 
@@ -37,7 +42,7 @@ function startChild(file: string, args: string[] = []): Promise<Child> {
     process.execPath,
     [
       ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []),
-      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      ...NODE_FLAGS,
       '--conditions=source',
       '--import',
       'tsx',
@@ -84,8 +89,18 @@ function post(url: string, agent: http.Agent): Promise<boolean> {
  * ones are doing; the order alternates. All targets share the same moments, so a hiccup of this
  * shared machine lands on the baseline and the proxy alike.
  */
+/** One keep-alive agent per path for the whole run: rounds reuse its connections. */
+const agents = new Map<string, http.Agent>();
+const agentFor = (url: string) => {
+  let agent = agents.get(url);
+  if (!agent) {
+    agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    agents.set(url, agent);
+  }
+  return agent;
+};
+
 async function load(urls: readonly string[], seconds: number): Promise<Sample[]> {
-  const agents = urls.map(() => new http.Agent({ keepAlive: true, maxSockets: 64 }));
   const samples: Sample[] = urls.map(() => ({ latenciesMs: [], errors: 0, elapsedMs: 0 }));
   const total = Math.round(RATE * seconds);
   const inFlight: Promise<void>[] = [];
@@ -99,7 +114,7 @@ async function load(urls: readonly string[], seconds: number): Promise<Sample[]>
       const sent = performance.now();
       const sample = samples[t]!;
       inFlight.push(
-        post(urls[t]!, agents[t]!).then((ok) => {
+        post(urls[t]!, agentFor(urls[t]!)).then((ok) => {
           if (ok) sample.latenciesMs.push(performance.now() - sent);
           else sample.errors += 1;
         }),
@@ -109,7 +124,6 @@ async function load(urls: readonly string[], seconds: number): Promise<Sample[]>
   await Promise.all(inFlight);
   const elapsedMs = performance.now() - start;
   for (const sample of samples) sample.elapsedMs = elapsedMs;
-  for (const agent of agents) agent.destroy();
   return samples;
 }
 
@@ -132,49 +146,72 @@ function summarize(samples: Sample[]) {
 }
 
 const upstream = await startChild('bench/upstream.ts');
-const proxy = await startChild('bench/proxy.ts', [upstream.url]);
+// Every path but the baseline: [name, its process]; the floors first.
+const hops: [string, Child][] = [
+  ['bare TCP hop (floor)', await startChild('bench/pipe.ts', [upstream.url])],
+  ['bare HTTP proxy (floor)', await startChild('bench/bare-http.ts', [upstream.url])],
+  ['rpc-manager proxy', await startChild('bench/proxy.ts', [upstream.url])],
+];
+const paths: { name: string; url: string; child?: Child }[] = [
+  { name: 'direct (baseline)', url: upstream.url },
+  ...hops.map(([name, child]) => ({ name, url: child.url, child })),
+];
+const together = Boolean(process.env.BENCH_TOGETHER);
+const urls = paths.map((x) => x.url);
 
-await load([upstream.url, proxy.url], WARMUP_SECONDS);
-const direct: Sample[] = [];
-const proxied: Sample[] = [];
-const cpuBefore = await proxy.cpuMicros();
+await load(urls, WARMUP_SECONDS);
+const measured: Sample[][] = paths.map(() => []);
+const cpuBefore = await Promise.all(paths.map((x) => x.child?.cpuMicros() ?? 0));
 for (let round = 0; round < ROUNDS; round++) {
-  // Each path alone at RATE, rounds alternated: the machine carries 1,000 req/s, not 2,000.
-  if (process.env.BENCH_ALTERNATE) {
-    const [d] = await load([upstream.url], SECONDS);
-    const [p] = await load([proxy.url], SECONDS);
-    direct.push(d!);
-    proxied.push(p!);
+  if (together) {
+    for (const [i, sample] of (await load(urls, SECONDS)).entries()) measured[i]!.push(sample);
     continue;
   }
-  const [d, p] = await load([upstream.url, proxy.url], SECONDS);
-  direct.push(d!);
-  proxied.push(p!);
+  // Each path alone at RATE, rounds alternated: the machine carries 1,000 req/s, as the target says.
+  for (const [i, url] of urls.entries()) measured[i]!.push((await load([url], SECONDS))[0]!);
 }
-const proxyCpuMicros = (await proxy.cpuMicros()) - cpuBefore;
+const cpuAfter = await Promise.all(paths.map((x) => x.child?.cpuMicros() ?? 0));
 
-const d = summarize(direct);
-const p = summarize(proxied);
+const summaries = measured.map(summarize);
+const d = summaries[0]!;
 const f = (n: number) => n.toFixed(3);
-const rows = [
-  ['', 'p50 ms', 'p99 ms', 'max ms', 'achieved req/s', 'errors', 'requests'],
-  ['direct (baseline)', f(d.p50), f(d.p99), f(d.max), d.rate.toFixed(0), String(d.errors), String(d.n)],
-  ['through proxy', f(p.p50), f(p.p99), f(p.max), p.rate.toFixed(0), String(p.errors), String(p.n)],
-  ['added by proxy', f(p.p50 - d.p50), f(p.p99 - d.p99), f(p.max - d.max), '', '', ''],
+const header = [
+  'path',
+  'p50 ms',
+  'p99 ms',
+  'max ms',
+  'added p50',
+  'added p99',
+  'CPU µs/call',
+  'req/s',
+  'errors',
 ];
+const rows = paths.map(({ name, child }, i) => {
+  const s = summaries[i]!;
+  const calls = s.n + s.errors;
+  return [
+    name,
+    f(s.p50),
+    f(s.p99),
+    f(s.max),
+    i === 0 ? '' : f(s.p50 - d.p50),
+    i === 0 ? '' : f(s.p99 - d.p99),
+    child ? ((cpuAfter[i]! - cpuBefore[i]!) / calls).toFixed(0) : '',
+    s.rate.toFixed(0),
+    String(s.errors),
+  ];
+});
+const addedP99 = (i: number) => summaries[i]!.p99 - d.p99;
 process.stdout.write(
   `rpc-manager proxy bench: getSlot at ${RATE} req/s, ${ROUNDS} x ${SECONDS} s per path, ` +
-    `node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}, ${new Date().toISOString()}\n` +
-    (process.env.BENCH_ALTERNATE
-      ? 'baseline and proxy measured in alternating rounds, each alone at the rate\n\n'
-      : 'baseline and proxy measured together: one direct and one proxied call per tick\n\n') +
-    `| ${rows[0]!.join(' | ')} |\n|${rows[0]!.map(() => '---').join('|')}|\n` +
-    rows
-      .slice(1)
-      .map((r) => `| ${r.join(' | ')} |`)
-      .join('\n') +
-    `\n\nproxy CPU per request: ${(proxyCpuMicros / (p.n + p.errors)).toFixed(0)} µs ` +
-    `(one core would carry ~${Math.floor((1e6 * (p.n + p.errors)) / proxyCpuMicros)} req/s)\n` +
-    `target: under 1 ms added at p99 -> ${p.p99 - d.p99 < 1 ? 'met' : 'NOT met'}\n`,
+    `node ${process.version} ${NODE_FLAGS.join(' ') || '(V8 defaults)'}, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}, ${new Date().toISOString()}\n` +
+    (together
+      ? 'paths measured together: one call to each per tick (the machine carries 4x the rate)\n\n'
+      : 'paths measured in alternating rounds, each alone at the rate\n\n') +
+    `| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n` +
+    rows.map((r) => `| ${r.join(' | ')} |`).join('\n') +
+    `\n\ntarget: under 1 ms added at p99 -> ${addedP99(3) < 1 ? 'met' : 'NOT met'} (${f(addedP99(3))} ms); ` +
+    `the floors add ${f(addedP99(1))} ms (no logic at all) and ${f(addedP99(2))} ms (Node's HTTP alone)\n`,
 );
+for (const agent of agents.values()) agent.destroy();
 for (const c of children) c.kill();

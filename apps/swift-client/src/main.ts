@@ -26,6 +26,8 @@ try {
   });
   app.ready({ mode: config.mode, markets });
 } catch (err) {
-  logger.error({ err }, err instanceof CliError ? 'bad arguments' : 'swift-client failed');
-  await app.shutdown('start-up failed', 1);
+  // A bad argument exits 2 like every other app's; the error is logged first, so it is in the file too.
+  const usage = err instanceof CliError;
+  logger.error({ err }, usage ? 'bad arguments' : 'swift-client failed');
+  await app.shutdown(usage ? 'bad arguments' : 'start-up failed', usage ? 2 : 1);
 }

@@ -7,6 +7,8 @@
  *   writesync       baseline: fs.writeSync of the same preformatted lines, one call per line
  *   pino-sync       baseline: pino with a sync destination (its JSON lines)
  *   pino-rfs        baseline: pino piped naively into rotating-file-stream
+ *   format-only     baseline: the same records formatted to compact lines and dropped (no logger, no
+ *                   I/O): what the garbage of building the lines costs the event loop alone
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -68,6 +70,16 @@ switch (kind) {
     const logger = pino(stream);
     emit = (i) => logger.info(record(i), 'order filled');
     finish = () => new Promise((resolve) => stream.end(resolve));
+    break;
+  }
+  case 'format-only': {
+    let chars = 0;
+    emit = (i) => {
+      chars += formatCompact({ level: 30, time: Date.now(), msg: 'order filled', ...record(i) }, kind).length;
+    };
+    finish = async () => {
+      if (chars === 0) throw new Error('nothing formatted');
+    };
     break;
   }
   default:

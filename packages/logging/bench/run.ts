@@ -1,5 +1,7 @@
 /**
- * `pnpm bench:logging`: each case 5 times, each run in a fresh process, medians side by side.
+ * `pnpm bench:logging`: each case 5 times, each run in a fresh process, medians side by side, under
+ * Node's default V8 settings and under the fleet's (SHORT_GC_PAUSE_FLAGS, what the orchestrator
+ * starts every app with).
  * Lines lost = records written (warm-up included) minus record lines found on disk after the
  * process exited.
  */
@@ -7,10 +9,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SHORT_GC_PAUSE_FLAGS } from '../src/gc-flags.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const CASES = ['writesync', 'pino-sync', 'pino-rfs', 'drift-logging'];
+const CASES = ['writesync', 'pino-sync', 'pino-rfs', 'format-only', 'drift-logging'];
 const pkgDir = path.resolve(import.meta.dirname, '..');
 
 interface Sample {
@@ -33,48 +36,65 @@ function countLines(dir: string): number {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const results: Record<string, Sample[]> = {};
-for (let run = 0; run < RUNS; run++) {
-  for (const kind of CASES) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-bench-'));
+
+/** Node's defaults, and the V8 setting the orchestrator starts every app of the fleet with. */
+const RUNTIMES = [
+  { name: 'Node defaults', flags: [] as readonly string[] },
+  { name: `the fleet's (${SHORT_GC_PAUSE_FLAGS.join(' ')})`, flags: SHORT_GC_PAUSE_FLAGS },
+];
+
+function measure(kind: string, flags: readonly string[]): Sample {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-bench-'));
+  try {
     const res = spawnSync(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'bench/case.ts', kind, dir, String(RECORDS)],
-      {
-        cwd: pkgDir,
-        encoding: 'utf8',
-      },
+      [...flags, '--conditions=source', '--import', 'tsx', 'bench/case.ts', kind, dir, String(RECORDS)],
+      { cwd: pkgDir, encoding: 'utf8' },
     );
     if (res.status !== 0) throw new Error(`${kind} failed: ${res.stderr}`);
     const sample = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Sample;
-    sample.lost = sample.written - countLines(dir);
-    const samples = results[kind] ?? [];
-    samples.push(sample);
-    results[kind] = samples;
+    // format-only writes nothing by design: not a loss.
+    sample.lost = kind === 'format-only' ? Number.NaN : sample.written - countLines(dir);
+    return sample;
+  } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const base = median(results.writesync!.map((s) => s.linesPerSec));
-const rows = CASES.map((kind) => {
-  const s = results[kind]!;
-  const lps = median(s.map((x) => x.linesPerSec));
-  return [
-    kind,
-    lps.toLocaleString('en-US'),
-    `${(lps / base).toFixed(2)}x`,
-    median(s.map((x) => x.usPerCall)).toFixed(2),
-    median(s.map((x) => x.loopP99Ms)).toFixed(2),
-    median(s.map((x) => x.peakRssMb)).toFixed(0),
-    String(median(s.map((x) => x.lost))),
-  ];
-});
+// Runtimes and cases interleaved run by run, so machine noise hits all of them alike.
+const results = new Map<string, Sample[]>();
+for (let run = 0; run < RUNS; run++) {
+  for (const runtime of RUNTIMES) {
+    for (const kind of CASES) {
+      const key = `${runtime.name}/${kind}`;
+      results.set(key, [...(results.get(key) ?? []), measure(kind, runtime.flags)]);
+    }
+  }
+}
+
 const header = ['case', 'lines/s', 'vs writeSync', 'µs/call', 'loop p99 ms', 'peak RSS MB', 'lines lost'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 process.stdout.write(
   `${RECORDS.toLocaleString('en-US')} records measured after 10,000 warm-up records, ${RUNS} runs per case, medians (${os.cpus().length} cores, Node ${process.version})\n`,
 );
-process.stdout.write(
-  `${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`,
-);
+for (const runtime of RUNTIMES) {
+  const of = (kind: string) => results.get(`${runtime.name}/${kind}`)!;
+  const base = median(of('writesync').map((s) => s.linesPerSec));
+  const rows = CASES.map((kind) => {
+    const s = of(kind);
+    const lps = median(s.map((x) => x.linesPerSec));
+    return [
+      kind,
+      lps.toLocaleString('en-US'),
+      `${(lps / base).toFixed(2)}x`,
+      median(s.map((x) => x.usPerCall)).toFixed(2),
+      median(s.map((x) => x.loopP99Ms)).toFixed(2),
+      median(s.map((x) => x.peakRssMb)).toFixed(0),
+      kind === 'format-only' ? 'n/a' : String(median(s.map((x) => x.lost))),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  process.stdout.write(
+    `\nV8 settings: ${runtime.name}\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`,
+  );
+}

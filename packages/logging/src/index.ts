@@ -8,6 +8,7 @@ export {
   type ParsedLogLine,
   parseLogLine,
 } from './format.js';
+export { SHORT_GC_PAUSE_FLAGS } from './gc-flags.js';
 export { LEVEL_VALUES, LEVELS, type LogLevel, levelLabel } from './levels.js';
 export {
   type CreateLoggerOptions,
