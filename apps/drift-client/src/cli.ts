@@ -1,34 +1,24 @@
-/** `drift-client` command line: `[--watch] [--sub-account N]`. Bad arguments name themselves. */
-import { parseArgs } from 'node:util';
+/** `drift-client` command line: `[--watch] [--sub-account N]`, read by core's `readCliArgs`. */
+import { CliUsageError, parseFlags } from '@drift/core';
 
 export interface CliOptions {
   watch: boolean;
   subAccount?: number;
 }
 
-export class CliError extends Error {
-  override readonly name = 'CliError';
-}
+export const USAGE = `usage: pnpm --filter drift-client start -- [--watch] [--sub-account N]
+  --watch          keep logging oracle and position changes (implied under the orchestrator)
+  --sub-account N  the sub-account to look at (default: the fleet config's)
+  -h, --help       this text`;
 
-export const USAGE = 'usage: drift-client [--watch] [--sub-account N]';
-
+/** Throws `CliUsageError` naming the bad argument and its value. */
 export function parseCli(argv: readonly string[]): CliOptions {
-  let values: { watch?: boolean; 'sub-account'?: string };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { watch: { type: 'boolean' }, 'sub-account': { type: 'string' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}\n${USAGE}`);
-  }
-  const options: CliOptions = { watch: values.watch ?? false };
+  const values = parseFlags(argv, { watch: { type: 'boolean' }, 'sub-account': { type: 'string' } });
+  const options: CliOptions = { watch: values.watch === true };
   const sub = values['sub-account'];
-  if (sub !== undefined) {
+  if (typeof sub === 'string') {
     if (!/^\d+$/.test(sub))
-      throw new CliError(`--sub-account: "${sub}" is not a sub-account number (0, 1, ...)\n${USAGE}`);
+      throw new CliUsageError(`--sub-account: "${sub}" is not a sub-account number (0, 1, ...)`);
     options.subAccount = Number(sub);
   }
   return options;

@@ -4,18 +4,19 @@
  * configured markets, and exits; with `--watch` (implied when the orchestrator runs it) it keeps
  * logging oracle and position changes.
  */
-import { loadFleetConfig, startApp } from '@drift/core';
+import { loadFleetConfig, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
-import { CliError, parseCli } from './cli.js';
+import { parseCli, USAGE } from './cli.js';
 import { createVenue } from './create-venue.js';
 import { accountSnapshot, marketSnapshots } from './snapshot.js';
 import { watchVenue } from './watch.js';
 
+// A bad argument is refused (stderr, exit 2, with the usage) before the log file or the venue opens.
+const cli = readCliArgs({ app: 'drift-client', usage: USAGE, parse: parseCli });
 const logger = setupCriticalLogging('drift-client');
 const app = startApp({ appName: 'drift-client', logger, flushLogs });
 
 try {
-  const cli = parseCli(process.argv.slice(2));
   const config = loadFleetConfig();
   const venue = await createVenue(config, {
     logger,
@@ -35,8 +36,6 @@ try {
     app.ready({ mode: config.mode, subAccount: venue.subAccount });
   }
 } catch (err) {
-  // A bad argument exits 2 like every other app's; the error is logged first, so it is in the file too.
-  const usage = err instanceof CliError;
-  logger.error({ err }, usage ? 'bad arguments' : 'drift-client failed');
-  await app.shutdown(usage ? 'bad arguments' : 'start-up failed', usage ? 2 : 1);
+  logger.error({ err }, 'drift-client failed');
+  await app.shutdown('start-up failed', 1);
 }

@@ -1,6 +1,6 @@
 /** The app entry as a user runs it: a child process on a paper config, logging to its own file. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,16 +15,22 @@ sim: { host: 127.0.0.1, port: 1, seed: 5, markets: { SOL-PERP: { startPrice: "15
 risk: { maxPositionBase: { SOL-PERP: "10" }, maxGrossNotional: "100000", maxLeverage: "5", dailyLossLimit: "100" }
 `;
 
-function run(args: string[]): Promise<{ code: number | null; logDir: string }> {
+function run(
+  args: string[],
+): Promise<{ code: number | null; logDir: string; stdout: string; stderr: string }> {
   const logDir = mkdtempSync(join(dir, 'logs-'));
   const configPath = join(dir, 'drift-bots.yaml');
   writeFileSync(configPath, CONFIG);
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts', ...args], {
     cwd: join(import.meta.dirname, '..'),
     env: { ...process.env, DRIFT_BOTS_CONFIG: configPath, LOG_DIR: logDir },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, logDir })));
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, logDir, stdout, stderr })));
 }
 
 describe('drift-client main', () => {
@@ -37,11 +43,17 @@ describe('drift-client main', () => {
     expect(log).toMatch(/subAccount["=:]+2\b.*collateral["=:]+2500/);
   }, 30_000);
 
-  it('exits 2 on a bad argument, naming it', async () => {
-    const { code, logDir } = await run(['--sub-account', 'two']);
+  it('refuses a bad argument before opening its log: exit 2, the argument and the usage on stderr', async () => {
+    const { code, logDir, stderr } = await run(['--sub-account', 'two']);
     expect(code).toBe(2);
-    expect(readFileSync(join(logDir, 'drift-client.log'), 'utf8')).toMatch(
-      /--sub-account: \\?"two\\?" is not a sub-account number/,
-    );
+    expect(stderr).toMatch(/^drift-client: --sub-account: "two" is not a sub-account number/);
+    expect(stderr).toContain('usage: pnpm --filter drift-client start');
+    expect(readdirSync(logDir)).toEqual([]);
+  }, 30_000);
+
+  it('prints its usage for --help and exits 0', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--sub-account N/);
   }, 30_000);
 });

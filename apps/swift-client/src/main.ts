@@ -2,17 +2,18 @@
  * `pnpm --filter swift-client start [--market SOL-PERP]...`: taps the taker order stream the fleet
  * config selects (paper: the simulator's signed stream; live: Swift) and logs every order.
  */
-import { loadFleetConfig, startApp } from '@drift/core';
+import { loadFleetConfig, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
-import { CliError, parseCli } from './cli.js';
+import { parseCli, USAGE } from './cli.js';
 import { createTakerSource } from './create-taker-source.js';
 import { tapStream } from './tap.js';
 
+// A bad argument is refused (stderr, exit 2, with the usage) before the log file or the stream opens.
+const cli = readCliArgs({ app: 'swift-client', usage: USAGE, parse: parseCli });
 const logger = setupCriticalLogging('swift-client');
 const app = startApp({ appName: 'swift-client', logger, flushLogs });
 
 try {
-  const cli = parseCli(process.argv.slice(2));
   const config = loadFleetConfig();
   const markets = cli.markets.length > 0 ? cli.markets : config.markets;
   const source = await createTakerSource(config, { logger });
@@ -26,8 +27,6 @@ try {
   });
   app.ready({ mode: config.mode, markets });
 } catch (err) {
-  // A bad argument exits 2 like every other app's; the error is logged first, so it is in the file too.
-  const usage = err instanceof CliError;
-  logger.error({ err }, usage ? 'bad arguments' : 'swift-client failed');
-  await app.shutdown(usage ? 'bad arguments' : 'start-up failed', usage ? 2 : 1);
+  logger.error({ err }, 'swift-client failed');
+  await app.shutdown('start-up failed', 1);
 }
