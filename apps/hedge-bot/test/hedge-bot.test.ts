@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { absBig, findMarket, type LimitSet, parseBase, parsePrice, parseQuote } from '@drift/core';
 import { type HistoryEntry, SimEngine, type SimEngineConfig, SimVenue } from '@drift/sim';
 import { type LogLine, recordingLogger } from '@drift/test-support';
-import { OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { startRiskCheckedOrders } from 'order-management';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HedgeBot } from '../src/bot.js';
 import type { HedgeBotParams } from '../src/params.js';
@@ -50,15 +50,14 @@ async function setup(config: Partial<SimEngineConfig> = {}) {
   const logger = recordingLogger(lines);
   const venue = SimVenue.embedded(engine, HEDGE);
   await venue.connect();
-  const orders = new OrderManager({
+  const orders = await startRiskCheckedOrders({
     bot: 'hedge-bot',
     venue,
     journal: join(dir, 'j.sqlite'),
     logger,
     rateLimit: false,
+    limits: LIMITS,
   });
-  await orders.start();
-  orders.addPreTradeCheck(riskLimitsCheck(LIMITS, venueRiskSnapshot(venue)));
   const bot = new HedgeBot({ venue, orders, logger, params: PARAMS });
   cleanup = async () => {
     await bot.stop();

@@ -12,7 +12,7 @@ import {
 } from '@drift/core';
 import { type SimEngine, type SimEngineConfig, SimTakerStream, SimVenue } from '@drift/sim';
 import { type LogLine, recordingLogger } from '@drift/test-support';
-import { OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { startRiskCheckedOrders } from 'order-management';
 import { JitMaker, type JitMakerDeps } from '../src/bot.js';
 import type { JitParams } from '../src/params.js';
 import { TakerVerifier } from '../src/taker-verifier.js';
@@ -69,15 +69,14 @@ export async function startMaker(
   const logger = recordingLogger(lines);
   const venue = SimVenue.embedded(engine, SUB);
   await venue.connect();
-  const orders = new OrderManager({
+  const orders = await startRiskCheckedOrders({
     bot: 'jit-mm-swift',
     venue,
     journal: join(dir, 'jit.orders.sqlite'),
     logger,
     rateLimit: false,
+    limits: LIMITS,
   });
-  await orders.start();
-  orders.addPreTradeCheck(riskLimitsCheck(LIMITS, venueRiskSnapshot(venue)));
   const maker = new JitMaker({
     venue,
     takers,

@@ -4,7 +4,7 @@
  * pre-trade checks and an order-rate limit.
  */
 
-export { startBotOrders } from './bot-orders.js';
+export { startBotOrders, startRiskCheckedOrders } from './bot-orders.js';
 export {
   ClientOrderIdGenerator,
   USER_ORDER_ID_MAX,

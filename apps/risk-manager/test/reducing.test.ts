@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { parseBase, parsePrice } from '@drift/core';
 import { SimVenue } from '@drift/sim';
-import { OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { type OrderManager, startRiskCheckedOrders } from 'order-management';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fill, fleetEngine, limitsFrom, monitorOf, quiet, tempStatePath } from './fleet.js';
 
@@ -20,16 +20,15 @@ describe('reducing state', () => {
 
     const venue = SimVenue.embedded(engine, 1);
     await venue.connect();
-    const orders = new OrderManager({
+    const orders = await startRiskCheckedOrders({
       bot: 'trend-bot',
       venue,
       journal: path.join(path.dirname(statePath), 'trend-bot.orders.sqlite'),
       logger: quiet,
       rateLimit: false,
+      limits,
     });
     managers.push(orders);
-    await orders.start();
-    orders.addPreTradeCheck(riskLimitsCheck(limits, venueRiskSnapshot(venue)));
 
     fill(engine, 1, '520'); // 20 SOL over the limit (a fill the bot did not plan)
     await monitor.evaluate();

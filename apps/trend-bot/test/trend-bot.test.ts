@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { findMarket, type LimitSet, parseBase, parseDecimal, parsePrice, parseQuote } from '@drift/core';
 import { type HistoryEntry, parseOracleCsv, SimEngine, SimVenue } from '@drift/sim';
 import { type LogLine, recordingLogger } from '@drift/test-support';
-import { OrderManager, riskLimitsCheck, venueRiskSnapshot } from 'order-management';
+import { startRiskCheckedOrders } from 'order-management';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrendBot } from '../src/bot.js';
 import type { TrendBotParams } from '../src/params.js';
@@ -78,15 +78,14 @@ async function runPath(
   const logger = recordingLogger(lines);
   const venue = SimVenue.embedded(engine, SUB);
   await venue.connect();
-  const orders = new OrderManager({
+  const orders = await startRiskCheckedOrders({
     bot: 'trend-bot',
     venue,
     journal: join(dir, 'j.sqlite'),
     logger,
     rateLimit: false,
+    limits: LIMITS,
   });
-  await orders.start();
-  orders.addPreTradeCheck(riskLimitsCheck(LIMITS, venueRiskSnapshot(venue)));
   const bot = new TrendBot({ venue, orders, logger, params });
   await bot.start();
   cleanup = async () => {
