@@ -3,37 +3,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../src/api-server.js';
 import type { Fleet } from '../src/fleet.js';
 import { createFleetMetrics } from '../src/metrics.js';
-import { fixtureFleet, readRecord, removeDir, tempDir, waitFor } from './fleet-fixture.js';
+import { fixtureFleetWithApi, readRecord, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 import { quietLogger } from './quiet-logger.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let fleet: Fleet;
 let api: ApiServer;
+let stop: (() => Promise<void>) | undefined;
 let dir: string;
 
 beforeAll(async () => {
   dir = tempDir();
-  fleet = fixtureFleet(
+  ({ fleet, api, stop } = await fixtureFleetWithApi(
     {
       'risk-manager': { kind: 'risk', fixture: 'risk' },
       'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'pnl=-12.5' },
     },
-    { record: join(dir, 'r.jsonl') },
-  );
-  await fleet.start();
-  api = await startApiServer({
-    fleet,
-    token: TOKEN,
-    registry: createFleetMetrics(fleet).registry,
-    logger: quietLogger(),
-    host: '127.0.0.1',
-    port: 0,
-  });
+    { record: join(dir, 'r.jsonl'), api: { token: TOKEN } },
+  ));
 });
 
 afterAll(async () => {
-  await api?.close();
-  await fleet?.stop();
+  await stop?.();
   removeDir(dir);
 });
 

@@ -3,16 +3,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { type ApiServer, startApiServer } from '../src/api-server.js';
+import type { ApiServer } from '../src/api-server.js';
 import type { Fleet } from '../src/fleet.js';
-import { createFleetMetrics } from '../src/metrics.js';
-import { FIXTURE_DIR, fixtureFleet, removeDir, tempDir } from './fleet-fixture.js';
-import { quietLogger } from './quiet-logger.js';
+import { FIXTURE_DIR, fixtureFleetWithApi, removeDir, tempDir } from './fleet-fixture.js';
 
 const PKG = resolve(import.meta.dirname, '..');
 const TOKEN = 'cli-token-0123456789abcdef';
 let fleet: Fleet;
 let api: ApiServer;
+let stop: (() => Promise<void>) | undefined;
 let dir: string;
 let configFile: string;
 
@@ -58,24 +57,14 @@ function fleetCli(args: string[], env: Record<string, string> = {}) {
 beforeAll(async () => {
   dir = tempDir();
   configFile = writeConfig();
-  fleet = fixtureFleet(
+  ({ fleet, api, stop } = await fixtureFleetWithApi(
     { 'risk-manager': { kind: 'risk', fixture: 'risk' }, 'hedge-bot': { kind: 'bot', subAccount: 2 } },
-    { record: join(dir, 'r.jsonl') },
-  );
-  await fleet.start();
-  api = await startApiServer({
-    fleet,
-    token: TOKEN,
-    registry: createFleetMetrics(fleet).registry,
-    logger: quietLogger(),
-    host: '127.0.0.1',
-    port: 0,
-  });
+    { record: join(dir, 'r.jsonl'), api: { token: TOKEN } },
+  ));
 });
 
 afterAll(async () => {
-  await api?.close();
-  await fleet?.stop();
+  await stop?.();
   removeDir(dir);
 });
 

@@ -1,20 +1,19 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLogLine } from '@drift/logging';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServer, startApiServer } from '../src/api-server.js';
+import type { ApiServer } from '../src/api-server.js';
 import type { Fleet } from '../src/fleet.js';
 import { LogFeed } from '../src/log-feed.js';
 import { toParsedLine } from '../src/log-lines.js';
-import { createFleetMetrics } from '../src/metrics.js';
-import { fixtureFleet, removeDir, tempDir, waitFor } from './fleet-fixture.js';
-import { quietLogger } from './quiet-logger.js';
+import { fixtureFleetWithApi, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'dashboard-token-0123456789';
 let fleet: Fleet;
 let api: ApiServer;
+let stop: (() => Promise<void>) | undefined;
 let browser: Browser;
 let dir: string;
 
@@ -22,33 +21,22 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (never downloaded)`);
   dir = tempDir();
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(
     join(dir, 'hedge-bot.log'),
     `${JSON.stringify({ level: 50, time: Date.now(), msg: 'order rejected by venue' })}\n`,
   );
-  fleet = fixtureFleet(
-    {
-      'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'pnl=42.5' },
-      'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'pnl=-3' },
-    },
-    { record: join(dir, 'r.jsonl') },
-  );
-  await fleet.start();
   const feed = new LogFeed(['sim', 'hedge-bot', 'trend-bot'], {
     fileOf: (app) => join(dir, `${app}.log`),
     parse: (line) => toParsedLine(parseLogLine(line)),
   });
   feed.poll();
-  api = await startApiServer({
-    fleet,
-    token: TOKEN,
-    registry: createFleetMetrics(fleet).registry,
-    logFeed: feed,
-    logger: quietLogger(),
-    host: '127.0.0.1',
-    port: 0,
-  });
+  ({ fleet, api, stop } = await fixtureFleetWithApi(
+    {
+      'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'pnl=42.5' },
+      'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'pnl=-3' },
+    },
+    { record: join(dir, 'r.jsonl'), api: { token: TOKEN, logFeed: feed } },
+  ));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -65,8 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await api?.close();
-  await fleet?.stop();
+  await stop?.();
   removeDir(dir);
 });
 

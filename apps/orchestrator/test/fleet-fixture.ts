@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type FleetConfig, parseFleetConfig } from '@drift/core';
+import { type ApiServer, type ApiServerOptions, startApiServer } from '../src/api-server.js';
 import { buildChildSpecs, type ChildSpec } from '../src/child-spec.js';
 import { Fleet } from '../src/fleet.js';
+import { createFleetMetrics } from '../src/metrics.js';
 import { quietLogger } from './quiet-logger.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -106,6 +108,33 @@ export function fixtureFleet(
     logger: quietLogger(),
     stdio: 'ignore',
   });
+}
+
+/**
+ * A fixture fleet, started, behind the status API on a free loopback port; `stop()` closes both.
+ */
+export async function fixtureFleetWithApi(
+  apps: Record<string, FixtureApp>,
+  opts: { record: string; api: Pick<ApiServerOptions, 'token' | 'logFeed'> },
+): Promise<{ fleet: Fleet; api: ApiServer; stop(): Promise<void> }> {
+  const fleet = fixtureFleet(apps, { record: opts.record });
+  await fleet.start();
+  const api = await startApiServer({
+    fleet,
+    registry: createFleetMetrics(fleet).registry,
+    logger: quietLogger(),
+    host: '127.0.0.1',
+    port: 0,
+    ...opts.api,
+  });
+  return {
+    fleet,
+    api,
+    async stop() {
+      await api.close();
+      await fleet.stop();
+    },
+  };
 }
 
 export function readRecord(file: string): RecordLine[] {
