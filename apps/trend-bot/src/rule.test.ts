@@ -1,5 +1,6 @@
 import { findMarket, parseBase, parsePrice, parseQuote } from '@drift/core';
 import { describe, expect, it } from 'vitest';
+import { CRAFTED_CLOSES } from '../test/crafted-path.js';
 import { Atr, type Candle, CandleBuilder, Ema } from './indicators.js';
 import { type TrendParams, TrendRule } from './rule.js';
 
@@ -13,7 +14,7 @@ const params: TrendParams = {
 };
 
 /** One candle per close price, with a fixed 1.00 range around it. */
-function candles(closes: string[]): Candle[] {
+function candles(closes: readonly string[]): Candle[] {
   return closes.map((c, i) => {
     const close = parsePrice(c);
     return {
@@ -47,25 +48,8 @@ describe('indicators', () => {
 });
 
 describe('trend rule on a crafted path', () => {
-  // Flat, a dip (down-cross at 5), a rally (up-cross at 9), a top and a drop (down-cross at 14).
-  const path = [
-    '100',
-    '100',
-    '100',
-    '100',
-    '100',
-    '99',
-    '98',
-    '97',
-    '99',
-    '102',
-    '105',
-    '108',
-    '110',
-    '104',
-    '98',
-  ];
-  const run = (p: TrendParams, closes: string[]) => {
+  const path = CRAFTED_CLOSES;
+  const run = (p: TrendParams, closes: readonly string[]) => {
     const rule = new TrendRule(p, SOL);
     return candles(closes)
       .map((c, i) => ({ i, s: rule.onCandle(c) }))
@@ -101,7 +85,7 @@ describe('trend rule on a crafted path', () => {
 
 describe('Donchian breakout entries', () => {
   const donchian: TrendParams = { ...params, signal: { type: 'donchian', period: 4 } };
-  const run = (closes: string[]) => {
+  const run = (closes: readonly string[]) => {
     const rule = new TrendRule(donchian, SOL);
     return candles(closes)
       .map((c, i) => ({ i, s: rule.onCandle(c) }))

@@ -8,6 +8,7 @@ import { startRiskCheckedOrders } from 'order-management';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrendBot } from '../src/bot.js';
 import type { TrendBotParams } from '../src/params.js';
+import { CRAFTED_CLOSES } from './crafted-path.js';
 
 const SOL = findMarket('SOL-PERP')!;
 const SUB = 3;
@@ -34,25 +35,7 @@ const LIMITS: LimitSet = {
   maxOrdersPerMinute: 600,
 };
 
-// One close per one-minute bar: flat, a dip (down-cross at bar 5), a rally (up-cross at bar 9),
-// a top and a drop (down-cross at bar 14). The same path as rule.test.ts.
-const PATH = [
-  '100',
-  '100',
-  '100',
-  '100',
-  '100',
-  '99',
-  '98',
-  '97',
-  '99',
-  '102',
-  '105',
-  '108',
-  '110',
-  '104',
-  '98',
-];
+const PATH = CRAFTED_CLOSES;
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -62,7 +45,7 @@ afterEach(async () => {
 
 /** The bot on a simulator replaying `closes` (one per minute), run until the last bar has closed and traded. */
 async function runPath(
-  closes: string[],
+  closes: readonly string[],
   params: TrendBotParams = PARAMS,
   halt: { fromSlot: number; toSlot: number } | undefined = undefined,
 ) {
