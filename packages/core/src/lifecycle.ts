@@ -10,7 +10,7 @@
  * stops in the same order as a normal fleet stop.
  */
 import { readFileSync } from 'node:fs';
-import { flushLogs } from '@drift/logging';
+import { captureConsole, flushLogs } from '@drift/logging';
 import type { TradingStateName } from './config-schema.js';
 import {
   type AppStatus,
@@ -45,6 +45,11 @@ export interface StartAppOptions {
   heartbeatMs?: number;
   /** Makes every log line durable before exit. Default: `flushLogs` from `@drift/logging`. */
   flushLogs?: () => Promise<void>;
+  /**
+   * Routes `console.*` (the Drift SDK's own messages) through `logger`, so they reach the app's
+   * file, redacted. Default true.
+   */
+  captureConsole?: boolean;
 }
 
 export interface AppLifecycle {
@@ -97,6 +102,7 @@ export function startApp(options: StartAppOptions): AppLifecycle {
   const heartbeatMs = options.heartbeatMs ?? envMs(CHILD_ENV.heartbeatMs, DEFAULT_HEARTBEAT_MS, logger);
   const flush = options.flushLogs ?? flushLogs;
   const startedAt = Date.now();
+  if (options.captureConsole !== false) captureConsole(logger);
 
   const hooks: { label: string; fn: ShutdownHook }[] = [];
   const listeners = new Set<TradingStateListener>();

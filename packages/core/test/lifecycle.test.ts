@@ -84,7 +84,7 @@ describe('startApp shutdown', () => {
     ]);
   });
 
-  it('with the real @drift/logging, the lines logged during shutdown are in the file at exit', async () => {
+  it('with the real @drift/logging, console lines and the lines logged during shutdown are in the file at exit', async () => {
     const marks = marksFile();
     const logDir = join(marks, '..', 'logs');
     const { child } = spawnApp(marks, { FIXTURE_LOG_DIR: logDir });
@@ -94,7 +94,11 @@ describe('startApp shutdown', () => {
     const lines = readFileSync(join(logDir, 'fixture-app.log'), 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { msg: string; step?: string });
+      .map((l) => JSON.parse(l) as { msg: string; step?: string; source?: string });
+    // A library's console.log, captured by startApp into the app's file.
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: 'a library line: resubscribing', source: 'console' }),
+    );
     expect(lines.map((l) => l.step ?? l.msg).slice(-6)).toEqual([
       'ready',
       'shutting down',

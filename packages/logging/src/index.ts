@@ -1,3 +1,4 @@
+export { type ConsoleTarget, captureConsole } from './console-capture.js';
 export { closeAll as closeLogs, flushAll as flushLogs, flushLogsSync } from './exit-hooks.js';
 export { isLogFileOf, type LogFileInfo, listLogFiles, logFilePath, sweepRetention } from './files.js';
 export {
