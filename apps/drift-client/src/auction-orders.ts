@@ -50,6 +50,11 @@ export function inAuction(order: Order, slot: number): boolean {
   );
 }
 
+/** The slot `order`'s auction ends at. */
+export function auctionEndSlot(order: Order): number {
+  return bnToSafeNumber(order.slot, 'order.slot') + order.auctionDuration;
+}
+
 /**
  * The taker order for `order` of `account`. Oracle-offset auctions (oracle orders, limit orders
  * with an oracle offset) are made absolute with `oraclePrice` as of now: the program prices them
@@ -61,8 +66,8 @@ export function toAuctionTakerOrder(
   order: Order,
   ctx: { market: string; oraclePrice: BN; receivedAt: number },
 ): TakerOrder {
-  const startSlot = bnToSafeNumber(order.slot, 'order.slot');
-  const endSlot = startSlot + order.auctionDuration;
+  const endSlot = auctionEndSlot(order);
+  const startSlot = endSlot - order.auctionDuration;
   return {
     uuid: auctionUuid(userKey, order.orderId),
     source: 'auction',

@@ -149,7 +149,6 @@ export class AuctionTakerSource implements TakerOrderSource {
       if (!spec) continue;
       const uuid = auctionUuid(pubkey, order.orderId);
       if (this.seen.has(uuid)) continue;
-      this.seen.set(uuid, order.slot.toNumber() + order.auctionDuration);
       let taker: TakerOrder;
       try {
         taker = toAuctionTakerOrder(account, pubkey, order, {
@@ -158,9 +157,12 @@ export class AuctionTakerSource implements TakerOrderSource {
           receivedAt: Date.now(),
         });
       } catch (err) {
+        // Remembered too, so the next update of the account does not warn again.
+        this.seen.set(uuid, slot);
         this.logger.warn({ err, market: spec.symbol, orderId: uuid }, 'auction order unreadable; skipped');
         continue;
       }
+      this.seen.set(uuid, taker.auction.startSlot + taker.auction.durationSlots);
       this.deliver(taker);
     }
   }

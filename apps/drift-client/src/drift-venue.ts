@@ -63,7 +63,7 @@ import {
   toCorePosition,
   unsettledPnlOf,
 } from './account-view.js';
-import { inAuction, parseAuctionUuid } from './auction-orders.js';
+import { auctionEndSlot, inAuction, parseAuctionUuid } from './auction-orders.js';
 import { fromBN, toBN } from './bn.js';
 import type { Logger } from './logger.js';
 import { perpMarketConfigs, specFromAccount } from './markets.js';
@@ -571,10 +571,9 @@ export class DriftVenue implements Venue {
       );
     }
     if (!inAuction(order, context.slot)) {
-      const end = order.slot.toNumber() + order.auctionDuration;
       return reject(
         'auction-ended',
-        `taker order ${taker.uuid}: auction ended at slot ${end} (now ${context.slot})`,
+        `taker order ${taker.uuid}: auction ended at slot ${auctionEndSlot(order)} (now ${context.slot})`,
       );
     }
     const unfollowed = unfollowedMarkets(client, takerUserAccount);
