@@ -1,5 +1,5 @@
 /**
- * The durable order journal (SQLite, better-sqlite3). The intent is written before the order is
+ * The durable order journal (SQLite, Node's built-in `node:sqlite`: no native build to install). The intent is written before the order is
  * sent, so a crash between send and acknowledgement leaves a `new` row that reconciliation finds.
  * Every change after that (ack, fill, status) is one transaction with its event row.
  *
@@ -11,10 +11,10 @@
  * `sync: 'normal'` drops the fsync for intents too (SIGKILL-safe only), for callers that measured
  * the cost (see bench/) and accept the trade-off.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import type { Fill, OrderStatus, OrderType, Side } from '@drift/core';
-import Database from 'better-sqlite3';
 import type { ManagedOrder } from './managed-order.js';
 
 export type JournalSync = 'full' | 'normal';
@@ -159,10 +159,43 @@ function rowToFill(row: FillRow, subAccount: number): JournalFill {
 
 const LIVE = "status IN ('new', 'open', 'partially-filled')";
 
+function prepareStatements(db: DatabaseSync) {
+  return {
+    insertOrder: db.prepare(
+      `INSERT INTO orders (client_order_id, bot, user_order_id, sub_account, market, side, type,
+         base_amount, price, post_only, reduce_only, ioc, status, order_id, filled_base, reason,
+         since_venue_ts, created_at, updated_at)
+       VALUES (@client_order_id, @bot, @user_order_id, @sub_account, @market, @side, @type,
+         @base_amount, @price, @post_only, @reduce_only, @ioc, @status, @order_id, @filled_base,
+         @reason, @since_venue_ts, @created_at, @updated_at)`,
+    ),
+    updateOrder: db.prepare(
+      `UPDATE orders SET status = @status, order_id = @order_id, filled_base = @filled_base,
+         reason = @reason, updated_at = @updated_at WHERE client_order_id = @client_order_id`,
+    ),
+    getOrder: db.prepare('SELECT * FROM orders WHERE client_order_id = ?'),
+    getByOrderId: db.prepare('SELECT * FROM orders WHERE order_id = ? ORDER BY created_at DESC LIMIT 1'),
+    liveOrders: db.prepare(`SELECT * FROM orders WHERE bot = ? AND ${LIVE} ORDER BY created_at, rowid`),
+    allOrders: db.prepare('SELECT * FROM orders ORDER BY created_at, rowid'),
+    insertFill: db.prepare(
+      `INSERT OR IGNORE INTO fills (fill_id, client_order_id, order_id, market, side, price,
+         base_amount, quote_amount, fee, liquidity, ts)
+       VALUES (@fill_id, @client_order_id, @order_id, @market, @side, @price, @base_amount,
+         @quote_amount, @fee, @liquidity, @ts)`,
+    ),
+    fillsFor: db.prepare('SELECT * FROM fills WHERE client_order_id = ? ORDER BY ts, rowid'),
+    allFills: db.prepare('SELECT * FROM fills ORDER BY ts, rowid'),
+    insertEvent: db.prepare(
+      'INSERT INTO events (at, client_order_id, kind, status, detail) VALUES (?, ?, ?, ?, ?)',
+    ),
+    eventsFor: db.prepare('SELECT * FROM events WHERE client_order_id = ? ORDER BY seq'),
+  };
+}
+
 export class Journal {
   readonly path: string;
-  private readonly db: Database.Database;
-  private readonly stmts;
+  private readonly db: DatabaseSync;
+  private readonly stmts: ReturnType<typeof prepareStatements>;
   private readonly intentSync: JournalSync;
 
   /** Opens (creating if needed) the journal at `path`; `readonly` opens an existing file for reports. */
@@ -171,58 +204,28 @@ export class Journal {
     const readonly = options.readonly ?? false;
     this.intentSync = options.sync ?? 'full';
     if (!readonly) mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { readonly, fileMustExist: readonly });
+    if (readonly && !existsSync(path)) throw new Error(`journal ${path} does not exist`);
+    this.db = new DatabaseSync(path, { readOnly: readonly, timeout: 5000 });
     if (!readonly) {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
+      this.db.exec('PRAGMA journal_mode = WAL');
+      this.db.exec('PRAGMA synchronous = NORMAL');
       this.db.exec(SCHEMA);
     }
-    this.db.pragma('busy_timeout = 5000');
-    const db = this.db;
-    this.stmts = {
-      insertOrder: db.prepare(
-        `INSERT INTO orders (client_order_id, bot, user_order_id, sub_account, market, side, type,
-           base_amount, price, post_only, reduce_only, ioc, status, order_id, filled_base, reason,
-           since_venue_ts, created_at, updated_at)
-         VALUES (@client_order_id, @bot, @user_order_id, @sub_account, @market, @side, @type,
-           @base_amount, @price, @post_only, @reduce_only, @ioc, @status, @order_id, @filled_base,
-           @reason, @since_venue_ts, @created_at, @updated_at)`,
-      ),
-      updateOrder: db.prepare(
-        `UPDATE orders SET status = @status, order_id = @order_id, filled_base = @filled_base,
-           reason = @reason, updated_at = @updated_at WHERE client_order_id = @client_order_id`,
-      ),
-      getOrder: db.prepare('SELECT * FROM orders WHERE client_order_id = ?'),
-      getByOrderId: db.prepare('SELECT * FROM orders WHERE order_id = ? ORDER BY created_at DESC LIMIT 1'),
-      liveOrders: db.prepare(`SELECT * FROM orders WHERE bot = ? AND ${LIVE} ORDER BY created_at, rowid`),
-      allOrders: db.prepare('SELECT * FROM orders ORDER BY created_at, rowid'),
-      insertFill: db.prepare(
-        `INSERT OR IGNORE INTO fills (fill_id, client_order_id, order_id, market, side, price,
-           base_amount, quote_amount, fee, liquidity, ts)
-         VALUES (@fill_id, @client_order_id, @order_id, @market, @side, @price, @base_amount,
-           @quote_amount, @fee, @liquidity, @ts)`,
-      ),
-      fillsFor: db.prepare('SELECT * FROM fills WHERE client_order_id = ? ORDER BY ts, rowid'),
-      allFills: db.prepare('SELECT * FROM fills ORDER BY ts, rowid'),
-      insertEvent: db.prepare(
-        'INSERT INTO events (at, client_order_id, kind, status, detail) VALUES (?, ?, ?, ?, ?)',
-      ),
-      eventsFor: db.prepare('SELECT * FROM events WHERE client_order_id = ? ORDER BY seq'),
-    };
+    this.stmts = prepareStatements(this.db);
   }
 
   /** Records an order before it is sent. Throws if the client id is already journaled. */
   recordIntent(order: ManagedOrder): void {
-    if (this.intentSync === 'full') this.db.pragma('synchronous = FULL');
+    if (this.intentSync === 'full') this.db.exec('PRAGMA synchronous = FULL');
     try {
       this.insertIntent(order);
     } finally {
-      if (this.intentSync === 'full') this.db.pragma('synchronous = NORMAL');
+      if (this.intentSync === 'full') this.db.exec('PRAGMA synchronous = NORMAL');
     }
   }
 
   private insertIntent(order: ManagedOrder): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.stmts.insertOrder.run({
         client_order_id: order.clientOrderId,
         bot: order.bot,
@@ -245,12 +248,12 @@ export class Journal {
         updated_at: order.updatedAt,
       });
       this.event(order.clientOrderId, 'intent', order.status, order.reason);
-    })();
+    });
   }
 
   /** Saves the order's mutable fields with an event describing why. */
   recordUpdate(order: ManagedOrder, kind: string, detail?: string): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.stmts.updateOrder.run({
         client_order_id: order.clientOrderId,
         status: order.status,
@@ -260,7 +263,7 @@ export class Journal {
         updated_at: order.updatedAt,
       });
       this.event(order.clientOrderId, kind, order.status, detail);
-    })();
+    });
   }
 
   /** Records a fill once (by fill id); false when it was already journaled. */
@@ -278,7 +281,7 @@ export class Journal {
       liquidity: fill.liquidity,
       ts: fill.ts,
     });
-    return result.changes === 1;
+    return Number(result.changes) === 1;
   }
 
   /** Records a note about an order (refused transition, reconciliation decision). */
@@ -287,26 +290,26 @@ export class Journal {
   }
 
   get(clientOrderId: string): ManagedOrder | undefined {
-    const row = this.stmts.getOrder.get(clientOrderId) as OrderRow | undefined;
+    const row = this.stmts.getOrder.get(clientOrderId) as unknown as OrderRow | undefined;
     return row && rowToOrder(row);
   }
 
   getByOrderId(orderId: string): ManagedOrder | undefined {
-    const row = this.stmts.getByOrderId.get(orderId) as OrderRow | undefined;
+    const row = this.stmts.getByOrderId.get(orderId) as unknown as OrderRow | undefined;
     return row && rowToOrder(row);
   }
 
   /** The bot's orders not yet in a terminal status, oldest first. */
   liveOrders(bot: string): ManagedOrder[] {
-    return (this.stmts.liveOrders.all(bot) as OrderRow[]).map(rowToOrder);
+    return (this.stmts.liveOrders.all(bot) as unknown as OrderRow[]).map(rowToOrder);
   }
 
   allOrders(): ManagedOrder[] {
-    return (this.stmts.allOrders.all() as OrderRow[]).map(rowToOrder);
+    return (this.stmts.allOrders.all() as unknown as OrderRow[]).map(rowToOrder);
   }
 
   fillsFor(order: Pick<ManagedOrder, 'clientOrderId' | 'subAccount'>): JournalFill[] {
-    return (this.stmts.fillsFor.all(order.clientOrderId) as FillRow[]).map((r) =>
+    return (this.stmts.fillsFor.all(order.clientOrderId) as unknown as FillRow[]).map((r) =>
       rowToFill(r, order.subAccount),
     );
   }
@@ -314,24 +317,37 @@ export class Journal {
   /** Every fill with the sub-account of its order. */
   allFills(): JournalFill[] {
     const subAccounts = new Map(this.allOrders().map((o) => [o.clientOrderId, o.subAccount]));
-    return (this.stmts.allFills.all() as FillRow[]).map((r) =>
+    return (this.stmts.allFills.all() as unknown as FillRow[]).map((r) =>
       rowToFill(r, subAccounts.get(r.client_order_id) ?? 0),
     );
   }
 
   eventsFor(clientOrderId: string): JournalEvent[] {
-    return (this.stmts.eventsFor.all(clientOrderId) as Array<Record<string, unknown>>).map((r) => ({
-      seq: r.seq as number,
-      at: r.at as number,
-      clientOrderId: r.client_order_id as string,
-      kind: r.kind as string,
-      ...(r.status == null ? {} : { status: r.status as OrderStatus }),
-      ...(r.detail == null ? {} : { detail: r.detail as string }),
-    }));
+    return (this.stmts.eventsFor.all(clientOrderId) as unknown as Array<Record<string, unknown>>).map(
+      (r) => ({
+        seq: r.seq as number,
+        at: r.at as number,
+        clientOrderId: r.client_order_id as string,
+        kind: r.kind as string,
+        ...(r.status == null ? {} : { status: r.status as OrderStatus }),
+        ...(r.detail == null ? {} : { detail: r.detail as string }),
+      }),
+    );
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private transaction(body: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      body();
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
   }
 
   private event(clientOrderId: string, kind: string, status?: OrderStatus, detail?: string): void {
