@@ -1,15 +1,15 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLogLine } from '@drift/logging';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from '../src/api-server.js';
 import type { Fleet } from '../src/fleet.js';
 import { LogFeed } from '../src/log-feed.js';
 import { toParsedLine } from '../src/log-lines.js';
+import { launchBrowser } from './browser.js';
 import { fixtureFleetWithApi, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'dashboard-token-0123456789';
 let fleet: Fleet;
 let api: ApiServer;
@@ -18,8 +18,6 @@ let browser: Browser;
 let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (never downloaded)`);
   dir = tempDir();
   writeFileSync(
     join(dir, 'hedge-bot.log'),
@@ -37,18 +35,7 @@ beforeAll(async () => {
     },
     { record: join(dir, 'r.jsonl'), api: { token: TOKEN, logFeed: feed } },
   ));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
