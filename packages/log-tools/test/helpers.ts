@@ -91,17 +91,18 @@ export function writeLog(file: string, lines: string[], mtime?: number): void {
 }
 
 /**
- * Runs the CLI in a child process that cannot read `file` (mode 000). As root, which reads anything,
- * the child runs as `nobody`.
+ * Runs the CLI in a child process that cannot read `file` (mode 000). Root reads anything, so as
+ * root the child keeps its user but loses the capabilities that override file permissions
+ * (util-linux `setpriv`): switching to `nobody` instead would also lock it out of a checkout in a
+ * private (0700) home directory.
  */
 export function cliWithUnreadable(file: string, ...argv: string[]): CliResult {
   fs.chmodSync(file, 0o000);
-  fs.chmodSync(path.dirname(file), 0o755);
-  const asRoot = process.getuid?.() === 0;
-  const res = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli.ts', ...argv], {
-    cwd: PACKAGE_DIR,
-    encoding: 'utf8',
-    ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-  });
+  const node = [process.execPath, '--conditions=source', '--import', 'tsx', 'src/cli.ts', ...argv];
+  const [cmd, ...args] =
+    process.getuid?.() === 0
+      ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--', ...node]
+      : node;
+  const res = spawnSync(cmd as string, args, { cwd: PACKAGE_DIR, encoding: 'utf8' });
   return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
 }
