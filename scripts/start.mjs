@@ -10,11 +10,11 @@ const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1' };
 
 // turbo's own banner is kept out of the way; its output is shown only when the build fails.
 process.stdout.write('building the fleet (turbo, cached)\n');
-const build = spawnSync(
-  'pnpm',
-  ['exec', 'turbo', 'run', 'build', '--filter=orchestrator...', '--output-logs=errors-only'],
-  { cwd: root, env, encoding: 'utf8' },
-);
+const build = spawnSync('pnpm', ['--silent', '--filter', 'orchestrator', 'run', 'build:fleet'], {
+  cwd: root,
+  env,
+  encoding: 'utf8',
+});
 if (build.status !== 0) {
   process.stderr.write(`${build.stdout}${build.stderr}`);
   process.exit(build.status ?? 1);

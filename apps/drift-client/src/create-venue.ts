@@ -2,12 +2,11 @@
  * `createVenue(config, opts)`: the one factory the bots call. Paper mode gives the simulator's
  * `SimVenue` (the fleet's sim server when it answers, else an engine embedded in this process);
  * live mode gives `DriftVenue` over the SDK. The venue is returned unconnected: call `connect()`.
+ * The SDK is imported only on the live path, so a paper-mode process never loads it.
  */
 import { type AppLifecycle, type FleetConfig, parseAppParams, type Venue } from '@drift/core';
 import { SimVenue } from '@drift/sim';
 import type { Keypair } from '@solana/web3.js';
-import { DriftVenue } from './drift-venue.js';
-import { loadKeypairFile } from './keypair.js';
 import type { Logger } from './logger.js';
 import { resolveSim, type SimChoice, stopEmbeddedEngine } from './paper.js';
 import { type DriftClientParams, driftClientParamsSchema } from './params.js';
@@ -44,6 +43,7 @@ export async function createVenue(config: FleetConfig, opts: CreateVenueOptions)
       ? SimVenue.remote(target.url, subAccount, options)
       : SimVenue.embedded(target.engine, subAccount, options);
   }
+  const { DriftVenue, loadKeypairFile } = await import('./live.js');
   const keypairPath = config.wallet?.keypairPath;
   if (!opts.keypair && !keypairPath) throw new Error('wallet.keypairPath: required in live mode');
   const keypair = opts.keypair ?? loadKeypairFile(keypairPath as string);

@@ -1,14 +1,9 @@
-export { auctionUuid, parseAuctionUuid } from './auction-orders.js';
-export {
-  AuctionTakerSource,
-  type AuctionTakerSourceOptions,
-  type CreateAuctionTakerSourceOptions,
-  createAuctionTakerSource,
-} from './auction-taker-source.js';
-export { bnToSafeNumber, fromBN, toBN } from './bn.js';
+/**
+ * What every process of the fleet imports: `createVenue`/`openVenue`, the simulator plumbing, the
+ * params. Nothing here loads `@drift-labs/sdk` or `@solana/web3.js` (~65 MB per process): live mode
+ * loads them on demand, and the SDK-bound API is `drift-client/live` (src/live.ts).
+ */
 export { type CreateVenueOptions, createVenue, openVenue } from './create-venue.js';
-export { DriftVenue, type DriftVenueOptions } from './drift-venue.js';
-export { KeypairFileError, loadKeypairFile } from './keypair.js';
 export type { Logger } from './logger.js';
 export { mergeTakerSources } from './merge-taker-sources.js';
 export {
@@ -21,10 +16,3 @@ export {
 } from './paper.js';
 export { DEFAULT_PARAMS, type DriftClientParams, driftClientParamsSchema } from './params.js';
 export { type RpcChoice, resolveRpc } from './rpc-endpoint.js';
-export {
-  borshOfSignedBytes,
-  type DecodedSwiftMessage,
-  decodeSwiftMessage,
-  offlineDriftClient,
-} from './swift-message.js';
-export { rejectReasonFrom, TxError } from './tx-sender.js';

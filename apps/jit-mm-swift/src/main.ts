@@ -5,7 +5,7 @@
  */
 import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp, type TakerOrder } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
-import { createAuctionTakerSource, mergeTakerSources, openVenue } from 'drift-client';
+import { mergeTakerSources, openVenue } from 'drift-client';
 import { startBotOrders } from 'order-management';
 import { createTakerSource } from 'swift-client';
 import { JitMaker } from './bot.js';
@@ -34,10 +34,14 @@ try {
   const venue = await openVenue(app, config, { logger, appName: APP });
 
   const swift = await createTakerSource(config, { logger });
-  // Live: on-chain auctions too, through the bot's own DriftVenue (paper: the simulator's stream has both).
+  // Live: on-chain auctions too, through the bot's own DriftVenue (paper: the simulator's stream has
+  // both). Imported here so that a paper-mode process never loads the SDK.
   const takers =
     config.mode === 'live'
-      ? mergeTakerSources(swift, await createAuctionTakerSource(config, { logger, venue }))
+      ? mergeTakerSources(
+          swift,
+          await (await import('drift-client/live')).createAuctionTakerSource(config, { logger, venue }),
+        )
       : swift;
   app.onShutdown('close taker stream', () => takers.close());
 

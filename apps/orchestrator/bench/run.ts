@@ -6,7 +6,8 @@
  *  - fleet stop: ordered SIGTERM over 8 apps;                          target < 5 s
  *  - orchestrator RSS with 8 apps, API and metrics scraped;            target < 80 MB
  *    measured as built JS on plain node (production) and under tsx (`pnpm start` from source),
- *    beside empty node and empty node+tsx processes.
+ *    beside empty node and empty node+tsx processes;
+ *  - the whole real paper fleet's memory and its growth over a soak (bench/fleet-memory.ts): target < 600 MB.
  */
 import { execFile, fork } from 'node:child_process';
 import http from 'node:http';
@@ -26,6 +27,7 @@ import {
   tempDir,
 } from '../test/fleet-fixture.js';
 import { quietLogger } from '../test/quiet-logger.js';
+import { fleetMemoryRows } from './fleet-memory.js';
 
 const RUNS = 7;
 const BACKOFF_MS = 100;
@@ -166,6 +168,7 @@ async function main(): Promise<void> {
     'src',
   );
   removeDir(dir);
+  const fleetRows = await fleetMemoryRows();
 
   const aloneMs = median(alone);
   const restartMs = median(restart);
@@ -215,6 +218,12 @@ async function main(): Promise<void> {
     '| measure | value | target | |',
     '|---|---:|---|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    'the real paper fleet (drift-bots.yaml, the orchestrator and every process under it):',
+    '',
+    '| measure | value | target | |',
+    '|---|---:|---|---|',
+    ...fleetRows.map((r) => `| ${r.join(' | ')} |`),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }

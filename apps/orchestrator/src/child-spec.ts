@@ -6,15 +6,16 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { type AppKind, appsInStartOrder, CHILD_ENV, type FleetConfig, findWorkspaceRoot } from '@drift/core';
+import { appEntryFile, type LaunchMode, OWN_LAUNCH_MODE } from './app-command.js';
 
 export type ChildKind = 'sim' | AppKind;
 
 export interface ChildSpec {
   name: string;
   kind: ChildKind;
-  /** Absolute path of the TypeScript (or JavaScript) entry file. */
+  /** Absolute path of the entry file: built JavaScript, or TypeScript from source (see app-command). */
   entry: string;
-  /** Absolute working directory (the app's package, so `tsx` and its deps resolve). */
+  /** Absolute working directory (the app's package, so its deps, and tsx from source, resolve). */
   cwd: string;
   /** Extra environment on top of the orchestrator's own (minus its API token). */
   env: Record<string, string>;
@@ -24,8 +25,8 @@ export interface ChildSpec {
 
 export const SIM_APP_NAME = 'sim';
 const SIM_DIR = 'packages/sim';
-const SIM_ENTRY = 'src/server-main.ts';
-const APP_ENTRY = 'src/main.ts';
+const SIM_ENTRY = 'server-main';
+const APP_ENTRY = 'main';
 
 export class FleetSpecError extends Error {
   override readonly name = 'FleetSpecError';
@@ -43,6 +44,8 @@ export interface SpecOptions {
   configPath?: string;
   /** Replace an app's entry / cwd (tests and the benchmark use this for the simulator). */
   overrides?: Record<string, { entry: string; cwd?: string }>;
+  /** Built `dist/*.js` or `src/*.ts` entries; default: the way this orchestrator runs. */
+  launch?: LaunchMode;
 }
 
 /** Where the user typed the command (`pnpm --filter` runs scripts in the package dir). */
@@ -66,21 +69,25 @@ export function buildChildSpecs(config: FleetConfig, opts: SpecOptions = {}): Ch
   const root =
     opts.root ?? findWorkspaceRoot(configPath ? dirname(configPath) : process.cwd()) ?? process.cwd();
   const { heartbeat } = config.orchestrator;
+  const launch = opts.launch ?? OWN_LAUNCH_MODE;
   const issues: string[] = [];
 
   const make = (
     name: string,
     kind: ChildKind,
     dir: string,
-    entryFile: string,
+    entryName: string,
     field: string,
     extra: { env?: Record<string, string>; stopTimeoutMs: number; subAccount?: number },
   ): ChildSpec => {
     const override = opts.overrides?.[name];
     const cwd = override ? resolve(root, override.cwd ?? dirname(override.entry)) : resolve(root, dir);
+    const entryFile = appEntryFile(entryName, launch);
     const entry = override ? resolve(root, override.entry) : join(cwd, entryFile);
-    if (!existsSync(entry))
-      issues.push(`${field}: ${JSON.stringify(dir)} has no ${entryFile} (looked for ${entry})`);
+    if (!existsSync(entry)) {
+      const hint = launch === 'built' && !override ? ': build it with `pnpm build` (`pnpm start` does)' : '';
+      issues.push(`${field}: ${JSON.stringify(dir)} has no ${entryFile} (looked for ${entry})${hint}`);
+    }
     const env: Record<string, string> = {
       ...extra.env,
       [CHILD_ENV.appName]: name,

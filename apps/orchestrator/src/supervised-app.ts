@@ -15,7 +15,8 @@ import {
   parseChildMessage,
   type RestartPolicy,
 } from '@drift/core';
-import { type Logger, SHORT_GC_PAUSE_FLAGS } from '@drift/logging';
+import type { Logger } from '@drift/logging';
+import { appCommand } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';
 import { RestartTracker } from './restart-policy.js';
 
@@ -222,12 +223,13 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
     this.setState('starting');
     let child: ChildProcess;
     try {
-      child = fork(spec.entry, [], {
+      const command = appCommand(spec.entry);
+      child = fork(command.entry, [], {
         cwd: spec.cwd,
         env,
-        execPath: process.execPath,
-        // Short GC pauses: logging's and the bots' event-loop delay depend on them (see @drift/logging).
-        execArgv: [...SHORT_GC_PAUSE_FLAGS, '--conditions=source', '--import', 'tsx', '--import', guardPath],
+        execPath: command.node,
+        // Short GC pauses (in the command): logging's and the bots' event-loop delay depend on them.
+        execArgv: [...command.nodeArgs, '--import', guardPath],
         stdio: ['ignore', this.stdio, this.stdio, 'ipc'],
         serialization: 'json',
         // Own process group: a Ctrl-C in the terminal reaches only the orchestrator, which then stops

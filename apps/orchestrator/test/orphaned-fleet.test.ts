@@ -4,18 +4,15 @@
  * yet the fleet still stops in the order of a normal stop (bots, then risk and infrastructure, then
  * the simulator), so each bot cancels its orders through a simulator that is still there.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type ParsedLogLine, parseLogLine } from '@drift/logging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import type { FleetStatus } from '../src/status.js';
 import { isAlive, removeDir, tempDir, waitFor } from './fleet-fixture.js';
+import { startOrchestrator, writeExampleConfig } from './real-fleet.js';
 
-const PKG = resolve(import.meta.dirname, '..');
-const ROOT = resolve(PKG, '../..');
 const BOTS = { 'jit-mm-swift': 1, 'hedge-bot': 2, 'trend-bot': 3 } as const;
 const APPS = ['sim', 'swift-client', 'risk-manager', ...Object.keys(BOTS)];
 
@@ -25,31 +22,16 @@ let pids: number[] = [];
 let planted: { sub: number; orderId: string }[] = [];
 let goneAfterMs = 0;
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
-
-/** The example drift-bots.yaml: a smaller fleet on free ports, everything on disk in `dir`. */
+/** The example drift-bots.yaml: a smaller fleet, everything on disk in `dir`. */
 async function writeConfig(): Promise<{ file: string; simPort: number }> {
-  const config = parse(readFileSync(join(ROOT, 'drift-bots.yaml'), 'utf8'));
-  const simPort = await freePort();
-  config.sim.port = simPort;
-  config.risk.webhooks = [];
-  config.apps['rpc-manager'].enabled = false;
-  config.apps['drift-client'].enabled = false;
-  config.orchestrator.api = { host: '127.0.0.1', port: 0, token: 'orphan-test-token-0123456789' };
-  config.orchestrator.readyTimeoutMs = 60_000;
-  config.orchestrator.heartbeat = { intervalMs: 1000, timeoutMs: 30_000 };
-  config.orchestrator.stopTimeoutMs = 8_000;
-  const file = join(dir, 'drift-bots.yaml');
-  writeFileSync(file, stringify(config));
+  let simPort = 0;
+  const file = await writeExampleConfig(dir, (config) => {
+    simPort = config.sim.port;
+    config.apps['rpc-manager'].enabled = false;
+    config.apps['drift-client'].enabled = false;
+    config.orchestrator.api = { host: '127.0.0.1', port: 0, token: 'orphan-test-token-0123456789' };
+    config.orchestrator.stopTimeoutMs = 8_000;
+  });
   return { file, simPort };
 }
 
@@ -69,31 +51,8 @@ function stoppedAt(app: string): number {
 beforeAll(async () => {
   dir = tempDir('orphaned-fleet-');
   const { file, simPort } = await writeConfig();
-  let stderr = '';
-  const child = fork(join(PKG, 'src/main.ts'), [], {
-    cwd: PKG,
-    execArgv: ['--conditions=source', '--import', 'tsx'],
-    env: {
-      ...process.env,
-      DRIFT_BOTS_CONFIG: file,
-      ORCHESTRATOR_TOKEN: '',
-      LOG_DIR: join(dir, 'logs'),
-      DRIFT_DATA_DIR: join(dir, 'data'),
-      RISK_STATE_FILE: join(dir, 'data', 'risk-state.json'),
-    },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    detached: true,
-  });
+  const { child, api } = await startOrchestrator(dir, file);
   orchestrator = child;
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const { api } = await new Promise<{ api: string }>((ok, fail) => {
-    child.on('message', (m: { type?: string; info?: { api: string } }) => {
-      if (m.type === 'ready' && m.info) ok(m.info);
-    });
-    child.once('exit', (code) => fail(new Error(`orchestrator exited ${code}: ${stderr}`)));
-  });
   const status = (await (await fetch(`${api}/api/status`)).json()) as FleetStatus;
   expect(status.apps.map((a) => [a.name, a.state])).toEqual(APPS.map((a) => [a, 'running']));
   pids = status.apps.map((a) => a.pid as number);

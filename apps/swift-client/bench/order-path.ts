@@ -4,7 +4,7 @@
  * the ed25519 verification alone. `pnpm --filter swift-client bench`
  */
 import { Keypair } from '@solana/web3.js';
-import { offlineDriftClient } from 'drift-client';
+import { offlineDriftClient } from 'drift-client/live';
 import nacl from 'tweetnacl';
 import { verifyEd25519 } from '../src/ed25519.js';
 import { parseServerMessage } from '../src/protocol.js';

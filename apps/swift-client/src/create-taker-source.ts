@@ -2,15 +2,15 @@
  * `createTakerSource(config, opts)`: the taker order stream a maker bot listens to. Paper mode: the
  * simulator's signed stream (the fleet's sim server when it answers, else the engine embedded in
  * this process, the same one `createVenue` uses). Live mode: `SwiftClient` on the configured Swift
- * server (`swift.url`), or Drift's public one for the env when none is configured.
+ * server (`swift.url`), or Drift's public one for the env when none is configured. The SDK (which
+ * decodes Swift messages) is imported only on the live path: a paper-mode process never loads it.
  */
 import { type FleetConfig, parseAppParams, type TakerOrderSource } from '@drift/core';
 import { SimTakerStream } from '@drift/sim';
 import type { Keypair } from '@solana/web3.js';
-import { type Logger, loadKeypairFile, offlineDriftClient, resolveSim, type SimChoice } from 'drift-client';
+import { type Logger, resolveSim, type SimChoice } from 'drift-client';
 import { type SwiftClientParams, swiftClientParamsSchema } from './params.js';
 import { DEVNET_SWIFT_URL, MAINNET_SWIFT_URL } from './protocol.js';
-import { SwiftClient } from './swift-client.js';
 
 export interface CreateTakerSourceOptions {
   logger: Logger;
@@ -36,6 +36,10 @@ export async function createTakerSource(
       ? SimTakerStream.remote(target.url)
       : SimTakerStream.embedded(target.engine);
   }
+  const [{ SwiftClient }, { loadKeypairFile, offlineDriftClient }] = await Promise.all([
+    import('./swift-client.js'),
+    import('drift-client/live'),
+  ]);
   const keypairPath = config.wallet?.keypairPath;
   if (!opts.keypair && !keypairPath) throw new Error('wallet.keypairPath: required in live mode');
   const keypair = opts.keypair ?? loadKeypairFile(keypairPath as string);

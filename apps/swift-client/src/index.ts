@@ -1,3 +1,7 @@
+/**
+ * swift-client's API for every process: `createTakerSource` and the wire protocol. Nothing here loads
+ * `@drift-labs/sdk`; the live client built on it is `swift-client/live` (src/live.ts).
+ */
 export { Backoff, type BackoffOptions } from './backoff.js';
 export { type CreateTakerSourceOptions, createTakerSource, swiftUrl } from './create-taker-source.js';
 export { type SwiftClientParams, swiftClientParamsSchema } from './params.js';
@@ -8,5 +12,3 @@ export {
   type ServerMessage,
   type SwiftOrderWire,
 } from './protocol.js';
-export { SwiftClient, type SwiftClientEvent, type SwiftClientOptions } from './swift-client.js';
-export { SwiftOrderRejected, toTakerOrder } from './swift-order.js';

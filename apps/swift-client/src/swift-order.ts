@@ -7,7 +7,7 @@
 import type { TakerOrder } from '@drift/core';
 import { type DriftClient, type DriftEnv, isVariant, PerpMarkets } from '@drift-labs/sdk';
 import { PublicKey } from '@solana/web3.js';
-import { bnToSafeNumber, decodeSwiftMessage, fromBN } from 'drift-client';
+import { bnToSafeNumber, decodeSwiftMessage, fromBN } from 'drift-client/live';
 import { verifyEd25519 } from './ed25519.js';
 import type { SwiftOrderWire } from './protocol.js';
 

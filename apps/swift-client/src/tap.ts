@@ -4,7 +4,7 @@
  */
 import { formatBase, formatPrice, type TakerOrder, type TakerOrderSource } from '@drift/core';
 import type { Logger } from 'drift-client';
-import { SwiftClient } from './swift-client.js';
+import type { SwiftClient } from './swift-client.js';
 
 export function describeTakerOrder(order: TakerOrder, latencyMs?: number): Record<string, unknown> {
   return {
@@ -22,21 +22,25 @@ export function describeTakerOrder(order: TakerOrder, latencyMs?: number): Recor
   };
 }
 
+/** Swift's live client reports its connection events; the simulator's stream has none. */
+function hasStatus(source: TakerOrderSource): source is SwiftClient {
+  return typeof (source as Partial<SwiftClient>).onStatus === 'function';
+}
+
 export function tapStream(source: TakerOrderSource, markets: string[], logger: Logger): () => void {
   const latency = new Map<string, number>();
-  const stopStatus =
-    source instanceof SwiftClient
-      ? source.onStatus((event) => {
-          if (event.type === 'order') latency.set(event.uuid, event.latencyMs);
-          else if (
-            event.type === 'rejected' ||
-            event.type === 'heartbeat-timeout' ||
-            event.type === 'disconnected'
-          ) {
-            logger.warn({ ...event }, `swift ${event.type}`);
-          } else if (event.type !== 'duplicate') logger.info({ ...event }, `swift ${event.type}`);
-        })
-      : () => undefined;
+  const stopStatus = hasStatus(source)
+    ? source.onStatus((event) => {
+        if (event.type === 'order') latency.set(event.uuid, event.latencyMs);
+        else if (
+          event.type === 'rejected' ||
+          event.type === 'heartbeat-timeout' ||
+          event.type === 'disconnected'
+        ) {
+          logger.warn({ ...event }, `swift ${event.type}`);
+        } else if (event.type !== 'duplicate') logger.info({ ...event }, `swift ${event.type}`);
+      })
+    : () => undefined;
   const stopOrders = source.subscribe(markets, (order) => {
     logger.info(describeTakerOrder(order, latency.get(order.uuid)), 'taker order');
     latency.delete(order.uuid);

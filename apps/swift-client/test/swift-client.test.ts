@@ -1,7 +1,7 @@
 import type { TakerOrder } from '@drift/core';
 import { recordingLogger } from '@drift/test-support';
 import { Keypair } from '@solana/web3.js';
-import { offlineDriftClient } from 'drift-client';
+import { offlineDriftClient } from 'drift-client/live';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SwiftClient, type SwiftClientEvent } from '../src/swift-client.js';
 import { signedOrderFrame, takerClient } from './orders.js';
