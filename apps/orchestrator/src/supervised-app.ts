@@ -15,7 +15,8 @@ import {
   parseChildMessage,
   type RestartPolicy,
 } from '@drift/core';
-import { type Logger, SHORT_GC_PAUSE_FLAGS } from '@drift/logging';
+import type { Logger } from '@drift/logging';
+import { nodeFlagsFor } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';
 import { RestartTracker } from './restart-policy.js';
 
@@ -226,8 +227,7 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
         cwd: spec.cwd,
         env,
         execPath: process.execPath,
-        // Short GC pauses: logging's and the bots' event-loop delay depend on them (see @drift/logging).
-        execArgv: [...SHORT_GC_PAUSE_FLAGS, '--conditions=source', '--import', 'tsx', '--import', guardPath],
+        execArgv: [...nodeFlagsFor(spec.entry), '--import', guardPath],
         stdio: ['ignore', this.stdio, this.stdio, 'ipc'],
         serialization: 'json',
         // Own process group: a Ctrl-C in the terminal reaches only the orchestrator, which then stops
