@@ -35,7 +35,7 @@ export interface PaperConfig {
 /** The example drift-bots.yaml on free ports; `edit` adjusts the parsed YAML before it is written. */
 export async function writePaperConfig(
   dir: string,
-  edit: (config: any) => void = () => {},
+  edit: (config: { orchestrator: { api: { port: number } } }) => void = () => {},
 ): Promise<PaperConfig> {
   const config = parse(readFileSync(join(ROOT, 'drift-bots.yaml'), 'utf8'));
   const simPort = await freePort();
