@@ -22,22 +22,21 @@ export const HEALTH_PORT = 8781;
 
 const MB = 1024 * 1024;
 /**
- * Resident memory of each app of the paper fleet from built JavaScript on Node 24 (run-one's own
- * ~60 MB is added per pod), measured by `test/prometheus.test.ts`'s fleet (README, operations).
- * Used when the export has no measurement from a running fleet (`fleet export k8s` asks the
- * orchestrator's /api/status for each app's `rssBytes` first).
+ * Resident memory of each app of the paper fleet from built JavaScript on Node 24, measured under
+ * pm2 by `test/pm2.test.ts` (2026-12-07, 2 shared cores): used when the export has no measurement
+ * from a running fleet (`fleet export k8s` reads each app's `drift_app_rss_bytes` from the
+ * orchestrator first). rpc-manager and drift-client (live mode) were not measured: the fallback.
  */
 export const DEFAULT_RSS_BYTES: Readonly<Record<string, number>> = {
-  sim: 90 * MB,
-  'rpc-manager': 75 * MB,
-  'drift-client': 75 * MB,
-  'swift-client': 75 * MB,
-  'risk-manager': 90 * MB,
-  'jit-mm-swift': 100 * MB,
-  'hedge-bot': 100 * MB,
-  'trend-bot': 100 * MB,
+  sim: 111 * MB,
+  'swift-client': 183 * MB,
+  'risk-manager': 163 * MB,
+  'jit-mm-swift': 197 * MB,
+  'hedge-bot': 167 * MB,
+  'trend-bot': 164 * MB,
 };
-const FALLBACK_RSS_BYTES = 100 * MB;
+const FALLBACK_RSS_BYTES = 200 * MB;
+/** run-one itself (config, logging, the IPC supervisor; no prom-client): an estimate, not measured. */
 const RUN_ONE_RSS_BYTES = 60 * MB;
 
 export function memoryRequest(

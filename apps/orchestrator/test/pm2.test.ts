@@ -12,6 +12,7 @@ import { loadFleetConfig } from '@drift/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChildSpecs } from '../src/child-spec.js';
 import { exportFleet } from '../src/export-targets.js';
+import { rssBytesOf } from '../src/host-metrics.js';
 import { isAlive, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 import {
   BOTS,
@@ -119,6 +120,11 @@ describe('the exported ecosystem under the real pm2', () => {
         existsSync(join(pm2Logs, `${app}-out.log`)) && statSync(join(pm2Logs, `${app}-out.log`)).size,
       ).toBeFalsy();
     expect(new Set(fleetProcesses().map((p) => p.pm2_env.namespace))).toEqual(new Set(STAGES));
+    // Resident memory of each app from built JS: the Kubernetes export's default memory requests.
+    const rss = fleetProcesses().map(
+      (p) => `${p.name} ${((rssBytesOf(p.pid) ?? 0) / 2 ** 20).toFixed(0)} MB`,
+    );
+    process.stdout.write(`resident memory, built JS under pm2: ${rss.join(', ')}\n`);
   }, 150_000);
 
   it('runs the daily log routine as a one-shot and records its result for the metrics', async () => {

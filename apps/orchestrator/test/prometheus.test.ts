@@ -196,9 +196,8 @@ describe.skipIf(!prometheus)(`the real Prometheus scraping the running paper fle
     expect(up.map((r) => r.metric.app).sort()).toEqual([...PAPER_APPS].sort());
     const rss = await query('drift_app_rss_bytes');
     expect(rss.map((r) => r.metric.app).sort()).toEqual([...PAPER_APPS].sort());
-    // The measured figures the Kubernetes export's defaults come from.
     process.stdout.write(
-      `resident memory, built JS: ${rss.map((r) => `${r.metric.app} ${(Number(r.value[1]) / 2 ** 20).toFixed(0)} MB`).join(', ')}\n`,
+      `resident memory, children of the built orchestrator: ${rss.map((r) => `${r.metric.app} ${(Number(r.value[1]) / 2 ** 20).toFixed(0)} MB`).join(', ')}\n`,
     );
     const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
       data: { groups: { name: string; rules: unknown[] }[] };
