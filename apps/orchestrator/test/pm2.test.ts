@@ -71,11 +71,17 @@ beforeAll(async () => {
   const config = loadFleetConfig({ path: paper.file });
   const specs = buildChildSpecs(config, { root: ROOT, configPath: paper.file });
   const [eco] = exportFleet('pm2', specs, config, { root: ROOT, outDir: dir, logDir: join(dir, 'logs') });
-  const ecosystem = JSON.parse(eco!.content) as { apps: { name: string; kill_timeout?: number }[] };
+  const ecosystem = JSON.parse(eco!.content) as {
+    apps: { name: string; kill_timeout?: number; cron_restart?: string }[];
+  };
   // The fleet and the daily log routine (the monthly audit reads the whole workspace: too slow here).
   ecosystem.apps = ecosystem.apps.filter(
     (a) => a.name !== 'drift-logs-weekly' && a.name !== 'drift-logs-monthly',
   );
+  // Its schedule every 10 s instead of daily, to see pm2's cron start the one-shot again.
+  const daily = ecosystem.apps.find((a) => a.name === 'drift-logs-daily')!;
+  expect(daily.cron_restart).toBe('0 6 * * *');
+  daily.cron_restart = '*/10 * * * * *';
   killTimeoutMs = Object.fromEntries(ecosystem.apps.map((a) => [a.name, a.kill_timeout ?? 0]));
   writeFileSync(join(dir, 'ecosystem.config.json'), JSON.stringify(ecosystem), { mode: eco!.mode });
   pm2('start', join(dir, 'ecosystem.config.json'));
@@ -127,14 +133,19 @@ describe('the exported ecosystem under the real pm2', () => {
     process.stdout.write(`resident memory, built JS under pm2: ${rss.join(', ')}\n`);
   }, 150_000);
 
-  it('runs the daily log routine as a one-shot and records its result for the metrics', async () => {
+  it('runs the daily log routine as a one-shot on its cron, recording each result for the metrics', async () => {
     const result = join(dir, 'data', 'log-routine', 'daily.json');
     await waitFor(() => existsSync(result), 60_000, 'the daily routine result', 250);
     const recorded = JSON.parse(readFileSync(result, 'utf8'));
     expect(recorded).toMatchObject({ routine: 'daily' });
     expect([0, 1, 2]).toContain(recorded.exitCode);
-    const routine = jlist().find((p) => p.name === 'drift-logs-daily');
-    expect(routine?.pm2_env.status).toBe('stopped'); // done, waiting for its cron
+    // pm2's cron runs it again (here every 10 s): a new result.
+    await waitFor(
+      () => JSON.parse(readFileSync(result, 'utf8')).at > recorded.at,
+      45_000,
+      'the routine run again by cron',
+      500,
+    );
   }, 90_000);
 
   it('restarts a SIGKILLed bot', async () => {
