@@ -14,7 +14,7 @@ import type { FleetConfig } from '@drift/core';
 import { stringify } from 'yaml';
 import { nodeFlagsFor } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';
-import { type ExportedFile, type ExportOptions, splitEnv } from './export-targets.js';
+import { type ExportedFile, type ExportOptions, splitEnv } from './export-spec.js';
 import { logRoutineApps } from './log-routine.js';
 
 /** Port of `run-one`'s health endpoint inside a pod. */

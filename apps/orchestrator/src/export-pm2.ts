@@ -10,8 +10,8 @@
 import type { FleetConfig } from '@drift/core';
 import { appCommand } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';
-import type { ExportedFile, ExportOptions } from './export-targets.js';
-import { splitEnv } from './export-targets.js';
+import type { ExportedFile, ExportOptions } from './export-spec.js';
+import { splitEnv } from './export-spec.js';
 import { logRoutineApps } from './log-routine.js';
 
 export function pm2Namespace(spec: Pick<ChildSpec, 'kind'>): string {

@@ -11,7 +11,7 @@ import { LOG_DEFAULTS } from '@drift/logging';
 import { stringify } from 'yaml';
 import { tokenFilePath } from './api-token.js';
 import type { ChildSpec } from './child-spec.js';
-import type { ExportedFile, ExportOptions } from './export-targets.js';
+import type { ExportedFile, ExportOptions } from './export-spec.js';
 import { LOG_ROUTINES } from './log-routine.js';
 
 export const RULES_FILE = 'drift-fleet.rules.yml';

@@ -6,10 +6,10 @@
  * `drift-<app>.env` (0600, `EnvironmentFile=`), never into the unit. The log routine comes as
  * one-shot services with timers.
  */
-import type { FleetConfig } from '@drift/core';
+import { ConfigError, type FleetConfig } from '@drift/core';
 import { appCommand } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';
-import { appsBefore, type ExportedFile, type ExportOptions, splitEnv } from './export-targets.js';
+import { appsBefore, type ExportedFile, type ExportOptions, splitEnv } from './export-spec.js';
 import { logRoutineApps } from './log-routine.js';
 
 const PREFIX = 'drift-';
@@ -21,7 +21,12 @@ function quote(value: string): string {
 }
 
 /** An EnvironmentFile line: double-quoted, with the characters systemd would interpret escaped. */
-function envFileLine(key: string, value: string): string {
+function envFileLine(config: FleetConfig, app: string, key: string, value: string): string {
+  // The value itself is never echoed: it may be a secret.
+  if (/[\r\n]/.test(value))
+    throw new ConfigError(config.source, [
+      `apps.${app}.env.${key}: a value with a line break cannot go in a systemd EnvironmentFile`,
+    ]);
   return `${key}="${value.replace(/["\\`$]/g, (c) => `\\${c}`)}"`;
 }
 
@@ -44,11 +49,12 @@ export function exportSystemd(
       files.push({
         path: envFile,
         content: `${Object.entries(secret)
-          .map(([k, v]) => envFileLine(k, v))
+          .map(([k, v]) => envFileLine(config, spec.name, k, v))
           .join('\n')}\n`,
         mode: 0o600,
       });
     const lines = [
+      `# fleet export systemd: built JavaScript (pnpm build first) on Node 24 (${cmd.node})`,
       '[Unit]',
       `Description=Drift fleet: ${spec.name} (${spec.kind})`,
       `PartOf=${PREFIX}fleet.target`,

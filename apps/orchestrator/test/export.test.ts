@@ -130,6 +130,22 @@ describe('fleet export: systemd', () => {
     expect(envFile.content).toBe('FIXTURE=""\nFIXTURE_RECORD="/tmp/unused.jsonl"\n');
   });
 
+  it('refuses an env value with a line break, naming the key and not the value', () => {
+    const broken = fixtureConfig(
+      { 'hedge-bot': { kind: 'bot', subAccount: 2 } },
+      { record: 'secret-part-1\nsecret-part-2' },
+    );
+    const brokenSpecs = fixtureSpecs(broken, { record: '/tmp/unused.jsonl' });
+    expect(() => exportFleet('systemd', brokenSpecs, broken, { root: ROOT, outDir: out })).toThrow(
+      /apps\.hedge-bot\.env\.FIXTURE_RECORD: a value with a line break cannot go in a systemd EnvironmentFile/,
+    );
+    try {
+      exportFleet('systemd', brokenSpecs, broken, { root: ROOT, outDir: out });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('secret-part');
+    }
+  });
+
   it('schedules the log routine as timers', () => {
     expect(units['drift-logs-weekly.timer']!.Timer!.OnCalendar).toEqual(['Mon *-*-* 06:30:00 UTC']);
     expect(units['drift-logs-weekly.service']!.Service!.Type).toEqual(['oneshot']);
