@@ -8,6 +8,8 @@
  *   POST /api/risk/reset  {"by": "alice"}      (token)
  * Errors are JSON `{ "error": "..." }` naming the problem. The token is never logged or echoed.
  * Listening beyond loopback (configured on purpose), the GET endpoints need the token as well.
+ * Against DNS rebinding, a request whose `Host` is not the configured address (or, on loopback,
+ * `localhost`) is refused; no page may frame the dashboard (CSP `frame-ancestors 'none'`).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -53,11 +55,27 @@ class HttpError extends Error {
   }
 }
 
+/** Host headers a request may carry; null: any (a wildcard address, where reads need the token). */
+function hostsFor(host: string, port: number): Set<string> | null {
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') return null;
+  const bare = host.replace(/^\[|\]$/g, '');
+  const names = LOOPBACK.has(host)
+    ? ['127.0.0.1', 'localhost', '[::1]']
+    : [bare.includes(':') ? `[${bare}]` : bare];
+  return new Set(names.map((n) => `${n}:${port}`.toLowerCase()));
+}
+
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  let allowedHosts: Set<string> | null = new Set();
   const server = createServer((req, res) => {
+    const hostHeader = (req.headers.host ?? '').toLowerCase();
+    if (allowedHosts && !allowedHosts.has(hostHeader))
+      return sendJson(res, 421, {
+        error: `Host ${JSON.stringify(hostHeader.slice(0, 100))} is not this API's address (${[...allowedHosts].join(', ')})`,
+      });
     handle(req, res, opts).catch((err: unknown) => {
       if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message });
-      opts.logger.error({ err, method: req.method, path: pathOf(req) }, 'API request failed');
+      opts.logger.error({ err, method: req.method, url: req.url?.slice(0, 200) }, 'API request failed');
       sendJson(res, 500, { error: 'internal error (see the orchestrator log)' });
     });
   });
@@ -69,6 +87,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const { port } = server.address() as AddressInfo;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const url = `http://${host}:${port}`;
+  allowedHosts = hostsFor(opts.host, port);
   opts.logger.info({ url }, 'API, metrics and dashboard listening');
   return {
     server,
@@ -82,7 +101,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 }
 
 function pathOf(req: IncomingMessage): string {
-  return new URL(req.url ?? '/', 'http://x').pathname;
+  try {
+    return new URL(req.url ?? '/', 'http://x').pathname;
+  } catch {
+    throw new HttpError(400, 'malformed request target');
+  }
+}
+
+function decodeSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `${what} ${JSON.stringify(segment.slice(0, 80))} is not valid percent-encoding`);
+  }
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServerOptions): Promise<void> {
@@ -99,7 +130,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',
         'content-security-policy':
-          "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+          "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        ...SECURITY_HEADERS,
       });
       res.end(dashboardHtml);
       return;
@@ -108,7 +140,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
     if (path === '/api/logs') return sendJson(res, 200, { problems: opts.logFeed?.problems(100) ?? [] });
     if (path === '/metrics') {
       const body = await opts.registry.metrics();
-      res.writeHead(200, { 'content-type': opts.registry.contentType });
+      res.writeHead(200, { 'content-type': opts.registry.contentType, ...SECURITY_HEADERS });
       res.end(body);
       return;
     }
@@ -122,7 +154,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
   const body = await readJsonBody(req);
 
   if (appRoute) {
-    const name = decodeURIComponent(appRoute[1] as string);
+    const name = decodeSegment(appRoute[1] as string, 'app name');
     const action = appRoute[2] as string;
     if (!ACTIONS.has(action))
       throw new HttpError(404, `unknown action ${JSON.stringify(action)}: use start|stop|restart`);
@@ -194,8 +226,16 @@ function operatorOf(body: Record<string, unknown>): string {
   return by;
 }
 
+/** On every response: never framed, never sniffed as another type. */
+const SECURITY_HEADERS = { 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff' };
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    ...SECURITY_HEADERS,
+  });
   res.end(text);
 }

@@ -3,22 +3,28 @@
  *   status                        table of the fleet
  *   start|stop|restart <app>      (token)
  *   reset-halt [--by NAME]        operator reset of the risk halt (token)
- *   export pm2|systemd|k8s [--out DIR] [--image IMAGE]   files for another supervisor
+ *   export pm2|systemd|k8s|prometheus [--out DIR] [--image IMAGE] [--node PATH]
+ *                                 files for another supervisor; k8s memory requests from the running
+ *                                 fleet's measured RSS when the orchestrator answers
  * Options: --url URL (default from the config, env ORCHESTRATOR_URL). Token: env ORCHESTRATOR_TOKEN,
  * the config, or the file the orchestrator generated. Exit codes: 0 ok, 1 the API refused, 2 bad usage.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/core';
+import { resolveLogDir } from '@drift/logging';
 import { readClientToken } from './api-token.js';
+import { REQUIRED_NODE_MAJOR } from './app-command.js';
 import { buildChildSpecs, FleetSpecError, userCwd, workspaceRootFor } from './child-spec.js';
 import { EXPORT_TARGETS, type ExportTarget, exportFleet } from './export-targets.js';
 import type { FleetStatus } from './status.js';
 
 const USAGE = `usage: fleet status | start <app> | stop <app> | restart <app> | reset-halt [--by NAME]
-       fleet export pm2|systemd|k8s [--out DIR] [--image IMAGE]
-options: --url URL   the orchestrator API (default: orchestrator.api in the config)`;
+       fleet export pm2|systemd|k8s|prometheus [--out DIR] [--image IMAGE] [--node PATH]
+options: --url URL   the orchestrator API (default: orchestrator.api in the config)
+         --node PATH node 24 binary the pm2/systemd exports run (default: this one)`;
 
 class UsageError extends Error {}
 
@@ -28,7 +34,7 @@ interface Args {
   options: Map<string, string>;
 }
 
-const OPTIONS = new Set(['url', 'out', 'image', 'by']);
+const OPTIONS = new Set(['url', 'out', 'image', 'by', 'node']);
 
 export function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = [];
@@ -124,6 +130,28 @@ async function api(
   return json;
 }
 
+/** Each app's resident memory from a running orchestrator's /metrics, or undefined. */
+async function measuredRss(url: string): Promise<Record<string, number> | undefined> {
+  try {
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) });
+    if (!res.ok) return undefined;
+    const rss: Record<string, number> = {};
+    for (const m of (await res.text()).matchAll(/^drift_app_rss_bytes\{app="([^"]+)"\} (\d+)/gm))
+      rss[m[1] as string] = Number(m[2]);
+    return Object.keys(rss).length > 0 ? rss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The exports run on the Node the project requires: refuse another major (bad input, exit 2). */
+function nodeProblem(nodePath: string): string | undefined {
+  const run = spawnSync(nodePath, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+  const version = run.stdout?.trim() ?? '';
+  if (run.status === 0 && Number(version.split('.')[0]) === REQUIRED_NODE_MAJOR) return undefined;
+  return `--node ${JSON.stringify(nodePath)}: ${run.status === 0 ? `is Node ${version}` : 'does not run'}; the fleet needs Node ${REQUIRED_NODE_MAJOR}`;
+}
+
 function rootOf(config: FleetConfig): string {
   return workspaceRootFor(config.source);
 }
@@ -186,12 +214,31 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       const specs = buildChildSpecs(config, { root, configPath: config.source });
       const dir = resolve(userCwd(), args.options.get('out') ?? join(root, 'deploy', target));
       const image = args.options.get('image');
-      const files = exportFleet(target as ExportTarget, specs, config, { root, ...(image && { image }) });
+      const nodePath = args.options.get('node');
+      const badNode = nodePath && nodeProblem(nodePath);
+      if (badNode) return usage(badNode);
+      const rssBytes = target === 'k8s' ? await measuredRss(url) : undefined;
+      const files = exportFleet(target as ExportTarget, specs, config, {
+        root,
+        outDir: dir,
+        logDir: resolveLogDir(),
+        ...(image && { image }),
+        ...(nodePath && { nodePath: resolve(nodePath) }),
+        ...(rssBytes && { rssBytes }),
+      });
       mkdirSync(dir, { recursive: true });
       for (const f of files) {
-        writeFileSync(join(dir, f.path), f.content);
-        out(`wrote ${join(dir, f.path)}`);
+        const path = join(dir, f.path);
+        writeFileSync(path, f.content, { mode: f.mode ?? 0o644 });
+        chmodSync(path, f.mode ?? 0o644); // an existing file keeps its mode otherwise
+        out(`wrote ${path}${f.mode === 0o600 ? " (0600: holds the apps' env)" : ''}`);
       }
+      if (target === 'k8s')
+        out(
+          rssBytes
+            ? 'memory requests: measured from the running fleet'
+            : 'memory requests: defaults (no running fleet answered)',
+        );
       return 0;
     }
     default:

@@ -5,6 +5,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Fleet } from './fleet.js';
+import { type HostMetricsOptions, registerHostMetrics } from './host-metrics.js';
 import type { LogProblem } from './log-feed.js';
 
 export interface FleetMetrics {
@@ -14,7 +15,8 @@ export interface FleetMetrics {
 
 const TRADING_STATES = ['active', 'reducing', 'halted'] as const;
 
-export function createFleetMetrics(fleet: Fleet): FleetMetrics {
+/** `host`: where the log files and the log routine's results are (the orchestrator passes them). */
+export function createFleetMetrics(fleet: Fleet, host?: HostMetricsOptions): FleetMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'orchestrator_' });
   const labelNames = ['app'] as const;
@@ -37,7 +39,24 @@ export function createFleetMetrics(fleet: Fleet): FleetMetrics {
     labelNames: ['app', 'level'],
     registers: [registry],
   });
+  const orders = new Counter({
+    name: 'drift_app_orders_total',
+    help: 'Orders placed by the app, summed over its restarts (from heartbeats)',
+    labelNames,
+    registers: [registry],
+  });
   for (const app of fleet.apps) {
+    // A heartbeat carries the count since the process started: count the increase, from 0 per process.
+    let placedSoFar = 0;
+    orders.inc({ app: app.name }, 0);
+    app.on('spawn', () => {
+      placedSoFar = 0;
+    });
+    app.on('heartbeat', () => {
+      const placed = app.snapshot().status?.ordersPlaced ?? placedSoFar;
+      if (placed > placedSoFar) orders.inc({ app: app.name }, placed - placedSoFar);
+      placedSoFar = placed;
+    });
     restarts.inc({ app: app.name }, 0);
     heartbeats.inc({ app: app.name }, 0);
     for (const level of ['warn', 'error', 'fatal']) logProblems.inc({ app: app.name, level }, 0);
@@ -98,6 +117,7 @@ export function createFleetMetrics(fleet: Fleet): FleetMetrics {
     },
   });
 
+  if (host) registerHostMetrics(registry, fleet, host);
   return {
     registry,
     onLogProblem: (p) => logProblems.inc({ app: p.app, level: p.level }),

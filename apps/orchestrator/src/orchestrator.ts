@@ -2,13 +2,14 @@
  * Wires one orchestrator: fleet specs from the config (checked before anything starts), the fleet,
  * metrics, the log feed and the API server. `main.ts` adds process concerns (logging setup, signals).
  */
-import type { FleetConfig } from '@drift/core';
-import type { Logger } from '@drift/logging';
+import { dataDir, type FleetConfig } from '@drift/core';
+import { type Logger, resolveLogDir } from '@drift/logging';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { ensureToken } from './api-token.js';
 import { buildChildSpecs, type SpecOptions } from './child-spec.js';
 import { Fleet, stopBudgetOf } from './fleet.js';
 import { LogFeed, type LogFeedOptions } from './log-feed.js';
+import { LogRoutineScheduler } from './log-routine-scheduler.js';
 import { createFleetMetrics } from './metrics.js';
 
 export interface OrchestratorOptions extends SpecOptions {
@@ -33,7 +34,10 @@ export async function createOrchestrator(opts: OrchestratorOptions): Promise<Orc
   const { config, logger } = opts;
   const specs = buildChildSpecs(config, opts);
   const fleet = new Fleet(specs, { timings: config.orchestrator, logger, stdio: opts.stdio ?? 'inherit' });
-  const metrics = createFleetMetrics(fleet);
+  const metrics = createFleetMetrics(fleet, {
+    logDir: resolveLogDir(),
+    dataDir: dataDir({ root: opts.root }),
+  });
   const feed = opts.logs
     ? new LogFeed(
         specs.map((s) => s.name),
@@ -41,6 +45,8 @@ export async function createOrchestrator(opts: OrchestratorOptions): Promise<Orc
       )
     : undefined;
   feed?.start();
+  const routine = new LogRoutineScheduler(logger, opts.stdio ?? 'inherit');
+  routine.start();
   const { token, file } = ensureToken(config.orchestrator.api.token, opts.root);
   const api = await startApiServer({
     fleet,
@@ -59,6 +65,7 @@ export async function createOrchestrator(opts: OrchestratorOptions): Promise<Orc
     ...(file && { tokenFile: file }),
     async stop() {
       await fleet.stop();
+      routine.stop();
       feed?.stop();
       await api.close();
     },

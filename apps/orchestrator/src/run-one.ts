@@ -7,8 +7,9 @@
 import { createServer } from 'node:http';
 import { loadFleetConfig } from '@drift/core';
 import { setupUtilityLogging } from '@drift/logging';
+import { builtEntryOf } from './app-command.js';
 import { buildChildSpecs, userCwd, workspaceRootFor } from './child-spec.js';
-import { HEALTH_PORT } from './export-targets.js';
+import { HEALTH_PORT } from './export-k8s.js';
 import { SupervisedApp } from './supervised-app.js';
 
 const logger = setupUtilityLogging('run-one');
@@ -18,13 +19,15 @@ const specs = buildChildSpecs(config, {
   root: workspaceRootFor(config.source),
   configPath: config.source,
 });
-const spec = specs.find((s) => s.name === name);
-if (!spec) {
+const found = specs.find((s) => s.name === name);
+if (!found) {
   process.stderr.write(
     `run-one: unknown app ${JSON.stringify(name)}: the config has ${specs.map((s) => s.name).join(', ')}\n`,
   );
   process.exit(2);
 }
+// Built (production, the container image): the app runs its built JavaScript too.
+const spec = import.meta.url.endsWith('.js') ? { ...found, entry: builtEntryOf(found) } : found;
 const timings = { ...config.orchestrator, restart: { ...config.orchestrator.restart, maxRestarts: 0 } };
 const app = new SupervisedApp(spec, timings, logger);
 const port = Number(process.env.DRIFT_HEALTH_PORT ?? HEALTH_PORT);

@@ -16,7 +16,7 @@ import {
   type RestartPolicy,
 } from '@drift/core';
 import type { Logger } from '@drift/logging';
-import { appCommand } from './app-command.js';
+import { nodeFlagsFor } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';
 import { RestartTracker } from './restart-policy.js';
 
@@ -223,13 +223,12 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
     this.setState('starting');
     let child: ChildProcess;
     try {
-      const command = appCommand(spec.entry);
-      child = fork(command.entry, [], {
+      child = fork(spec.entry, [], {
         cwd: spec.cwd,
         env,
-        execPath: command.node,
-        // Short GC pauses (in the command): logging's and the bots' event-loop delay depend on them.
-        execArgv: [...command.nodeArgs, '--import', guardPath],
+        // Short GC pauses (in the flags): logging's and the bots' event-loop delay depend on them.
+        execPath: process.execPath,
+        execArgv: [...nodeFlagsFor(spec.entry), '--import', guardPath],
         stdio: ['ignore', this.stdio, this.stdio, 'ipc'],
         serialization: 'json',
         // Own process group: a Ctrl-C in the terminal reaches only the orchestrator, which then stops

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../src/api-server.js';
@@ -93,6 +94,46 @@ describe('status API', () => {
     const get = await call('/api/apps/hedge-bot/stop');
     expect(get.status).toBe(405);
     expect((await call('/api/nothing')).status).toBe(404);
+  });
+
+  it('answers malformed percent-encoding in an app name with 400, not 500', async () => {
+    for (const name of ['%E0%A4%A', '%', 'hedge%ZZbot']) {
+      const res = await call(`/api/apps/${name}/stop`, { method: 'POST', token: TOKEN });
+      expect(res.status, name).toBe(400);
+      expect(res.json.error).toBe(`app name ${JSON.stringify(name)} is not valid percent-encoding`);
+    }
+    expect(fleet.app('hedge-bot').snapshot().state).toBe('running');
+  });
+
+  it('refuses a Host that is not its address (DNS rebinding) and may not be framed', async () => {
+    const port = new URL(api.url).port;
+    const get = (host: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port, path: '/api/status', headers: { host } },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => {
+              body += c;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const rebound = await get(`attacker.example:${port}`);
+    expect(rebound.status).toBe(421);
+    expect(rebound.body).not.toContain('hedge-bot');
+    expect(JSON.parse(rebound.body).error).toMatch(/^Host "attacker.example:\d+" is not this API's address/);
+    expect((await get(`127.0.0.1:${port}`)).status).toBe(200);
+    expect((await get(`localhost:${port}`)).status).toBe(200);
+    expect((await get('127.0.0.1:1')).status).toBe(421); // right name, another port
+    for (const path of ['/', '/api/status']) {
+      const res = await fetch(api.url + path);
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+    }
   });
 
   it('stops an app on purpose (not restarted) and starts it again', async () => {

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { loadFleetConfig } from '@drift/core';
 import { SHORT_GC_PAUSE_FLAGS } from '@drift/logging';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appCommand } from '../src/app-command.js';
+import { appCommand, nodeFlagsFor } from '../src/app-command.js';
 import { buildChildSpecs, FleetSpecError } from '../src/child-spec.js';
 import { ROOT, removeDir, tempDir } from './fleet-fixture.js';
 
@@ -18,18 +18,27 @@ afterAll(() => removeDir(empty));
 
 describe('appCommand', () => {
   it('runs a built entry on this Node with the short-GC-pause flag and no loader', () => {
-    expect(appCommand('/w/apps/hedge-bot/dist/main.js')).toEqual({
+    expect(nodeFlagsFor('/w/apps/hedge-bot/dist/main.js')).toEqual([...SHORT_GC_PAUSE_FLAGS]);
+    expect(appCommand({ entry: '/w/apps/hedge-bot/dist/main.js', cwd: '/w/apps/hedge-bot' })).toEqual({
       node: process.execPath,
-      nodeArgs: [...SHORT_GC_PAUSE_FLAGS],
-      entry: '/w/apps/hedge-bot/dist/main.js',
+      args: [...SHORT_GC_PAUSE_FLAGS, '/w/apps/hedge-bot/dist/main.js'],
+      cwd: '/w/apps/hedge-bot',
     });
   });
 
-  it('runs a TypeScript entry under tsx with the source condition', () => {
-    expect(appCommand('/w/apps/hedge-bot/src/main.ts', '/opt/node/bin/node')).toEqual({
+  it('runs a TypeScript entry under tsx with the source condition; exports run it built', () => {
+    expect(nodeFlagsFor('/w/apps/hedge-bot/src/main.ts')).toEqual([
+      ...SHORT_GC_PAUSE_FLAGS,
+      '--conditions=source',
+      '--import',
+      'tsx',
+    ]);
+    expect(
+      appCommand({ entry: '/w/apps/hedge-bot/src/main.ts', cwd: '/w/apps/hedge-bot' }, '/opt/node/bin/node'),
+    ).toEqual({
       node: '/opt/node/bin/node',
-      nodeArgs: [...SHORT_GC_PAUSE_FLAGS, '--conditions=source', '--import', 'tsx'],
-      entry: '/w/apps/hedge-bot/src/main.ts',
+      args: [...SHORT_GC_PAUSE_FLAGS, '/w/apps/hedge-bot/dist/main.js'],
+      cwd: '/w/apps/hedge-bot',
     });
   });
 });
@@ -58,9 +67,7 @@ describe('the fleet of drift-bots.yaml', () => {
     const specs = buildChildSpecs(config, { root, launch: 'built' });
     removeDir(root);
     expect(entries(specs, root)).toEqual(ENTRIES.map((e) => `${e.replace('%', 'dist')}.js`));
-    expect(specs.map((s) => appCommand(s.entry).nodeArgs)).toEqual(
-      specs.map(() => [...SHORT_GC_PAUSE_FLAGS]),
-    );
+    expect(specs.map((s) => nodeFlagsFor(s.entry))).toEqual(specs.map(() => [...SHORT_GC_PAUSE_FLAGS]));
   });
 
   it('built but not built: refused before anything starts, each missing file named with the remedy', () => {
@@ -84,6 +91,6 @@ describe('the fleet of drift-bots.yaml', () => {
   it('from source (how the tests run the orchestrator): src/*.ts entries under tsx', () => {
     const specs = buildChildSpecs(config, { root: ROOT });
     expect(entries(specs, ROOT)).toEqual(ENTRIES.map((e) => `${e.replace('%', 'src')}.ts`));
-    expect(specs.every((s) => appCommand(s.entry).nodeArgs.includes('tsx'))).toBe(true);
+    expect(specs.every((s) => nodeFlagsFor(s.entry).includes('tsx'))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -9,6 +9,7 @@ import { FIXTURE_DIR, fixtureFleetWithApi, removeDir, tempDir } from './fleet-fi
 
 const PKG = resolve(import.meta.dirname, '..');
 const TOKEN = 'cli-token-0123456789abcdef';
+const SECRET = 'rpc-key-6f1d2c';
 let fleet: Fleet;
 let api: ApiServer;
 let stop: (() => Promise<void>) | undefined;
@@ -26,7 +27,7 @@ wallet: { keypairPath: ${join(dir, 'no-such-keypair.json')} }
 rpc: { endpoints: [{ url: "http://127.0.0.1:1" }] }
 apps:
   risk-manager: { kind: risk, dir: ${FIXTURE_DIR} }
-  hedge-bot: { kind: bot, subAccount: 2, dir: ${FIXTURE_DIR} }
+  hedge-bot: { kind: bot, subAccount: 2, dir: ${FIXTURE_DIR}, env: { DRIFT_RPC_URL: "https://rpc.example/?api-key=${SECRET}" } }
 risk: { maxPositionBase: { SOL-PERP: "10" }, maxGrossNotional: "1000", maxLeverage: "5", dailyLossLimit: "100" }
 `,
   );
@@ -106,10 +107,39 @@ describe('fleet CLI', () => {
     const out = join(dir, 'k8s');
     const { code, stdout } = await fleetCli(['export', 'k8s', '--out', out]);
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe(`wrote ${join(out, 'drift-fleet.k8s.yaml')}`);
+    expect(stdout.split('\n')[0]).toBe(`wrote ${join(out, 'drift-fleet.k8s.yaml')}`);
     const docs = parseAllDocuments(readFileSync(join(out, 'drift-fleet.k8s.yaml'), 'utf8')).map((d) =>
       d.toJS(),
     );
-    expect(docs.map((d) => d.metadata.name)).toEqual(['risk-manager', 'hedge-bot']); // live mode: no simulator
+    // live mode: no simulator
+    expect(docs.filter((d) => d.kind === 'Deployment').map((d) => d.metadata.name)).toEqual([
+      'risk-manager',
+      'hedge-bot',
+    ]);
+  });
+
+  it('writes no secret in clear outside a 0600 file or a Kubernetes Secret, whatever the target', async () => {
+    for (const target of ['pm2', 'systemd', 'k8s', 'prometheus']) {
+      const out = join(dir, `secrets-${target}`);
+      const { code } = await fleetCli(['export', target, '--out', out]);
+      expect(code, target).toBe(0);
+      const holding = readdirSync(out).filter((f) => readFileSync(join(out, f), 'utf8').includes(SECRET));
+      if (target !== 'prometheus') expect(holding.length, target).toBeGreaterThan(0);
+      for (const file of holding) {
+        expect(statSync(join(out, file)).mode & 0o777, `${target}/${file}`).toBe(0o600);
+        if (target === 'k8s') {
+          const kinds = parseAllDocuments(readFileSync(join(out, file), 'utf8')).map((d) => d.toJS().kind);
+          expect(new Set(kinds)).toEqual(new Set(['Secret']));
+        }
+      }
+    }
+  });
+
+  it('refuses a --node that is not Node 24 (exit 2)', async () => {
+    const fake = join(dir, 'node18');
+    writeFileSync(fake, '#!/bin/sh\necho 18.20.0\n', { mode: 0o755 });
+    const { code, stderr } = await fleetCli(['export', 'systemd', '--out', join(dir, 'n'), '--node', fake]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^fleet: --node ".*node18": is Node 18.20.0; the fleet needs Node 24/);
   });
 });
