@@ -11,7 +11,12 @@ const ext = from === 'src' ? 'ts' : 'js';
 const { buildChildSpecs, Fleet, startApiServer } = await import(`../${from}/index.${ext}`);
 const { createFleetMetrics } = await import(`../${from}/metrics.${ext}`);
 const config = parseFleetConfig(JSON.parse(configJson));
-const specs = buildChildSpecs(config, { root, overrides: { sim: { entry: simEntry } } });
+// The fixture apps are TypeScript only: they run from source (under tsx) whichever way this runs.
+const specs = buildChildSpecs(config, {
+  root,
+  launch: 'source',
+  overrides: { sim: { entry: simEntry } },
+});
 // The real logger of the real process: its file in LOG_DIR (set by the benchmark), no console.
 const logger = setupCriticalLogging('orchestrator', { enableConsoleLogging: false });
 const fleet = new Fleet(specs, {
