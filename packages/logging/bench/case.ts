@@ -34,7 +34,7 @@ const record = (i: number) => ({
 });
 
 type Emit = (i: number) => void;
-let finish: () => Promise<void> = async () => {};
+let finish: () => Promise<unknown> = async () => {};
 let emit: Emit;
 
 switch (kind) {

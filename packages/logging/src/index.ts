@@ -1,5 +1,11 @@
 export { type ConsoleTarget, captureConsole } from './console-capture.js';
-export { closeAll as closeLogs, flushAll as flushLogs, flushLogsSync } from './exit-hooks.js';
+export {
+  closeAll as closeLogs,
+  type FlushResult,
+  flushAll as flushLogs,
+  flushLogsSync,
+} from './exit-hooks.js';
+export type { Unwritten } from './file-sink.js';
 export { isLogFileOf, type LogFileInfo, listLogFiles, logFilePath, sweepRetention } from './files.js';
 export {
   formatCompact,
