@@ -231,7 +231,12 @@ describe('files', () => {
     }
     fs.writeFileSync(path.join(dir, 'ret-app.log.1'), 'recent\n');
     createLogger({ appName: 'ret-app', critical: true, logDir: dir, enableConsoleLogging: false });
-    expect(fs.readdirSync(dir).sort()).toEqual(['other-app.log.1', 'ret-app.log.1', 'ret-app.log.lock']);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      'other-app.log.1',
+      'ret-app.log',
+      'ret-app.log.1',
+      'ret-app.log.lock',
+    ]);
   });
 
   it('retention sweeps again every hour, sparing the file the process is writing', async () => {
