@@ -7,6 +7,7 @@ export {
 } from './exit-hooks.js';
 export type { Unwritten } from './file-sink.js';
 export { isLogFileOf, type LogFileInfo, listLogFiles, logFilePath, sweepRetention } from './files.js';
+export { escapeControls, escapeJsonLine } from './escape.js';
 export {
   formatCompact,
   formatTime,

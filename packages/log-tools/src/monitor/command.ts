@@ -12,6 +12,7 @@ import {
 } from '../cli-args.js';
 import { InputError } from '../input-error.js';
 import { appsInLogDir } from '../logs/app-files.js';
+import { checkLogDir } from '../logs/log-dir.js';
 import { type AppHealth, formatAge, inspectApp, type Verdict } from './inspect.js';
 
 export const MONITOR_HELP = `Usage: drift-logs monitor [--app NAME]... [--dry-run | --maintenance-only] [options]
@@ -149,10 +150,7 @@ export async function runMonitor(argv: string[], out: (s: string) => void): Prom
 
 function resolveMonitorLogDir(flag: string | undefined, root: string | undefined): string {
   const dir = flag ?? (process.env.LOG_DIR || !root ? resolveLogDir() : path.join(root, 'logs'));
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new InputError(`log dir ${dir} does not exist (pass --log-dir or set LOG_DIR)`);
-  }
-  return dir;
+  return checkLogDir(dir);
 }
 
 /** Critical apps from the registry and the workspace, narrowed by --app. */
