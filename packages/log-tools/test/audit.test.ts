@@ -80,7 +80,11 @@ describe('drift-logs audit entries', () => {
     fs.mkdirSync(path.join(ws, 'apps/hedge-bot/src'), { recursive: true });
     fs.writeFileSync(
       path.join(ws, 'apps/hedge-bot/package.json'),
-      JSON.stringify({ name: 'hedge-bot', scripts: { start: 'node --import tsx src/main.ts' } }),
+      JSON.stringify({
+        name: 'hedge-bot',
+        scripts: { start: 'node --import tsx src/main.ts' },
+        drift: { logging: 'critical' },
+      }),
     );
     fs.writeFileSync(path.join(ws, 'apps/hedge-bot/src/index.ts'), 'export const band = 5;\n');
     const app = auditWorkspace(ws).apps[0]!;
@@ -98,7 +102,11 @@ describe('drift-logs audit entries', () => {
     fs.mkdirSync(path.join(ws, 'apps/risk-manager/src'), { recursive: true });
     fs.writeFileSync(
       path.join(ws, 'apps/risk-manager/package.json'),
-      JSON.stringify({ name: 'risk-manager', dependencies: { '@drift/logging': 'workspace:*' } }),
+      JSON.stringify({
+        name: 'risk-manager',
+        dependencies: { '@drift/logging': 'workspace:*' },
+        drift: { logging: 'critical' },
+      }),
     );
     fs.writeFileSync(
       path.join(ws, 'apps/risk-manager/src/main.ts'),

@@ -1,4 +1,5 @@
 export { type ConsoleTarget, captureConsole } from './console-capture.js';
+export { escapeControls, escapeJsonLine } from './escape.js';
 export {
   closeAll as closeLogs,
   type FlushResult,
@@ -7,7 +8,6 @@ export {
 } from './exit-hooks.js';
 export type { Unwritten } from './file-sink.js';
 export { isLogFileOf, type LogFileInfo, listLogFiles, logFilePath, sweepRetention } from './files.js';
-export { escapeControls, escapeJsonLine } from './escape.js';
 export {
   formatCompact,
   formatTime,
@@ -34,5 +34,5 @@ export {
   resolveLogDir,
 } from './options.js';
 export { REDACTED, redactString, scrub as redactValue } from './redact.js';
-export { CRITICAL_APPS, declaresCritical, isCriticalApp } from './registry.js';
+export { criticalApps, declaresCritical, isCriticalApp } from './registry.js';
 export { findWorkspaceRoot } from './workspace.js';

@@ -1,7 +1,7 @@
 // `drift-logs monitor`: report each critical app's log health, then clean up (unless --dry-run).
 import fs from 'node:fs';
 import path from 'node:path';
-import { CRITICAL_APPS, LOG_DEFAULTS, resolveLogDir } from '@drift/logging';
+import { criticalApps, LOG_DEFAULTS, resolveLogDir } from '@drift/logging';
 import {
   COMMON_OPTIONS,
   parseBytes,
@@ -159,11 +159,7 @@ export async function selectApps(
   logDir: string,
   requested: string[] | undefined,
 ): Promise<string[]> {
-  const critical = new Set<string>(CRITICAL_APPS);
-  if (fs.existsSync(path.join(root, 'pnpm-workspace.yaml'))) {
-    const { readWorkspace } = await import('../workspace.js'); // YAML parser only when there is a workspace
-    for (const p of readWorkspace(root).packages) if (p.critical) critical.add(p.logName);
-  }
+  const critical = new Set<string>(criticalApps(root)); // the apps' own package.json declarations
   if (!requested) return [...critical].sort();
   const present = new Set(appsInLogDir(logDir));
   for (const app of requested) {
