@@ -35,6 +35,8 @@ export interface FileSinkOptions {
 }
 
 const BATCH_BYTES = CHUNK_BYTES;
+/** The largest batch, when a flood has left many chunks waiting. */
+const MAX_BATCH_BYTES = 16 * CHUNK_BYTES;
 /** How long a small batch may wait for more lines before it is written. */
 const TRICKLE_MS = 5;
 /** Past this many pending bytes the caller writes synchronously: memory stays bounded under a flood. */
@@ -292,13 +294,18 @@ export class FileSink {
     this.timer = undefined;
     const stream = this.stream;
     if (this.inflight || !stream || this.closed) return;
-    const batch = this.pending.take(BATCH_BYTES);
+    const base = sizeOf(this.file);
+    // Behind a flood, bigger batches (fewer round trips) but never further past the size limit
+    // than one chunk: the stream rotates after the batch that crosses it.
+    const behind = this.pending.bytes > 4 * BATCH_BYTES;
+    const room = Math.max(BATCH_BYTES, this.options.maxSize - base);
+    const batch = this.pending.take(behind ? Math.min(MAX_BATCH_BYTES, room) : BATCH_BYTES);
     if (!batch) {
       this.resolveWaiters();
       return;
     }
     this.inflight = batch;
-    this.inflightBase = sizeOf(this.file);
+    this.inflightBase = base;
     stream.write(batch, (err) => {
       // Taken over by flushSync or re-queued by the error handler.
       if (this.inflight !== batch) return;
