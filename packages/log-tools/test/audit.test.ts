@@ -144,4 +144,25 @@ describe('drift-logs audit bad input', () => {
       expect(stdout).toContain('Exit codes');
     }
   });
+
+  it('an app that calls setupCriticalLogging without declaring itself critical is told to declare it', () => {
+    const ws = tempDir('undeclared');
+    fs.writeFileSync(path.join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - apps/*\n');
+    fs.mkdirSync(path.join(ws, 'apps/grid-bot/src'), { recursive: true });
+    fs.writeFileSync(
+      path.join(ws, 'apps/grid-bot/package.json'),
+      JSON.stringify({ name: 'grid-bot', dependencies: { '@drift/logging': 'workspace:*' } }),
+    );
+    fs.writeFileSync(
+      path.join(ws, 'apps/grid-bot/src/main.ts'),
+      "import { setupCriticalLogging } from '@drift/logging';\nconst logger = setupCriticalLogging('grid-bot');\n",
+    );
+    const app = auditWorkspace(ws).apps[0]!;
+    expect(app.kind).toBe('utility');
+    expect(app.findings.find((f) => f.code === 'undeclared-critical')).toMatchObject({
+      severity: 'warning',
+      file: 'apps/grid-bot/src/main.ts',
+      line: 2,
+    });
+  });
 });
