@@ -41,8 +41,9 @@ function checkOpens(file: string): void {
     fs.closeSync(fs.openSync(file, 'a'));
   } catch (err) {
     const { code, message } = err as NodeJS.ErrnoException;
+    const reason = code && !message.startsWith(code) ? `${code}: ${message}` : message; // Node's start with it
     throw new LoggingConfigError(
-      `cannot open the log file ${file} (${code ?? 'error'}: ${message}): make its directory writable, ` +
+      `cannot open the log file ${file} (${reason}): make its directory writable, ` +
         'set LOG_DIR to one that is, or LOG_FILE_ENABLED=false to run without a log file',
     );
   }
