@@ -13,7 +13,7 @@ import { createOrchestrator, type Orchestrator, stopBudgetMs } from './orchestra
 
 export interface MainOptions {
   logger: Logger;
-  flushLogs: () => Promise<void>;
+  flushLogs: () => Promise<unknown>;
   logs?: Pick<LogFeedOptions, 'fileOf' | 'parse'>;
 }
 

@@ -44,7 +44,7 @@ export interface StartAppOptions {
   /** Heartbeat interval when an IPC channel exists. Default: env DRIFT_HEARTBEAT_MS or 1000. */
   heartbeatMs?: number;
   /** Makes every log line durable before exit. Default: `flushLogs` from `@drift/logging`. */
-  flushLogs?: () => Promise<void>;
+  flushLogs?: () => Promise<unknown>;
   /**
    * Routes `console.*` (the Drift SDK's own messages) through `logger`, so they reach the app's
    * file, redacted. Default true.

@@ -80,7 +80,11 @@ describe('drift-logs audit entries', () => {
     fs.mkdirSync(path.join(ws, 'apps/hedge-bot/src'), { recursive: true });
     fs.writeFileSync(
       path.join(ws, 'apps/hedge-bot/package.json'),
-      JSON.stringify({ name: 'hedge-bot', scripts: { start: 'node --import tsx src/main.ts' } }),
+      JSON.stringify({
+        name: 'hedge-bot',
+        scripts: { start: 'node --import tsx src/main.ts' },
+        drift: { logging: 'critical' },
+      }),
     );
     fs.writeFileSync(path.join(ws, 'apps/hedge-bot/src/index.ts'), 'export const band = 5;\n');
     const app = auditWorkspace(ws).apps[0]!;
@@ -98,7 +102,11 @@ describe('drift-logs audit entries', () => {
     fs.mkdirSync(path.join(ws, 'apps/risk-manager/src'), { recursive: true });
     fs.writeFileSync(
       path.join(ws, 'apps/risk-manager/package.json'),
-      JSON.stringify({ name: 'risk-manager', dependencies: { '@drift/logging': 'workspace:*' } }),
+      JSON.stringify({
+        name: 'risk-manager',
+        dependencies: { '@drift/logging': 'workspace:*' },
+        drift: { logging: 'critical' },
+      }),
     );
     fs.writeFileSync(
       path.join(ws, 'apps/risk-manager/src/main.ts'),
@@ -135,5 +143,26 @@ describe('drift-logs audit bad input', () => {
       expect(stdout).toMatch(new RegExp(`^Usage: drift-logs ${command}`));
       expect(stdout).toContain('Exit codes');
     }
+  });
+
+  it('an app that calls setupCriticalLogging without declaring itself critical is told to declare it', () => {
+    const ws = tempDir('undeclared');
+    fs.writeFileSync(path.join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - apps/*\n');
+    fs.mkdirSync(path.join(ws, 'apps/grid-bot/src'), { recursive: true });
+    fs.writeFileSync(
+      path.join(ws, 'apps/grid-bot/package.json'),
+      JSON.stringify({ name: 'grid-bot', dependencies: { '@drift/logging': 'workspace:*' } }),
+    );
+    fs.writeFileSync(
+      path.join(ws, 'apps/grid-bot/src/main.ts'),
+      "import { setupCriticalLogging } from '@drift/logging';\nconst logger = setupCriticalLogging('grid-bot');\n",
+    );
+    const app = auditWorkspace(ws).apps[0]!;
+    expect(app.kind).toBe('utility');
+    expect(app.findings.find((f) => f.code === 'undeclared-critical')).toMatchObject({
+      severity: 'warning',
+      file: 'apps/grid-bot/src/main.ts',
+      line: 2,
+    });
   });
 });

@@ -151,7 +151,7 @@ describe('drift-logs migrate', () => {
     fs.mkdirSync(path.join(ws, 'apps/swift-client/src'), { recursive: true });
     fs.writeFileSync(
       path.join(ws, 'apps/swift-client/package.json'),
-      JSON.stringify({ name: 'swift-client' }),
+      JSON.stringify({ name: 'swift-client', drift: { logging: 'critical' } }),
     );
     const source = [
       "import createDebug from 'debug';",

@@ -5,6 +5,8 @@
  * measurements. Every case, baselines included, gets the same warm-up.
  *   drift-logging   this package: compact file, console off
  *   writesync       baseline: fs.writeSync of the same preformatted lines, one call per line
+ *   writesync-batched  the limit of this disk path: the same preformatted lines coalesced into
+ *                   64 KiB fs.writeSync calls
  *   pino-sync       baseline: pino with a sync destination (its JSON lines)
  *   pino-rfs        baseline: pino piped naively into rotating-file-stream
  *   format-only     baseline: the same records formatted to compact lines and dropped (no logger, no
@@ -34,7 +36,7 @@ const record = (i: number) => ({
 });
 
 type Emit = (i: number) => void;
-let finish: () => Promise<void> = async () => {};
+let finish: () => Promise<unknown> = async () => {};
 let emit: Emit;
 
 switch (kind) {
@@ -44,7 +46,8 @@ switch (kind) {
     finish = flushLogs;
     break;
   }
-  case 'writesync': {
+  case 'writesync':
+  case 'writesync-batched': {
     const fd = fs.openSync(file, 'a');
     const lines = Array.from({ length: TOTAL }, (_, i) =>
       formatCompact(
@@ -57,7 +60,21 @@ switch (kind) {
         kind,
       ),
     );
-    emit = (i) => fs.writeSync(fd, lines[i]!);
+    if (kind === 'writesync') {
+      emit = (i) => fs.writeSync(fd, lines[i]!);
+      break;
+    }
+    let batch = '';
+    emit = (i) => {
+      batch += lines[i]!;
+      if (batch.length >= 64 * 1024) {
+        fs.writeSync(fd, batch);
+        batch = '';
+      }
+    };
+    finish = async () => {
+      fs.writeSync(fd, batch);
+    };
     break;
   }
   case 'pino-sync': {

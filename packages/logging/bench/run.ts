@@ -13,7 +13,11 @@ import { SHORT_GC_PAUSE_FLAGS } from '../src/gc-flags.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const CASES = ['writesync', 'pino-sync', 'pino-rfs', 'format-only', 'drift-logging'];
+const ALL_CASES = ['writesync', 'writesync-batched', 'pino-sync', 'pino-rfs', 'format-only', 'drift-logging'];
+/** BENCH_CASES=writesync,writesync-batched,drift-logging for a quick look (writesync is always run: the base). */
+const CASES = process.env.BENCH_CASES
+  ? ALL_CASES.filter((c) => c === 'writesync' || process.env.BENCH_CASES!.split(',').includes(c))
+  : ALL_CASES;
 const pkgDir = path.resolve(import.meta.dirname, '..');
 
 interface Sample {
@@ -72,13 +76,25 @@ for (let run = 0; run < RUNS; run++) {
   }
 }
 
-const header = ['case', 'lines/s', 'vs writeSync', 'µs/call', 'loop p99 ms', 'peak RSS MB', 'lines lost'];
+const header = [
+  'case',
+  'lines/s',
+  'vs writeSync',
+  'vs batched',
+  'µs/call',
+  'loop p99 ms',
+  'peak RSS MB',
+  'lines lost',
+];
 process.stdout.write(
   `${RECORDS.toLocaleString('en-US')} records measured after 10,000 warm-up records, ${RUNS} runs per case, medians (${os.cpus().length} cores, Node ${process.version})\n`,
 );
 for (const runtime of RUNTIMES) {
   const of = (kind: string) => results.get(`${runtime.name}/${kind}`)!;
   const base = median(of('writesync').map((s) => s.linesPerSec));
+  const limit = CASES.includes('writesync-batched')
+    ? median(of('writesync-batched').map((s) => s.linesPerSec))
+    : Number.NaN;
   const rows = CASES.map((kind) => {
     const s = of(kind);
     const lps = median(s.map((x) => x.linesPerSec));
@@ -86,6 +102,7 @@ for (const runtime of RUNTIMES) {
       kind,
       lps.toLocaleString('en-US'),
       `${(lps / base).toFixed(2)}x`,
+      Number.isNaN(limit) ? 'n/a' : `${Math.round((lps / limit) * 100)}%`,
       median(s.map((x) => x.usPerCall)).toFixed(2),
       median(s.map((x) => x.loopP99Ms)).toFixed(2),
       median(s.map((x) => x.peakRssMb)).toFixed(0),

@@ -5,6 +5,7 @@
  * record, instead of going unredacted to a stdout nobody keeps.
  */
 import { format } from 'node:util';
+import { scrub } from './redact.js';
 
 /** What the capture writes to: a pino `Logger`, or anything with its four level methods. */
 export type ConsoleTarget = Record<'debug' | 'info' | 'warn' | 'error', (obj: object, msg?: string) => void>;
@@ -20,6 +21,14 @@ const LEVEL_OF = {
 type Method = keyof typeof LEVEL_OF;
 const METHODS = Object.keys(LEVEL_OF) as Method[];
 
+/**
+ * util.format's text of the arguments, each object scrubbed first: a secret is recognised by its
+ * key or its shape (`Array.from(secretKey)`), which the formatted text no longer shows plainly.
+ */
+function formatScrubbed(args: unknown[]): string {
+  return format(...args.map((a) => (a !== null && typeof a === 'object' ? scrub(a) : a)));
+}
+
 let restoreCurrent: (() => void) | undefined;
 
 /** Routes console.log/info/debug/trace/warn/error to `logger`; returns the function that undoes it. */
@@ -31,10 +40,10 @@ export function captureConsole(logger: ConsoleTarget): () => void {
     console[method] = (...args: unknown[]) => {
       // An error keeps its stack (indented lines under the record) rather than becoming message text.
       const at = args.findIndex((a) => a instanceof Error);
-      if (at === -1) return logger[level]({ source: 'console' }, format(...args));
+      if (at === -1) return logger[level]({ source: 'console' }, formatScrubbed(args));
       const err = args[at] as Error;
       const rest = args.filter((_, i) => i !== at);
-      logger[level]({ source: 'console', err }, rest.length > 0 ? format(...rest) : err.message);
+      logger[level]({ source: 'console', err }, rest.length > 0 ? formatScrubbed(rest) : err.message);
     };
   }
   const restore = () => {

@@ -8,9 +8,13 @@
  * - SIGTERM, SIGINT, SIGHUP: flush; then, if the app has no handler of its own, re-raise the
  *   signal so the process dies as it would have (same signal, same exit status). If it has one,
  *   the app decides, and its own exit flushes again.
+ * A sink stays under these hooks until `closeLogs()` has closed it, so an exit, a signal or a crash
+ * while it closes still lands every pending line. Once every sink is closed (later lines are
+ * appended synchronously) the signal handlers are removed: the process dies of a signal as if the
+ * logger had never been there, even when nothing else keeps it alive.
  * SIGKILL and an OOM kill cannot be caught: what was still pending in memory is lost there.
  */
-import type { FileSink } from './file-sink.js';
+import type { FileSink, Unwritten } from './file-sink.js';
 
 const sinks = new Set<FileSink>();
 const fatalLoggers = new Set<(err: unknown, origin: string) => void>();
@@ -27,14 +31,23 @@ export function flushLogsSync(): void {
   flushAllSync(false);
 }
 
-export async function flushAll(): Promise<void> {
-  await Promise.all([...sinks].map((s) => s.flush()));
+/** What `flushLogs()` resolves to: `complete`, or the files whose lines are still held, and why. */
+export interface FlushResult {
+  complete: boolean;
+  unwritten: Unwritten[];
+}
+
+export async function flushAll(): Promise<FlushResult> {
+  const reports = await Promise.all([...sinks].map((s) => s.flush()));
+  const unwritten = reports.filter((r): r is Unwritten => r !== undefined);
+  return { complete: unwritten.length === 0, unwritten };
 }
 
 export async function closeAll(): Promise<void> {
   const all = [...sinks];
-  sinks.clear();
   await Promise.all(all.map((s) => s.close()));
+  for (const sink of all) sinks.delete(sink);
+  if (sinks.size === 0) removeSignalHandlers();
 }
 
 export function registerSink(sink: FileSink): void {
@@ -65,7 +78,22 @@ function onSignal(signal: NodeJS.Signals): void {
 
 const signalHandlers: Partial<Record<NodeJS.Signals, () => void>> = {};
 
+function removeSignalHandlers(): void {
+  for (const signal of SIGNALS) {
+    const handler = signalHandlers[signal];
+    if (handler) process.removeListener(signal, handler);
+    delete signalHandlers[signal];
+  }
+}
+
 function install(): void {
+  if (!signalHandlers.SIGTERM) {
+    for (const signal of SIGNALS) {
+      const handler = () => onSignal(signal);
+      signalHandlers[signal] = handler;
+      process.on(signal, handler);
+    }
+  }
   if (installed) return;
   installed = true;
   process.on('exit', () => flushAllSync(true));
@@ -83,9 +111,4 @@ function install(): void {
     }
     flushAllSync();
   });
-  for (const signal of SIGNALS) {
-    const handler = () => onSignal(signal);
-    signalHandlers[signal] = handler;
-    process.on(signal, handler);
-  }
 }

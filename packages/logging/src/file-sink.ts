@@ -35,6 +35,8 @@ export interface FileSinkOptions {
 }
 
 const BATCH_BYTES = CHUNK_BYTES;
+/** The largest batch, when a flood has left many chunks waiting. */
+const MAX_BATCH_BYTES = 16 * CHUNK_BYTES;
 /** How long a small batch may wait for more lines before it is written. */
 const TRICKLE_MS = 5;
 /** Past this many pending bytes the caller writes synchronously: memory stays bounded under a flood. */
@@ -59,6 +61,41 @@ function shortWrite(file: string): Error {
   });
 }
 
+/** The file the stream writes to was deleted (by hand, a cleanup job): its lines went nowhere. */
+function deleted(file: string): Error {
+  const dir = path.dirname(file);
+  const what = fs.existsSync(dir) ? `${file} was deleted` : `the log directory ${dir} was deleted`;
+  return Object.assign(new Error(`${what}; the lines are written again to a new file`), { code: 'ENOENT' });
+}
+
+/** What a flush could not put on disk. */
+export interface Unwritten {
+  file: string;
+  /** Bytes held in memory for the file. */
+  bytes: number;
+  /** Lines dropped since the trouble began, because more than the memory limit was held. */
+  droppedLines: number;
+  /** Why: the error the disk gave. */
+  reason: string;
+}
+
+/** Appends `bytes` whole or not at all: a refused tail is cut off again, so the file ends on a line. */
+function appendWhole(file: string, bytes: Buffer, sizeBefore: number): void {
+  const fd = fs.openSync(file, 'a');
+  try {
+    for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+  } catch (err) {
+    try {
+      fs.ftruncateSync(fd, sizeBefore);
+    } catch {
+      // the write's own error says what is wrong
+    }
+    throw err;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 const sleepArray = new Int32Array(new SharedArrayBuffer(4));
 const sleepSync = (ms: number) => Atomics.wait(sleepArray, 0, 0, ms);
 
@@ -72,6 +109,9 @@ export class FileSink {
   private scheduled = false;
   private timer?: NodeJS.Timeout;
   private failedSince?: number;
+  private failure = '';
+  /** The overflow path waits for the stream's write in flight to complete (it may be rotating). */
+  private syncDeferred = false;
   private retryTimer?: NodeJS.Timeout;
   private retryDelay = 250;
   private dropped = 0;
@@ -98,9 +138,9 @@ export class FileSink {
       return;
     }
     this.pending.push(line);
-    if (this.pending.bytes > SYNC_THRESHOLD && !this.failing) {
-      this.flushSync();
-      return;
+    if (this.pending.bytes > SYNC_THRESHOLD && !this.failing && !this.syncDeferred) {
+      if (this.flushSync(false)) return;
+      this.syncDeferred = true;
     }
     if (this.pending.bytes > this.maxBufferBytes) this.dropOldest();
     if (!this.scheduled) {
@@ -115,39 +155,60 @@ export class FileSink {
     }
   }
 
-  /** Resolves when everything written so far is on disk (or the disk is failing). */
-  flush(): Promise<void> {
-    if (!this.inflight && this.pending.empty) return Promise.resolve();
-    if (this.failing) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.drainWaiters.push(resolve);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.drain);
-      }
-    });
+  /**
+   * Resolves when everything written so far is on disk: with undefined, or, when the disk refuses
+   * writes, at once with what is held in memory and why.
+   */
+  async flush(): Promise<Unwritten | undefined> {
+    if (!this.inflight && this.pending.empty) return undefined;
+    if (!this.failing) {
+      await new Promise<void>((resolve) => {
+        this.drainWaiters.push(resolve);
+        if (!this.scheduled) {
+          this.scheduled = true;
+          setImmediate(this.drain);
+        }
+      });
+    }
+    return this.unwritten();
+  }
+
+  private unwritten(): Unwritten | undefined {
+    const bytes = this.pending.bytes + (this.inflight?.length ?? 0);
+    if (bytes === 0 && this.dropped === 0) return undefined;
+    return { file: this.file, bytes, droppedLines: this.dropped, reason: this.failure };
   }
 
   /**
-   * Everything written so far, on disk before returning. For exit paths (`final`): waits up to
-   * 200 ms for the batch in flight to land, else writes it itself (the process ends right after,
-   * so the stream cannot write it twice). When the process goes on (`final` false: a signal the
-   * app handles itself), a batch that has not landed is left to the stream, and so is everything
-   * queued behind it: order and exactly-once matter more than an early flush the app's own exit
-   * repeats anyway.
+   * Everything written so far, on disk before returning (true), with the size limit kept.
+   * For exit paths (`final`): waits up to 200 ms for the batch in flight to land, else writes it
+   * itself (the process ends right after, so the stream cannot write it twice). When the process
+   * goes on (`final` false: a flood past the memory bound, a signal the app handles itself), a batch
+   * that has not landed, or whose landing makes the stream rotate, is left to the stream with
+   * everything queued behind it (false): order and exactly-once matter more than an early flush.
+   * Otherwise the stream is set aside while the lines are appended (rotating here as it would),
+   * and a fresh one continues after them.
    */
-  flushSync(final = true): void {
+  flushSync(final = true): boolean {
     const parts: Buffer[] = [];
     if (this.inflight) {
       const landed = this.waitForLanding(this.inflight, final);
-      if (!landed && !final) return;
+      if (!final && (!landed || this.inflightBase + this.inflight.length >= this.options.maxSize))
+        return false;
       if (!landed) parts.push(this.inflight);
       this.inflight = undefined;
     }
     const rest = this.pending.take(Number.POSITIVE_INFINITY);
     if (rest) parts.push(rest);
-    if (parts.length === 0) return;
-    this.appendSync(Buffer.concat(parts));
+    if (parts.length === 0) return true;
+    const stream = this.stream;
+    if (stream) {
+      this.stream = undefined; // its callbacks and errors are ignored from here on
+      stream.destroy();
+    }
+    this.appendSync(parts.length === 1 ? parts[0]! : Buffer.concat(parts), final);
+    if (stream && !final && !this.closed && !this.failing) this.open();
+    return true;
   }
 
   /** Flushes, closes the stream and releases the file. Later writes append synchronously. */
@@ -159,6 +220,45 @@ export class FileSink {
     this.stream = undefined;
     if (stream) await new Promise<void>((resolve) => stream.end(resolve));
     this.flushSync();
+  }
+
+  /** Appends whole lines now, rotating like the stream (classical: file -> .1 -> ... -> .maxFiles). */
+  private appendRotating(data: Buffer, progress: { at: number }): void {
+    const { maxSize } = this.options;
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    let size = sizeOf(this.file);
+    let at = 0;
+    while (at < data.length) {
+      progress.at = at;
+      let end = data.length;
+      if (size + end - at > maxSize) {
+        const cut = data.lastIndexOf(10, at + maxSize - size - 1);
+        if (cut >= at) end = cut + 1;
+        else if (size > 0) {
+          this.rotateSync();
+          size = 0;
+          continue;
+        } else {
+          const nl = data.indexOf(10, at); // one line longer than maxSize: it goes whole
+          end = nl === -1 ? data.length : nl + 1;
+        }
+      }
+      appendWhole(this.file, data.subarray(at, end), size);
+      size += end - at;
+      at = end;
+      progress.at = at;
+      if (size >= maxSize) {
+        this.rotateSync();
+        size = 0;
+      }
+    }
+  }
+
+  private rotateSync(): void {
+    for (let n = this.options.maxFiles; n > 0; n--) {
+      const from = n === 1 ? this.file : `${this.file}.${n - 1}`;
+      if (fs.existsSync(from)) fs.renameSync(from, `${this.file}.${n}`);
+    }
   }
 
   private open(): void {
@@ -194,21 +294,34 @@ export class FileSink {
     this.timer = undefined;
     const stream = this.stream;
     if (this.inflight || !stream || this.closed) return;
-    const batch = this.pending.take(BATCH_BYTES);
+    const base = sizeOf(this.file);
+    // Behind a flood, bigger batches (fewer round trips) but never further past the size limit
+    // than one chunk: the stream rotates after the batch that crosses it.
+    const behind = this.pending.bytes > 4 * BATCH_BYTES;
+    const room = Math.max(BATCH_BYTES, this.options.maxSize - base);
+    const batch = this.pending.take(behind ? Math.min(MAX_BATCH_BYTES, room) : BATCH_BYTES);
     if (!batch) {
       this.resolveWaiters();
       return;
     }
     this.inflight = batch;
-    this.inflightBase = sizeOf(this.file);
+    this.inflightBase = base;
     stream.write(batch, (err) => {
       // Taken over by flushSync or re-queued by the error handler.
       if (this.inflight !== batch) return;
       this.inflight = undefined;
+      this.syncDeferred = false;
       if (err || !this.settle(batch)) {
         // Not (all) on disk: retried first once the disk recovers.
         this.requeue(batch);
-        if (!err) this.fail(shortWrite(this.file));
+        if (err) return;
+        if (fs.existsSync(this.file)) this.fail(shortWrite(this.file));
+        else {
+          // The stream writes into a file nobody can read any more: a fresh one is opened on retry.
+          this.stream = undefined;
+          stream.destroy();
+          this.fail(deleted(this.file));
+        }
         return;
       }
       if (this.failedSince !== undefined) this.recovered();
@@ -287,17 +400,25 @@ export class FileSink {
     }
   }
 
-  private appendSync(data: string | Buffer): void {
+  /**
+   * Appends now. Lines the disk refuses are held for the retry while the process goes on (not
+   * `final`); at the end they go to stderr rather than nowhere, unless the console printed them.
+   */
+  private appendSync(data: string | Buffer, final = true): void {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    const progress = { at: 0 };
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.appendFileSync(this.file, data);
+      this.appendRotating(bytes, progress);
     } catch (err) {
       this.fail(err as Error);
+      const rest = bytes.subarray(progress.at);
+      if (!final && !this.closed) {
+        this.requeue(rest);
+        return;
+      }
       if (this.options.stderrFallback === false) return;
-      // Last resort: the lines go to stderr rather than nowhere.
       try {
-        if (typeof data === 'string') fs.writeSync(2, data);
-        else fs.writeSync(2, data);
+        fs.writeSync(2, rest);
       } catch {
         // stderr is gone too: nothing left to write to.
       }
@@ -313,6 +434,7 @@ export class FileSink {
   }
 
   private fail(err: Error): void {
+    this.failure = `${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}`;
     if (this.failedSince === undefined) {
       this.failedSince = Date.now();
       const code = (err as NodeJS.ErrnoException).code ?? err.name;
@@ -338,6 +460,7 @@ export class FileSink {
   private recovered(): void {
     const downMs = Date.now() - (this.failedSince ?? Date.now());
     this.failedSince = undefined;
+    this.failure = '';
     this.retryDelay = 250;
     const note = this.dropped
       ? `; ${this.dropped} lines were dropped because more than ${this.maxBufferBytes} bytes were waiting`

@@ -6,6 +6,8 @@
  * Times are UTC. One record is one line, except an error's stack, which follows on lines indented by
  * four spaces (a reader joins them back to the record above).
  */
+import { readCall } from './call.js';
+import { CONTROL_RANGE, escapeControls, escapeControlsButNewline, escapeJsonLine } from './escape.js';
 import { levelFromLabel, levelLabel } from './levels.js';
 import { isSecretKey, REDACTED, redactString, scrub } from './redact.js';
 
@@ -38,7 +40,11 @@ export function formatTime(ms: number): string {
   return cachedPrefix + MILLIS[ms - second * 1000];
 }
 
-const BARE = /^[^\s="]+$/;
+/** A value or key printed as is; anything else is JSON-quoted (with no control character raw). */
+const BARE = new RegExp(`^[^\\s="${CONTROL_RANGE}]+$`);
+const BARE_KEY = /^[A-Za-z_][\w.-]*$/;
+
+const quoted = (text: string) => escapeJsonLine(JSON.stringify(text));
 
 /** One field value as text, scrubbed: the text formats never build a scrubbed copy of the record. */
 function fieldValue(secret: boolean, v: unknown): string {
@@ -46,7 +52,7 @@ function fieldValue(secret: boolean, v: unknown): string {
     case 'string': {
       if (secret) return REDACTED;
       const clean = redactString(v);
-      return clean !== '' && BARE.test(clean) ? clean : JSON.stringify(clean);
+      return clean !== '' && BARE.test(clean) ? clean : quoted(clean);
     }
     case 'number':
     case 'boolean':
@@ -56,7 +62,7 @@ function fieldValue(secret: boolean, v: unknown): string {
     default:
       if (v === null) return 'null';
       if (secret) return REDACTED;
-      return JSON.stringify(scrub(v)) ?? String(v);
+      return escapeJsonLine(JSON.stringify(scrub(v)) ?? escapeControls(String(v)));
   }
 }
 
@@ -71,7 +77,9 @@ const fieldKeys = new Map<string, FieldKey>();
 function fieldKey(key: string): FieldKey {
   let k = fieldKeys.get(key);
   if (k === undefined) {
-    k = { prefix: ` ${key}=`, secret: isSecretKey(key), column: COLUMN_KEYS.has(key) };
+    // A key is text of the caller's too: one with a space, `=` or a newline would forge a field or a line.
+    const text = BARE_KEY.test(key) ? key : quoted(key);
+    k = { prefix: ` ${text}=`, secret: isSecretKey(key), column: COLUMN_KEYS.has(key) };
     if (fieldKeys.size < 10_000) fieldKeys.set(key, k);
   }
   return k;
@@ -93,18 +101,15 @@ export function fieldsText(obj: object | undefined): string {
   return out;
 }
 
-/** Newlines inside a message would start a new "line": escape them. */
-function oneLine(text: string): string {
-  return text.includes('\n') || text.includes('\r') ? text.replace(/\r?\n|\r/g, '\\n') : text;
-}
-
 type ErrorLike = { type?: string; name?: string; message?: string; stack?: string };
 
 /** An error's stack on the following lines, indented by four spaces. */
 export function stackText(err: unknown): string {
   if (!err || typeof err !== 'object') return '';
   const e = err as ErrorLike;
-  const text = redactString(e.stack ?? `${e.type ?? e.name ?? 'Error'}: ${e.message ?? ''}`);
+  const text = escapeControlsButNewline(
+    redactString(e.stack ?? `${e.type ?? e.name ?? 'Error'}: ${e.message ?? ''}`),
+  );
   return `\n    ${text
     .split('\n')
     .map((l) => l.trim())
@@ -156,8 +161,8 @@ function head(app: string, level: number, colour: boolean): string {
 
 /** The line; `withCaller` false renders the compact format of a call captured for verbose. */
 export function textLine(l: TextLine, colour = false, withCaller = true): string {
-  const caller = !withCaller || l.caller === undefined ? '' : ` ${l.caller} |`;
-  return `${formatTime(l.time)}${head(l.app, l.level, colour)}${caller} ${oneLine(redactString(l.msg))}${l.fields}${l.stack}\n`;
+  const caller = !withCaller || l.caller === undefined ? '' : ` ${escapeControls(l.caller)} |`;
+  return `${formatTime(l.time)}${head(l.app, l.level, colour)}${caller} ${escapeControls(redactString(l.msg))}${l.fields}${l.stack}\n`;
 }
 
 function recordLine(rec: LogRecord, app: string, caller?: string): TextLine {
@@ -171,6 +176,21 @@ function recordLine(rec: LogRecord, app: string, caller?: string): TextLine {
     stack: stackText(err),
     ...(caller !== undefined ? { caller } : {}),
   };
+}
+
+/** pino's NDJSON record for a call (`{"level":30,"time":..,"pid":..,"app":..,...,"msg":..}`), scrubbed. */
+export function jsonLine(
+  level: number,
+  app: string,
+  bindings: Record<string, unknown> | undefined,
+  args: unknown[],
+): string {
+  const { fields, err, msg } = readCall(args);
+  const rec: Record<string, unknown> = { level, time: Date.now(), pid: process.pid, app, ...bindings };
+  if (fields) Object.assign(rec, scrub(fields));
+  if (err !== undefined && rec.err === undefined) rec.err = scrub(err);
+  rec.msg = redactString(msg);
+  return `${escapeJsonLine(JSON.stringify(rec))}\n`;
 }
 
 export function formatCompact(rec: LogRecord, app = rec.app ?? ''): string {

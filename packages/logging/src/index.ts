@@ -1,5 +1,12 @@
 export { type ConsoleTarget, captureConsole } from './console-capture.js';
-export { closeAll as closeLogs, flushAll as flushLogs, flushLogsSync } from './exit-hooks.js';
+export { escapeControls, escapeJsonLine } from './escape.js';
+export {
+  closeAll as closeLogs,
+  type FlushResult,
+  flushAll as flushLogs,
+  flushLogsSync,
+} from './exit-hooks.js';
+export type { Unwritten } from './file-sink.js';
 export { isLogFileOf, type LogFileInfo, listLogFiles, logFilePath, sweepRetention } from './files.js';
 export {
   formatCompact,
@@ -27,5 +34,5 @@ export {
   resolveLogDir,
 } from './options.js';
 export { REDACTED, redactString, scrub as redactValue } from './redact.js';
-export { CRITICAL_APPS, declaresCritical, isCriticalApp } from './registry.js';
+export { criticalApps, declaresCritical, isCriticalApp } from './registry.js';
 export { findWorkspaceRoot } from './workspace.js';

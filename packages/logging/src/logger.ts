@@ -1,20 +1,21 @@
-/// <reference path="./quick-format.d.ts" />
 /**
- * createLogger and the two entry points every process uses. pino builds and serializes the
- * records; this package scrubs them (redact.ts), formats them per sink (format.ts) and writes them
- * (file-sink.ts, console), with exit hooks that lose nothing (exit-hooks.ts).
+ * createLogger and the two entry points every process uses. pino decides levels and makes child
+ * loggers; this package renders each call itself, scrubbed (redact.ts) and escaped (escape.ts), per
+ * sink (format.ts), and writes it (file-sink.ts, console), with exit hooks that lose nothing
+ * (exit-hooks.ts).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import quickFormat from 'quick-format-unescaped';
+import { readCall } from './call.js';
 import { callerOf } from './caller.js';
 import { registerFatalLogger, registerSink } from './exit-hooks.js';
 import { FileSink } from './file-sink.js';
 import { sweepRetention } from './files.js';
-import { fieldsText, stackText, type TextLine, textLine } from './format.js';
+import { fieldsText, jsonLine, stackText, type TextLine, textLine } from './format.js';
 import { lockLogFile } from './lock.js';
-import { type LoggingOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { REDACTED, redactString, scrub } from './redact.js';
+import { LoggingConfigError, type LoggingOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { REDACTED, scrub } from './redact.js';
 import { isCriticalApp } from './registry.js';
 
 export type { Logger } from 'pino';
@@ -30,7 +31,25 @@ const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 /** One file sink per file per process: two loggers of one app share it, so one writer per file. */
 const fileSinks = new Map<string, FileSink>();
 
-function fileSinkFor(o: ResolvedOptions): FileSink {
+/**
+ * A critical app that cannot open its log file at start must not run on without one: the reason
+ * and the way out, as a configuration error. (Trouble that starts later is the sink's to ride out.)
+ */
+function checkOpens(file: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.closeSync(fs.openSync(file, 'a'));
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    const reason = code && !message.startsWith(code) ? `${code}: ${message}` : message; // Node's start with it
+    throw new LoggingConfigError(
+      `cannot open the log file ${file} (${reason}): make its directory writable, ` +
+        'set LOG_DIR to one that is, or LOG_FILE_ENABLED=false to run without a log file',
+    );
+  }
+}
+
+function fileSinkFor(o: ResolvedOptions, critical: boolean): FileSink {
   let file = path.join(o.logDir, `${o.appName}.log`);
   const existing = fileSinks.get(file);
   if (existing) return existing;
@@ -45,6 +64,14 @@ function fileSinkFor(o: ResolvedOptions): FileSink {
     process.once('exit', lock.release);
   }
   sweepRetention(o.appName, o.logDir, o.retentionDays);
+  if (critical) {
+    try {
+      checkOpens(file);
+    } catch (err) {
+      if (lock.owned) lock.release();
+      throw err;
+    }
+  }
   const timer = setInterval(
     () => sweepRetention(o.appName, o.logDir, o.retentionDays, Date.now(), file),
     RETENTION_SWEEP_MS,
@@ -67,36 +94,25 @@ type TextWriter = (line: TextLine) => void;
 /** Warnings and worse on stderr, like the rest of the ecosystem. */
 const consoleStream = (level: number) => (level >= 40 ? process.stderr : process.stdout);
 
-const BINDINGS = Symbol('drift.logging.bindings');
-/** A logger with its child bindings pre-rendered as ` key=value` text (done once per child). */
-type WithBindings = Logger & { [BINDINGS]?: string };
+/**
+ * Each child's bindings, pre-rendered once when pino creates the child (its public `onChild` hook
+ * and `bindings()`): as ` key=value` text for the text formats, as a scrubbed object for json.
+ */
+interface ChildBindings {
+  text: string;
+  fields: Record<string, unknown>;
+}
+const childBindings = new WeakMap<Logger, ChildBindings>();
 
-/** pino's call convention, (obj?, msg?, ...format args), as the parts of a text line. */
+function rememberBindings(child: Logger): void {
+  const { app: _app, ...bound } = child.bindings();
+  childBindings.set(child, { text: fieldsText(bound), fields: scrub(bound) as Record<string, unknown> });
+}
+
+/** A call as the parts of a text line. */
 function toTextLine(level: number, app: string, bindings: string, args: unknown[]): TextLine {
-  // Index arithmetic, not destructuring: this runs on every call.
-  let first = args[0];
-  let next = 1;
-  let fields: Record<string, unknown> | undefined;
-  let err: unknown;
-  if (first instanceof Error) {
-    err = first;
-    first = args.length > 1 ? args[next++] : first.message;
-  } else if (first !== null && typeof first === 'object') {
-    fields = first as Record<string, unknown>;
-    err = fields.err;
-    first = args[next++];
-  } else if (first === undefined) {
-    first = args[next++];
-  }
-  const msg = typeof first === 'string' && args.length > next ? quickFormat(first, args.slice(next)) : first;
-  return {
-    time: Date.now(),
-    app,
-    level,
-    msg: msg === undefined || msg === null ? ((err as Error | undefined)?.message ?? '') : String(msg),
-    fields: bindings + fieldsText(fields),
-    stack: stackText(err),
-  };
+  const { fields, err, msg } = readCall(args);
+  return { time: Date.now(), app, level, msg, fields: bindings + fieldsText(fields), stack: stackText(err) };
 }
 
 export function createLogger(options: CreateLoggerOptions): Logger {
@@ -110,7 +126,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   const text: TextWriter[] = [];
   const json: ((line: string) => void)[] = [];
   if (o.enableFileLogging) {
-    const sink = fileSinkFor(o);
+    const sink = fileSinkFor(o, critical);
     if (o.fileFormat === 'json') json.push((line) => sink.write(line));
     else {
       const verbose = o.fileFormat === 'verbose';
@@ -129,54 +145,33 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     (o.enableFileLogging && o.fileFormat === 'verbose');
   const redactPaths = o.redact.map((p) => p.split('.'));
 
-  const logger = pino(
+  // pino decides the level and makes the children; every line is written here, from the call's
+  // own arguments (pino's serializer never runs: its output would be scrubbed, escaped and parsed
+  // again for the text formats).
+  const logger: Logger = pino(
     {
       level: o.logLevel,
-      base: { app: appName, pid: process.pid },
-      timestamp: pino.stdTimeFunctions.epochTime,
-      ...(o.redact.length ? { redact: { paths: o.redact, censor: REDACTED } } : {}),
-      formatters: {
-        log: (obj) => scrub(obj) as Record<string, unknown>,
-        bindings: (bindings) => scrub(bindings) as Record<string, unknown>,
-      },
+      base: { app: appName },
+      onChild: rememberBindings,
       hooks: {
-        logMethod(args, method, level) {
+        logMethod(args, _method, level) {
+          const call = redactPaths.length ? redactArgs(args, redactPaths) : args;
+          const bound = childBindings.get(this);
           if (text.length) {
-            const call = redactPaths.length ? redactArgs(args, redactPaths) : args;
-            const line = toTextLine(level, appName, (this as WithBindings)[BINDINGS] ?? '', call);
+            const line = toTextLine(level, appName, bound?.text ?? '', call);
             if (needsCaller) line.caller = callerOf();
             for (const write of text) write(line);
           }
           if (json.length) {
-            method.apply(this, args.map((a) => (typeof a === 'string' ? redactString(a) : a)) as typeof args);
+            const line = jsonLine(level, appName, bound?.fields, call);
+            for (const write of json) write(line);
           }
         },
       },
     },
-    {
-      write: (line: string) => {
-        for (const w of json) w(line);
-      },
-    },
+    { write: () => {} },
   );
 
-  // pino formats a child's bindings without the bindings formatter: scrub them on the way in, and
-  // keep them as an object for the text formats. Children are created with Object.create(parent),
-  // so they inherit this `child` too.
-  const pinoChild = logger.child as unknown as (
-    this: Logger,
-    b: pino.Bindings,
-    o?: pino.ChildLoggerOptions,
-  ) => Logger;
-  logger.child = function child(
-    this: WithBindings,
-    bindings: pino.Bindings,
-    childOptions?: pino.ChildLoggerOptions,
-  ) {
-    const instance = pinoChild.call(this, scrub(bindings) as pino.Bindings, childOptions) as WithBindings;
-    instance[BINDINGS] = (this[BINDINGS] ?? '') + fieldsText(bindings);
-    return instance;
-  } as unknown as typeof logger.child;
   if (text.length || json.length) {
     registerFatalLogger((err, origin) =>
       logger.fatal({ err, origin }, 'uncaught exception: the process exits'),
@@ -200,12 +195,27 @@ function redactArgs(args: unknown[], paths: string[][]): unknown[] {
   return [copy, ...rest];
 }
 
+/**
+ * The entry points run first thing in a process: a configuration error (LOG_LEVEL=loud, a log file
+ * a critical app cannot open) is reported on one line and the process exits 2, like every other
+ * configuration error of the fleet, rather than as an uncaught exception. `createLogger` throws.
+ */
+function atEntry(appName: string, options: CreateLoggerOptions): Logger {
+  try {
+    return createLogger(options);
+  } catch (err) {
+    if (!(err instanceof LoggingConfigError)) throw err;
+    process.stderr.write(`${appName}: ${err.message}\n`);
+    process.exit(2);
+  }
+}
+
 /** Bots, infrastructure, risk, orchestrator: file (compact) + console (verbose). */
 export function setupCriticalLogging(appName: string, options: LoggingOptions = {}): Logger {
-  return createLogger({ ...options, appName, critical: true });
+  return atEntry(appName, { ...options, appName, critical: true });
 }
 
 /** Tests, scripts, tools: console only, unless options or env say otherwise. */
 export function setupUtilityLogging(appName: string, options: LoggingOptions = {}): Logger {
-  return createLogger({ ...options, appName, critical: false });
+  return atEntry(appName, { ...options, appName, critical: false });
 }

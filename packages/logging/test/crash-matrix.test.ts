@@ -46,6 +46,27 @@ describe('a burst of 50,000 lines followed at once by', () => {
     },
   );
 
+  it.each([
+    ['process.exit(0)', 'close-exit', { code: 0, signal: null }],
+    ['SIGTERM', 'close-SIGTERM', { code: null, signal: 'SIGTERM' }],
+    ['an uncaught exception', 'close-uncaught', { code: 1, signal: null }],
+  ] as const)(
+    'closeLogs() begun, then %s before it resolved: every line is on disk, the ending unchanged',
+    async (_name, mode, ending) => {
+      const dir = tempDir();
+      const res = await runFixture('test/fixtures/emit.ts', [mode, String(BURST)], { LOG_DIR: dir });
+      expect({ code: res.code, signal: res.signal }).toEqual(ending);
+      checkAllLines(dir, BURST);
+    },
+  );
+
+  it('closeLogs() resolved, then SIGTERM with nothing else running: the process dies of the signal (143), not exit 0', async () => {
+    const dir = tempDir();
+    const res = await runFixture('test/fixtures/emit.ts', ['closed-SIGTERM', '1000'], { LOG_DIR: dir });
+    expect({ code: res.code, signal: res.signal }).toEqual({ code: null, signal: 'SIGTERM' });
+    checkAllLines(dir, 1000);
+  });
+
   it("SIGTERM with the app's own handler: the logger flushes and lets the app decide", async () => {
     const dir = tempDir();
     const res = await runFixture('test/fixtures/emit.ts', ['SIGTERM', '20000', 'own-handler'], {
@@ -102,4 +123,26 @@ describe('a burst of 50,000 lines followed at once by', () => {
     expect(res.code).toBe(0);
     checkAllLines(dir, 30_000);
   });
+});
+
+describe('rotation under a flood (the synchronous overflow path)', () => {
+  it('2,000 lines per event-loop turn, 520,000 lines: every file within the size limit, every line once, in order', async () => {
+    const dir = tempDir();
+    const maxSize = 2 * 1024 * 1024;
+    const res = await runFixture('test/fixtures/emit.ts', ['flood', '520000', '2000'], {
+      LOG_DIR: dir,
+      TEST_MAX_SIZE: String(maxSize),
+    });
+    expect(res.code).toBe(0);
+    const sizes = fs
+      .readdirSync(dir)
+      .filter((f) => f.startsWith('crash-test.log'))
+      .filter((f) => !f.endsWith('.lock'))
+      .map((f) => [f, fs.statSync(path.join(dir, f)).size] as const);
+    // Some 70 MB: past the 32 MB the sink holds before the caller writes synchronously.
+    expect(sizes.reduce((sum, [, size]) => sum + size, 0)).toBeGreaterThan(60 * 1024 * 1024);
+    for (const [file, size] of sizes)
+      expect({ file, size: size <= maxSize + 64 * 1024 }).toEqual({ file, size: true });
+    checkAllLines(dir, 520_000);
+  }, 120_000);
 });

@@ -46,30 +46,56 @@ describe('rotation', () => {
   }, 60_000);
 });
 
-describe('disk trouble never crashes the app', () => {
-  it('a log dir that cannot be created: one warning, the console goes on, exit code unchanged', async () => {
-    // A path under a regular file can never be a directory, even for root.
-    const blocker = path.join(tempDir(), 'not-a-dir');
-    fs.writeFileSync(blocker, '');
-    const res = await runFixture('test/fixtures/emit.ts', ['exit', '50', 'console'], {
-      LOG_DIR: path.join(blocker, 'logs'),
+describe('a critical app whose log file cannot be opened at start refuses to start', () => {
+  it.each([
+    ['a file in the way of the log dir', 'ENOTDIR'],
+    ['a directory in the place of the log file', 'EISDIR'],
+  ])(
+    '%s: exit 2, one line naming the path and the reason; LOG_FILE_ENABLED=false runs it without a file',
+    async (what, code) => {
+      const dir = tempDir();
+      let logDir = dir;
+      let file = path.join(dir, 'crash-test.log');
+      if (what.startsWith('a file')) {
+        fs.writeFileSync(path.join(dir, 'not-a-dir'), '');
+        logDir = path.join(dir, 'not-a-dir', 'logs');
+        file = path.join(logDir, 'crash-test.log');
+      } else fs.mkdirSync(file);
+      const res = await runFixture('test/fixtures/emit.ts', ['exit', '50', 'console'], { LOG_DIR: logDir });
+      expect(res.code).toBe(2);
+      expect(res.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          new RegExp(`^crash-test: cannot open the log file ${file} \\(${code}: .*LOG_FILE_ENABLED=false`),
+        ),
+      ]);
+      expect(res.stdout).not.toMatch(/order filled/);
+
+      const without = await runFixture('test/fixtures/emit.ts', ['exit', '50', 'console'], {
+        LOG_DIR: logDir,
+        LOG_FILE_ENABLED: 'false',
+      });
+      expect(without.code).toBe(0);
+      expect(without.stdout.match(/order filled/g)).toHaveLength(50);
+    },
+  );
+
+  it.each([
+    ['LOG_LEVEL', 'loud', /use one of trace, debug/],
+    ['LOG_FILE_ENABLED', 'maybe', /use true or false/],
+  ])('%s=%s: one line naming the variable and the value, exit 2, no stack', async (name, value, allowed) => {
+    const res = await runFixture('test/fixtures/emit.ts', ['exit', '5'], {
+      LOG_DIR: tempDir(),
+      [name]: value,
     });
-    expect(res.code).toBe(0);
-    expect(res.stderr.match(/cannot write/g)).toHaveLength(1);
-    expect(res.stderr).toContain('not-a-dir/logs/crash-test.log (ENOTDIR');
-    expect(res.stdout.match(/order filled/g)).toHaveLength(50);
+    expect(res.code).toBe(2);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`crash-test: ${name}="${value}" is not valid`);
+    expect(lines[0]).toMatch(allowed);
   });
+});
 
-  it('a log dir that exists but where the log file cannot be written: one warning, the console goes on', async () => {
-    // chmod does not stop root, so the file's place is taken by a directory (EISDIR on open).
-    const dir = tempDir();
-    fs.mkdirSync(path.join(dir, 'crash-test.log'));
-    const res = await runFixture('test/fixtures/emit.ts', ['exit', '50', 'console'], { LOG_DIR: dir });
-    expect(res.code).toBe(0);
-    expect(res.stderr.match(/cannot write/g)).toHaveLength(1);
-    expect(res.stdout.match(/order filled/g)).toHaveLength(50);
-  });
-
+describe('disk trouble after the start never crashes the app', () => {
   it.each([
     ['disk full mid-run (ENOSPC)', 'enospc'],
     ['a nearly full disk taking part of a batch (short write, then ENOSPC)', 'short'],
@@ -89,4 +115,35 @@ describe('disk trouble never crashes the app', () => {
       );
     },
   );
+});
+
+describe('trouble that starts later', () => {
+  it('the log directory deleted while the app runs: reported as deleted, the lines written again to a new file', async () => {
+    const dir = path.join(tempDir(), 'logs');
+    const res = await runFixture('test/fixtures/disk-trouble.ts', ['deleted'], { LOG_DIR: dir });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(`the log directory ${dir} was deleted`);
+    expect(res.stderr).not.toMatch(/short write/);
+    const lines = fs.readFileSync(path.join(dir, 'disk-test.log'), 'utf8').split('\n').filter(Boolean);
+    expect(lines.map((l) => Number(/seq=(\d+)/.exec(l)?.[1]))).toEqual(
+      Array.from({ length: 300 }, (_, i) => 100 + i),
+    );
+  });
+
+  it('flushLogs() while the disk refuses writes reports the file, what it holds and why', async () => {
+    const dir = tempDir();
+    const res = await runFixture('test/fixtures/disk-trouble.ts', ['report'], { LOG_DIR: dir });
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout.trim().split('\n').at(-1)!);
+    expect(report.complete).toBe(false);
+    expect(report.unwritten).toEqual([
+      {
+        file: path.join(dir, 'disk-test.log'),
+        bytes: expect.any(Number),
+        droppedLines: 0,
+        reason: expect.stringMatching(/^ENOSPC/),
+      },
+    ]);
+    expect(report.unwritten[0].bytes).toBeGreaterThan(1000);
+  });
 });

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  CRITICAL_APPS,
   createLogger,
+  criticalApps,
   flushLogs,
   isCriticalApp,
   LoggingConfigError,
@@ -13,7 +14,7 @@ import {
   setupUtilityLogging,
 } from '../src/index.js';
 import { resolveOptions } from '../src/options.js';
-import { COMPACT_LINE, tempDir } from './helpers.js';
+import { COMPACT_LINE, PKG_DIR, tempDir } from './helpers.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -66,8 +67,19 @@ describe('critical vs utility', () => {
     expect(out.join('')).toMatch(/setup-script \| INFO \| .* \| hello/);
   });
 
-  it('the registry lists the fleet, and an app can declare itself critical in its package.json', () => {
-    expect(CRITICAL_APPS).toContain('jit-mm-swift');
+  it("the fleet's critical apps are the packages that declare it, nothing else", () => {
+    expect(criticalApps()).toEqual([
+      'drift-client',
+      'hedge-bot',
+      'jit-mm-swift',
+      'orchestrator',
+      'order-management',
+      'risk-manager',
+      'rpc-manager',
+      'sim',
+      'swift-client',
+      'trend-bot',
+    ]);
     expect(isCriticalApp('orchestrator')).toBe(true);
     expect(isCriticalApp('some-script')).toBe(false);
     const dir = tempDir();
@@ -75,6 +87,33 @@ describe('critical vs utility', () => {
     fs.writeFileSync(pkg, JSON.stringify({ name: 'grid-bot', drift: { logging: 'critical' } }));
     expect(isCriticalApp('grid-bot', pkg)).toBe(true);
     expect(isCriticalApp('other-bot', pkg)).toBe(false);
+  });
+
+  it('a new app joins by its declaration alone: listed, and its logger writes a file with no option', async () => {
+    const root = tempDir();
+    fs.writeFileSync(path.join(root, 'pnpm-workspace.yaml'), "packages:\n  - 'apps/*'\n");
+    const app = path.join(root, 'apps', 'grid-bot');
+    fs.mkdirSync(path.join(app, 'src'), { recursive: true });
+    fs.writeFileSync(
+      path.join(app, 'package.json'),
+      JSON.stringify({ name: 'grid-bot', drift: { logging: 'critical' } }),
+    );
+    const entry = path.join(app, 'src', 'main.ts');
+    const logging = path.join(PKG_DIR, 'src', 'index.ts');
+    fs.writeFileSync(
+      entry,
+      `import { createLogger } from '${logging}';\ncreateLogger({ appName: 'grid-bot', enableConsoleLogging: false }).info('up');\n`,
+    );
+    expect(criticalApps(root)).toEqual(['grid-bot']);
+    const res = spawnSync(process.execPath, ['--import', 'tsx', entry], {
+      cwd: PKG_DIR,
+      env: { ...process.env, LOG_DIR: path.join(root, 'logs') },
+      encoding: 'utf8',
+    });
+    expect(res.status).toBe(0);
+    expect(fs.readFileSync(path.join(root, 'logs', 'grid-bot.log'), 'utf8')).toMatch(
+      / \| grid-bot \| INFO \| up\n$/,
+    );
   });
 });
 
@@ -231,7 +270,12 @@ describe('files', () => {
     }
     fs.writeFileSync(path.join(dir, 'ret-app.log.1'), 'recent\n');
     createLogger({ appName: 'ret-app', critical: true, logDir: dir, enableConsoleLogging: false });
-    expect(fs.readdirSync(dir).sort()).toEqual(['other-app.log.1', 'ret-app.log.1', 'ret-app.log.lock']);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      'other-app.log.1',
+      'ret-app.log',
+      'ret-app.log.1',
+      'ret-app.log.lock',
+    ]);
   });
 
   it('retention sweeps again every hour, sparing the file the process is writing', async () => {

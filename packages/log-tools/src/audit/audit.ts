@@ -78,7 +78,7 @@ export function auditPackage(ws: Workspace, pkg: WorkspacePackage): AppAudit {
   }
 
   if (pkg.critical) checkCritical(pkg, entry, factsOf, bypasses, rel, add);
-  else checkUtility(pkg, bypasses, rel, add);
+  else checkUtility(pkg, [...facts.values()], bypasses, rel, add);
 
   for (const f of facts.values()) {
     for (const w of f.logCallWarnings) {
@@ -196,10 +196,24 @@ function checkCritical(
 
 function checkUtility(
   pkg: WorkspacePackage,
+  files: FileFacts[],
   bypasses: { file: string; line: number; what: string }[],
   rel: (file: string) => string,
   add: (f: Finding) => void,
 ): void {
+  // Which apps are critical is declared in their package.json only; a call cannot make one so.
+  for (const f of files) {
+    for (const s of f.setups.filter((x) => x.kind === 'setupCriticalLogging')) {
+      add({
+        severity: 'warning',
+        code: 'undeclared-critical',
+        message:
+          'setupCriticalLogging in an app its package.json does not declare critical: declare "drift": { "logging": "critical" } (the one place that says which apps are critical) or use setupUtilityLogging',
+        file: rel(f.file),
+        line: s.line,
+      });
+    }
+  }
   for (const b of bypasses) {
     add({
       severity: 'warning',

@@ -1,7 +1,7 @@
 // `drift-logs monitor`: report each critical app's log health, then clean up (unless --dry-run).
 import fs from 'node:fs';
 import path from 'node:path';
-import { CRITICAL_APPS, LOG_DEFAULTS, resolveLogDir } from '@drift/logging';
+import { criticalApps, LOG_DEFAULTS, resolveLogDir } from '@drift/logging';
 import {
   COMMON_OPTIONS,
   parseBytes,
@@ -12,6 +12,7 @@ import {
 } from '../cli-args.js';
 import { InputError } from '../input-error.js';
 import { appsInLogDir } from '../logs/app-files.js';
+import { checkLogDir } from '../logs/log-dir.js';
 import { type AppHealth, formatAge, inspectApp, type Verdict } from './inspect.js';
 
 export const MONITOR_HELP = `Usage: drift-logs monitor [--app NAME]... [--dry-run | --maintenance-only] [options]
@@ -149,10 +150,7 @@ export async function runMonitor(argv: string[], out: (s: string) => void): Prom
 
 function resolveMonitorLogDir(flag: string | undefined, root: string | undefined): string {
   const dir = flag ?? (process.env.LOG_DIR || !root ? resolveLogDir() : path.join(root, 'logs'));
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new InputError(`log dir ${dir} does not exist (pass --log-dir or set LOG_DIR)`);
-  }
-  return dir;
+  return checkLogDir(dir);
 }
 
 /** Critical apps from the registry and the workspace, narrowed by --app. */
@@ -161,11 +159,7 @@ export async function selectApps(
   logDir: string,
   requested: string[] | undefined,
 ): Promise<string[]> {
-  const critical = new Set<string>(CRITICAL_APPS);
-  if (fs.existsSync(path.join(root, 'pnpm-workspace.yaml'))) {
-    const { readWorkspace } = await import('../workspace.js'); // YAML parser only when there is a workspace
-    for (const p of readWorkspace(root).packages) if (p.critical) critical.add(p.logName);
-  }
+  const critical = new Set<string>(criticalApps(root)); // the apps' own package.json declarations
   if (!requested) return [...critical].sort();
   const present = new Set(appsInLogDir(logDir));
   for (const app of requested) {

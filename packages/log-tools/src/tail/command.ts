@@ -1,5 +1,4 @@
 // `drift-logs tail`: the apps' logs merged in time order, filtered, optionally followed across rotation.
-import fs from 'node:fs';
 import path from 'node:path';
 import { resolveLogDir } from '@drift/logging';
 import {
@@ -12,6 +11,7 @@ import {
 } from '../cli-args.js';
 import { InputError } from '../input-error.js';
 import { appsInLogDir } from '../logs/app-files.js';
+import { checkLogDir } from '../logs/log-dir.js';
 import { parseFieldFlag, parseLevelFlag, type RecordFilter } from './filter.js';
 import { renderer } from './render.js';
 import { appRecords, Follower, lastRecords, mergeByTime } from './sources.js';
@@ -72,8 +72,7 @@ export async function runTail(argv: string[], out: (s: string) => void): Promise
   const flagDir = values['log-dir'];
   const logDir =
     flagDir ?? (process.env.LOG_DIR || values.root === undefined ? resolveLogDir() : path.join(root, 'logs'));
-  if (!fs.existsSync(logDir))
-    throw new InputError(`log dir ${logDir} does not exist (pass --log-dir or set LOG_DIR)`);
+  checkLogDir(logDir);
   const present = appsInLogDir(logDir);
   const apps = positionals.length ? positionals : present;
   for (const app of apps) {
