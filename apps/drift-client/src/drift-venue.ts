@@ -48,6 +48,7 @@ import {
   PriorityFeeMethod,
   PriorityFeeSubscriber,
   positionIsAvailable,
+  type SpotMarketConfig,
   SpotMarkets,
   type User,
   type UserAccount,
@@ -65,6 +66,7 @@ import {
 } from './account-view.js';
 import { auctionEndSlot, inAuction, parseAuctionUuid } from './auction-orders.js';
 import { fromBN, toBN } from './bn.js';
+import { withLenientEvents } from './event-coder.js';
 import type { Logger } from './logger.js';
 import { perpMarketConfigs, specFromAccount } from './markets.js';
 import { type Checked, checkOrder, toOrderParams } from './order-params.js';
@@ -75,12 +77,21 @@ import { type Sent, TxError, TxSender } from './tx-sender.js';
 
 export interface DriftVenueOptions {
   env: DriftEnv;
-  /** JSON-RPC URL (may carry an API key: never logged). */
+  /** JSON-RPC URL (may carry an API key: never logged). Unused when `connection` is given. */
   rpcUrl: string;
   /** WebSocket URL; derived from rpcUrl by the web3.js rules when absent. */
   wsUrl?: string;
+  /** A connection to use instead of one made from rpcUrl (a local cluster, a fork, a test). */
+  connection?: Connection;
   keypair: Keypair;
   markets: readonly string[];
+  /**
+   * Perp market and oracle configuration to resolve `markets` in, instead of the SDK's fixed
+   * `PerpMarkets[env]` (a local cluster's or a fork's markets).
+   */
+  perpMarkets?: readonly PerpMarketConfig[];
+  /** The quote (USDC) spot market's configuration; default the SDK's `SpotMarkets[env][0]`. */
+  quoteSpotMarket?: SpotMarketConfig;
   subAccount: number;
   /** Further sub-accounts of the same authority to follow (the risk manager's view). */
   subAccounts?: readonly number[];
@@ -115,7 +126,7 @@ export class DriftVenue implements Venue {
   constructor(private readonly opts: DriftVenueOptions) {
     this.subAccount = opts.subAccount;
     this.subs = [...new Set([opts.subAccount, ...(opts.subAccounts ?? [])])].sort((a, b) => a - b);
-    this.configs = perpMarketConfigs(opts.env, opts.markets);
+    this.configs = perpMarketConfigs(opts.env, opts.markets, opts.perpMarkets);
     this.logger = opts.logger.child({ component: 'drift-client' });
   }
 
@@ -126,10 +137,12 @@ export class DriftVenue implements Venue {
 
   async connect(): Promise<void> {
     const { params, env, keypair } = this.opts;
-    const connection = new Connection(this.opts.rpcUrl, {
-      commitment: params.commitment,
-      ...(this.opts.wsUrl !== undefined && { wsEndpoint: this.opts.wsUrl }),
-    });
+    const connection =
+      this.opts.connection ??
+      new Connection(this.opts.rpcUrl, {
+        commitment: params.commitment,
+        ...(this.opts.wsUrl !== undefined && { wsEndpoint: this.opts.wsUrl }),
+      });
     const accountSubscription: DriftClientSubscriptionConfig =
       params.subscription === 'polling'
         ? {
@@ -137,7 +150,7 @@ export class DriftVenue implements Venue {
             accountLoader: new BulkAccountLoader(connection, params.commitment, params.pollingIntervalMs),
           }
         : { type: 'websocket', commitment: params.commitment };
-    const usdc = SpotMarkets[env][0];
+    const usdc = this.opts.quoteSpotMarket ?? SpotMarkets[env][0];
     const client = new DriftClient({
       connection,
       wallet: new Wallet(keypair),
@@ -761,7 +774,7 @@ export class DriftVenue implements Venue {
     const { params } = this.opts;
     for (const sub of this.subs) {
       const user = client.getUser(sub);
-      const subscriber = new EventSubscriber(client.connection, client.program, {
+      const subscriber = new EventSubscriber(client.connection, withLenientEvents(client.program), {
         address: user.getUserAccountPublicKey(),
         eventTypes: ['OrderActionRecord'],
         commitment: params.commitment === 'processed' ? 'confirmed' : params.commitment,

@@ -1,0 +1,98 @@
+/**
+ * One real-program lane: bankrun with the compiled Drift program behind a loopback node, the
+ * exchange created by its admin instructions, and the project's real DriftVenue connected to it
+ * through an injected Connection and the exchange's market/oracle configuration.
+ */
+import type { VenueEvent } from '@drift/core';
+import { recordingLogger } from '@drift/test-support';
+import { Connection } from '@solana/web3.js';
+import { DriftVenue } from '../../src/drift-venue.js';
+import { DEFAULT_PARAMS, type DriftClientParams } from '../../src/params.js';
+import { BankrunChain } from './bankrun-chain.js';
+import { LaneExchange, type LaneUser, SOL_PERP } from './exchange.js';
+import type { LanePrograms } from './programs.js';
+
+export type Mode = 'websocket' | 'polling';
+export const MODES: readonly Mode[] = ['websocket', 'polling'];
+
+/** $10,000 of USDC (QUOTE_PRECISION). */
+export const USDC_10K = 10_000_000_000n;
+
+export function laneParams(mode: Mode): DriftClientParams {
+  return {
+    ...DEFAULT_PARAMS,
+    subscription: mode,
+    events: mode,
+    pollingIntervalMs: 100,
+    priorityFee: { maxMicroLamports: 5_000, multiplier: 1, refreshMs: 60_000 },
+    confirm: { resendIntervalMs: 200, pollIntervalMs: 20 },
+  };
+}
+
+export interface LaneVenue {
+  venue: DriftVenue;
+  user: LaneUser;
+  events: VenueEvent[];
+}
+
+export class Lane {
+  readonly logger = recordingLogger();
+  private readonly venues: DriftVenue[] = [];
+
+  private constructor(
+    readonly chain: BankrunChain,
+    readonly exchange: LaneExchange,
+  ) {}
+
+  static async start(programs: LanePrograms): Promise<Lane> {
+    const chain = await BankrunChain.start(programs);
+    const exchange = new LaneExchange(chain);
+    await exchange.create();
+    return new Lane(chain, exchange);
+  }
+
+  /** A new funded user and a connected DriftVenue trading its sub-account 0. */
+  async venue(mode: Mode, opts: { user?: LaneUser; usdc?: bigint } = {}): Promise<LaneVenue> {
+    const user = opts.user ?? (await this.exchange.createUser({ usdc: opts.usdc ?? USDC_10K }));
+    const venue = new DriftVenue({
+      env: 'devnet',
+      rpcUrl: this.chain.url,
+      connection: this.connection(),
+      keypair: user.keypair,
+      markets: [SOL_PERP.symbol],
+      perpMarkets: this.exchange.perpMarketConfigs(),
+      quoteSpotMarket: this.exchange.spotMarketConfigs()[0],
+      subAccount: 0,
+      params: laneParams(mode),
+      logger: this.logger,
+    });
+    const events: VenueEvent[] = [];
+    venue.subscribe((e) => events.push(e));
+    await venue.connect();
+    this.venues.push(venue);
+    return { venue, user, events };
+  }
+
+  connection(): Connection {
+    return new Connection(this.chain.url, {
+      commitment: 'confirmed',
+      wsEndpoint: this.chain.url.replace('http', 'ws'),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.venues.map((v) => v.close()));
+    await this.chain.stop();
+  }
+}
+
+/** Polls `check` until it returns a value (not undefined), or fails after `ms`. */
+export async function eventually<T>(check: () => T | undefined, ms = 5_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
