@@ -72,7 +72,8 @@ import { perpMarketConfigs, specFromAccount } from './markets.js';
 import { type Checked, checkOrder, toOrderParams } from './order-params.js';
 import type { DriftClientParams } from './params.js';
 import { decodeSwiftMessage } from './swift-message.js';
-import { fetchTxEvents } from './tx-events.js';
+import { fetchTxEvents, type TxEvents } from './tx-events.js';
+import { type AccountMark, markOf, outcomeFromAccounts } from './tx-outcome.js';
 import { type Sent, TxError, TxSender } from './tx-sender.js';
 
 export interface DriftVenueOptions {
@@ -100,6 +101,8 @@ export interface DriftVenueOptions {
 }
 
 const FILLS_KEPT = 10_000;
+/** Background look-ups of a transaction whose outcome was unknown (backing off to 30 s). */
+const FOLLOW_UP_ATTEMPTS = 12;
 const TRADES_KEPT = 500;
 
 export class DriftVenue implements Venue {
@@ -368,7 +371,7 @@ export class DriftVenue implements Venue {
    */
   async fillTakerOrder(
     taker: TakerOrder,
-    maker: { price: bigint; baseAmount: bigint; subAccount?: number },
+    maker: Parameters<Venue['fillTakerOrder']>[1],
   ): Promise<PlaceResult> {
     const sub = maker.subAccount ?? this.subAccount;
     const spec = this.spec(taker.market);
@@ -379,7 +382,7 @@ export class DriftVenue implements Venue {
     }
     const checked = checkOrder(spec, { type: 'limit', baseAmount: maker.baseAmount, price: maker.price });
     if (!checked.ok) return checked;
-    const userOrderId = this.freeUserOrderId(this.user(sub));
+    const userOrderId = maker.userOrderId ?? this.freeUserOrderId(this.user(sub));
     const makerParams = getLimitOrderParams({
       marketIndex: spec.marketIndex,
       marketType: MarketType.PERP,
@@ -406,6 +409,7 @@ export class DriftVenue implements Venue {
         price: maker.price,
         postOnly: true,
         ioc: true,
+        ...(maker.clientOrderId !== undefined && { clientOrderId: maker.clientOrderId }),
       },
     });
   }
@@ -613,11 +617,21 @@ export class DriftVenue implements Venue {
     return { ok: true, value: [ix] };
   }
 
+  /**
+   * Sends an order transaction and establishes what it did, in this order: the transaction's own
+   * events (`getTransaction`, retried a bounded number of times: load-balanced RPCs answer null
+   * for a while after confirmation), the User account (the order resting), the fill events our
+   * subscription saw, then the account before and after (`tx-outcome.ts`). When none of them
+   * settles it the answer is `outcome-unknown`, never a failure inviting a retry.
+   */
   private async transact(
     sub: number,
     ixs: Parameters<TxSender['send']>[0],
     ctx: { userOrderId: number; request?: OrderRequest; clientOrderId?: string | undefined },
   ): Promise<PlaceResult> {
+    const user = this.user(sub);
+    const market = ctx.request ? this.spec(ctx.request.market) : undefined;
+    const before = user && market ? this.markOf(user, market.marketIndex) : undefined;
     let sent: Sent;
     try {
       sent = await this.send(ixs);
@@ -625,15 +639,9 @@ export class DriftVenue implements Venue {
       if (err instanceof TxError) return reject(err.reason, err.message);
       throw err;
     }
-    const user = this.user(sub);
     await user?.fetchAccounts();
     const clientOrderId = ctx.request?.clientOrderId ?? ctx.clientOrderId;
-    const events = await fetchTxEvents(this.need(), sent.signature, this.opts.params.commitment).catch(
-      (err: unknown) => {
-        this.logger.warn({ err, signature: sent.signature }, 'transaction events unavailable');
-        return undefined;
-      },
-    );
+    const events = await this.txEvents(sent.signature);
     const now = await this.nowFromSlot();
     // The new order is ours in this transaction's OrderRecords; the User account says if it rests.
     const placed = events?.orders.find(
@@ -645,23 +653,60 @@ export class DriftVenue implements Venue {
         ? user?.getOrderByUserOrderId(ctx.userOrderId)
         : undefined;
     const sdkOrder = resting ?? placed;
-    if (!sdkOrder) {
-      return reject(
-        'venue-error',
-        `transaction ${sent.signature} confirmed but order userOrderId ${ctx.userOrderId} was not found`,
-      );
+    let order: Order;
+    if (sdkOrder) {
+      order = toCoreOrder(sdkOrder, {
+        subAccount: sub,
+        market: this.symbolOf(sdkOrder.marketIndex) ?? String(sdkOrder.marketIndex),
+        now,
+        ...(clientOrderId !== undefined && { clientOrderId }),
+      });
+    } else {
+      const after = user && market ? this.markOf(user, market.marketIndex) : undefined;
+      const request = ctx.request;
+      const outcome =
+        before && after && request
+          ? outcomeFromAccounts(before, after, { ...request, landedSlot: sent.slot })
+          : { ok: false as const, why: 'no account state to compare' };
+      if (!outcome.ok || !request) {
+        const why = outcome.ok ? 'no order request' : outcome.why;
+        this.logger.warn(
+          { signature: sent.signature, subAccount: sub, userOrderId: ctx.userOrderId, why },
+          'order transaction confirmed but its outcome is unknown',
+        );
+        this.followUnknownOutcome(sub, sent.signature, ctx.userOrderId, clientOrderId);
+        return reject(
+          'outcome-unknown',
+          `transaction ${sent.signature} confirmed but its effect on order userOrderId ${ctx.userOrderId} could not be read (${why}); reconcile, do not retry`,
+        );
+      }
+      order = {
+        orderId: String(outcome.orderId),
+        ...(clientOrderId !== undefined && { clientOrderId }),
+        userOrderId: ctx.userOrderId,
+        subAccount: sub,
+        market: request.market,
+        side: request.side,
+        type: request.type,
+        ...(request.price !== undefined && { price: request.price }),
+        baseAmount: request.baseAmount,
+        filledBase: outcome.filledBase,
+        status: 'open',
+        postOnly: request.postOnly ?? false,
+        reduceOnly: request.reduceOnly ?? false,
+        ioc: request.ioc ?? false,
+        createdAt: now.ts,
+        updatedAt: now.ts,
+      };
     }
-    if (clientOrderId !== undefined) this.clientOrderIds(sub).set(sdkOrder.orderId, clientOrderId);
-    const market = this.symbolOf(sdkOrder.marketIndex) ?? String(sdkOrder.marketIndex);
-    const order = toCoreOrder(sdkOrder, {
-      subAccount: sub,
-      market,
-      now,
-      ...(clientOrderId !== undefined && { clientOrderId }),
-    });
-    const fills = (events?.actions ?? [])
+    if (clientOrderId !== undefined) this.clientOrderIds(sub).set(Number(order.orderId), clientOrderId);
+    const recorded = (events?.actions ?? [])
       .map((r) => (user ? this.recordFill(r, sub, user) : undefined))
-      .filter((f): f is Fill => f !== undefined && f.orderId === order.orderId);
+      .filter((f): f is Fill => f !== undefined);
+    // Fills of this order our event subscription already delivered count too (events first).
+    const fills = [...new Set([...recorded, ...(this.fills.get(sub) ?? [])])].filter(
+      (f) => f.orderId === order.orderId,
+    );
     if (!resting) {
       const filled = fills.reduce((sum, f) => sum + f.baseAmount, 0n);
       order.filledBase = maxBig(filled, order.filledBase);
@@ -669,16 +714,106 @@ export class DriftVenue implements Venue {
     }
     this.logger.info(
       {
-        market,
+        market: order.market,
         orderId: order.orderId,
         clientOrderId,
         subAccount: sub,
         status: order.status,
         signature: sent.signature,
+        ...(!events && { events: 'unavailable' }),
       },
       'order transaction confirmed',
     );
     return { ok: true, order, fills };
+  }
+
+  /**
+   * Keeps asking for a transaction whose outcome was unknown (backing off, bounded): once its
+   * events are read, its fills are delivered with the caller's client order id and the order's
+   * final state as an order event, so the order manager settles it from the chain.
+   */
+  private followUnknownOutcome(
+    sub: number,
+    signature: string,
+    userOrderId: number,
+    clientOrderId: string | undefined,
+  ): void {
+    const { pollIntervalMs, lookupAttempts } = this.opts.params.confirm;
+    let attempt = 0;
+    const next = () => {
+      attempt++;
+      const delay = Math.min(30_000, pollIntervalMs * 2 ** (lookupAttempts + attempt));
+      const timer = setTimeout(() => void look(), delay);
+      timer.unref();
+    };
+    const look = async () => {
+      const client = this.client;
+      const user = this.client ? this.user(sub) : undefined;
+      if (!client || !user) return;
+      const events = await fetchTxEvents(client, signature, this.opts.params.commitment).catch(
+        () => undefined,
+      );
+      if (!events) {
+        if (attempt < FOLLOW_UP_ATTEMPTS) next();
+        else
+          this.logger.error(
+            { signature, subAccount: sub, userOrderId },
+            'order outcome still unknown: giving up',
+          );
+        return;
+      }
+      const placed = events.orders.find(
+        (o) => o.order.userOrderId === userOrderId && user.getUserAccountPublicKey().equals(o.user),
+      )?.order;
+      if (placed && clientOrderId !== undefined) this.clientOrderIds(sub).set(placed.orderId, clientOrderId);
+      const fills = events.actions
+        .map((r) => this.recordFill(r, sub, user))
+        .filter(
+          (f): f is Fill => f !== undefined && placed !== undefined && f.orderId === String(placed.orderId),
+        );
+      if (!placed) return;
+      await user.fetchAccounts();
+      if (user.getOrder(placed.orderId)) return; // resting: account updates report it
+      const order = toCoreOrder(placed, {
+        subAccount: sub,
+        market: this.symbolOf(placed.marketIndex) ?? String(placed.marketIndex),
+        now: await this.nowFromSlot(),
+        ...(clientOrderId !== undefined && { clientOrderId }),
+      });
+      order.filledBase = maxBig(
+        order.filledBase,
+        fills.reduce((sum, f) => sum + f.baseAmount, 0n),
+      );
+      order.status = order.filledBase >= order.baseAmount ? 'filled' : 'cancelled';
+      this.logger.info(
+        { signature, orderId: order.orderId, clientOrderId, status: order.status },
+        'unknown order outcome settled from its transaction',
+      );
+      this.deliver({ type: 'order', order });
+    };
+    next();
+  }
+
+  /** The transaction's events; `getTransaction` retried with a bound while it answers null. */
+  private async txEvents(signature: string): Promise<TxEvents | undefined> {
+    const { lookupAttempts, pollIntervalMs } = this.opts.params.confirm;
+    for (let attempt = 1; attempt <= lookupAttempts; attempt++) {
+      try {
+        const events = await fetchTxEvents(this.need(), signature, this.opts.params.commitment);
+        if (events) return events;
+      } catch (err) {
+        this.logger.warn({ err, signature }, 'transaction events unreadable');
+        return undefined;
+      }
+      if (attempt < lookupAttempts) await sleep(pollIntervalMs * 2 ** (attempt - 1));
+    }
+    this.logger.warn({ signature, attempts: lookupAttempts }, 'transaction not returned by getTransaction');
+    return undefined;
+  }
+
+  private markOf(user: User, marketIndex: number): AccountMark | undefined {
+    const current = user.getUserAccountAndSlot();
+    return current ? markOf(current.data, current.slot, marketIndex) : undefined;
   }
 
   private send(ixs: Parameters<TxSender['send']>[0]): Promise<Sent> {
@@ -894,6 +1029,10 @@ export class DriftVenue implements Venue {
     const slot = client.getUser(this.subAccount).getUserAccountAndSlot()?.slot ?? 0;
     return { slot, ts: Date.now() };
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function reject(reason: RejectReason, message: string): { ok: false; reason: RejectReason; message: string } {

@@ -66,6 +66,11 @@ const DEFAULT_DELIVERY: Delivery = {
 export class BankrunChain {
   readonly rpc = new JsonRpcServer();
   delivery: Delivery = DEFAULT_DELIVERY;
+  /** `getTransaction` answers null this many times for transactions landing from now on (Infinity: always). */
+  hideLanded = 0;
+  /** Accounts this node is behind on: it keeps serving their bytes from before (reads and notifications). */
+  readonly lagging = new Set<string>();
+  private readonly hidden = new Map<string, number>();
   /** Accounts touched by a transaction the last time it ran (published on landing). */
   private readonly changed = new Map<string, string[]>();
 
@@ -113,6 +118,7 @@ export class BankrunChain {
     rpc.preflight = async (wire) => outcomeOf(await this.banks.simulateTransaction(Transaction.from(wire)));
     rpc.onTransaction = (wire, signature) => this.execute(wire, signature);
     rpc.onLanded = (tx) => this.publish(tx);
+    rpc.transactionVisible = (signature, asked) => asked > (this.hidden.get(signature) ?? 0);
     await rpc.start();
   }
 
@@ -168,6 +174,43 @@ export class BankrunChain {
     return landed;
   }
 
+  /**
+   * From now on the node hides what transactions do to `account`: getTransaction answers null,
+   * their logs are not pushed, and (with `lag`) the account's bytes stay as they were. Returns
+   * the undo for the first two (`catchUp` and `reveal` end the rest).
+   */
+  hideOutcomes(account: PublicKey, opts: { lag: boolean }): () => void {
+    const key = account.toBase58();
+    this.hideLanded = Number.POSITIVE_INFINITY;
+    if (opts.lag) this.lagging.add(key);
+    this.delivery = { order: 'accounts-first', dropAccounts: new Set(), dropLogsOf: new Set([key]) };
+    return () => {
+      this.hideLanded = 0;
+      this.delivery = DEFAULT_DELIVERY;
+    };
+  }
+
+  /** `getTransaction` answers for every landed transaction again. */
+  reveal(): void {
+    this.hidden.clear();
+  }
+
+  /** The node catches up on an account it lagged behind on (and notifies its subscribers). */
+  async catchUp(address: PublicKey): Promise<void> {
+    const key = address.toBase58();
+    this.lagging.delete(key);
+    this.rpc.slot += 1;
+    this.context.warpToSlot(BigInt(this.rpc.slot));
+    const now = await this.banks.getAccount(address);
+    if (now) {
+      this.rpc.setAccount(key, {
+        data: Buffer.from(now.data),
+        owner: now.owner.toBase58(),
+        lamports: Number(now.lamports),
+      });
+    }
+  }
+
   /** The bank's current bytes of an account. */
   async account(address: PublicKey): Promise<AccountBytes | null> {
     return this.banks.getAccount(address);
@@ -183,6 +226,7 @@ export class BankrunChain {
     for (const key of keys) {
       const now = await this.banks.getAccount(new PublicKey(key));
       const before = this.rpc.accounts.get(key);
+      if (this.lagging.has(key)) continue;
       if (!now) {
         if (before) this.rpc.accounts.delete(key);
         continue;
@@ -205,6 +249,7 @@ export class BankrunChain {
   private publish(tx: StoredTx): void {
     const touched = this.changed.get(tx.signature) ?? [];
     this.changed.delete(tx.signature);
+    if (this.hideLanded > 0) this.hidden.set(tx.signature, this.hideLanded);
     const { order, dropAccounts, dropLogsOf } = this.delivery;
     const accounts = () => {
       for (const key of touched) if (!dropAccounts.has(key)) this.rpc.notifyAccount(key);

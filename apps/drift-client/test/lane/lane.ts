@@ -25,7 +25,7 @@ export function laneParams(mode: Mode): DriftClientParams {
     events: mode,
     pollingIntervalMs: 100,
     priorityFee: { maxMicroLamports: 5_000, multiplier: 1, refreshMs: 60_000 },
-    confirm: { resendIntervalMs: 200, pollIntervalMs: 20 },
+    confirm: { resendIntervalMs: 200, pollIntervalMs: 20, lookupAttempts: 4 },
   };
 }
 
