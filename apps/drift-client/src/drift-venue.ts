@@ -70,6 +70,7 @@ import { withLenientEvents } from './event-coder.js';
 import type { Logger } from './logger.js';
 import { perpMarketConfigs, specFromAccount } from './markets.js';
 import { type Checked, checkOrder, toOrderParams } from './order-params.js';
+import { type FillProgress, OrderTracker } from './order-tracker.js';
 import type { DriftClientParams } from './params.js';
 import { decodeSwiftMessage } from './swift-message.js';
 import { fetchTxEvents, type TxEvents } from './tx-events.js';
@@ -101,6 +102,10 @@ export interface DriftVenueOptions {
 }
 
 const FILLS_KEPT = 10_000;
+/** How long an order that left the account waits for its fill logs before transactions are read. */
+const ORDER_END_GRACE_MS = 500;
+/** Recent transactions of the account read to settle a vanished order. */
+const RECENT_TRANSACTIONS_READ = 25;
 /** Background look-ups of a transaction whose outcome was unknown (backing off to 30 s). */
 const FOLLOW_UP_ATTEMPTS = 12;
 const TRADES_KEPT = 500;
@@ -123,7 +128,10 @@ export class DriftVenue implements Venue {
   private readonly clientIds = new Map<number, Map<number, string>>();
   /** Local time each market's oracle slot was first seen (for staleness). */
   private readonly oracleSeen = new Map<number, { slot: number; ts: number }>();
-  private readonly lastOrders = new Map<number, Map<number, Order>>();
+  /** sub-account -> its order events (orders followed from account updates and fill records). */
+  private readonly trackers = new Map<number, OrderTracker>();
+  /** Signatures whose events were read for a vanished order (not read twice). */
+  private readonly examined = new Set<string>();
   private nextUserOrderId = 1;
 
   constructor(private readonly opts: DriftVenueOptions) {
@@ -179,10 +187,9 @@ export class DriftVenue implements Venue {
       });
       for (const sub of this.subs) {
         // The baseline later account updates are compared with (so a vanished order is reported).
-        this.lastOrders.set(
-          sub,
-          new Map((await this.getOpenOrders({ subAccount: sub })).map((o) => [Number(o.orderId), o])),
-        );
+        const tracker = this.newTracker(sub);
+        tracker.reset(await this.getOpenOrders({ subAccount: sub }));
+        this.trackers.set(sub, tracker);
       }
       this.watchAccounts(client);
       await this.startPriorityFees(connection);
@@ -222,6 +229,8 @@ export class DriftVenue implements Venue {
     this.eventSubscribers = [];
     await this.priorityFees?.unsubscribe();
     this.priorityFees = undefined;
+    for (const tracker of this.trackers.values()) tracker.close();
+    this.trackers.clear();
     if (client) {
       client.eventEmitter.removeAllListeners();
       await client.unsubscribe();
@@ -710,7 +719,10 @@ export class DriftVenue implements Venue {
     if (!resting) {
       const filled = fills.reduce((sum, f) => sum + f.baseAmount, 0n);
       order.filledBase = maxBig(filled, order.filledBase);
-      order.status = order.filledBase >= order.baseAmount ? 'filled' : 'cancelled';
+      // Not resting is only proof it ended when the account was read at or after the transaction.
+      const accountSlot = user?.getUserAccountAndSlot()?.slot ?? 0;
+      if (order.filledBase >= order.baseAmount) order.status = 'filled';
+      else if (accountSlot >= sent.slot) order.status = 'cancelled';
     }
     this.logger.info(
       {
@@ -845,32 +857,46 @@ export class DriftVenue implements Venue {
 
   /** Order events for what changed in the user account since the last update. */
   private async emitOrderChanges(sub: number): Promise<void> {
-    const current = new Map(
-      (await this.getOpenOrders({ subAccount: sub })).map((o) => [Number(o.orderId), o]),
+    const open = await this.getOpenOrders({ subAccount: sub });
+    this.trackers.get(sub)?.onAccount(open);
+  }
+
+  private newTracker(sub: number): OrderTracker {
+    const { pollingIntervalMs } = this.opts.params;
+    return new OrderTracker({
+      deliver: (order) => this.deliver({ type: 'order', order }),
+      filledOf: (orderId) =>
+        (this.fills.get(sub) ?? [])
+          .filter((f) => f.orderId === String(orderId))
+          .reduce((sum, f) => sum + f.baseAmount, 0n),
+      readRecentFills: () => this.readRecentFills(sub),
+      graceMs: Math.max(ORDER_END_GRACE_MS, 2 * pollingIntervalMs),
+      now: () => Date.now(),
+    });
+  }
+
+  /** Reads the sub-account's recent transactions not read yet and records their fills. */
+  private async readRecentFills(sub: number): Promise<void> {
+    const client = this.need();
+    const user = this.user(sub);
+    if (!user) return;
+    const commitment = this.opts.params.commitment === 'finalized' ? 'finalized' : 'confirmed';
+    const signatures = await client.connection.getSignaturesForAddress(
+      user.getUserAccountPublicKey(),
+      { limit: RECENT_TRANSACTIONS_READ },
+      commitment,
     );
-    const previous = this.lastOrders.get(sub) ?? new Map<number, Order>();
-    this.lastOrders.set(sub, current);
-    for (const [id, order] of current) {
-      const before = previous.get(id);
-      if (!before || before.filledBase !== order.filledBase || before.status !== order.status) {
-        this.deliver({ type: 'order', order });
-      }
+    for (const { signature, err } of signatures.reverse()) {
+      if (err || this.examined.has(signature)) continue;
+      const events = await fetchTxEvents(client, signature, commitment);
+      if (!events) continue;
+      this.examined.add(signature);
+      for (const record of events.actions) this.recordFill(record, sub, user);
     }
-    for (const [id, before] of previous) {
-      if (current.has(id)) continue;
-      const filled = (this.fills.get(sub) ?? [])
-        .filter((f) => f.orderId === String(id))
-        .reduce((sum, f) => sum + f.baseAmount, 0n);
-      const status = filled >= before.baseAmount ? 'filled' : 'cancelled';
-      this.deliver({
-        type: 'order',
-        order: {
-          ...before,
-          filledBase: maxBig(filled, before.filledBase),
-          status,
-          updatedAt: Date.now(),
-        },
-      });
+    if (this.examined.size > 4 * RECENT_TRANSACTIONS_READ) {
+      const keep = [...this.examined].slice(-RECENT_TRANSACTIONS_READ);
+      this.examined.clear();
+      for (const s of keep) this.examined.add(s);
     }
   }
 
@@ -959,6 +985,8 @@ export class DriftVenue implements Venue {
     if (trades.length > TRADES_KEPT) trades.splice(0, trades.length - TRADES_KEPT);
     this.trades.set(market, trades);
     this.deliver({ type: 'fill', fill });
+    const progress = fillProgress(record, fill);
+    if (progress) this.trackers.get(sub)?.onFill(progress);
     return fill;
   }
 
@@ -1029,6 +1057,39 @@ export class DriftVenue implements Venue {
     const slot = client.getUser(this.subAccount).getUserAccountAndSlot()?.slot ?? 0;
     return { slot, ts: Date.now() };
   }
+}
+
+/** How far the fill's order is filled in all, from the record's side of it. */
+function fillProgress(record: OrderActionRecord, fill: Fill): FillProgress | undefined {
+  const maker = fill.liquidity === 'maker';
+  const base = maker ? record.makerOrderBaseAssetAmount : record.takerOrderBaseAssetAmount;
+  const cumulative = maker
+    ? record.makerOrderCumulativeBaseAssetAmountFilled
+    : record.takerOrderCumulativeBaseAssetAmountFilled;
+  if (!base || !cumulative) return undefined;
+  const baseAmount = fromBN(base);
+  const cumulativeFilled = fromBN(cumulative);
+  return {
+    orderId: Number(fill.orderId),
+    baseAmount,
+    cumulativeFilled,
+    order: () => ({
+      orderId: fill.orderId,
+      ...(fill.clientOrderId !== undefined && { clientOrderId: fill.clientOrderId }),
+      subAccount: fill.subAccount,
+      market: fill.market,
+      side: fill.side,
+      type: maker ? 'limit' : 'market',
+      baseAmount,
+      filledBase: cumulativeFilled,
+      status: cumulativeFilled >= baseAmount ? 'filled' : 'partially-filled',
+      postOnly: false,
+      reduceOnly: false,
+      ioc: false,
+      createdAt: fill.ts,
+      updatedAt: fill.ts,
+    }),
+  };
 }
 
 function sleep(ms: number): Promise<void> {

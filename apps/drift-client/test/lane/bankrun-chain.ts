@@ -55,6 +55,8 @@ export interface Delivery {
   dropAccounts: ReadonlySet<string>;
   /** Log notifications of transactions mentioning these addresses are never sent. */
   dropLogsOf: ReadonlySet<string>;
+  /** The second kind of notification goes out this long after the first (a node's skew). */
+  gapMs?: number;
 }
 
 const DEFAULT_DELIVERY: Delivery = {
@@ -257,13 +259,11 @@ export class BankrunChain {
     const logs = () => {
       if (!tx.accountKeys.some((k) => dropLogsOf.has(k))) this.rpc.notifyLogs(tx);
     };
-    if (order === 'accounts-first') {
-      accounts();
-      logs();
-    } else {
-      logs();
-      accounts();
-    }
+    const [first, second] = order === 'accounts-first' ? [accounts, logs] : [logs, accounts];
+    first();
+    const gapMs = this.delivery.gapMs ?? 0;
+    if (gapMs > 0) setTimeout(second, gapMs);
+    else second();
   }
 }
 
