@@ -6,11 +6,12 @@
 import type { VenueEvent } from '@drift/core';
 import { recordingLogger } from '@drift/test-support';
 import { Connection } from '@solana/web3.js';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { DriftVenue } from '../../src/drift-venue.js';
 import { DEFAULT_PARAMS, type DriftClientParams } from '../../src/params.js';
 import { BankrunChain } from './bankrun-chain.js';
 import { LaneExchange, type LaneUser, SOL_PERP } from './exchange.js';
-import type { LanePrograms } from './programs.js';
+import { LANE, type LanePrograms } from './programs.js';
 
 export type Mode = 'websocket' | 'polling';
 export const MODES: readonly Mode[] = ['websocket', 'polling'];
@@ -95,4 +96,25 @@ export async function eventually<T>(check: () => T | undefined, ms = 5_000, what
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * A describe block on one lane, started before its tests and stopped after them; skipped, with
+ * the reason in its title, when the program or bankrun is missing.
+ */
+export function describeLane(title: string, body: (lane: () => Lane) => void): void {
+  const skip = LANE.ok ? false : LANE.reason;
+  describe.skipIf(skip)(`real Drift program: ${title}${skip ? ` (SKIPPED: ${skip})` : ''}`, () => {
+    let lane: Lane | undefined;
+    beforeAll(async () => {
+      if (LANE.ok) lane = await Lane.start(LANE.programs);
+    }, 60_000);
+    afterAll(async () => {
+      await lane?.stop();
+    });
+    body(() => {
+      if (!lane) throw new Error('the lane did not start');
+      return lane;
+    });
+  });
 }
