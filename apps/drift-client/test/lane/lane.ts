@@ -8,27 +8,12 @@ import { recordingLogger } from '@drift/test-support';
 import { Connection } from '@solana/web3.js';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { DriftVenue } from '../../src/drift-venue.js';
-import { DEFAULT_PARAMS, type DriftClientParams } from '../../src/params.js';
 import { BankrunChain } from './bankrun-chain.js';
 import { LaneExchange, type LaneUser, SOL_PERP } from './exchange.js';
+import { laneParams, type Mode, USDC_10K } from './lane-params.js';
 import { LANE, type LanePrograms } from './programs.js';
 
-export type Mode = 'websocket' | 'polling';
-export const MODES: readonly Mode[] = ['websocket', 'polling'];
-
-/** $10,000 of USDC (QUOTE_PRECISION). */
-export const USDC_10K = 10_000_000_000n;
-
-export function laneParams(mode: Mode): DriftClientParams {
-  return {
-    ...DEFAULT_PARAMS,
-    subscription: mode,
-    events: mode,
-    pollingIntervalMs: 100,
-    priorityFee: { maxMicroLamports: 5_000, multiplier: 1, refreshMs: 60_000 },
-    confirm: { resendIntervalMs: 200, pollIntervalMs: 20, lookupAttempts: 4 },
-  };
-}
+export { laneParams, MODES, type Mode, USDC_10K } from './lane-params.js';
 
 export interface LaneVenue {
   venue: DriftVenue;
