@@ -6,7 +6,8 @@
  */
 import { type AppLifecycle, type FleetConfig, parseAppParams, type Venue } from '@drift/core';
 import { SimVenue } from '@drift/sim';
-import type { Keypair } from '@solana/web3.js';
+import type { PerpMarketConfig, SpotMarketConfig } from '@drift-labs/sdk';
+import type { Connection, Keypair } from '@solana/web3.js';
 import type { Logger } from './logger.js';
 import { resolveSim, type SimChoice, stopEmbeddedEngine } from './paper.js';
 import { type DriftClientParams, driftClientParamsSchema } from './params.js';
@@ -29,6 +30,12 @@ export interface CreateVenueOptions {
   params?: DriftClientParams;
   /** Live: a keypair instead of `wallet.keypairPath` (tests). */
   keypair?: Keypair;
+  /** Live: a connection instead of one made from the RPC URL (a local cluster, a fork, a test). */
+  connection?: Connection;
+  /** Live: perp market and oracle configs instead of the SDK's for `env` (a local cluster's). */
+  perpMarkets?: readonly PerpMarketConfig[];
+  /** Live: the quote spot market's config instead of the SDK's USDC for `env`. */
+  quoteSpotMarket?: SpotMarketConfig;
 }
 
 export async function createVenue(config: FleetConfig, opts: CreateVenueOptions): Promise<Venue> {
@@ -47,14 +54,19 @@ export async function createVenue(config: FleetConfig, opts: CreateVenueOptions)
   const keypairPath = config.wallet?.keypairPath;
   if (!opts.keypair && !keypairPath) throw new Error('wallet.keypairPath: required in live mode');
   const keypair = opts.keypair ?? loadKeypairFile(keypairPath as string);
-  const rpc = opts.rpcUrl
-    ? { rpcUrl: opts.rpcUrl, ...(opts.wsUrl !== undefined && { wsUrl: opts.wsUrl }) }
-    : await resolveRpc(config);
+  const rpc = opts.connection
+    ? { rpcUrl: opts.connection.rpcEndpoint, via: 'connection' }
+    : opts.rpcUrl
+      ? { rpcUrl: opts.rpcUrl, ...(opts.wsUrl !== undefined && { wsUrl: opts.wsUrl }) }
+      : await resolveRpc(config);
   logger.info({ mode: 'live', env: config.env, via: rpc.via ?? 'explicit', subAccount }, 'venue: drift');
   return new DriftVenue({
     env: config.env,
     ...rpc,
     keypair,
+    ...(opts.connection && { connection: opts.connection }),
+    ...(opts.perpMarkets && { perpMarkets: opts.perpMarkets }),
+    ...(opts.quoteSpotMarket && { quoteSpotMarket: opts.quoteSpotMarket }),
     markets: config.markets,
     subAccount,
     subAccounts: opts.subAccounts === 'all' ? fleetSubAccounts(config) : (opts.subAccounts ?? []),

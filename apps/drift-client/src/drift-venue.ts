@@ -48,6 +48,7 @@ import {
   PriorityFeeMethod,
   PriorityFeeSubscriber,
   positionIsAvailable,
+  type SpotMarketConfig,
   SpotMarkets,
   type User,
   type UserAccount,
@@ -65,22 +66,34 @@ import {
 } from './account-view.js';
 import { auctionEndSlot, inAuction, parseAuctionUuid } from './auction-orders.js';
 import { fromBN, toBN } from './bn.js';
+import { withLenientEvents } from './event-coder.js';
 import type { Logger } from './logger.js';
 import { perpMarketConfigs, specFromAccount } from './markets.js';
 import { type Checked, checkOrder, toOrderParams } from './order-params.js';
+import { type FillProgress, OrderTracker } from './order-tracker.js';
 import type { DriftClientParams } from './params.js';
 import { decodeSwiftMessage } from './swift-message.js';
-import { fetchTxEvents } from './tx-events.js';
+import { fetchTxEvents, type TxEvents } from './tx-events.js';
+import { type AccountMark, markOf, outcomeFromAccounts } from './tx-outcome.js';
 import { type Sent, TxError, TxSender } from './tx-sender.js';
 
 export interface DriftVenueOptions {
   env: DriftEnv;
-  /** JSON-RPC URL (may carry an API key: never logged). */
+  /** JSON-RPC URL (may carry an API key: never logged). Unused when `connection` is given. */
   rpcUrl: string;
   /** WebSocket URL; derived from rpcUrl by the web3.js rules when absent. */
   wsUrl?: string;
+  /** A connection to use instead of one made from rpcUrl (a local cluster, a fork, a test). */
+  connection?: Connection;
   keypair: Keypair;
   markets: readonly string[];
+  /**
+   * Perp market and oracle configuration to resolve `markets` in, instead of the SDK's fixed
+   * `PerpMarkets[env]` (a local cluster's or a fork's markets).
+   */
+  perpMarkets?: readonly PerpMarketConfig[];
+  /** The quote (USDC) spot market's configuration; default the SDK's `SpotMarkets[env][0]`. */
+  quoteSpotMarket?: SpotMarketConfig;
   subAccount: number;
   /** Further sub-accounts of the same authority to follow (the risk manager's view). */
   subAccounts?: readonly number[];
@@ -89,6 +102,12 @@ export interface DriftVenueOptions {
 }
 
 const FILLS_KEPT = 10_000;
+/** How long an order that left the account waits for its fill logs before transactions are read. */
+const ORDER_END_GRACE_MS = 500;
+/** Recent transactions of the account read to settle a vanished order. */
+const RECENT_TRANSACTIONS_READ = 25;
+/** Background look-ups of a transaction whose outcome was unknown (backing off to 30 s). */
+const FOLLOW_UP_ATTEMPTS = 12;
 const TRADES_KEPT = 500;
 
 export class DriftVenue implements Venue {
@@ -109,13 +128,16 @@ export class DriftVenue implements Venue {
   private readonly clientIds = new Map<number, Map<number, string>>();
   /** Local time each market's oracle slot was first seen (for staleness). */
   private readonly oracleSeen = new Map<number, { slot: number; ts: number }>();
-  private readonly lastOrders = new Map<number, Map<number, Order>>();
+  /** sub-account -> its order events (orders followed from account updates and fill records). */
+  private readonly trackers = new Map<number, OrderTracker>();
+  /** Signatures whose events were read for a vanished order (not read twice). */
+  private readonly examined = new Set<string>();
   private nextUserOrderId = 1;
 
   constructor(private readonly opts: DriftVenueOptions) {
     this.subAccount = opts.subAccount;
     this.subs = [...new Set([opts.subAccount, ...(opts.subAccounts ?? [])])].sort((a, b) => a - b);
-    this.configs = perpMarketConfigs(opts.env, opts.markets);
+    this.configs = perpMarketConfigs(opts.env, opts.markets, opts.perpMarkets);
     this.logger = opts.logger.child({ component: 'drift-client' });
   }
 
@@ -126,10 +148,12 @@ export class DriftVenue implements Venue {
 
   async connect(): Promise<void> {
     const { params, env, keypair } = this.opts;
-    const connection = new Connection(this.opts.rpcUrl, {
-      commitment: params.commitment,
-      ...(this.opts.wsUrl !== undefined && { wsEndpoint: this.opts.wsUrl }),
-    });
+    const connection =
+      this.opts.connection ??
+      new Connection(this.opts.rpcUrl, {
+        commitment: params.commitment,
+        ...(this.opts.wsUrl !== undefined && { wsEndpoint: this.opts.wsUrl }),
+      });
     const accountSubscription: DriftClientSubscriptionConfig =
       params.subscription === 'polling'
         ? {
@@ -137,7 +161,7 @@ export class DriftVenue implements Venue {
             accountLoader: new BulkAccountLoader(connection, params.commitment, params.pollingIntervalMs),
           }
         : { type: 'websocket', commitment: params.commitment };
-    const usdc = SpotMarkets[env][0];
+    const usdc = this.opts.quoteSpotMarket ?? SpotMarkets[env][0];
     const client = new DriftClient({
       connection,
       wallet: new Wallet(keypair),
@@ -163,10 +187,9 @@ export class DriftVenue implements Venue {
       });
       for (const sub of this.subs) {
         // The baseline later account updates are compared with (so a vanished order is reported).
-        this.lastOrders.set(
-          sub,
-          new Map((await this.getOpenOrders({ subAccount: sub })).map((o) => [Number(o.orderId), o])),
-        );
+        const tracker = this.newTracker(sub);
+        tracker.reset(await this.getOpenOrders({ subAccount: sub }));
+        this.trackers.set(sub, tracker);
       }
       this.watchAccounts(client);
       await this.startPriorityFees(connection);
@@ -206,6 +229,8 @@ export class DriftVenue implements Venue {
     this.eventSubscribers = [];
     await this.priorityFees?.unsubscribe();
     this.priorityFees = undefined;
+    for (const tracker of this.trackers.values()) tracker.close();
+    this.trackers.clear();
     if (client) {
       client.eventEmitter.removeAllListeners();
       await client.unsubscribe();
@@ -355,7 +380,7 @@ export class DriftVenue implements Venue {
    */
   async fillTakerOrder(
     taker: TakerOrder,
-    maker: { price: bigint; baseAmount: bigint; subAccount?: number },
+    maker: Parameters<Venue['fillTakerOrder']>[1],
   ): Promise<PlaceResult> {
     const sub = maker.subAccount ?? this.subAccount;
     const spec = this.spec(taker.market);
@@ -366,7 +391,7 @@ export class DriftVenue implements Venue {
     }
     const checked = checkOrder(spec, { type: 'limit', baseAmount: maker.baseAmount, price: maker.price });
     if (!checked.ok) return checked;
-    const userOrderId = this.freeUserOrderId(this.user(sub));
+    const userOrderId = maker.userOrderId ?? this.freeUserOrderId(this.user(sub));
     const makerParams = getLimitOrderParams({
       marketIndex: spec.marketIndex,
       marketType: MarketType.PERP,
@@ -393,6 +418,7 @@ export class DriftVenue implements Venue {
         price: maker.price,
         postOnly: true,
         ioc: true,
+        ...(maker.clientOrderId !== undefined && { clientOrderId: maker.clientOrderId }),
       },
     });
   }
@@ -600,11 +626,21 @@ export class DriftVenue implements Venue {
     return { ok: true, value: [ix] };
   }
 
+  /**
+   * Sends an order transaction and establishes what it did, in this order: the transaction's own
+   * events (`getTransaction`, retried a bounded number of times: load-balanced RPCs answer null
+   * for a while after confirmation), the User account (the order resting), the fill events our
+   * subscription saw, then the account before and after (`tx-outcome.ts`). When none of them
+   * settles it the answer is `outcome-unknown`, never a failure inviting a retry.
+   */
   private async transact(
     sub: number,
     ixs: Parameters<TxSender['send']>[0],
     ctx: { userOrderId: number; request?: OrderRequest; clientOrderId?: string | undefined },
   ): Promise<PlaceResult> {
+    const user = this.user(sub);
+    const market = ctx.request ? this.spec(ctx.request.market) : undefined;
+    const before = user && market ? this.markOf(user, market.marketIndex) : undefined;
     let sent: Sent;
     try {
       sent = await this.send(ixs);
@@ -612,15 +648,9 @@ export class DriftVenue implements Venue {
       if (err instanceof TxError) return reject(err.reason, err.message);
       throw err;
     }
-    const user = this.user(sub);
     await user?.fetchAccounts();
     const clientOrderId = ctx.request?.clientOrderId ?? ctx.clientOrderId;
-    const events = await fetchTxEvents(this.need(), sent.signature, this.opts.params.commitment).catch(
-      (err: unknown) => {
-        this.logger.warn({ err, signature: sent.signature }, 'transaction events unavailable');
-        return undefined;
-      },
-    );
+    const events = await this.txEvents(sent.signature);
     const now = await this.nowFromSlot();
     // The new order is ours in this transaction's OrderRecords; the User account says if it rests.
     const placed = events?.orders.find(
@@ -632,40 +662,170 @@ export class DriftVenue implements Venue {
         ? user?.getOrderByUserOrderId(ctx.userOrderId)
         : undefined;
     const sdkOrder = resting ?? placed;
-    if (!sdkOrder) {
-      return reject(
-        'venue-error',
-        `transaction ${sent.signature} confirmed but order userOrderId ${ctx.userOrderId} was not found`,
-      );
+    let order: Order;
+    if (sdkOrder) {
+      order = toCoreOrder(sdkOrder, {
+        subAccount: sub,
+        market: this.symbolOf(sdkOrder.marketIndex) ?? String(sdkOrder.marketIndex),
+        now,
+        ...(clientOrderId !== undefined && { clientOrderId }),
+      });
+    } else {
+      const after = user && market ? this.markOf(user, market.marketIndex) : undefined;
+      const request = ctx.request;
+      const outcome =
+        before && after && request
+          ? outcomeFromAccounts(before, after, { ...request, landedSlot: sent.slot })
+          : { ok: false as const, why: 'no account state to compare' };
+      if (!outcome.ok || !request) {
+        const why = outcome.ok ? 'no order request' : outcome.why;
+        this.logger.warn(
+          { signature: sent.signature, subAccount: sub, userOrderId: ctx.userOrderId, why },
+          'order transaction confirmed but its outcome is unknown',
+        );
+        this.followUnknownOutcome(sub, sent.signature, ctx.userOrderId, clientOrderId);
+        return reject(
+          'outcome-unknown',
+          `transaction ${sent.signature} confirmed but its effect on order userOrderId ${ctx.userOrderId} could not be read (${why}); reconcile, do not retry`,
+        );
+      }
+      order = {
+        orderId: String(outcome.orderId),
+        ...(clientOrderId !== undefined && { clientOrderId }),
+        userOrderId: ctx.userOrderId,
+        subAccount: sub,
+        market: request.market,
+        side: request.side,
+        type: request.type,
+        ...(request.price !== undefined && { price: request.price }),
+        baseAmount: request.baseAmount,
+        filledBase: outcome.filledBase,
+        status: 'open',
+        postOnly: request.postOnly ?? false,
+        reduceOnly: request.reduceOnly ?? false,
+        ioc: request.ioc ?? false,
+        createdAt: now.ts,
+        updatedAt: now.ts,
+      };
     }
-    if (clientOrderId !== undefined) this.clientOrderIds(sub).set(sdkOrder.orderId, clientOrderId);
-    const market = this.symbolOf(sdkOrder.marketIndex) ?? String(sdkOrder.marketIndex);
-    const order = toCoreOrder(sdkOrder, {
-      subAccount: sub,
-      market,
-      now,
-      ...(clientOrderId !== undefined && { clientOrderId }),
-    });
-    const fills = (events?.actions ?? [])
+    if (clientOrderId !== undefined) this.clientOrderIds(sub).set(Number(order.orderId), clientOrderId);
+    const recorded = (events?.actions ?? [])
       .map((r) => (user ? this.recordFill(r, sub, user) : undefined))
-      .filter((f): f is Fill => f !== undefined && f.orderId === order.orderId);
+      .filter((f): f is Fill => f !== undefined);
+    // Fills of this order our event subscription already delivered count too (events first).
+    const fills = [...new Set([...recorded, ...(this.fills.get(sub) ?? [])])].filter(
+      (f) => f.orderId === order.orderId,
+    );
     if (!resting) {
       const filled = fills.reduce((sum, f) => sum + f.baseAmount, 0n);
       order.filledBase = maxBig(filled, order.filledBase);
-      order.status = order.filledBase >= order.baseAmount ? 'filled' : 'cancelled';
+      // Not resting is only proof it ended when the account was read at or after the transaction.
+      const accountSlot = user?.getUserAccountAndSlot()?.slot ?? 0;
+      if (order.filledBase >= order.baseAmount) order.status = 'filled';
+      else if (accountSlot >= sent.slot) order.status = 'cancelled';
     }
     this.logger.info(
       {
-        market,
+        market: order.market,
         orderId: order.orderId,
         clientOrderId,
         subAccount: sub,
         status: order.status,
         signature: sent.signature,
+        ...(!events && { events: 'unavailable' }),
       },
       'order transaction confirmed',
     );
     return { ok: true, order, fills };
+  }
+
+  /**
+   * Keeps asking for a transaction whose outcome was unknown (backing off, bounded): once its
+   * events are read, its fills are delivered with the caller's client order id and the order's
+   * final state as an order event, so the order manager settles it from the chain.
+   */
+  private followUnknownOutcome(
+    sub: number,
+    signature: string,
+    userOrderId: number,
+    clientOrderId: string | undefined,
+  ): void {
+    const { pollIntervalMs, lookupAttempts } = this.opts.params.confirm;
+    let attempt = 0;
+    const next = () => {
+      attempt++;
+      const delay = Math.min(30_000, pollIntervalMs * 2 ** (lookupAttempts + attempt));
+      const timer = setTimeout(() => void look(), delay);
+      timer.unref();
+    };
+    const look = async () => {
+      const client = this.client;
+      const user = this.client ? this.user(sub) : undefined;
+      if (!client || !user) return;
+      const events = await fetchTxEvents(client, signature, this.opts.params.commitment).catch(
+        () => undefined,
+      );
+      if (!events) {
+        if (attempt < FOLLOW_UP_ATTEMPTS) next();
+        else
+          this.logger.error(
+            { signature, subAccount: sub, userOrderId },
+            'order outcome still unknown: giving up',
+          );
+        return;
+      }
+      const placed = events.orders.find(
+        (o) => o.order.userOrderId === userOrderId && user.getUserAccountPublicKey().equals(o.user),
+      )?.order;
+      if (placed && clientOrderId !== undefined) this.clientOrderIds(sub).set(placed.orderId, clientOrderId);
+      const fills = events.actions
+        .map((r) => this.recordFill(r, sub, user))
+        .filter(
+          (f): f is Fill => f !== undefined && placed !== undefined && f.orderId === String(placed.orderId),
+        );
+      if (!placed) return;
+      await user.fetchAccounts();
+      if (user.getOrder(placed.orderId)) return; // resting: account updates report it
+      const order = toCoreOrder(placed, {
+        subAccount: sub,
+        market: this.symbolOf(placed.marketIndex) ?? String(placed.marketIndex),
+        now: await this.nowFromSlot(),
+        ...(clientOrderId !== undefined && { clientOrderId }),
+      });
+      order.filledBase = maxBig(
+        order.filledBase,
+        fills.reduce((sum, f) => sum + f.baseAmount, 0n),
+      );
+      order.status = order.filledBase >= order.baseAmount ? 'filled' : 'cancelled';
+      this.logger.info(
+        { signature, orderId: order.orderId, clientOrderId, status: order.status },
+        'unknown order outcome settled from its transaction',
+      );
+      this.deliver({ type: 'order', order });
+    };
+    next();
+  }
+
+  /** The transaction's events; `getTransaction` retried with a bound while it answers null. */
+  private async txEvents(signature: string): Promise<TxEvents | undefined> {
+    const { lookupAttempts, pollIntervalMs } = this.opts.params.confirm;
+    for (let attempt = 1; attempt <= lookupAttempts; attempt++) {
+      try {
+        const events = await fetchTxEvents(this.need(), signature, this.opts.params.commitment);
+        if (events) return events;
+      } catch (err) {
+        this.logger.warn({ err, signature }, 'transaction events unreadable');
+        return undefined;
+      }
+      if (attempt < lookupAttempts) await sleep(pollIntervalMs * 2 ** (attempt - 1));
+    }
+    this.logger.warn({ signature, attempts: lookupAttempts }, 'transaction not returned by getTransaction');
+    return undefined;
+  }
+
+  private markOf(user: User, marketIndex: number): AccountMark | undefined {
+    const current = user.getUserAccountAndSlot();
+    return current ? markOf(current.data, current.slot, marketIndex) : undefined;
   }
 
   private send(ixs: Parameters<TxSender['send']>[0]): Promise<Sent> {
@@ -697,32 +857,46 @@ export class DriftVenue implements Venue {
 
   /** Order events for what changed in the user account since the last update. */
   private async emitOrderChanges(sub: number): Promise<void> {
-    const current = new Map(
-      (await this.getOpenOrders({ subAccount: sub })).map((o) => [Number(o.orderId), o]),
+    const open = await this.getOpenOrders({ subAccount: sub });
+    this.trackers.get(sub)?.onAccount(open);
+  }
+
+  private newTracker(sub: number): OrderTracker {
+    const { pollingIntervalMs } = this.opts.params;
+    return new OrderTracker({
+      deliver: (order) => this.deliver({ type: 'order', order }),
+      filledOf: (orderId) =>
+        (this.fills.get(sub) ?? [])
+          .filter((f) => f.orderId === String(orderId))
+          .reduce((sum, f) => sum + f.baseAmount, 0n),
+      readRecentFills: () => this.readRecentFills(sub),
+      graceMs: Math.max(ORDER_END_GRACE_MS, 2 * pollingIntervalMs),
+      now: () => Date.now(),
+    });
+  }
+
+  /** Reads the sub-account's recent transactions not read yet and records their fills. */
+  private async readRecentFills(sub: number): Promise<void> {
+    const client = this.need();
+    const user = this.user(sub);
+    if (!user) return;
+    const commitment = this.opts.params.commitment === 'finalized' ? 'finalized' : 'confirmed';
+    const signatures = await client.connection.getSignaturesForAddress(
+      user.getUserAccountPublicKey(),
+      { limit: RECENT_TRANSACTIONS_READ },
+      commitment,
     );
-    const previous = this.lastOrders.get(sub) ?? new Map<number, Order>();
-    this.lastOrders.set(sub, current);
-    for (const [id, order] of current) {
-      const before = previous.get(id);
-      if (!before || before.filledBase !== order.filledBase || before.status !== order.status) {
-        this.deliver({ type: 'order', order });
-      }
+    for (const { signature, err } of signatures.reverse()) {
+      if (err || this.examined.has(signature)) continue;
+      const events = await fetchTxEvents(client, signature, commitment);
+      if (!events) continue;
+      this.examined.add(signature);
+      for (const record of events.actions) this.recordFill(record, sub, user);
     }
-    for (const [id, before] of previous) {
-      if (current.has(id)) continue;
-      const filled = (this.fills.get(sub) ?? [])
-        .filter((f) => f.orderId === String(id))
-        .reduce((sum, f) => sum + f.baseAmount, 0n);
-      const status = filled >= before.baseAmount ? 'filled' : 'cancelled';
-      this.deliver({
-        type: 'order',
-        order: {
-          ...before,
-          filledBase: maxBig(filled, before.filledBase),
-          status,
-          updatedAt: Date.now(),
-        },
-      });
+    if (this.examined.size > 4 * RECENT_TRANSACTIONS_READ) {
+      const keep = [...this.examined].slice(-RECENT_TRANSACTIONS_READ);
+      this.examined.clear();
+      for (const s of keep) this.examined.add(s);
     }
   }
 
@@ -761,7 +935,7 @@ export class DriftVenue implements Venue {
     const { params } = this.opts;
     for (const sub of this.subs) {
       const user = client.getUser(sub);
-      const subscriber = new EventSubscriber(client.connection, client.program, {
+      const subscriber = new EventSubscriber(client.connection, withLenientEvents(client.program), {
         address: user.getUserAccountPublicKey(),
         eventTypes: ['OrderActionRecord'],
         commitment: params.commitment === 'processed' ? 'confirmed' : params.commitment,
@@ -811,6 +985,8 @@ export class DriftVenue implements Venue {
     if (trades.length > TRADES_KEPT) trades.splice(0, trades.length - TRADES_KEPT);
     this.trades.set(market, trades);
     this.deliver({ type: 'fill', fill });
+    const progress = fillProgress(record, fill);
+    if (progress) this.trackers.get(sub)?.onFill(progress);
     return fill;
   }
 
@@ -881,6 +1057,43 @@ export class DriftVenue implements Venue {
     const slot = client.getUser(this.subAccount).getUserAccountAndSlot()?.slot ?? 0;
     return { slot, ts: Date.now() };
   }
+}
+
+/** How far the fill's order is filled in all, from the record's side of it. */
+function fillProgress(record: OrderActionRecord, fill: Fill): FillProgress | undefined {
+  const maker = fill.liquidity === 'maker';
+  const base = maker ? record.makerOrderBaseAssetAmount : record.takerOrderBaseAssetAmount;
+  const cumulative = maker
+    ? record.makerOrderCumulativeBaseAssetAmountFilled
+    : record.takerOrderCumulativeBaseAssetAmountFilled;
+  if (!base || !cumulative) return undefined;
+  const baseAmount = fromBN(base);
+  const cumulativeFilled = fromBN(cumulative);
+  return {
+    orderId: Number(fill.orderId),
+    baseAmount,
+    cumulativeFilled,
+    order: () => ({
+      orderId: fill.orderId,
+      ...(fill.clientOrderId !== undefined && { clientOrderId: fill.clientOrderId }),
+      subAccount: fill.subAccount,
+      market: fill.market,
+      side: fill.side,
+      type: maker ? 'limit' : 'market',
+      baseAmount,
+      filledBase: cumulativeFilled,
+      status: cumulativeFilled >= baseAmount ? 'filled' : 'partially-filled',
+      postOnly: false,
+      reduceOnly: false,
+      ioc: false,
+      createdAt: fill.ts,
+      updatedAt: fill.ts,
+    }),
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function reject(reason: RejectReason, message: string): { ok: false; reason: RejectReason; message: string } {

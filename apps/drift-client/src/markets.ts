@@ -6,8 +6,12 @@ import type { MarketSpec } from '@drift/core';
 import { type DriftEnv, type PerpMarketAccount, type PerpMarketConfig, PerpMarkets } from '@drift-labs/sdk';
 import { fromBN } from './bn.js';
 
-export function perpMarketConfigs(env: DriftEnv, symbols: readonly string[]): PerpMarketConfig[] {
-  const known = PerpMarkets[env];
+/** `known`: the markets to resolve in (a local cluster's); default the SDK's for `env`. */
+export function perpMarketConfigs(
+  env: DriftEnv,
+  symbols: readonly string[],
+  known: readonly PerpMarketConfig[] = PerpMarkets[env],
+): PerpMarketConfig[] {
   return symbols.map((symbol) => {
     const config = known.find((m) => m.symbol === symbol);
     if (!config) {

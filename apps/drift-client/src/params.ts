@@ -36,8 +36,13 @@ export const driftClientParamsSchema = z.strictObject({
     .strictObject({
       resendIntervalMs: ms(100).default(2_000),
       pollIntervalMs: ms(50).default(500),
+      /**
+       * getTransaction attempts for a confirmed transaction's events (null for a while on
+       * load-balanced RPCs), waiting pollIntervalMs, doubling, between them.
+       */
+      lookupAttempts: z.int().min(1).max(10, { error: 'is above 10 attempts' }).default(5),
     })
-    .default({ resendIntervalMs: 2_000, pollIntervalMs: 500 }),
+    .default({ resendIntervalMs: 2_000, pollIntervalMs: 500, lookupAttempts: 5 }),
   /** Fill events: logs over websocket, or polling signatures of our user accounts. */
   events: z.enum(['websocket', 'polling'], { error: 'is not websocket|polling' }).default('websocket'),
 });

@@ -4,6 +4,7 @@
  */
 import { type DriftClient, type OrderActionRecord, type OrderRecord, parseLogs } from '@drift-labs/sdk';
 import type { Commitment, Finality } from '@solana/web3.js';
+import { withLenientEvents } from './event-coder.js';
 
 export interface TxEvents {
   orders: OrderRecord[];
@@ -21,7 +22,7 @@ export async function fetchTxEvents(
   });
   const logs = tx?.meta?.logMessages;
   if (!logs) return undefined;
-  const events = parseLogs(client.program, logs);
+  const events = parseLogs(withLenientEvents(client.program), logs);
   return {
     orders: events.filter((e) => e.name === 'OrderRecord').map((e) => e.data as unknown as OrderRecord),
     actions: events

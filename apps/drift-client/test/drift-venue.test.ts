@@ -40,7 +40,7 @@ const params: DriftClientParams = {
   events: 'polling',
   pollingIntervalMs: 100,
   priorityFee: { maxMicroLamports: 5_000, multiplier: 1, refreshMs: 60_000 },
-  confirm: { resendIntervalMs: 30, pollIntervalMs: 10 },
+  confirm: { resendIntervalMs: 30, pollIntervalMs: 10, lookupAttempts: 3 },
 };
 
 /** Every remote host a socket connected to during the suite. */

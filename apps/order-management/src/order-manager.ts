@@ -126,6 +126,9 @@ export class OrderManager {
   private readonly byOrderId = new Map<string, string>();
   /** Sends not yet answered, by client id: never reconciled as "unknown to the venue". */
   private readonly sending = new Map<string, Promise<unknown>>();
+  /** Orders whose transaction's outcome the venue could not read: reconciled until it shows them. */
+  private readonly outcomeUnknown = new Set<string>();
+  private unknownTimer: NodeJS.Timeout | undefined;
   /** Fills that arrived before their order's acknowledgement, by venue order id. */
   private readonly orphanFills = new Map<string, Fill[]>();
   private readonly checks: PreTradeCheck[] = [];
@@ -297,6 +300,8 @@ export class OrderManager {
         price: maker.price,
         baseAmount: outgoing.baseAmount,
         subAccount: this.subAccount,
+        ...(outgoing.userOrderId !== undefined && { userOrderId: outgoing.userOrderId }),
+        clientOrderId: outgoing.clientOrderId,
       }),
     );
   }
@@ -381,6 +386,7 @@ export class OrderManager {
       if (options.cancel ?? true) await this.cancelAll();
       else await Promise.allSettled(this.sending.values());
     } finally {
+      clearTimeout(this.unknownTimer);
       this.unsubscribeVenue?.();
       if (this.ownsJournal) this.journal.close();
       this.log.info({ live: this.live.size }, 'order manager stopped');
@@ -405,6 +411,7 @@ export class OrderManager {
       fills,
       subAccount: this.subAccount,
       ownsUserOrderId: (id) => this.pool.contains(id),
+      outcomeUnknown: (id) => this.outcomeUnknown.has(id),
     });
     const summary: ReconcileSummary = { checked: live.length, resolved: {}, unknownCancelled: [] };
     for (const resolution of plan.resolutions) {
@@ -562,6 +569,14 @@ export class OrderManager {
       clearTimeout(timer);
     }
     const id = order.clientOrderId;
+    if (
+      outcome !== 'timeout' &&
+      !('thrown' in outcome) &&
+      !outcome.ok &&
+      outcome.reason === 'outcome-unknown'
+    ) {
+      return this.settleUnknown(id, outcome.message);
+    }
     if (outcome === 'timeout' || 'thrown' in outcome || (!outcome.ok && outcome.reason === 'venue-error')) {
       const detail =
         outcome === 'timeout'
@@ -611,6 +626,47 @@ export class OrderManager {
       message: `placement unconfirmed (${detail}); now ${settled?.status ?? 'unknown'}, not re-sent`,
       ...this.withOrder(clientOrderId),
     };
+  }
+
+  /**
+   * The transaction may have landed but the venue could not read what it did: never a failure,
+   * never re-sent. The order stays live (its user order id held, counted by the risk checks) and
+   * is reconciled now and then until the venue shows it open, filled or cancelled.
+   */
+  private async settleUnknown(clientOrderId: string, detail: string): Promise<ManagedPlaceResult> {
+    this.outcomeUnknown.add(clientOrderId);
+    const order = this.current(clientOrderId);
+    if (order) this.journal.recordEvent(clientOrderId, 'outcome-unknown', order.status, detail);
+    this.log.warn({ ...(order && this.fieldsOf(order)), detail }, 'order outcome unknown: reconciling');
+    await this.reconcileUnknown();
+    const settled = this.current(clientOrderId);
+    if (settled && settled.status !== 'new') {
+      return { ok: true, order: { ...settled }, fills: this.journal.fillsFor(settled) };
+    }
+    this.countRejected('outcome-unknown');
+    return {
+      ok: false,
+      reason: 'outcome-unknown',
+      message: `order outcome unknown (${detail}); kept live and reconciled, not re-sent`,
+      ...this.withOrder(clientOrderId),
+    };
+  }
+
+  /** Reconciles the orders of unknown outcome; again after `placeTimeoutMs` while any is left. */
+  private async reconcileUnknown(): Promise<void> {
+    clearTimeout(this.unknownTimer);
+    try {
+      await this.reconcile({ only: [...this.outcomeUnknown], cancelUnknown: false });
+    } catch (err) {
+      this.log.error({ err }, 'reconciling orders of unknown outcome failed');
+    }
+    for (const id of this.outcomeUnknown) {
+      if (this.current(id)?.status !== 'new') this.outcomeUnknown.delete(id);
+    }
+    if (this.outcomeUnknown.size > 0 && !this.stopping) {
+      this.unknownTimer = setTimeout(() => void this.reconcileUnknown(), this.placeTimeoutMs);
+      this.unknownTimer.unref();
+    }
   }
 
   /** A placement answered after its timeout: keep it if still live, cancel it if we gave up on it. */

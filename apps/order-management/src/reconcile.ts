@@ -6,7 +6,9 @@
  * - venue has the order open -> take its status and filled size (acknowledging an intent);
  * - venue does not have it open -> filled if its fills cover the size; cancelled if the venue
  *   ever knew it (acked or has fills); expired if it is an intent the venue never saw.
- *   An intent is never re-sent: the bot decides again with fresh data.
+ *   An intent is never re-sent: the bot decides again with fresh data. An order whose outcome the
+ *   venue could not read (`outcome-unknown`) is not expired on absence: it stays `new` (live,
+ *   counted by the risk checks) until the venue shows it open, filled or cancelled.
  * - venue has an open order in this bot's user-order-id range that matches no live journal
  *   order -> cancel it. Without an intent the bot cannot account for it, and adopting a stale
  *   decision would let it trade on a market that has moved.
@@ -25,6 +27,11 @@ export interface ReconcileInput {
   subAccount: number;
   /** True for a venue order id in this bot's user-order-id range. */
   ownsUserOrderId: (userOrderId: number | undefined) => boolean;
+  /**
+   * True for an order whose transaction may have landed though the venue could not say what it
+   * did (`outcome-unknown`): not seen at the venue yet is not proof it never was, so it stays `new`.
+   */
+  outcomeUnknown?: (clientOrderId: string) => boolean;
 }
 
 export interface OrderResolution {
@@ -78,6 +85,9 @@ export function planReconciliation(input: ReconcileInput): ReconcilePlan {
     }
     if (knownOrderId !== undefined || filledBase > 0n) {
       return { ...base, status: 'cancelled', reason: 'no longer open at venue' };
+    }
+    if (input.outcomeUnknown?.(order.clientOrderId)) {
+      return { ...base, status: 'new', reason: 'outcome unknown: kept until the venue shows it' };
     }
     return {
       ...base,

@@ -155,7 +155,12 @@ export type RejectReason =
   | 'halted'
   | 'risk-limit'
   | 'rate-limited'
-  | 'venue-error';
+  | 'venue-error'
+  /**
+   * The transaction may have landed (it was confirmed, or may still land) but what it did could
+   * not be read. Not a failure: never retry; reconcile with the venue until it shows the order.
+   */
+  | 'outcome-unknown';
 
 export type PlaceResult =
   | { ok: true; order: Order; fills: Fill[] }

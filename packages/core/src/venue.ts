@@ -54,7 +54,14 @@ export interface Venue {
   /** Fill a taker order inside its auction as maker (live: place-and-make). */
   fillTakerOrder(
     taker: TakerOrder,
-    maker: { price: bigint; baseAmount: bigint; subAccount?: number },
+    maker: {
+      price: bigint;
+      baseAmount: bigint;
+      subAccount?: number;
+      /** The maker order's ids (the order manager's), so its events and fills can be matched. */
+      userOrderId?: number;
+      clientOrderId?: string;
+    },
   ): Promise<PlaceResult>;
 
   getOpenOrders(scope?: AccountScope): Promise<Order[]>;

@@ -65,6 +65,17 @@ export class JsonRpcServer {
   priorityFees: number[] = [0];
   /** Block height advances by this much at each getBlockHeight (to expire blockhashes). */
   blockHeightStep = 0;
+  /** A real bank's blockhash (bankrun); default: a made-up one per call. */
+  latestBlockhash: (() => Promise<string>) | undefined;
+  /** Runs a preflight (simulation) of a sent transaction; an `err` fails the send with its logs. */
+  preflight: ((wire: Buffer) => Promise<TxOutcome>) | undefined;
+  /** Called once a transaction executed and is stored (a node's notifications go out from here). */
+  onLanded: ((tx: StoredTx) => void | Promise<void>) | undefined;
+  /** `getTransaction` answers null while this says the transaction is not visible yet. */
+  transactionVisible: (signature: string, asked: number) => boolean = () => true;
+  private readonly transactionAsks = new Map<string, number>();
+  /** Sent transactions are accepted but never executed (the leader never got them). */
+  dropIncoming = false;
   private server: Server | undefined;
   private pubsub: WebSocketServer | undefined;
   private subscriptionSeq = 0;
@@ -128,8 +139,15 @@ export class JsonRpcServer {
     return signature;
   }
 
-  setAccount(pubkey: string, account: StoredAccount): void {
+  setAccount(pubkey: string, account: StoredAccount, opts: { notify?: boolean } = {}): void {
     this.accounts.set(pubkey, account);
+    if (opts.notify ?? true) this.notifyAccount(pubkey);
+  }
+
+  /** Pushes an account's current bytes to its account and program subscribers. */
+  notifyAccount(pubkey: string): void {
+    const account = this.accounts.get(pubkey);
+    if (!account) return;
     for (const [id, sub] of this.subscriptions) {
       if (sub.kind === 'account' && sub.key === pubkey) {
         this.notify(sub.ws, 'accountNotification', id, {
@@ -193,7 +211,7 @@ export class JsonRpcServer {
   }
 
   /** Pushes a landed transaction's logs to the logs subscribers of the addresses it mentions. */
-  private notifyLogs(tx: StoredTx): void {
+  notifyLogs(tx: StoredTx): void {
     for (const [id, sub] of this.subscriptions) {
       if (sub.kind !== 'logs' || (sub.key !== undefined && !tx.accountKeys.includes(sub.key))) continue;
       this.notify(sub.ws, 'logsNotification', id, {
@@ -229,7 +247,9 @@ export class JsonRpcServer {
         return ok({
           context,
           value: {
-            blockhash: fakeBlockhash(++this.blockhashCounter),
+            blockhash: this.latestBlockhash
+              ? await this.latestBlockhash()
+              : fakeBlockhash(++this.blockhashCounter),
             lastValidBlockHeight: this.blockHeight + this.blockhashValidFor,
           },
         });
@@ -240,6 +260,21 @@ export class JsonRpcServer {
       case 'sendTransaction': {
         const wire = params[0] as string;
         const config = (params[1] ?? {}) as { skipPreflight?: boolean };
+        const simulated =
+          !config.skipPreflight && this.preflight
+            ? await this.preflight(Buffer.from(wire, 'base64'))
+            : undefined;
+        if (simulated?.err !== undefined) {
+          return {
+            jsonrpc: '2.0',
+            id: req.id,
+            error: {
+              code: -32002,
+              message: `Transaction simulation failed: ${JSON.stringify(simulated.err)}`,
+              data: { err: simulated.err, logs: simulated.logs, accounts: null, unitsConsumed: 0 },
+            },
+          };
+        }
         if (!config.skipPreflight && this.failPreflight) {
           const { message, logs } = this.failPreflight;
           this.failPreflight = undefined;
@@ -260,17 +295,13 @@ export class JsonRpcServer {
         }
         this.sentTransactions.push(wire);
         const signature = signatureOf(wire);
-        if (!this.transactions.some((t) => t.signature === signature)) {
+        if (!this.dropIncoming && !this.transactions.some((t) => t.signature === signature)) {
           const bytes = Buffer.from(wire, 'base64');
           const outcome = await this.onTransaction(bytes, signature);
           this.slot += 1;
-          this.transactions.push({
-            signature,
-            slot: this.slot,
-            wire: bytes,
-            accountKeys: accountKeysOf(bytes),
-            outcome,
-          });
+          const tx = { signature, slot: this.slot, wire: bytes, accountKeys: accountKeysOf(bytes), outcome };
+          this.transactions.push(tx);
+          await this.onLanded?.(tx);
         }
         return ok(signature);
       }
@@ -289,8 +320,11 @@ export class JsonRpcServer {
           }),
         });
       case 'getTransaction': {
-        const tx = this.transactions.find((t) => t.signature === params[0]);
-        return ok(tx ? transactionResponse(tx) : null);
+        const signature = params[0] as string;
+        const asked = (this.transactionAsks.get(signature) ?? 0) + 1;
+        this.transactionAsks.set(signature, asked);
+        const tx = this.transactions.find((t) => t.signature === signature);
+        return ok(tx && this.transactionVisible(signature, asked) ? transactionResponse(tx) : null);
       }
       case 'getSignaturesForAddress': {
         const address = params[0] as string;

@@ -1,0 +1,137 @@
+/**
+ * Order events of one sub-account that are right whatever order a node delivers the account
+ * update and the fill logs in, and when one of them never comes:
+ * - a fill record says how much of its order is filled in all (`...CumulativeBaseAssetAmountFilled`):
+ *   a complete one ends the order `filled` at once, even one never seen open (opened and filled
+ *   between two polls), and a later account update no longer shows it;
+ * - an order that left the account is not called cancelled on the spot: fills already seen decide;
+ *   else, after a grace period for the logs, the account's recent transactions are read (their
+ *   fills recorded), and only then is it `cancelled` with what was filled.
+ * Every order gets one terminal event.
+ */
+import { maxBig, type Order } from '@drift/core';
+
+export interface FillProgress {
+  orderId: number;
+  /** The order's size and how much of it is filled in all, after this fill. */
+  baseAmount: bigint;
+  cumulativeFilled: bigint;
+  /** The order as the fill describes it, for one never seen open. */
+  order: () => Order;
+}
+
+export interface OrderTrackerOptions {
+  deliver: (order: Order) => void;
+  /** Base filled of an order, summed over the fills recorded so far. */
+  filledOf: (orderId: number) => bigint;
+  /** Reads the account's recent transactions and records their fills (through `onFill`). */
+  readRecentFills: () => Promise<void>;
+  /** How long a vanished order waits for its fill logs before the transactions are read. */
+  graceMs: number;
+  now: () => number;
+}
+
+const ENDED_KEPT = 2_048;
+
+export class OrderTracker {
+  private open = new Map<number, Order>();
+  private readonly leaving = new Map<number, Order>();
+  private readonly ended = new Set<number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: OrderTrackerOptions) {}
+
+  /** The baseline (open orders at connect). */
+  reset(open: readonly Order[]): void {
+    this.open = new Map(open.map((o) => [Number(o.orderId), o]));
+  }
+
+  /** An account update: the open orders it shows. */
+  onAccount(current: readonly Order[]): void {
+    const now = new Map<number, Order>();
+    for (const order of current) {
+      const id = Number(order.orderId);
+      if (this.ended.has(id)) continue; // a snapshot older than the fill that ended it
+      now.set(id, order);
+      const before = this.open.get(id);
+      if (!before || before.filledBase !== order.filledBase || before.status !== order.status) {
+        this.opts.deliver(order);
+      }
+    }
+    for (const [id, before] of this.open) {
+      if (!now.has(id)) this.leave(id, before);
+    }
+    this.open = now;
+  }
+
+  /** A new fill of one of this account's orders. */
+  onFill(progress: FillProgress): void {
+    const id = progress.orderId;
+    if (this.ended.has(id)) return;
+    const known = this.leaving.get(id) ?? this.open.get(id);
+    if (progress.cumulativeFilled >= progress.baseAmount) {
+      const order = known ?? progress.order();
+      this.end({ ...order, filledBase: progress.cumulativeFilled, status: 'filled' });
+      return;
+    }
+    if (this.leaving.has(id)) return; // settled when the grace period ends
+    if (!known || known.filledBase < progress.cumulativeFilled) {
+      const order: Order = {
+        ...(known ?? progress.order()),
+        filledBase: progress.cumulativeFilled,
+        status: 'partially-filled',
+        updatedAt: this.opts.now(),
+      };
+      this.open.set(id, order);
+      this.opts.deliver(order);
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+  }
+
+  private leave(id: number, before: Order): void {
+    if (this.settle(id, before)) return;
+    this.leaving.set(id, before);
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.afterGrace(), this.opts.graceMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Ends the order as filled if the fills recorded cover it. */
+  private settle(id: number, before: Order): boolean {
+    const filled = this.opts.filledOf(id);
+    if (filled < before.baseAmount) return false;
+    this.end({ ...before, filledBase: filled, status: 'filled' });
+    return true;
+  }
+
+  private async afterGrace(): Promise<void> {
+    this.timer = undefined;
+    if (this.leaving.size === 0) return;
+    await this.opts.readRecentFills().catch(() => undefined);
+    for (const [id, before] of [...this.leaving]) {
+      if (this.settle(id, before)) continue;
+      const filled = this.opts.filledOf(id);
+      this.end({
+        ...before,
+        filledBase: maxBig(filled, before.filledBase),
+        status: 'cancelled',
+      });
+    }
+  }
+
+  private end(order: Order): void {
+    const id = Number(order.orderId);
+    this.leaving.delete(id);
+    this.open.delete(id);
+    this.ended.add(id);
+    if (this.ended.size > ENDED_KEPT) {
+      const oldest = this.ended.values().next().value;
+      if (oldest !== undefined) this.ended.delete(oldest);
+    }
+    this.opts.deliver({ ...order, updatedAt: this.opts.now() });
+  }
+}

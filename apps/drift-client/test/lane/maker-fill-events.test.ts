@@ -1,0 +1,130 @@
+/**
+ * Real program: a resting maker order filled by another party must be reported `filled` (never
+ * `cancelled`) whatever order the node delivers the account update and the fill logs in, when one
+ * of them never comes, and in polling mode when the order opened and filled between two polls.
+ */
+import type { Order, VenueEvent } from '@drift/core';
+import {
+  BN,
+  getLimitOrderParams,
+  PositionDirection,
+  PostOnlyParams,
+  type UserAccount,
+} from '@drift-labs/sdk';
+import { Transaction } from '@solana/web3.js';
+import { describe, expect, it } from 'vitest';
+import type { Delivery } from './bankrun-chain.js';
+import { describeLane, eventually, type LaneVenue, type Mode } from './lane.js';
+import { takeMakerOrder } from './taker.js';
+
+const BASE = 1_000_000_000n;
+const BID = 150_000_000n;
+
+function orderEvents(events: VenueEvent[], orderId: string): Order[] {
+  return events.flatMap((e) => (e.type === 'order' && e.order.orderId === orderId ? [e.order] : []));
+}
+
+describeLane('maker fill order events', (lane) => {
+  async function restingBid(mode: Mode): Promise<{ maker: LaneVenue; orderId: string }> {
+    const maker = await lane().venue(mode);
+    const placed = await maker.venue.placeOrder({
+      market: 'SOL-PERP',
+      side: 'buy',
+      type: 'limit',
+      price: BID,
+      baseAmount: BASE,
+      postOnly: true,
+    });
+    if (!placed.ok) throw new Error(`maker bid refused: ${placed.reason} ${placed.message}`);
+    return { maker, orderId: placed.order.orderId };
+  }
+
+  /** Waits for the order's terminal event, then a little more for a contradicting late one. */
+  async function settledEvents(maker: LaneVenue, orderId: string): Promise<Order[]> {
+    await eventually(
+      () => orderEvents(maker.events, orderId).find((o) => o.status === 'filled' || o.status === 'cancelled'),
+      5_000,
+      `a terminal event for order ${orderId}`,
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    return orderEvents(maker.events, orderId);
+  }
+
+  const deliveries: [string, (account: string) => Delivery][] = [
+    [
+      'account update first',
+      () => ({ order: 'accounts-first', dropAccounts: new Set(), dropLogsOf: new Set(), gapMs: 300 }),
+    ],
+    [
+      'fill logs first',
+      () => ({ order: 'logs-first', dropAccounts: new Set(), dropLogsOf: new Set(), gapMs: 300 }),
+    ],
+    [
+      'account update dropped',
+      (a) => ({ order: 'accounts-first', dropAccounts: new Set([a]), dropLogsOf: new Set() }),
+    ],
+    [
+      'fill logs dropped',
+      (a) => ({ order: 'accounts-first', dropAccounts: new Set(), dropLogsOf: new Set([a]) }),
+    ],
+  ];
+
+  describe('websocket', () => {
+    it.each(deliveries)('%s: open, then filled, never cancelled', async (_, delivery) => {
+      const { maker, orderId } = await restingBid('websocket');
+      await eventually(() => orderEvents(maker.events, orderId)[0], 2_000, 'the open event');
+      lane().chain.delivery = delivery(maker.user.userAccount().toBase58());
+      try {
+        await takeMakerOrder(lane(), 'websocket', { user: maker.user, orderId: Number(orderId) }, BASE);
+      } finally {
+        lane().chain.delivery = { order: 'accounts-first', dropAccounts: new Set(), dropLogsOf: new Set() };
+      }
+      const events = await settledEvents(maker, orderId);
+      expect(events.map((o) => o.status)).toEqual(['open', 'filled']);
+      expect(events.at(-1)?.filledBase).toBe(BASE);
+    });
+  });
+
+  describe('polling', () => {
+    it('filled between two polls: open, then filled', async () => {
+      const { maker, orderId } = await restingBid('polling');
+      await takeMakerOrder(lane(), 'polling', { user: maker.user, orderId: Number(orderId) }, BASE);
+      const events = await settledEvents(maker, orderId);
+      expect(events.map((o) => o.status)).toEqual(['open', 'filled']);
+      expect(events.at(-1)?.filledBase).toBe(BASE);
+    });
+
+    it('opened and filled within one poll (placed by another process of the wallet): reported filled', async () => {
+      const maker = await lane().venue('polling');
+      const account = maker.user.userAccount();
+      // The node serves the account as it was until both transactions landed: no poll sees it open.
+      lane().chain.lagging.add(account.toBase58());
+      let orderId: number;
+      try {
+        const client = maker.venue.driftClient();
+        const ix = await client.getPlacePerpOrderIx(
+          getLimitOrderParams({
+            marketIndex: 0,
+            direction: PositionDirection.LONG,
+            baseAssetAmount: new BN(BASE.toString()),
+            price: new BN(BID.toString()),
+            postOnly: PostOnlyParams.MUST_POST_ONLY,
+          }),
+        );
+        await lane().chain.send(new Transaction().add(ix), [maker.user.keypair]);
+        const bytes = await lane().chain.account(account);
+        const user = client.program.coder.accounts.decode<UserAccount>(
+          'User',
+          Buffer.from(bytes?.data ?? []),
+        );
+        orderId = user.nextOrderId - 1;
+        await takeMakerOrder(lane(), 'polling', { user: maker.user, orderId }, BASE);
+      } finally {
+        await lane().chain.catchUp(account);
+      }
+      const events = await settledEvents(maker, String(orderId));
+      expect(events.map((o) => o.status)).toEqual(['filled']);
+      expect(events[0]?.filledBase).toBe(BASE);
+    });
+  });
+});

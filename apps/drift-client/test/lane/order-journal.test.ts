@@ -1,0 +1,92 @@
+/**
+ * Real program + order-management: a JIT fill whose transaction confirmed but could not be read
+ * ends, in the SQLite journal, as what the chain did; it is never reported failed, never re-sent.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OrderManager } from 'order-management';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeLane, eventually, type LaneVenue, MODES } from './lane.js';
+import { auctionFor, MAKER_BID, TAKER_BASE } from './taker.js';
+
+describeLane('order-management journal', (lane) => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lane-journal-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function manager(maker: LaneVenue, bot: string): Promise<OrderManager> {
+    const orders = new OrderManager({
+      bot,
+      venue: maker.venue,
+      journal: join(dir, `${bot}.sqlite`),
+      logger: lane().logger,
+      rateLimit: false,
+      placeTimeoutMs: 5_000,
+    });
+    await orders.start();
+    return orders;
+  }
+
+  async function position(maker: LaneVenue): Promise<bigint> {
+    await maker.venue.driftClient().getUser().fetchAccounts();
+    return (await maker.venue.getPositions())[0]?.baseAmount ?? 0n;
+  }
+
+  describe.each(MODES)('%s', (mode) => {
+    it('getTransaction null at first: journaled filled, matching the position', async () => {
+      const maker = await lane().venue(mode);
+      const orders = await manager(maker, `jit-null-${mode}`);
+      const taker = await auctionFor(lane(), mode, maker.venue);
+      lane().chain.hideLanded = 2;
+      const result = await orders.fillTaker(taker, { price: MAKER_BID, baseAmount: TAKER_BASE });
+      lane().chain.hideLanded = 0;
+      expect(result).toMatchObject({ ok: true, order: { status: 'filled', filledBase: TAKER_BASE } });
+      if (!result.ok) return;
+      expect(orders.journal.get(result.order.clientOrderId)).toMatchObject({
+        status: 'filled',
+        filledBase: await position(maker),
+      });
+      await orders.stop();
+    });
+
+    it('outcome unknown: kept live, not re-sent, then settled filled from the chain', async () => {
+      const maker = await lane().venue(mode);
+      const orders = await manager(maker, `jit-unknown-${mode}`);
+      const taker = await auctionFor(lane(), mode, maker.venue);
+      const account = maker.user.userAccount();
+      const restore = lane().chain.hideOutcomes(account, { lag: true });
+      let clientOrderId: string;
+      try {
+        const result = await orders.fillTaker(taker, { price: MAKER_BID, baseAmount: TAKER_BASE });
+        expect(result).toMatchObject({ ok: false, reason: 'outcome-unknown', order: { status: 'new' } });
+        clientOrderId = result.ok ? result.order.clientOrderId : (result.order?.clientOrderId ?? '');
+        // The same taker order again: refused by the journal, never sent twice.
+        const again = await orders.fillTaker(taker, { price: MAKER_BID, baseAmount: TAKER_BASE });
+        expect(again).toMatchObject({ ok: false, reason: 'duplicate-client-id' });
+        expect(orders.liveOrders().map((o) => o.clientOrderId)).toContain(clientOrderId);
+      } finally {
+        restore();
+      }
+      // The node catches up and answers getTransaction: the journal follows the chain.
+      await lane().chain.catchUp(account);
+      lane().chain.reveal();
+      const settled = await eventually(
+        () => {
+          const o = orders.journal.get(clientOrderId);
+          return o && o.status !== 'new' ? o : undefined;
+        },
+        10_000,
+        'the journal to settle the order',
+      );
+      expect(settled).toMatchObject({ status: 'filled', filledBase: TAKER_BASE });
+      expect(await position(maker)).toBe(TAKER_BASE);
+      expect(orders.journal.fillsFor(settled).map((f) => f.baseAmount)).toEqual([TAKER_BASE]);
+      await orders.stop();
+    });
+  });
+});

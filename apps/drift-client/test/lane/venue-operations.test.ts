@@ -1,0 +1,123 @@
+/**
+ * Real program: every Venue operation of DriftVenue in websocket and polling mode, the program's
+ * own refusals mapped to the fleet's reject reasons, and a transaction that never lands.
+ */
+import { describe, expect, it } from 'vitest';
+import { SOL_PERP } from './exchange.js';
+import { describeLane, MODES } from './lane.js';
+
+const ONE_SOL = 1_000_000_000n;
+
+describeLane('Venue operations', (lane) => {
+  describe.each(MODES)('%s', (mode) => {
+    it('markets, clock, oracle, top of book and the account read from chain', async () => {
+      const { venue } = await lane().venue(mode);
+      expect(venue.markets()).toEqual([
+        expect.objectContaining({
+          symbol: 'SOL-PERP',
+          marketIndex: 0,
+          tickSize: SOL_PERP.tickSize,
+          stepSize: SOL_PERP.stepSize,
+          minOrderSize: SOL_PERP.minOrderSize,
+          initialMarginBps: 2000,
+          maintenanceMarginBps: 500,
+        }),
+      ]);
+      expect((await venue.clock()).slot).toBe(lane().chain.rpc.slot);
+      expect((await venue.getOraclePrice('SOL-PERP')).price).toBe(SOL_PERP.price);
+      const book = await venue.getTopOfBook('SOL-PERP');
+      expect(book.bestBid?.price).toBeLessThanOrEqual(SOL_PERP.price);
+      expect(book.bestAsk?.price).toBeGreaterThanOrEqual(SOL_PERP.price);
+      const account = await venue.getAccount();
+      expect(account).toMatchObject({
+        subAccount: 0,
+        collateral: 10_000_000_000n,
+        equity: 10_000_000_000n,
+        positions: [],
+      });
+      expect(await venue.subAccounts()).toEqual([0]);
+    });
+
+    it('place post-only, modify (new order id, same userOrderId), cancel, cancel-all', async () => {
+      const { venue } = await lane().venue(mode);
+      const bid = { market: 'SOL-PERP', side: 'buy' as const, type: 'limit' as const, postOnly: true };
+      const placed = await venue.placeOrder({
+        ...bid,
+        price: 140_000_000n,
+        baseAmount: ONE_SOL,
+        clientOrderId: 'a',
+      });
+      expect(placed).toMatchObject({
+        ok: true,
+        order: { status: 'open', price: 140_000_000n, clientOrderId: 'a' },
+      });
+      if (!placed.ok) return;
+      const modified = await venue.modifyOrder(placed.order.orderId, { price: 141_000_000n });
+      expect(modified).toMatchObject({ ok: true, order: { status: 'open', price: 141_000_000n } });
+      if (!modified.ok) return;
+      expect(modified.order.orderId).not.toBe(placed.order.orderId);
+      expect(modified.order.userOrderId).toBe(placed.order.userOrderId);
+      expect((await venue.getOpenOrders()).map((o) => o.orderId)).toEqual([modified.order.orderId]);
+      expect(await venue.cancelOrder(modified.order.orderId)).toBe(true);
+      expect(await venue.cancelOrder(modified.order.orderId)).toBe(false);
+      expect(await venue.getOpenOrders()).toEqual([]);
+      await venue.placeOrder({ ...bid, price: 139_000_000n, baseAmount: ONE_SOL });
+      await venue.placeOrder({ ...bid, price: 138_000_000n, baseAmount: ONE_SOL });
+      expect(await venue.cancelAllOrders()).toBe(2);
+      expect(await venue.getOpenOrders()).toEqual([]);
+    });
+
+    it("the program's refusals as the fleet's reject reasons; nothing rests", async () => {
+      const { venue } = await lane().venue(mode, { usdc: 100_000_000n });
+      const limit = { market: 'SOL-PERP', type: 'limit' as const };
+      // Crosses the AMM's ask: the program refuses a post-only order that would take.
+      expect(
+        await venue.placeOrder({
+          ...limit,
+          side: 'buy',
+          price: 160_000_000n,
+          baseAmount: ONE_SOL,
+          postOnly: true,
+        }),
+      ).toMatchObject({ ok: false, reason: 'post-only-would-cross' });
+      // $100 of collateral, 100 SOL ($15,000) at 20% initial margin.
+      expect(
+        await venue.placeOrder({ ...limit, side: 'buy', price: 140_000_000n, baseAmount: 100n * ONE_SOL }),
+      ).toMatchObject({ ok: false, reason: 'insufficient-margin' });
+      // Below the market's minimum: refused before anything is sent.
+      expect(
+        await venue.placeOrder({
+          ...limit,
+          side: 'buy',
+          price: 140_000_000n,
+          baseAmount: SOL_PERP.minOrderSize / 2n,
+        }),
+      ).toMatchObject({ ok: false, reason: 'invalid-size' });
+      expect(await venue.getOpenOrders()).toEqual([]);
+    });
+
+    it('a transaction that never lands expires: venue-error naming it, nothing on chain', async () => {
+      const { venue } = await lane().venue(mode);
+      const rpc = lane().chain.rpc;
+      rpc.dropIncoming = true;
+      rpc.blockHeightStep = 50;
+      try {
+        const result = await venue.placeOrder({
+          market: 'SOL-PERP',
+          side: 'buy',
+          type: 'limit',
+          price: 140_000_000n,
+          baseAmount: ONE_SOL,
+          postOnly: true,
+        });
+        expect(result).toMatchObject({ ok: false, reason: 'venue-error' });
+        if (!result.ok) expect(result.message).toMatch(/expired unconfirmed/);
+      } finally {
+        rpc.dropIncoming = false;
+        rpc.blockHeightStep = 0;
+      }
+      await venue.driftClient().getUser().fetchAccounts();
+      expect(await venue.getOpenOrders()).toEqual([]);
+    });
+  });
+});
