@@ -31,7 +31,7 @@ import {
   Transaction,
   type TransactionInstruction,
 } from '@solana/web3.js';
-import { offlineDriftClient } from '../../src/index.js';
+import { offlineDriftClient } from '../../src/live.js';
 import { type BankrunChain, DRIFT_ID, PYTH_ID } from './bankrun-chain.js';
 
 export const TOKEN_PROGRAM = new PublicKey('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA');

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { isVariant, type UserAccount } from '@drift-labs/sdk';
 import { Journal } from 'order-management';
 import { expect, it } from 'vitest';
-import { offlineDriftClient } from '../../src/index.js';
+import { offlineDriftClient } from '../../src/live.js';
 import { describeLane } from './lane.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
