@@ -5,7 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { type AppKind, appsInStartOrder, CHILD_ENV, type FleetConfig, findWorkspaceRoot } from '@drift/core';
+import {
+  type AppKind,
+  appsInStartOrder,
+  CHILD_ENV,
+  type FleetConfig,
+  findWorkspaceRoot,
+  riskManagerIssues,
+} from '@drift/core';
 
 export type ChildKind = 'sim' | AppKind;
 
@@ -66,7 +73,7 @@ export function buildChildSpecs(config: FleetConfig, opts: SpecOptions = {}): Ch
   const root =
     opts.root ?? findWorkspaceRoot(configPath ? dirname(configPath) : process.cwd()) ?? process.cwd();
   const { heartbeat } = config.orchestrator;
-  const issues: string[] = [];
+  const issues: string[] = riskManagerIssues(config);
 
   const make = (
     name: string,

@@ -2,7 +2,7 @@
  * Wires one orchestrator: fleet specs from the config (checked before anything starts), the fleet,
  * metrics, the log feed and the API server. `main.ts` adds process concerns (logging setup, signals).
  */
-import type { FleetConfig } from '@drift/core';
+import { type FleetConfig, riskManagerOf } from '@drift/core';
 import type { Logger } from '@drift/logging';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { ensureToken } from './api-token.js';
@@ -32,7 +32,18 @@ export interface Orchestrator {
 export async function createOrchestrator(opts: OrchestratorOptions): Promise<Orchestrator> {
   const { config, logger } = opts;
   const specs = buildChildSpecs(config, opts);
-  const fleet = new Fleet(specs, { timings: config.orchestrator, logger, stdio: opts.stdio ?? 'inherit' });
+  const hasRiskManager = riskManagerOf(config) !== undefined;
+  if (!hasRiskManager)
+    logger.warn(
+      { mode: config.mode, allowNoRiskManager: true },
+      'paper fleet WITHOUT a risk manager (risk.allowNoRiskManager): nothing enforces the risk limits',
+    );
+  const fleet = new Fleet(specs, {
+    timings: config.orchestrator,
+    logger,
+    stdio: opts.stdio ?? 'inherit',
+    ...(hasRiskManager && { failClosed: config.failClosed }),
+  });
   const metrics = createFleetMetrics(fleet);
   const feed = opts.logs
     ? new LogFeed(

@@ -52,7 +52,11 @@ function writeConfig(apps: Record<string, unknown>, extra: Record<string, unknow
 const app = (kind: string, fixture = '', more: Record<string, unknown> = {}) => ({
   kind,
   dir: FIXTURE_DIR,
-  env: { FIXTURE: fixture, FIXTURE_RECORD: join(dir, 'record.jsonl') },
+  // A risk fixture speaks like the real risk manager (a word per evaluation).
+  env: {
+    FIXTURE: [fixture, kind === 'risk' && 'words'].filter(Boolean).join(','),
+    FIXTURE_RECORD: join(dir, 'record.jsonl'),
+  },
   ...more,
 });
 
@@ -117,6 +121,46 @@ describe('orchestrator process', () => {
     expect(readRecord(join(dir, 'record.jsonl'))).toEqual([]);
   });
 
+  it('refuses a live fleet without a risk manager before starting anything', async () => {
+    dir = tempDir();
+    const config = writeConfig({
+      'rpc-manager': app('infrastructure'),
+      'risk-manager': app('risk', '', { enabled: false }),
+      'hedge-bot': app('bot', '', { subAccount: 2 }),
+    });
+    const run = startOrchestrator(config);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toContain('live mode needs an enabled risk manager');
+    expect(readRecord(join(dir, 'record.jsonl'))).toEqual([]);
+  });
+
+  it('runs a paper fleet without a risk manager only when the config says so, with a WARN', async () => {
+    dir = tempDir();
+    const apps = { 'hedge-bot': app('bot', '', { subAccount: 2 }) };
+    const paper = {
+      mode: 'paper',
+      sim: { markets: { 'SOL-PERP': { startPrice: '150' } }, subAccounts: { '2': { collateral: '1000' } } },
+    };
+    const refused = startOrchestrator(writeConfig(apps, paper));
+    expect(await refused.exited).toBe(2);
+    expect(refused.stderr()).toContain('no enabled risk manager');
+    expect(refused.stderr()).toContain('risk.allowNoRiskManager: true');
+
+    const risk = {
+      maxPositionBase: { 'SOL-PERP': '10' },
+      maxGrossNotional: '1000',
+      maxLeverage: '5',
+      dailyLossLimit: '100',
+      allowNoRiskManager: true,
+    };
+    const run = startOrchestrator(writeConfig(apps, { ...paper, risk }), { SIM_PORT: '0' });
+    await run.ready;
+    const log = readFileSync(join(dir, 'logs/orchestrator.log'), 'utf8');
+    expect(log).toMatch(/WARN.*paper fleet WITHOUT a risk manager|paper fleet WITHOUT a risk manager.*warn/i);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
   it('leaves no child behind when it is SIGKILLed: they notice the lost channel and stop cleanly', async () => {
     dir = tempDir();
     const config = writeConfig({
@@ -169,7 +213,7 @@ describe('orchestrator process', () => {
     const repoToken = join(PKG, '../../data/orchestrator/api-token');
     const repoTokenBefore = existsSync(repoToken) ? statSync(repoToken).mtimeMs : undefined;
     const config = writeConfig(
-      { 'hedge-bot': app('bot', '', { subAccount: 2 }) },
+      { 'risk-manager': app('risk'), 'hedge-bot': app('bot', '', { subAccount: 2 }) },
       { orchestrator: { api: { host: '127.0.0.1', port: 0 }, stopTimeoutMs: 3_000 } },
     );
     const data = join(dir, 'fleet-data');

@@ -361,6 +361,7 @@ function buildConfig(
       onBreach: { ...DEFAULT_ON_BREACH, ...stripUndefined(file.risk.onBreach) },
       webhooks,
     },
+    failClosed: { ...file.risk.failClosed, allowNoRiskManager: file.risk.allowNoRiskManager },
     orchestrator: file.orchestrator,
   };
 }

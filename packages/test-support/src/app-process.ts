@@ -23,6 +23,8 @@ export interface AppProcess {
   stop(): Promise<number | null>;
   /** The app's log file as written so far. */
   log(): string;
+  /** Stops relaying risk-manager words (the risk manager fell silent). */
+  stopRiskWords(): void;
   /** Kills the process if it still runs and removes the temp dir. */
   dispose(): void;
 }
@@ -34,9 +36,20 @@ export interface AppProcessOptions {
   env?: Record<string, string>;
   /** How long `next` waits before it fails (default 20 s). */
   timeoutMs?: number;
+  /**
+   * Relay a fresh risk-manager word every 500 ms, as a fleet with a live risk manager does (default
+   * true): bots fail closed without them. `stopRiskWords` silences them.
+   */
+  riskWords?: boolean;
 }
 
-export function startAppProcess({ app, cwd, env = {}, timeoutMs = 20_000 }: AppProcessOptions): AppProcess {
+export function startAppProcess({
+  app,
+  cwd,
+  env = {},
+  timeoutMs = 20_000,
+  riskWords = true,
+}: AppProcessOptions): AppProcess {
   const dir = mkdtempSync(join(tmpdir(), `${app}-process-`));
   const messages: ChildMessage[] = [];
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
@@ -52,6 +65,12 @@ export function startAppProcess({ app, cwd, env = {}, timeoutMs = 20_000 }: AppP
     const parsed = parseChildMessage(raw);
     if (parsed.ok) messages.push(parsed.message);
   });
+  const sendWord = () => {
+    if (child.connected) child.send({ type: 'risk-word', ts: Date.now() }, () => {});
+  };
+  const words = riskWords ? setInterval(sendWord, 500) : undefined;
+  if (riskWords) child.once('spawn', sendWord);
+  child.once('exit', () => clearInterval(words));
   return {
     child,
     messages,
@@ -71,7 +90,9 @@ export function startAppProcess({ app, cwd, env = {}, timeoutMs = 20_000 }: AppP
       return exited;
     },
     log: () => readFileSync(join(dir, 'logs', `${app}.log`), 'utf8'),
+    stopRiskWords: () => clearInterval(words),
     dispose() {
+      clearInterval(words);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
