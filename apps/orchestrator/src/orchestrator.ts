@@ -2,11 +2,12 @@
  * Wires one orchestrator: fleet specs from the config (checked before anything starts), the fleet,
  * metrics, the log feed and the API server. `main.ts` adds process concerns (logging setup, signals).
  */
-import { type FleetConfig, riskManagerOf } from '@drift/core';
+import { ConfigError, type FleetConfig, riskManagerOf } from '@drift/core';
 import type { Logger } from '@drift/logging';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { ensureToken } from './api-token.js';
-import { buildChildSpecs, type SpecOptions } from './child-spec.js';
+import { appParamsIssues } from './app-params.js';
+import { buildChildSpecs, FleetSpecError, type SpecOptions } from './child-spec.js';
 import { Fleet, stopBudgetOf } from './fleet.js';
 import { LogFeed, type LogFeedOptions } from './log-feed.js';
 import { createFleetMetrics } from './metrics.js';
@@ -28,10 +29,13 @@ export interface Orchestrator {
   stop(): Promise<void>;
 }
 
-/** Builds and serves the fleet (not started yet: call `fleet.start()`). Throws on a bad fleet spec. */
+/**
+ * Builds and serves the fleet (not started yet: call `fleet.start()`). Throws `ConfigError` listing
+ * every problem of the fleet spec and of every app's params together.
+ */
 export async function createOrchestrator(opts: OrchestratorOptions): Promise<Orchestrator> {
   const { config, logger } = opts;
-  const specs = buildChildSpecs(config, opts);
+  const specs = await checkedSpecs(config, opts);
   const hasRiskManager = riskManagerOf(config) !== undefined;
   if (!hasRiskManager)
     logger.warn(
@@ -74,6 +78,19 @@ export async function createOrchestrator(opts: OrchestratorOptions): Promise<Orc
       await api.close();
     },
   };
+}
+
+/** The child specs, once the fleet spec and every app's params are known good (one report if not). */
+async function checkedSpecs(config: FleetConfig, opts: OrchestratorOptions) {
+  const issues = await appParamsIssues(config, opts.root);
+  try {
+    const specs = buildChildSpecs(config, opts);
+    if (issues.length === 0) return specs;
+  } catch (err) {
+    if (!(err instanceof FleetSpecError)) throw err;
+    issues.unshift(...err.issues);
+  }
+  throw new ConfigError(config.source, issues);
 }
 
 /** Longest a whole-fleet stop can take: bots in parallel, the rest one after another. */

@@ -3,7 +3,7 @@
  * anything starts; SIGTERM stops the fleet in order; SIGKILL leaves no child behind.
  */
 import { type ChildProcess, execFile, fork } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -119,6 +119,58 @@ describe('orchestrator process', () => {
     expect(await run.exited).toBe(2);
     expect(run.stderr()).toMatch(/apps\.ghost-bot\.dir: "apps\/ghost-bot" has no src\/main\.ts/);
     expect(readRecord(join(dir, 'record.jsonl'))).toEqual([]);
+  });
+
+  it("checks every app's params by its own schema before starting anything: one report, exit 2", async () => {
+    dir = tempDir();
+    const config = writeConfig({
+      'risk-manager': { kind: 'risk', params: { pollIntervalMs: 5 } },
+      'jit-mm-swift': {
+        subAccount: 1,
+        params: {
+          markets: ['SOL-PERP'],
+          edgeBPS: 4,
+          maxOrderBase: { 'SOL-PERP': '1' },
+          maxPositionBase: { 'SOL-PERP': '5' },
+        },
+      },
+      'hedge-bot': {
+        subAccount: 2,
+        params: {
+          watchSubAccounts: [1],
+          bandBase: { 'SOL-PERP': '1' },
+          maxOrderBase: { 'SOL-PERP': '-5' },
+          maxSlippageBps: 15,
+          cooldownMs: 'soon',
+        },
+      },
+      'trend-bot': {
+        subAccount: 3,
+        params: {
+          markets: ['SOL-PERP'],
+          timeframe: '1m',
+          signal: { type: 'ema-cross', fastPeriod: 12, slowPeriod: 48 },
+          atrPeriod: 14,
+          riskPerTradeBps: 50,
+          stopAtr: '2.5',
+          maxPositionBase: { 'SOL-PERP': '100000' },
+        },
+      },
+    });
+    const run = startOrchestrator(config);
+    expect(await run.exited).toBe(2);
+    const report = run.stderr();
+    expect(report).toContain('apps.risk-manager.params.pollIntervalMs: 5 is below 50 ms');
+    expect(report).toContain('apps.jit-mm-swift.params: unknown key "edgeBPS" (did you mean "edgeBps"?)');
+    expect(report).toContain(
+      'apps.hedge-bot.params.maxOrderBase.SOL-PERP: "-5" is not a positive base amount',
+    );
+    expect(report).toContain('apps.hedge-bot.params.cooldownMs: "soon"');
+    expect(report).toContain(
+      'apps.trend-bot.params.maxPositionBase.SOL-PERP: "100000" is above risk.maxPositionBase.SOL-PERP (10)',
+    );
+    // One report: the orchestrator's own log, no app's (none was started).
+    expect(readdirSync(join(dir, 'logs'))).toEqual(['orchestrator.log']);
   });
 
   it('refuses a live fleet without a risk manager before starting anything', async () => {

@@ -28,6 +28,7 @@ export const rpcManagerParamsSchema = z.strictObject({
   maxAttempts: count.default(POOL_DEFAULTS.maxAttempts),
   backoff: z
     .strictObject({ baseMs: ms('first retry delay'), capMs: ms('longest delay') })
+    .refine((b) => b.baseMs <= b.capMs, { error: 'capMs is below baseMs', path: ['capMs'] })
     .default(POOL_DEFAULTS.backoff),
   breaker: z
     .strictObject({ failureThreshold: count, openMs: ms('open period') })
@@ -117,10 +118,6 @@ function parseArgsStrict(argv: readonly string[]) {
 /** Combines the fleet config and the command line. Throws `SettingsError` or core's `ConfigError`. */
 export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
   const params = parseAppParams(config, 'rpc-manager', rpcManagerParamsSchema);
-  if (params.backoff.baseMs > params.backoff.capMs)
-    throw new SettingsError(
-      `apps.rpc-manager.params.backoff.baseMs: ${params.backoff.baseMs} is above backoff.capMs (${params.backoff.capMs})`,
-    );
   const endpoints: EndpointConfig[] =
     cli.endpoints.length > 0
       ? cli.endpoints.map((url) => ({ url }))
