@@ -16,6 +16,7 @@ export {
   resolveSim,
   type SimChoice,
   type SimTarget,
+  simChoiceFor,
   simServerReachable,
   stopEmbeddedEngine,
 } from './paper.js';

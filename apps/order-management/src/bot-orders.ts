@@ -12,6 +12,7 @@ import {
   riskManagerOf,
   type Venue,
 } from '@drift/core';
+import { acquireInstanceLock, type InstanceLock, subAccountLockPath } from './instance-lock.js';
 import { defaultJournalPath } from './journal-path.js';
 import type { OrderLogger } from './logger.js';
 import { OrderManager, type OrderManagerOptions } from './order-manager.js';
@@ -50,19 +51,46 @@ function followRiskManager(app: BotLifecycle, config: FleetConfig, bot: string, 
   logger.warn({ bot, mode: config.mode }, 'started alone: no risk manager watches this paper bot');
 }
 
+/**
+ * One instance per journal and per (wallet, sub-account), locked before the journal opens: a second
+ * instance throws `InstanceLockError` naming the holder's pid, having registered no shutdown step
+ * (no cancel-all of the first's orders on its way out). Released last at shutdown.
+ */
+function lockInstance(
+  app: BotLifecycle,
+  config: FleetConfig,
+  bot: string,
+  journal: string,
+  subAccount: number,
+) {
+  const files = [
+    { file: `${journal}.lock`, what: `${bot}'s journal ${journal}` },
+    {
+      file: subAccountLockPath(config, subAccount, config.mode === 'paper' && !app.supervised),
+      what: `sub-account ${subAccount}`,
+    },
+  ];
+  const held: InstanceLock[] = [];
+  try {
+    for (const { file, what } of files) if (file) held.push(acquireInstanceLock(file, what));
+  } catch (err) {
+    for (const lock of held) lock.release();
+    throw err;
+  }
+  app.onShutdown('release instance locks', () => {
+    for (const lock of held) lock.release();
+  });
+}
+
 export async function startBotOrders(
   app: BotLifecycle,
   opts: { bot: string; venue: Venue; config: FleetConfig; logger: OrderLogger },
 ): Promise<OrderManager> {
   const { bot, venue, config, logger } = opts;
   followRiskManager(app, config, bot, logger);
-  const orders = await startRiskCheckedOrders({
-    bot,
-    venue,
-    journal: defaultJournalPath(bot),
-    logger,
-    limits: config.risk,
-  });
+  const journal = defaultJournalPath(bot);
+  lockInstance(app, config, bot, journal, venue.subAccount);
+  const orders = await startRiskCheckedOrders({ bot, venue, journal, logger, limits: config.risk });
   orders.followTradingState(app);
   // Reducing keeps resting orders; failing closed does not (halted cancels them anyway).
   app.onTradingState((state, _reason, by) => {

@@ -14,6 +14,10 @@ export const isHeartbeat = (m: ChildMessage): m is Heartbeat => m.type === 'hear
 
 export interface AppProcess {
   child: ChildProcess;
+  /** The app's `DRIFT_DATA_DIR` (journals, locks). */
+  dataDir: string;
+  /** What it wrote to stderr so far (last 4000 characters). */
+  stderr(): string;
   /** Every valid message the app sent, in order. */
   messages: ChildMessage[];
   /** The first message after index `from` (default: from now on) that `pick` accepts. */
@@ -57,6 +61,7 @@ export function startAppProcess({
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, LOG_DIR: join(dir, 'logs'), DRIFT_DATA_DIR: join(dir, 'data'), ...env },
   });
+  const dataDir = env.DRIFT_DATA_DIR ?? join(dir, 'data');
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -73,6 +78,8 @@ export function startAppProcess({
   child.once('exit', () => clearInterval(words));
   return {
     child,
+    dataDir,
+    stderr: () => stderr,
     messages,
     async next(pick: (m: ChildMessage) => boolean, from = messages.length) {
       for (let waited = 0; waited < timeoutMs; waited += 50) {

@@ -39,6 +39,27 @@ export function describeBotUnderOrchestrator(app: string, cwd: string): void {
       expect(log).toMatch(/exitCode["=:]+0/);
     }, 40_000);
 
+    it("refuses a second instance on the same journal, naming the first's pid, and leaves the first alone", async () => {
+      const env = { SIM_PORT: String(await freePort()), DRIFT_HEARTBEAT_MS: '200' };
+      bot = startAppProcess({ app, cwd, env });
+      await bot.next(isReady, 0);
+      const first = bot;
+      const second = startAppProcess({ app, cwd, env: { ...env, DRIFT_DATA_DIR: first.dataDir } });
+      try {
+        const code = await new Promise<number | null>((r) => second.child.once('exit', (c) => r(c)));
+        expect(code).not.toBe(0);
+        expect(second.log()).toContain(`held by another instance (pid ${first.child.pid}`);
+        expect(second.log()).not.toMatch(/cancel-all/);
+      } finally {
+        second.dispose();
+      }
+      // The first trades on: still up, active, and nothing of it was cancelled by the second.
+      const beat = await first.next(isHeartbeat);
+      expect(beat.status.tradingState).toBe('active');
+      expect(first.child.exitCode).toBeNull();
+      expect(first.log()).not.toMatch(/cancel-all/);
+    }, 60_000);
+
     it('fails closed when the risk manager falls silent: reducing, said at ERROR', async () => {
       bot = startAppProcess({
         app,
