@@ -14,12 +14,18 @@ const lifecycle = startApp({ appName: 'rpc-manager', logger });
 
 let settings: ReturnType<typeof resolveSettings>;
 try {
-  const cli = { ...parseCliArgs(process.argv.slice(2)), rpcUrlFromEnv: Boolean(process.env.DRIFT_RPC_URL) };
+  const cli = parseCliArgs(process.argv.slice(2));
   if (cli.help) {
     process.stdout.write(`${USAGE}\n`);
     await lifecycle.shutdown('--help', 0);
   }
-  settings = resolveSettings(loadFleetConfig(cli.config !== undefined ? { path: cli.config } : {}), cli);
+  const config = loadFleetConfig(cli.config !== undefined ? { path: cli.config } : {});
+  settings = resolveSettings(config, cli);
+  if (config.mode === 'paper' && process.env.DRIFT_RPC_URL)
+    logger.warn(
+      {},
+      'paper mode: DRIFT_RPC_URL ignored, the pool is the simulator (nothing goes to a network)',
+    );
 } catch (err) {
   if (!(err instanceof ConfigError || err instanceof SettingsError)) throw err;
   process.stderr.write(`rpc-manager: ${err.message}\n`);

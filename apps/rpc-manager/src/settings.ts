@@ -59,8 +59,6 @@ export interface CliArgs {
   port?: number;
   wsPort?: number | false;
   help: boolean;
-  /** DRIFT_RPC_URL is set: its endpoints win over the paper-mode default (the simulator's RPC). */
-  rpcUrlFromEnv?: boolean;
 }
 
 export const USAGE = `usage: pnpm --filter rpc-manager start [-- options]
@@ -121,8 +119,8 @@ export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
   const endpoints: EndpointConfig[] =
     cli.endpoints.length > 0
       ? cli.endpoints.map((url) => ({ url }))
-      : config.mode === 'paper' && !cli.rpcUrlFromEnv
-        ? // Paper mode: the simulator's Solana-compatible RPC, never a public cluster.
+      : config.mode === 'paper'
+        ? // Paper mode: the simulator's Solana-compatible RPC, never a public cluster (nor DRIFT_RPC_URL).
           [{ url: `http://${config.sim.host}:${config.sim.port}/solana`, name: 'sim' }]
         : config.rpc.endpoints.map((e) => ({
             url: e.url,
@@ -133,7 +131,14 @@ export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
     throw new SettingsError(
       'rpc.endpoints: [] is empty: list at least one upstream RPC URL (or pass --endpoint / set DRIFT_RPC_URL)',
     );
-  for (const [i, e] of endpoints.entries()) checkUrl(e.url, `rpc.endpoints.${i}.url`);
+  for (const [i, e] of endpoints.entries()) {
+    checkUrl(e.url, `rpc.endpoints.${i}.url`);
+    // Paper mode sends nothing to a network: an endpoint given on the command line stays on loopback.
+    if (config.mode === 'paper' && !LOOPBACK.has(new URL(e.url).hostname))
+      throw new SettingsError(
+        `--endpoint: ${JSON.stringify(redactUrl(e.url))} is not on loopback: paper mode sends nothing to a network`,
+      );
+  }
   const port = cli.port ?? config.rpc.proxy.port;
   return {
     endpoints,
@@ -155,6 +160,8 @@ export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
 }
 
 /** A valid http(s) URL, or an error naming `field` and the URL with its credentials redacted. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 export function checkUrl(url: string, field: string): string {
   let parsed: URL | undefined;
   try {
