@@ -73,6 +73,8 @@ export function buildChildSpecs(config: FleetConfig, opts: SpecOptions = {}): Ch
   const root =
     opts.root ?? findWorkspaceRoot(configPath ? dirname(configPath) : process.cwd()) ?? process.cwd();
   const { heartbeat } = config.orchestrator;
+  // One id for this run of the paper fleet: a restarted bot keeps its journal, a new run starts afresh.
+  const paperSession = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
   const issues: string[] = riskManagerIssues(config);
 
   const make = (
@@ -97,6 +99,7 @@ export function buildChildSpecs(config: FleetConfig, opts: SpecOptions = {}): Ch
       DRIFT_PARENT_PID: String(process.pid),
     };
     if (extra.subAccount !== undefined) env.DRIFT_SUB_ACCOUNT = String(extra.subAccount);
+    if (config.mode === 'paper') env[CHILD_ENV.paperSession] = paperSession;
     if (configPath) env.DRIFT_BOTS_CONFIG = configPath;
     return {
       name,

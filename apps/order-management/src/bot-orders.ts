@@ -16,6 +16,7 @@ import { acquireInstanceLock, type InstanceLock, subAccountLockPath } from './in
 import { defaultJournalPath } from './journal-path.js';
 import type { OrderLogger } from './logger.js';
 import { OrderManager, type OrderManagerOptions } from './order-manager.js';
+import { claimPaperJournal, paperSessionId } from './paper-session.js';
 import { riskLimitsCheck, venueRiskSnapshot } from './risk-check.js';
 
 /** An OrderManager, started, that checks every order against `limits` on its venue's own account first. */
@@ -90,6 +91,7 @@ export async function startBotOrders(
   followRiskManager(app, config, bot, logger);
   const journal = defaultJournalPath(bot);
   lockInstance(app, config, bot, journal, venue.subAccount);
+  if (config.mode === 'paper') claimPaperJournal(journal, paperSessionId(), logger);
   const orders = await startRiskCheckedOrders({ bot, venue, journal, logger, limits: config.risk });
   orders.followTradingState(app);
   // Reducing keeps resting orders; failing closed does not (halted cancels them anyway).

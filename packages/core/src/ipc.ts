@@ -16,6 +16,8 @@ export const CHILD_ENV = {
   heartbeatMs: 'DRIFT_HEARTBEAT_MS',
   /** How long the child may take to shut down before it exits anyway, ms (below the SIGKILL timeout). */
   shutdownDeadlineMs: 'DRIFT_SHUTDOWN_DEADLINE_MS',
+  /** Paper mode: the fleet run's id; a bot's journal from another run is archived, not reused. */
+  paperSession: 'DRIFT_PAPER_SESSION',
 } as const;
 
 const tradingState = z.enum(['active', 'reducing', 'halted'], { error: 'is not active|reducing|halted' });
