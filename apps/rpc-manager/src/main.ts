@@ -7,7 +7,7 @@ import { ConfigError, loadFleetConfig, startApp } from '@drift/core';
 import { setupCriticalLogging } from '@drift/logging';
 import { RpcPool } from './pool.js';
 import { startProxy } from './proxy/proxy-server.js';
-import { parseCliArgs, resolveSettings, SettingsError, USAGE } from './settings.js';
+import { paperEndpointsIgnored, parseCliArgs, resolveSettings, SettingsError, USAGE } from './settings.js';
 
 const logger = setupCriticalLogging('rpc-manager');
 const lifecycle = startApp({ appName: 'rpc-manager', logger });
@@ -21,11 +21,9 @@ try {
   }
   const config = loadFleetConfig(cli.config !== undefined ? { path: cli.config } : {});
   settings = resolveSettings(config, cli);
-  if (config.mode === 'paper' && process.env.DRIFT_RPC_URL)
-    logger.warn(
-      {},
-      'paper mode: DRIFT_RPC_URL ignored, the pool is the simulator (nothing goes to a network)',
-    );
+  const ignored = paperEndpointsIgnored(config);
+  if (ignored > 0)
+    logger.warn({ ignored }, 'paper mode: RPC endpoints off loopback ignored (nothing goes to a network)');
 } catch (err) {
   if (!(err instanceof ConfigError || err instanceof SettingsError)) throw err;
   process.stderr.write(`rpc-manager: ${err.message}\n`);

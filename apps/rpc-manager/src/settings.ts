@@ -120,8 +120,7 @@ export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
     cli.endpoints.length > 0
       ? cli.endpoints.map((url) => ({ url }))
       : config.mode === 'paper'
-        ? // Paper mode: the simulator's Solana-compatible RPC, never a public cluster (nor DRIFT_RPC_URL).
-          [{ url: `http://${config.sim.host}:${config.sim.port}/solana`, name: 'sim' }]
+        ? paperEndpoints(config)
         : config.rpc.endpoints.map((e) => ({
             url: e.url,
             weight: e.weight,
@@ -134,7 +133,7 @@ export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
   for (const [i, e] of endpoints.entries()) {
     checkUrl(e.url, `rpc.endpoints.${i}.url`);
     // Paper mode sends nothing to a network: an endpoint given on the command line stays on loopback.
-    if (config.mode === 'paper' && !LOOPBACK.has(new URL(e.url).hostname))
+    if (config.mode === 'paper' && !onLoopback(e.url))
       throw new SettingsError(
         `--endpoint: ${JSON.stringify(redactUrl(e.url))} is not on loopback: paper mode sends nothing to a network`,
       );
@@ -161,6 +160,29 @@ export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
 
 /** A valid http(s) URL, or an error naming `field` and the URL with its credentials redacted. */
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const onLoopback = (url: string) => {
+  try {
+    return LOOPBACK.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Paper mode sends nothing to a network: the configured endpoints (`DRIFT_RPC_URL` included) that
+ * are on loopback (a local test upstream), else the simulator's Solana-compatible RPC.
+ */
+function paperEndpoints(config: FleetConfig): EndpointConfig[] {
+  const local = config.rpc.endpoints.filter((e) => onLoopback(e.url));
+  if (local.length === 0)
+    return [{ url: `http://${config.sim.host}:${config.sim.port}/solana`, name: 'sim' }];
+  return local.map((e) => ({ url: e.url, weight: e.weight, ...(e.name !== undefined && { name: e.name }) }));
+}
+
+/** Paper mode: the configured endpoints left out for being off loopback (main.ts WARNs). */
+export function paperEndpointsIgnored(config: FleetConfig): number {
+  return config.mode === 'paper' ? config.rpc.endpoints.filter((e) => !onLoopback(e.url)).length : 0;
+}
 
 export function checkUrl(url: string, field: string): string {
   let parsed: URL | undefined;
