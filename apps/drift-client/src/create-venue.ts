@@ -9,7 +9,7 @@ import { SimVenue } from '@drift/sim';
 import type { PerpMarketConfig, SpotMarketConfig } from '@drift-labs/sdk';
 import type { Connection, Keypair } from '@solana/web3.js';
 import type { Logger } from './logger.js';
-import { resolveSim, type SimChoice, stopEmbeddedEngine } from './paper.js';
+import { resolveSim, type SimChoice, simChoiceFor, stopEmbeddedEngine } from './paper.js';
 import { type DriftClientParams, driftClientParamsSchema } from './params.js';
 import { resolveRpc } from './rpc-endpoint.js';
 
@@ -80,11 +80,11 @@ export async function createVenue(config: FleetConfig, opts: CreateVenueOptions)
  * process runs one): what every app's main does first.
  */
 export async function openVenue(
-  app: Pick<AppLifecycle, 'onShutdown'>,
+  app: Pick<AppLifecycle, 'onShutdown' | 'supervised'>,
   config: FleetConfig,
   opts: CreateVenueOptions,
 ): Promise<Venue> {
-  const venue = await createVenue(config, opts);
+  const venue = await createVenue(config, { ...opts, sim: opts.sim ?? simChoiceFor(app.supervised) });
   app.onShutdown('close venue', async () => {
     await venue.close();
     stopEmbeddedEngine();

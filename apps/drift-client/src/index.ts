@@ -11,6 +11,7 @@ export {
   resolveSim,
   type SimChoice,
   type SimTarget,
+  simChoiceFor,
   simServerReachable,
   stopEmbeddedEngine,
 } from './paper.js';

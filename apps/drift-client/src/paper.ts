@@ -9,6 +9,12 @@ import { engineConfigFromFleet, SimEngine, type SimLogger } from '@drift/sim';
 
 export type SimChoice = 'auto' | 'embedded' | 'remote';
 
+/**
+ * Under the orchestrator: the fleet's sim server (`auto`). Started alone: always an embedded engine,
+ * never a running fleet's server (a second instance would trade the fleet's sub-account).
+ */
+export const simChoiceFor = (supervised: boolean): SimChoice => (supervised ? 'auto' : 'embedded');
+
 export type SimTarget = { kind: 'remote'; url: string } | { kind: 'embedded'; engine: SimEngine };
 
 const PROBE_TIMEOUT_MS = 500;

@@ -47,6 +47,9 @@ export const driftClientParamsSchema = z.strictObject({
   events: z.enum(['websocket', 'polling'], { error: 'is not websocket|polling' }).default('websocket'),
 });
 
+/** What the orchestrator validates before any process starts (every app's `src/params.ts` exports one). */
+export const paramsSchema = driftClientParamsSchema;
+
 export type DriftClientParams = z.output<typeof driftClientParamsSchema>;
 
 export const DEFAULT_PARAMS: DriftClientParams = driftClientParamsSchema.parse({});

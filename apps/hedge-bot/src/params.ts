@@ -48,6 +48,9 @@ export const hedgeParamsSchema = z
     }
   });
 
+/** What the orchestrator validates before any process starts (every app's `src/params.ts` exports one). */
+export const paramsSchema = hedgeParamsSchema;
+
 export type HedgeBotParams = z.output<typeof hedgeParamsSchema>;
 
 export function loadHedgeParams(config: FleetConfig): HedgeBotParams {

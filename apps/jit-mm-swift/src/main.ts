@@ -5,7 +5,7 @@
  */
 import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp, type TakerOrder } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
-import { mergeTakerSources, openVenue } from 'drift-client';
+import { mergeTakerSources, openVenue, simChoiceFor } from 'drift-client';
 import { startBotOrders } from 'order-management';
 import { createTakerSource } from 'swift-client';
 import { JitMaker } from './bot.js';
@@ -33,7 +33,7 @@ try {
 
   const venue = await openVenue(app, config, { logger, appName: APP });
 
-  const swift = await createTakerSource(config, { logger });
+  const swift = await createTakerSource(config, { logger, sim: simChoiceFor(app.supervised) });
   // Live: on-chain auctions too, through the bot's own DriftVenue (paper: the simulator's stream has
   // both). Imported here so that a paper-mode process never loads the SDK.
   const takers =

@@ -52,6 +52,9 @@ export const jitParamsSchema = z
     }
   });
 
+/** What the orchestrator validates before any process starts (every app's `src/params.ts` exports one). */
+export const paramsSchema = jitParamsSchema;
+
 export type JitParams = z.output<typeof jitParamsSchema>;
 
 export function loadJitParams(config: FleetConfig): JitParams {

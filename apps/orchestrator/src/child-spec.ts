@@ -5,7 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { type AppKind, appsInStartOrder, CHILD_ENV, type FleetConfig, findWorkspaceRoot } from '@drift/core';
+import {
+  type AppKind,
+  appsInStartOrder,
+  CHILD_ENV,
+  type FleetConfig,
+  findWorkspaceRoot,
+  riskManagerIssues,
+} from '@drift/core';
 import { appEntryFile, type LaunchMode, OWN_LAUNCH_MODE } from './app-command.js';
 
 export type ChildKind = 'sim' | AppKind;
@@ -70,7 +77,9 @@ export function buildChildSpecs(config: FleetConfig, opts: SpecOptions = {}): Ch
     opts.root ?? findWorkspaceRoot(configPath ? dirname(configPath) : process.cwd()) ?? process.cwd();
   const { heartbeat } = config.orchestrator;
   const launch = opts.launch ?? OWN_LAUNCH_MODE;
-  const issues: string[] = [];
+  // One id for this run of the paper fleet: a restarted bot keeps its journal, a new run starts afresh.
+  const paperSession = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  const issues: string[] = riskManagerIssues(config);
 
   const make = (
     name: string,
@@ -97,6 +106,7 @@ export function buildChildSpecs(config: FleetConfig, opts: SpecOptions = {}): Ch
       DRIFT_PARENT_PID: String(process.pid),
     };
     if (extra.subAccount !== undefined) env.DRIFT_SUB_ACCOUNT = String(extra.subAccount);
+    if (config.mode === 'paper') env[CHILD_ENV.paperSession] = paperSession;
     if (configPath) env.DRIFT_BOTS_CONFIG = configPath;
     return {
       name,

@@ -6,7 +6,14 @@
  * kept told which processes those are (`stop-after`), so that a fleet orphaned by a SIGKILLed
  * orchestrator still stops in that order (bots cancel their orders while the simulator still runs).
  */
-import type { ChildMessage, ParentMessage, TradingStateName } from '@drift/core';
+import {
+  type ChildMessage,
+  FAIL_CLOSED_BY,
+  type FailClosedConfig,
+  type ParentMessage,
+  type TradingStateName,
+  worseState,
+} from '@drift/core';
 import type { Logger } from '@drift/logging';
 import type { ChildKind, ChildSpec } from './child-spec.js';
 import { type AppSnapshot, SupervisedApp, type SupervisorTimings } from './supervised-app.js';
@@ -16,6 +23,8 @@ export interface FleetOptions {
   logger: Logger;
   /** Children's stdout/stderr: the terminal (default) or nowhere (tests). */
   stdio?: 'inherit' | 'ignore';
+  /** Fail closed on the risk manager's silence; absent only for a paper fleet allowed to run without one. */
+  failClosed?: Pick<FailClosedConfig, 'silenceMs' | 'state'>;
 }
 
 export interface RiskVerdict {
@@ -25,6 +34,8 @@ export interface RiskVerdict {
   by: string;
   breaches: string[];
   since: number;
+  /** True while the state comes from the risk manager's silence, not from its word. */
+  failClosed?: boolean;
 }
 
 export class UnknownAppError extends Error {
@@ -59,6 +70,10 @@ export class Fleet {
     breaches: [],
     since: Date.now(),
   };
+  /** The risk manager's own last verdict, and when it last spoke (any evaluation it completed). */
+  private riskWord: RiskVerdict | undefined;
+  private riskWordAt: number | null = null;
+  private riskWatch: NodeJS.Timeout | undefined;
   private stopping = false;
   /** The last `stop-after` each app's current process was sent (not sent again unchanged). */
   private readonly stopAfterSent = new Map<SupervisedApp, string>();
@@ -74,7 +89,25 @@ export class Fleet {
       app.on('ready', () => this.onReady(app));
       app.on('state', () => this.sendStopAfter());
       app.on('spawn', () => this.sendStopAfter());
+      if (app.spec.kind === 'risk')
+        app.on('state', (state) => {
+          // A restarted risk manager must speak before its word counts again.
+          if (state !== 'running') this.riskWordAt = null;
+          this.checkRiskWord();
+        });
+      if (app.spec.kind === 'bot') app.on('spawn', () => this.sendRiskWord(app));
     }
+    if (opts.failClosed) {
+      const every = Math.max(50, Math.min(1_000, opts.failClosed.silenceMs / 4));
+      this.riskWatch = setInterval(() => this.checkRiskWord(), every);
+      this.riskWatch.unref();
+      this.verdict = this.failClosedVerdict('no word from the risk manager yet');
+    }
+  }
+
+  /** Age of the risk manager's last word, ms (null: none yet). */
+  riskWordAgeMs(now = Date.now()): number | null {
+    return this.riskWordAt === null ? null : now - this.riskWordAt;
   }
 
   get riskVerdict(): RiskVerdict {
@@ -119,6 +152,7 @@ export class Fleet {
   /** Stops bots first (they cancel their orders), then risk, infrastructure, simulator. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.riskWatch);
     const started = Date.now();
     for (const kinds of STOP_ORDER) {
       const group = this.apps.filter((a) => kinds.includes(a.spec.kind)).reverse();
@@ -153,27 +187,67 @@ export class Fleet {
       );
       return;
     }
-    const previous = this.verdict.state;
-    this.verdict = {
+    const word: RiskVerdict = {
       state: message.state,
       reason: message.reason,
       by: message.by ?? from.name,
       breaches: message.breaches,
       since: Date.now(),
     };
-    if (message.state === previous) return;
-    const log = message.state === 'active' ? this.opts.logger.info : this.opts.logger.error;
+    this.riskWord = word;
+    this.riskWordAt = Date.now();
+    if (from.state === 'running') for (const bot of this.bots()) this.sendRiskWord(bot);
+    this.setVerdict(word);
+  }
+
+  /** Fails closed while the risk manager is down or silent past the bound; back to its word once it speaks. */
+  private checkRiskWord(now = Date.now()): void {
+    const guard = this.opts.failClosed;
+    if (!guard || this.stopping) return;
+    const risk = this.apps.find((a) => a.spec.kind === 'risk');
+    const age = this.riskWordAgeMs(now);
+    let down: string | undefined;
+    if (risk && risk.state !== 'running') down = `risk manager ${risk.state}`;
+    else if (age === null) down = 'no word from the risk manager yet';
+    else if (age > guard.silenceMs)
+      down = `no word from the risk manager for ${age} ms (bound ${guard.silenceMs} ms)`;
+    if (down === undefined) {
+      if (this.verdict.failClosed && this.riskWord) this.setVerdict({ ...this.riskWord, since: now });
+      return;
+    }
+    // Already failing closed: only the reason (what is wrong now) changes; the bots were told.
+    if (this.verdict.failClosed) this.verdict = { ...this.verdict, reason: down };
+    else this.setVerdict(this.failClosedVerdict(down));
+  }
+
+  private failClosedVerdict(reason: string): RiskVerdict {
+    const guard = this.opts.failClosed as Pick<FailClosedConfig, 'state'>;
+    const state = worseState(this.riskWord?.state ?? 'active', guard.state);
+    return { state, reason, by: FAIL_CLOSED_BY, breaches: [], since: Date.now(), failClosed: true };
+  }
+
+  private setVerdict(next: RiskVerdict): void {
+    const previous = this.verdict.state;
+    this.verdict = next;
+    if (next.state === previous) return;
+    const log = next.state === 'active' ? this.opts.logger.info : this.opts.logger.error;
     log.call(
       this.opts.logger,
-      { from: previous, to: message.state, reason: message.reason, by: this.verdict.by },
-      'fleet trading state changed',
+      { from: previous, to: next.state, reason: next.reason, by: next.by },
+      next.failClosed ? 'fleet trading state changed: failing closed' : 'fleet trading state changed',
     );
     const relay = this.relayMessage();
     for (const bot of this.bots()) {
-      bot.holdRestarts = message.state === 'halted';
+      bot.holdRestarts = next.state === 'halted';
       if (bot.state === 'running' || bot.state === 'starting') bot.send(relay);
-      if (message.state !== 'halted' && !this.stopping) bot.release();
+      if (next.state !== 'halted' && !this.stopping) bot.release();
     }
+  }
+
+  /** A bot's own watch on the risk manager: fed only while its word is fresh here. */
+  private sendRiskWord(bot: SupervisedApp): void {
+    if (!this.opts.failClosed || this.verdict.failClosed || this.riskWordAt === null) return;
+    bot.send({ type: 'risk-word', ts: this.riskWordAt });
   }
 
   /** A (re)started bot learns the fleet's state at once. */

@@ -117,6 +117,17 @@ export function createFleetMetrics(fleet: Fleet, host?: HostMetricsOptions): Fle
     },
   });
 
+  new Gauge({
+    name: 'drift_risk_word_age_seconds',
+    help: "Age of the risk manager's last word (bots fail closed past risk.failClosed.silenceMs); absent when none since it started",
+    registers: [registry],
+    collect() {
+      this.reset();
+      const age = fleet.riskWordAgeMs();
+      if (age !== null) this.set(age / 1000);
+    },
+  });
+
   if (host) registerHostMetrics(registry, fleet, host);
   return {
     registry,

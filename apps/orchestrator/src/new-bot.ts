@@ -65,6 +65,8 @@ export const botParamsSchema = z.strictObject({
   /** Largest order, per market (BASE_PRECISION bigint from a decimal string). */
   maxOrderBase: z.record(z.string(), baseField()).default({}),
 });
+/** What the orchestrator validates before any process starts. */
+export const paramsSchema = botParamsSchema;
 
 export type BotParams = z.output<typeof botParamsSchema>;
 `,

@@ -2,11 +2,12 @@
  * Wires one orchestrator: fleet specs from the config (checked before anything starts), the fleet,
  * metrics, the log feed and the API server. `main.ts` adds process concerns (logging setup, signals).
  */
-import { dataDir, type FleetConfig } from '@drift/core';
+import { ConfigError, dataDir, type FleetConfig, riskManagerOf } from '@drift/core';
 import { type Logger, resolveLogDir } from '@drift/logging';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { ensureToken } from './api-token.js';
-import { buildChildSpecs, type SpecOptions } from './child-spec.js';
+import { appParamsIssues } from './app-params.js';
+import { buildChildSpecs, FleetSpecError, type SpecOptions } from './child-spec.js';
 import { Fleet, stopBudgetOf } from './fleet.js';
 import { LogFeed, type LogFeedOptions } from './log-feed.js';
 import { LogRoutineScheduler } from './log-routine-scheduler.js';
@@ -29,11 +30,25 @@ export interface Orchestrator {
   stop(): Promise<void>;
 }
 
-/** Builds and serves the fleet (not started yet: call `fleet.start()`). Throws on a bad fleet spec. */
+/**
+ * Builds and serves the fleet (not started yet: call `fleet.start()`). Throws `ConfigError` listing
+ * every problem of the fleet spec and of every app's params together.
+ */
 export async function createOrchestrator(opts: OrchestratorOptions): Promise<Orchestrator> {
   const { config, logger } = opts;
-  const specs = buildChildSpecs(config, opts);
-  const fleet = new Fleet(specs, { timings: config.orchestrator, logger, stdio: opts.stdio ?? 'inherit' });
+  const specs = await checkedSpecs(config, opts);
+  const hasRiskManager = riskManagerOf(config) !== undefined;
+  if (!hasRiskManager)
+    logger.warn(
+      { mode: config.mode, allowNoRiskManager: true },
+      'paper fleet WITHOUT a risk manager (risk.allowNoRiskManager): nothing enforces the risk limits',
+    );
+  const fleet = new Fleet(specs, {
+    timings: config.orchestrator,
+    logger,
+    stdio: opts.stdio ?? 'inherit',
+    ...(hasRiskManager && { failClosed: config.failClosed }),
+  });
   const metrics = createFleetMetrics(fleet, {
     logDir: resolveLogDir(),
     dataDir: dataDir({ root: opts.root }),
@@ -70,6 +85,19 @@ export async function createOrchestrator(opts: OrchestratorOptions): Promise<Orc
       await api.close();
     },
   };
+}
+
+/** The child specs, once the fleet spec and every app's params are known good (one report if not). */
+async function checkedSpecs(config: FleetConfig, opts: OrchestratorOptions) {
+  const issues = await appParamsIssues(config, opts.root);
+  try {
+    const specs = buildChildSpecs(config, opts);
+    if (issues.length === 0) return specs;
+  } catch (err) {
+    if (!(err instanceof FleetSpecError)) throw err;
+    issues.unshift(...err.issues);
+  }
+  throw new ConfigError(config.source, issues);
 }
 
 /** Longest a whole-fleet stop can take: bots in parallel, the rest one after another. */

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type FleetConfig, parseFleetConfig } from '@drift/core';
+import { type FleetConfig, parseFleetConfig, riskManagerOf } from '@drift/core';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../src/api-server.js';
 import { buildChildSpecs, type ChildSpec } from '../src/child-spec.js';
 import { Fleet } from '../src/fleet.js';
@@ -38,18 +38,20 @@ export function tempDir(prefix = 'orch-'): string {
 }
 
 /** A paper-mode fleet config whose apps (and simulator) are the fixture app. */
-export function fixtureConfig(
-  apps: Record<string, FixtureApp>,
-  opts: { record: string; sim?: string; orchestrator?: Record<string, unknown> },
-): FleetConfig {
+export interface FixtureOptions {
+  record: string;
+  sim?: string;
+  orchestrator?: Record<string, unknown>;
+  /** Merged into the config's `risk` section (e.g. `failClosed`). */
+  risk?: Record<string, unknown>;
+}
+
+export function fixtureConfig(apps: Record<string, FixtureApp>, opts: FixtureOptions): FleetConfig {
   return parseFleetConfig(fixtureConfigInput(apps, opts));
 }
 
 /** The same config as the object a YAML file would hold (JSON-safe). */
-export function fixtureConfigInput(
-  apps: Record<string, FixtureApp>,
-  opts: { record: string; orchestrator?: Record<string, unknown> },
-): object {
+export function fixtureConfigInput(apps: Record<string, FixtureApp>, opts: FixtureOptions): object {
   const subAccounts: Record<string, { collateral: string }> = { '0': { collateral: '1000' } };
   const appsConfig: Record<string, unknown> = {};
   for (const [name, a] of Object.entries(apps)) {
@@ -59,7 +61,11 @@ export function fixtureConfigInput(
       dir: FIXTURE_DIR,
       ...(a.subAccount !== undefined && { subAccount: a.subAccount }),
       ...(a.stopTimeoutMs !== undefined && { stopTimeoutMs: a.stopTimeoutMs }),
-      env: { FIXTURE: a.fixture ?? '', FIXTURE_RECORD: opts.record },
+      // A risk fixture speaks like the real risk manager (a word per evaluation): bots fail closed without.
+      env: {
+        FIXTURE: [a.fixture, a.kind === 'risk' && 'words'].filter(Boolean).join(','),
+        FIXTURE_RECORD: opts.record,
+      },
     };
   }
   return {
@@ -71,6 +77,8 @@ export function fixtureConfigInput(
       maxGrossNotional: '1000',
       maxLeverage: '5',
       dailyLossLimit: '100',
+      ...(!Object.values(apps).some((a) => a.kind === 'risk') && { allowNoRiskManager: true }),
+      ...opts.risk,
     },
     apps: appsConfig,
     orchestrator: {
@@ -98,15 +106,13 @@ export function fixtureSpecs(config: FleetConfig, opts: { record: string; sim?: 
   return specs;
 }
 
-export function fixtureFleet(
-  apps: Record<string, FixtureApp>,
-  opts: { record: string; sim?: string; orchestrator?: Record<string, unknown> },
-): Fleet {
+export function fixtureFleet(apps: Record<string, FixtureApp>, opts: FixtureOptions): Fleet {
   const config = fixtureConfig(apps, opts);
   return new Fleet(fixtureSpecs(config, opts), {
     timings: config.orchestrator,
     logger: quietLogger(),
     stdio: 'ignore',
+    ...(riskManagerOf(config) !== undefined && { failClosed: config.failClosed }),
   });
 }
 

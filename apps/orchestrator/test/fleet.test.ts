@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fleet } from '../src/fleet.js';
+import { fleetStatus } from '../src/status.js';
 import { fixtureFleet, isAlive, readRecord, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 
 let fleet: Fleet | undefined;
@@ -277,5 +278,67 @@ describe('fleet supervision', () => {
     f.resetRisk('test-operator');
     await waitFor(() => bot.state === 'running', 10_000, 'running after reset');
     expect(bot.snapshot().restarts).toBe(1);
+  });
+});
+
+// Fail closed: bots trade only while the risk manager speaks; its silence or crash loop takes every bot
+// to the configured state within the bound, and the status says why.
+const SILENCE_MS = 1_000;
+const failClosedOf = (record: string, app: string, since: number) =>
+  readRecord(record).find(
+    (e) => e.app === app && e.event === 'trading-state' && e.by === 'fail-closed' && e.t >= since,
+  );
+
+describe('fail closed on the risk manager', () => {
+  it('takes every bot to reducing when the risk manager falls silent, and the status says why', async () => {
+    dir = tempDir();
+    const record = join(dir, 'r.jsonl');
+    const f = setup(
+      { 'risk-manager': { kind: 'risk' }, 'hedge-bot': { kind: 'bot', subAccount: 2 } },
+      { record, risk: { failClosed: { silenceMs: SILENCE_MS, state: 'reducing' } } },
+    );
+    await f.start();
+    await waitFor(() => f.riskVerdict.state === 'active', 5_000, 'a first word');
+    expect(fleetStatus(f).risk.wordAgeMs).toBeLessThan(SILENCE_MS);
+
+    const silencedAt = Date.now();
+    process.kill(f.app('risk-manager').pid as number, 'SIGHUP'); // alive, but no more words
+    const change = await waitFor(() => failClosedOf(record, 'hedge-bot', silencedAt), 5_000, 'bot told');
+    expect(change.state).toBe('reducing');
+    // Within the bound (plus the watch's tick and IPC), not whenever.
+    expect(change.t - silencedAt).toBeLessThan(SILENCE_MS + 1_500);
+    const status = fleetStatus(f);
+    expect(status.risk).toMatchObject({ state: 'reducing', failClosed: true, by: 'fail-closed' });
+    expect(status.risk.reason).toMatch(/no word from the risk manager for \d+ ms/);
+    expect(status.risk.wordAgeMs).toBeGreaterThan(SILENCE_MS);
+  });
+
+  it('fails closed at once when the risk manager crash-loops, and the status shows it', async () => {
+    dir = tempDir();
+    const record = join(dir, 'r.jsonl');
+    const f = setup(
+      { 'risk-manager': { kind: 'risk' }, 'trend-bot': { kind: 'bot', subAccount: 3 } },
+      {
+        record,
+        risk: { failClosed: { silenceMs: 10_000, state: 'halted' } },
+        orchestrator: {
+          restart: { baseMs: 50, capMs: 100, maxRestarts: 0, windowMs: 60_000, minUptimeMs: 500 },
+        },
+      },
+    );
+    await f.start();
+    await waitFor(() => f.riskVerdict.state === 'active', 5_000, 'a first word');
+    const crashedAt = Date.now();
+    process.kill(f.app('risk-manager').pid as number, 'SIGUSR2'); // exits 1: no restarts left
+    const change = await waitFor(() => failClosedOf(record, 'trend-bot', crashedAt), 5_000, 'bot told');
+    expect(change.state).toBe('halted');
+    // Long before the 10 s silence bound: the exit itself is the news.
+    expect(change.t - crashedAt).toBeLessThan(2_000);
+    expect(f.app('risk-manager').state).toBe('crash-looping');
+    expect(fleetStatus(f).risk).toMatchObject({
+      state: 'halted',
+      failClosed: true,
+      reason: 'risk manager crash-looping',
+    });
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildChildSpecs } from '../src/child-spec.js';
 import { Fleet } from '../src/fleet.js';
 import { generateBot, NewBotError } from '../src/new-bot.js';
-import { ROOT, removeDir, tempDir } from './fleet-fixture.js';
+import { FIXTURE_DIR, ROOT, removeDir, tempDir } from './fleet-fixture.js';
 import { quietLogger } from './quiet-logger.js';
 
 const PKG = resolve(import.meta.dirname, '..');
@@ -63,6 +63,8 @@ describe('new:bot generator', () => {
       wallet: { keypairPath: join(logDir, 'unused.json') },
       rpc: { endpoints: [{ url: 'http://127.0.0.1:1' }] },
       apps: {
+        // A live fleet needs its risk manager: the fixture one, speaking like the real one.
+        'risk-manager': { kind: 'risk', dir: FIXTURE_DIR, env: { FIXTURE: 'words' } },
         'grid-bot': {
           kind: 'bot',
           subAccount: 4,
@@ -80,7 +82,7 @@ describe('new:bot generator', () => {
     writeFileSync(configFile, JSON.stringify(config));
     const parsed = parseFleetConfig(config, configFile);
     const specs = buildChildSpecs(parsed, { root: ROOT, configPath: configFile });
-    specs[0]!.env.LOG_DIR = logDir;
+    for (const spec of specs) spec.env.LOG_DIR = logDir;
     fleet = new Fleet(specs, {
       timings: parsed.orchestrator,
       logger: quietLogger(),

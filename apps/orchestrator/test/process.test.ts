@@ -3,7 +3,7 @@
  * anything starts; SIGTERM stops the fleet in order; SIGKILL leaves no child behind.
  */
 import { type ChildProcess, execFile, fork } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -52,7 +52,11 @@ function writeConfig(apps: Record<string, unknown>, extra: Record<string, unknow
 const app = (kind: string, fixture = '', more: Record<string, unknown> = {}) => ({
   kind,
   dir: FIXTURE_DIR,
-  env: { FIXTURE: fixture, FIXTURE_RECORD: join(dir, 'record.jsonl') },
+  // A risk fixture speaks like the real risk manager (a word per evaluation).
+  env: {
+    FIXTURE: [fixture, kind === 'risk' && 'words'].filter(Boolean).join(','),
+    FIXTURE_RECORD: join(dir, 'record.jsonl'),
+  },
   ...more,
 });
 
@@ -117,6 +121,98 @@ describe('orchestrator process', () => {
     expect(readRecord(join(dir, 'record.jsonl'))).toEqual([]);
   });
 
+  it("checks every app's params by its own schema before starting anything: one report, exit 2", async () => {
+    dir = tempDir();
+    const config = writeConfig({
+      'risk-manager': { kind: 'risk', params: { pollIntervalMs: 5 } },
+      'jit-mm-swift': {
+        subAccount: 1,
+        params: {
+          markets: ['SOL-PERP'],
+          edgeBPS: 4,
+          maxOrderBase: { 'SOL-PERP': '1' },
+          maxPositionBase: { 'SOL-PERP': '5' },
+        },
+      },
+      'hedge-bot': {
+        subAccount: 2,
+        params: {
+          watchSubAccounts: [1],
+          bandBase: { 'SOL-PERP': '1' },
+          maxOrderBase: { 'SOL-PERP': '-5' },
+          maxSlippageBps: 15,
+          cooldownMs: 'soon',
+        },
+      },
+      'trend-bot': {
+        subAccount: 3,
+        params: {
+          markets: ['SOL-PERP'],
+          timeframe: '1m',
+          signal: { type: 'ema-cross', fastPeriod: 12, slowPeriod: 48 },
+          atrPeriod: 14,
+          riskPerTradeBps: 50,
+          stopAtr: '2.5',
+          maxPositionBase: { 'SOL-PERP': '100000' },
+        },
+      },
+    });
+    const run = startOrchestrator(config);
+    expect(await run.exited).toBe(2);
+    const report = run.stderr();
+    expect(report).toContain('apps.risk-manager.params.pollIntervalMs: 5 is below 50 ms');
+    expect(report).toContain('apps.jit-mm-swift.params: unknown key "edgeBPS" (did you mean "edgeBps"?)');
+    expect(report).toContain(
+      'apps.hedge-bot.params.maxOrderBase.SOL-PERP: "-5" is not a positive base amount',
+    );
+    expect(report).toContain('apps.hedge-bot.params.cooldownMs: "soon"');
+    expect(report).toContain(
+      'apps.trend-bot.params.maxPositionBase.SOL-PERP: "100000" is above risk.maxPositionBase.SOL-PERP (10)',
+    );
+    // One report: the orchestrator's own log, no app's (none was started).
+    expect(readdirSync(join(dir, 'logs'))).toEqual(['orchestrator.log']);
+  });
+
+  it('refuses a live fleet without a risk manager before starting anything', async () => {
+    dir = tempDir();
+    const config = writeConfig({
+      'rpc-manager': app('infrastructure'),
+      'risk-manager': app('risk', '', { enabled: false }),
+      'hedge-bot': app('bot', '', { subAccount: 2 }),
+    });
+    const run = startOrchestrator(config);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toContain('live mode needs an enabled risk manager');
+    expect(readRecord(join(dir, 'record.jsonl'))).toEqual([]);
+  });
+
+  it('runs a paper fleet without a risk manager only when the config says so, with a WARN', async () => {
+    dir = tempDir();
+    const apps = { 'hedge-bot': app('bot', '', { subAccount: 2 }) };
+    const paper = {
+      mode: 'paper',
+      sim: { markets: { 'SOL-PERP': { startPrice: '150' } }, subAccounts: { '2': { collateral: '1000' } } },
+    };
+    const refused = startOrchestrator(writeConfig(apps, paper));
+    expect(await refused.exited).toBe(2);
+    expect(refused.stderr()).toContain('no enabled risk manager');
+    expect(refused.stderr()).toContain('risk.allowNoRiskManager: true');
+
+    const risk = {
+      maxPositionBase: { 'SOL-PERP': '10' },
+      maxGrossNotional: '1000',
+      maxLeverage: '5',
+      dailyLossLimit: '100',
+      allowNoRiskManager: true,
+    };
+    const run = startOrchestrator(writeConfig(apps, { ...paper, risk }), { SIM_PORT: '0' });
+    await run.ready;
+    const log = readFileSync(join(dir, 'logs/orchestrator.log'), 'utf8');
+    expect(log).toMatch(/WARN.*paper fleet WITHOUT a risk manager|paper fleet WITHOUT a risk manager.*warn/i);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
   it('leaves no child behind when it is SIGKILLed: they notice the lost channel and stop cleanly', async () => {
     dir = tempDir();
     const config = writeConfig({
@@ -169,7 +265,7 @@ describe('orchestrator process', () => {
     const repoToken = join(PKG, '../../data/orchestrator/api-token');
     const repoTokenBefore = existsSync(repoToken) ? statSync(repoToken).mtimeMs : undefined;
     const config = writeConfig(
-      { 'hedge-bot': app('bot', '', { subAccount: 2 }) },
+      { 'risk-manager': app('risk'), 'hedge-bot': app('bot', '', { subAccount: 2 }) },
       { orchestrator: { api: { host: '127.0.0.1', port: 0 }, stopTimeoutMs: 3_000 } },
     );
     const data = join(dir, 'fleet-data');

@@ -31,6 +31,8 @@ describe('run-one (the Kubernetes health wrapper)', () => {
         wallet: { keypairPath: join(dir, 'never-read.json') },
         rpc: { endpoints: [{ url: 'http://127.0.0.1:1' }] },
         apps: {
+          // A live config names its risk manager (run-one runs only hedge-bot here).
+          'risk-manager': { kind: 'risk', dir: FIXTURE_DIR },
           'hedge-bot': {
             kind: 'bot',
             subAccount: 2,

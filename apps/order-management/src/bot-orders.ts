@@ -3,10 +3,20 @@
  * risk limits as a pre-trade check, the fleet's trading state followed (halted: nothing goes out),
  * and the bot's open orders cancelled at shutdown.
  */
-import type { AppLifecycle, FleetConfig, LimitSet, Venue } from '@drift/core';
+import {
+  type AppLifecycle,
+  FAIL_CLOSED_BY,
+  type FleetConfig,
+  type LimitSet,
+  riskManagerIssues,
+  riskManagerOf,
+  type Venue,
+} from '@drift/core';
+import { acquireInstanceLock, type InstanceLock, subAccountLockPath } from './instance-lock.js';
 import { defaultJournalPath } from './journal-path.js';
 import type { OrderLogger } from './logger.js';
 import { OrderManager, type OrderManagerOptions } from './order-manager.js';
+import { claimPaperJournal, paperSessionId } from './paper-session.js';
 import { riskLimitsCheck, venueRiskSnapshot } from './risk-check.js';
 
 /** An OrderManager, started, that checks every order against `limits` on its venue's own account first. */
@@ -20,19 +30,77 @@ export async function startRiskCheckedOrders(
   return orders;
 }
 
+type BotLifecycle = Pick<
+  AppLifecycle,
+  'onShutdown' | 'tradingState' | 'onTradingState' | 'supervised' | 'requireRiskWord'
+>;
+
+/**
+ * Fail closed: under the orchestrator a bot trades only while the risk manager's word is fresh.
+ * Alone, a live bot refuses to start (no risk manager watches it); a paper one runs with a WARN.
+ */
+function followRiskManager(app: BotLifecycle, config: FleetConfig, bot: string, logger: OrderLogger): void {
+  const issues = riskManagerIssues(config);
+  if (issues.length > 0) throw new Error(`${bot}: ${issues.join('; ')}`);
+  if (riskManagerOf(config) === undefined) return; // paper, allowed by risk.allowNoRiskManager (WARNed at start)
+  if (app.supervised) {
+    app.requireRiskWord(config.failClosed);
+    return;
+  }
+  if (config.mode === 'live')
+    throw new Error(`${bot}: live mode trades only under the orchestrator, watched by the risk manager`);
+  logger.warn({ bot, mode: config.mode }, 'started alone: no risk manager watches this paper bot');
+}
+
+/**
+ * One instance per journal and per (wallet, sub-account), locked before the journal opens: a second
+ * instance throws `InstanceLockError` naming the holder's pid, having registered no shutdown step
+ * (no cancel-all of the first's orders on its way out). Released last at shutdown.
+ */
+function lockInstance(
+  app: BotLifecycle,
+  config: FleetConfig,
+  bot: string,
+  journal: string,
+  subAccount: number,
+) {
+  const files = [
+    { file: `${journal}.lock`, what: `${bot}'s journal ${journal}` },
+    {
+      file: subAccountLockPath(config, subAccount, config.mode === 'paper' && !app.supervised),
+      what: `sub-account ${subAccount}`,
+    },
+  ];
+  const held: InstanceLock[] = [];
+  try {
+    for (const { file, what } of files) if (file) held.push(acquireInstanceLock(file, what));
+  } catch (err) {
+    for (const lock of held) lock.release();
+    throw err;
+  }
+  app.onShutdown('release instance locks', () => {
+    for (const lock of held) lock.release();
+  });
+}
+
 export async function startBotOrders(
-  app: Pick<AppLifecycle, 'onShutdown' | 'tradingState' | 'onTradingState'>,
+  app: BotLifecycle,
   opts: { bot: string; venue: Venue; config: FleetConfig; logger: OrderLogger },
 ): Promise<OrderManager> {
   const { bot, venue, config, logger } = opts;
-  const orders = await startRiskCheckedOrders({
-    bot,
-    venue,
-    journal: defaultJournalPath(bot),
-    logger,
-    limits: config.risk,
-  });
+  followRiskManager(app, config, bot, logger);
+  const journal = defaultJournalPath(bot);
+  lockInstance(app, config, bot, journal, venue.subAccount);
+  if (config.mode === 'paper') claimPaperJournal(journal, paperSessionId(), logger);
+  const orders = await startRiskCheckedOrders({ bot, venue, journal, logger, limits: config.risk });
   orders.followTradingState(app);
+  // Reducing keeps resting orders; failing closed does not (halted cancels them anyway).
+  app.onTradingState((state, _reason, by) => {
+    if (by !== FAIL_CLOSED_BY || state !== 'reducing') return;
+    orders
+      .cancelAll()
+      .catch((err: unknown) => logger.error({ err }, 'fail closed: cancelling resting orders failed'));
+  });
   app.onShutdown('cancel orders', () => orders.stop());
   return orders;
 }

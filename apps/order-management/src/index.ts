@@ -12,6 +12,12 @@ export {
   UserOrderIdPool,
   type UserOrderIdRange,
 } from './client-ids.js';
+export {
+  acquireInstanceLock,
+  type InstanceLock,
+  InstanceLockError,
+  subAccountLockPath,
+} from './instance-lock.js';
 export { Journal, type JournalEvent, type JournalFill, type JournalSync } from './journal.js';
 export { defaultJournalPath } from './journal-path.js';
 export type { OrderLogger } from './logger.js';

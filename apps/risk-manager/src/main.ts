@@ -51,6 +51,10 @@ try {
       });
       lifecycle.setTradingState(change.state, change.reason);
     },
+    // Every completed evaluation is the fleet's fresh word: silence makes the bots fail closed.
+    onEvaluated: (verdict) => {
+      lifecycle.send({ type: 'risk-state', ...verdict, by: verdict.by.slice(0, 200), ts: Date.now() });
+    },
   });
   // The orchestrator's API: `resume` is an operator reset, `halt` an operator halt, by whom it says.
   lifecycle.onTradingState((state, reason, by = 'orchestrator') => {

@@ -33,6 +33,16 @@ export interface RiskMonitorOptions {
   dayStartUtcHour?: number;
   /** Told on every state change (main.ts sends core's `risk-state` IPC message). */
   onStateChange?: (change: StateChange) => void;
+  /**
+   * Told after every evaluation that completed (main.ts sends it as the fleet's fresh word: bots
+   * fail closed without one). Not told when an evaluation fails, e.g. on an unreadable state file.
+   */
+  onEvaluated?: (verdict: {
+    state: TradingStateName;
+    reason: string;
+    by: string;
+    breaches: string[];
+  }) => void;
 }
 
 export interface StateChange {
@@ -98,7 +108,11 @@ export class RiskMonitor {
     const tick = () => {
       this.timer = setTimeout(async () => {
         await this.evaluate().then(
-          () => this.failures.succeeded(),
+          () => {
+            this.failures.succeeded();
+            const { state, reason, by } = this.persisted;
+            this.options.onEvaluated?.({ state, reason, by, breaches: this.breaches.map((b) => b.message) });
+          },
           (err: unknown) =>
             this.log[this.failures.failed(err)](
               { err, failingForMs: this.failures.failingForMs() },

@@ -14,4 +14,7 @@ export const riskManagerParamsSchema = z.strictObject({
     .max(23, { error: 'is not an hour 0..23' })
     .default(0),
 });
+/** What the orchestrator validates before any process starts (every app's `src/params.ts` exports one). */
+export const paramsSchema = riskManagerParamsSchema;
+
 export type RiskManagerParams = z.output<typeof riskManagerParamsSchema>;

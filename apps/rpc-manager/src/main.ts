@@ -7,19 +7,23 @@ import { ConfigError, loadFleetConfig, startApp } from '@drift/core';
 import { setupCriticalLogging } from '@drift/logging';
 import { RpcPool } from './pool.js';
 import { startProxy } from './proxy/proxy-server.js';
-import { parseCliArgs, resolveSettings, SettingsError, USAGE } from './settings.js';
+import { paperEndpointsIgnored, parseCliArgs, resolveSettings, SettingsError, USAGE } from './settings.js';
 
 const logger = setupCriticalLogging('rpc-manager');
 const lifecycle = startApp({ appName: 'rpc-manager', logger });
 
 let settings: ReturnType<typeof resolveSettings>;
 try {
-  const cli = { ...parseCliArgs(process.argv.slice(2)), rpcUrlFromEnv: Boolean(process.env.DRIFT_RPC_URL) };
+  const cli = parseCliArgs(process.argv.slice(2));
   if (cli.help) {
     process.stdout.write(`${USAGE}\n`);
     await lifecycle.shutdown('--help', 0);
   }
-  settings = resolveSettings(loadFleetConfig(cli.config !== undefined ? { path: cli.config } : {}), cli);
+  const config = loadFleetConfig(cli.config !== undefined ? { path: cli.config } : {});
+  settings = resolveSettings(config, cli);
+  const ignored = paperEndpointsIgnored(config);
+  if (ignored > 0)
+    logger.warn({ ignored }, 'paper mode: RPC endpoints off loopback ignored (nothing goes to a network)');
 } catch (err) {
   if (!(err instanceof ConfigError || err instanceof SettingsError)) throw err;
   process.stderr.write(`rpc-manager: ${err.message}\n`);

@@ -28,6 +28,7 @@ export const rpcManagerParamsSchema = z.strictObject({
   maxAttempts: count.default(POOL_DEFAULTS.maxAttempts),
   backoff: z
     .strictObject({ baseMs: ms('first retry delay'), capMs: ms('longest delay') })
+    .refine((b) => b.baseMs <= b.capMs, { error: 'capMs is below baseMs', path: ['capMs'] })
     .default(POOL_DEFAULTS.backoff),
   breaker: z
     .strictObject({ failureThreshold: count, openMs: ms('open period') })
@@ -58,8 +59,6 @@ export interface CliArgs {
   port?: number;
   wsPort?: number | false;
   help: boolean;
-  /** DRIFT_RPC_URL is set: its endpoints win over the paper-mode default (the simulator's RPC). */
-  rpcUrlFromEnv?: boolean;
 }
 
 export const USAGE = `usage: pnpm --filter rpc-manager start [-- options]
@@ -117,16 +116,11 @@ function parseArgsStrict(argv: readonly string[]) {
 /** Combines the fleet config and the command line. Throws `SettingsError` or core's `ConfigError`. */
 export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
   const params = parseAppParams(config, 'rpc-manager', rpcManagerParamsSchema);
-  if (params.backoff.baseMs > params.backoff.capMs)
-    throw new SettingsError(
-      `apps.rpc-manager.params.backoff.baseMs: ${params.backoff.baseMs} is above backoff.capMs (${params.backoff.capMs})`,
-    );
   const endpoints: EndpointConfig[] =
     cli.endpoints.length > 0
       ? cli.endpoints.map((url) => ({ url }))
-      : config.mode === 'paper' && !cli.rpcUrlFromEnv
-        ? // Paper mode: the simulator's Solana-compatible RPC, never a public cluster.
-          [{ url: `http://${config.sim.host}:${config.sim.port}/solana`, name: 'sim' }]
+      : config.mode === 'paper'
+        ? paperEndpoints(config)
         : config.rpc.endpoints.map((e) => ({
             url: e.url,
             weight: e.weight,
@@ -136,7 +130,14 @@ export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
     throw new SettingsError(
       'rpc.endpoints: [] is empty: list at least one upstream RPC URL (or pass --endpoint / set DRIFT_RPC_URL)',
     );
-  for (const [i, e] of endpoints.entries()) checkUrl(e.url, `rpc.endpoints.${i}.url`);
+  for (const [i, e] of endpoints.entries()) {
+    checkUrl(e.url, `rpc.endpoints.${i}.url`);
+    // Paper mode sends nothing to a network: an endpoint given on the command line stays on loopback.
+    if (config.mode === 'paper' && !onLoopback(e.url))
+      throw new SettingsError(
+        `--endpoint: ${JSON.stringify(redactUrl(e.url))} is not on loopback: paper mode sends nothing to a network`,
+      );
+  }
   const port = cli.port ?? config.rpc.proxy.port;
   return {
     endpoints,
@@ -158,6 +159,31 @@ export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
 }
 
 /** A valid http(s) URL, or an error naming `field` and the URL with its credentials redacted. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const onLoopback = (url: string) => {
+  try {
+    return LOOPBACK.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Paper mode sends nothing to a network: the configured endpoints (`DRIFT_RPC_URL` included) that
+ * are on loopback (a local test upstream), else the simulator's Solana-compatible RPC.
+ */
+function paperEndpoints(config: FleetConfig): EndpointConfig[] {
+  const local = config.rpc.endpoints.filter((e) => onLoopback(e.url));
+  if (local.length === 0)
+    return [{ url: `http://${config.sim.host}:${config.sim.port}/solana`, name: 'sim' }];
+  return local.map((e) => ({ url: e.url, weight: e.weight, ...(e.name !== undefined && { name: e.name }) }));
+}
+
+/** Paper mode: the configured endpoints left out for being off loopback (main.ts WARNs). */
+export function paperEndpointsIgnored(config: FleetConfig): number {
+  return config.mode === 'paper' ? config.rpc.endpoints.filter((e) => !onLoopback(e.url)).length : 0;
+}
+
 export function checkUrl(url: string, field: string): string {
   let parsed: URL | undefined;
   try {

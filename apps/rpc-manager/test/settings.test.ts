@@ -25,11 +25,19 @@ function errorOf(fn: () => unknown): Error {
 }
 
 describe('settings', () => {
-  it("in paper mode pool the simulator's Solana RPC, never a public cluster, unless DRIFT_RPC_URL is set", () => {
+  it("in paper mode pool the simulator's Solana RPC, never a network endpoint, even from DRIFT_RPC_URL", () => {
     const paper = resolveSettings(exampleConfig, parseCliArgs([]));
     expect(paper.endpoints).toEqual([{ url: 'http://127.0.0.1:8790/solana', name: 'sim' }]);
-    const fromEnv = resolveSettings(exampleConfig, { ...parseCliArgs([]), rpcUrlFromEnv: true });
-    expect(fromEnv.endpoints.map((e) => e.url)).toEqual(['https://api.devnet.solana.com']);
+    const withEnv = { DRIFT_RPC_URL: 'https://rpc.example.com/?api-key=secret-key-123' };
+    const yaml = readFileSync(new URL('../../../drift-bots.yaml', import.meta.url), 'utf8');
+    const fromEnv = parseFleetConfig(yaml, 'drift-bots.yaml', { env: withEnv });
+    expect(resolveSettings(fromEnv, parseCliArgs([])).endpoints.map((e) => e.url)).toEqual([
+      'http://127.0.0.1:8790/solana',
+    ]);
+    const err = errorOf(() =>
+      resolveSettings(exampleConfig, parseCliArgs(['--endpoint', 'https://rpc.example.com'])),
+    );
+    expect(err.message).toContain('is not on loopback: paper mode sends nothing to a network');
   });
 
   it('come from the fleet config: endpoints, proxy address and params', () => {

@@ -15,4 +15,7 @@ export const swiftClientParamsSchema = z.strictObject({
   acceptDepositTrades: z.boolean({ error: 'is not true or false' }).default(false),
 });
 
+/** What the orchestrator validates before any process starts (every app's `src/params.ts` exports one). */
+export const paramsSchema = swiftClientParamsSchema;
+
 export type SwiftClientParams = z.output<typeof swiftClientParamsSchema>;

@@ -67,6 +67,9 @@ export const trendParamsSchema = z
     }
   });
 
+/** What the orchestrator validates before any process starts (every app's `src/params.ts` exports one). */
+export const paramsSchema = trendParamsSchema;
+
 export type TrendBotParams = z.output<typeof trendParamsSchema>;
 
 export function loadTrendParams(config: FleetConfig): TrendBotParams {

@@ -115,6 +115,16 @@ export interface RestartPolicy {
   minUptimeMs: number;
 }
 
+/** What every bot does when the risk manager falls silent (see `FleetConfig.failClosed`). */
+export interface FailClosedConfig {
+  /** Longest a bot trades without a fresh word from a live risk manager. */
+  silenceMs: number;
+  /** The state a bot falls to when the word is stale (its resting orders are cancelled too). */
+  state: Exclude<TradingStateName, 'active'>;
+  /** Paper only: run a fleet with no risk manager at all (a WARN at start). Live never may. */
+  allowNoRiskManager: boolean;
+}
+
 export interface OrchestratorConfig {
   /** Status API, metrics and dashboard; loopback unless configured otherwise. */
   api: { host: string; port: number; token?: string };
@@ -156,6 +166,8 @@ export interface FleetConfig {
   /** In file order; see `appsInStartOrder`. */
   apps: Record<string, AppConfig>;
   risk: RiskLimits;
+  /** From `risk.failClosed` and `risk.allowNoRiskManager`. */
+  failClosed: FailClosedConfig;
   orchestrator: OrchestratorConfig;
 }
 
@@ -281,6 +293,11 @@ export const DEFAULT_ON_BREACH: RiskLimits['onBreach'] = {
   orderRate: 'halted',
 };
 
+export const DEFAULT_FAIL_CLOSED: Omit<FailClosedConfig, 'allowNoRiskManager'> = {
+  silenceMs: 10_000,
+  state: 'reducing',
+};
+
 const riskSchema = z.strictObject({
   maxPositionBase: perMarket(baseField()),
   maxGrossNotional: quoteField(),
@@ -300,6 +317,15 @@ const riskSchema = z.strictObject({
     })
     .default({}),
   webhooks: z.array(webhookSchema, { error: 'is not a list of webhooks' }).default([]),
+  failClosed: z
+    .strictObject({
+      silenceMs: intField(500)
+        .max(60_000, { error: 'is not between 500 and 60000 ms' })
+        .default(DEFAULT_FAIL_CLOSED.silenceMs),
+      state: breachState.default(DEFAULT_FAIL_CLOSED.state),
+    })
+    .default({ silenceMs: DEFAULT_FAIL_CLOSED.silenceMs, state: DEFAULT_FAIL_CLOSED.state }),
+  allowNoRiskManager: z.boolean({ error: 'is not true or false' }).default(false),
 });
 
 const restartSchema = z

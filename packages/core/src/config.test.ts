@@ -238,7 +238,45 @@ describe('parseAppParams', () => {
     expect(problems(() => parseAppParams(parseFleetConfig(raw), 'hedge-bot', schema))).toEqual([
       'apps.hedge-bot.params.edgeBps: -5 is not a non-negative number of bps',
       'apps.hedge-bot.params.maxOrderBase.SOL-PERP: "lots" is not a decimal base amount with at most 9 decimal places',
-      'apps.hedge-bot.params: unknown key "extra" (misspelt? see the config reference)',
+      'apps.hedge-bot.params: unknown key "extra" (known keys: edgeBps, maxOrderBase)',
+    ]);
+  });
+
+  it('names the known key nearest a misspelt one', () => {
+    const raw = base();
+    raw.apps['hedge-bot'].params = { edgeBPS: 4, maxOrderBase: { 'SOL-PERP': '1' } };
+    raw.apps['hedge-bot'].enabeld = true;
+    expect(problems(() => parseFleetConfig(raw))).toEqual([
+      'apps.hedge-bot: unknown key "enabeld" (did you mean "enabled"?)',
+    ]);
+    delete raw.apps['hedge-bot'].enabeld;
+    expect(problems(() => parseAppParams(parseFleetConfig(raw), 'hedge-bot', schema))).toEqual([
+      'apps.hedge-bot.params.edgeBps: missing (required)',
+      'apps.hedge-bot.params: unknown key "edgeBPS" (did you mean "edgeBps"?)',
+    ]);
+  });
+
+  it('holds order and position sizes within the fleet position limit of their market', () => {
+    const raw = base();
+    raw.apps['hedge-bot'].params = { edgeBps: 4, maxOrderBase: { 'SOL-PERP': '100000' } };
+    expect(problems(() => parseAppParams(parseFleetConfig(raw), 'hedge-bot', schema))).toEqual([
+      `apps.hedge-bot.params.maxOrderBase.SOL-PERP: "100000" is above risk.maxPositionBase.SOL-PERP (10)`,
+    ]);
+  });
+});
+
+describe('YAML that abuses aliases', () => {
+  it('is refused with the line and column of the first alias, before it is expanded', () => {
+    const rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+    ])
+      rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    expect(problems(() => parseFleetConfig(rows.join('\n'), 'bomb.yaml'))).toEqual([
+      'line 2, column 8: Excessive alias count indicates a resource exhaustion attack (YAML aliases expand too far)',
     ]);
   });
 });

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { LineCounter, parseDocument, visit } from 'yaml';
+import { type z, z as zod } from 'zod';
 import {
   type AppConfig,
   type AppKind,
@@ -17,6 +17,7 @@ import {
   fleetConfigFileSchema,
   KNOWN_APP_KINDS,
 } from './config-schema.js';
+import { BASE_DECIMALS, formatDecimal } from './precision.js';
 import { showValue } from './redact.js';
 import { formatIssue } from './zod-issues.js';
 
@@ -149,7 +150,9 @@ export function parseFleetConfig(
   const env = opts.env ?? {};
   const fromEnv = applyEnvOverrides(raw, env);
   const result = fleetConfigFileSchema.safeParse(raw);
-  const issues = result.success ? [] : result.error.issues.map((i) => formatIssue(i, raw, fromEnv));
+  const issues = result.success
+    ? []
+    : result.error.issues.map((i) => formatIssue(i, raw, fromEnv, fleetConfigFileSchema));
   if (!result.success) throw new ConfigError(source, issues);
   const config = buildConfig(result.data, source, { env, baseDir: opts.baseDir ?? process.cwd() }, issues);
   if (issues.length > 0) throw new ConfigError(source, issues);
@@ -165,14 +168,57 @@ export function parseAppParams<S extends z.ZodType>(
   appName: string,
   schema: S,
 ): z.output<S> {
+  const checked = checkAppParams(config, appName, schema);
+  if (!checked.ok) throw new ConfigError(config.source, checked.issues);
+  return checked.params;
+}
+
+/** Size fields every app's params are held to: per market, within the fleet's position limit. */
+const SIZE_FIELDS = ['maxOrderBase', 'maxPositionBase'] as const;
+
+/**
+ * `parseAppParams` without the throw: every problem of one app's params, each `apps.<app>.params.…`
+ * (the orchestrator collects them over all apps before any process starts). Beyond the schema, a
+ * per-market `maxOrderBase` / `maxPositionBase` must stay within `risk.maxPositionBase` of its market.
+ */
+export function checkAppParams<S extends z.ZodType>(
+  config: FleetConfig,
+  appName: string,
+  schema: S,
+): { ok: true; params: z.output<S> } | { ok: false; issues: string[] } {
   const params = config.apps[appName]?.params ?? {};
-  const result = schema.safeParse(params);
-  if (result.success) return result.data;
   const prefix = ['apps', appName, 'params'];
-  const issues = result.error.issues.map((i) =>
-    formatIssue({ ...i, path: [...prefix, ...i.path] }, { apps: { [appName]: { params } } }),
-  );
-  throw new ConfigError(config.source, issues);
+  const result = schema.safeParse(params);
+  if (!result.success) {
+    const wrapped = { apps: { [appName]: { params } } };
+    const issues = result.error.issues.map((i) =>
+      formatIssue({ ...i, path: [...prefix, ...i.path] }, wrapped, undefined, nestUnder(prefix, schema)),
+    );
+    return { ok: false, issues };
+  }
+  const issues: string[] = [];
+  for (const field of SIZE_FIELDS) {
+    const sizes = (result.data as Record<string, unknown> | undefined)?.[field];
+    if (typeof sizes !== 'object' || sizes === null) continue;
+    for (const [market, size] of Object.entries(sizes)) {
+      if (typeof size !== 'bigint') continue;
+      const limit = config.risk.maxPositionBase[market];
+      const where = `${prefix.join('.')}.${field}.${market}`;
+      const shown = showValue((params as Record<string, Record<string, unknown>>)[field]?.[market], [field]);
+      if (limit === undefined)
+        issues.push(`${where}: ${shown} has no risk.maxPositionBase.${market} to stay within`);
+      else if (size > limit)
+        issues.push(
+          `${where}: ${shown} is above risk.maxPositionBase.${market} (${formatDecimal(limit, BASE_DECIMALS)})`,
+        );
+    }
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, params: result.data };
+}
+
+/** `schema` as it sits at `path` in the whole file (for the nearest-key lookup). */
+function nestUnder(path: readonly string[], schema: z.ZodType): z.ZodType {
+  return path.reduceRight<z.ZodType>((inner, key) => zod.object({ [key]: inner }), schema);
 }
 
 /** Enabled apps in start order: infrastructure, risk, bots; file order within a kind. */
@@ -196,9 +242,25 @@ function parseYaml(text: string, source: string): unknown {
       }),
     );
   }
-  const value: unknown = doc.toJS();
-  return value ?? {};
+  try {
+    const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return value ?? {};
+  } catch (err) {
+    // An alias bomb (billion laughs): refused before it is expanded, at the first alias.
+    let at = 'line 1, column 1';
+    visit(doc, {
+      Alias(_key, node) {
+        const { line, col } = lineCounter.linePos(node.range?.[0] ?? 0);
+        at = `line ${line}, column ${col}`;
+        return visit.BREAK;
+      },
+    });
+    throw new ConfigError(source, [`${at}: ${(err as Error).message} (YAML aliases expand too far)`]);
+  }
 }
+
+/** Aliases expanded in the whole file at most (the `yaml` package's guard against alias bombs). */
+const MAX_ALIAS_COUNT = 100;
 
 /** Writes env overrides into `raw`; returns which dotted paths came from which env var. */
 function applyEnvOverrides(raw: unknown, env: Env): Map<string, string> {
@@ -361,6 +423,7 @@ function buildConfig(
       onBreach: { ...DEFAULT_ON_BREACH, ...stripUndefined(file.risk.onBreach) },
       webhooks,
     },
+    failClosed: { ...file.risk.failClosed, allowNoRiskManager: file.risk.allowNoRiskManager },
     orchestrator: file.orchestrator,
   };
 }

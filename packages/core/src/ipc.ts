@@ -16,6 +16,8 @@ export const CHILD_ENV = {
   heartbeatMs: 'DRIFT_HEARTBEAT_MS',
   /** How long the child may take to shut down before it exits anyway, ms (below the SIGKILL timeout). */
   shutdownDeadlineMs: 'DRIFT_SHUTDOWN_DEADLINE_MS',
+  /** Paper mode: the fleet run's id; a bot's journal from another run is archived, not reused. */
+  paperSession: 'DRIFT_PAPER_SESSION',
 } as const;
 
 const tradingState = z.enum(['active', 'reducing', 'halted'], { error: 'is not active|reducing|halted' });
@@ -48,6 +50,8 @@ export const appStatusSchema = z.object({
   ordersPlaced: count.default(0),
   /** PnL since start (or today for the fleet view), quote decimal string ("-12.5"). */
   pnlQuote: decimalString.default('0'),
+  /** Bots: age of the last word from the risk manager, ms (absent: none yet, or not required). */
+  riskWordAgeMs: count.optional(),
   /** App-specific counters for metrics (`quotesSkipped`, `reconnects`, ...). */
   counters: z.record(z.string(), z.number({ error: 'is not a number' })).default({}),
 });
@@ -114,8 +118,10 @@ export const parentMessageSchema = z.discriminatedUnion(
      * cancelling their orders through the simulator / RPC proxy this app serves). Sent again on changes.
      */
     z.object({ type: z.literal('stop-after'), pids: z.array(count), waitMs: count }),
+    /** A fresh word from the live risk manager (relayed on each of its evaluations): bots trade only while they get them. */
+    z.object({ type: z.literal('risk-word'), ts: count }),
   ],
-  { error: 'is not a known message type (halt|resume|trading-state|stop|stop-after)' },
+  { error: 'is not a known message type (halt|resume|trading-state|stop|stop-after|risk-word)' },
 );
 export type ParentMessage = z.output<typeof parentMessageSchema>;
 
@@ -133,6 +139,7 @@ export function tradingStateOf(
       return { state: message.state, reason: message.reason, ...who };
     case 'stop':
     case 'stop-after':
+    case 'risk-word':
       return undefined;
   }
 }

@@ -11,7 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { captureConsole, flushLogs } from '@drift/logging';
-import type { TradingStateName } from './config-schema.js';
+import type { FailClosedConfig, TradingStateName } from './config-schema.js';
+import { FAIL_CLOSED_BY, worseState } from './fail-closed.js';
 import {
   type AppStatus,
   CHILD_ENV,
@@ -74,6 +75,13 @@ export interface AppLifecycle {
   onTradingState(fn: TradingStateListener): () => void;
   /** Changes the trading state locally (e.g. a bot run alone); listeners are told. */
   setTradingState(state: TradingStateName, reason: string, by?: string): void;
+  /**
+   * Bots: from now on trade only while the orchestrator relays fresh words from the risk manager;
+   * past `silenceMs` without one the state falls to `state` (by `FAIL_CLOSED_BY`) until words return.
+   */
+  requireRiskWord(guard: Pick<FailClosedConfig, 'silenceMs' | 'state'>): void;
+  /** Age of the last risk word received, ms (null: none yet). */
+  readonly riskWordAgeMs: number | null;
   /** Sends any child message (risk-manager: `risk-state`); false when unsupervised. */
   send(message: ChildMessage): boolean;
   /** Runs the shutdown and exits with `exitCode` (1 if a step failed or the deadline passed). */
@@ -107,6 +115,11 @@ export function startApp(options: StartAppOptions): AppLifecycle {
   const hooks: { label: string; fn: ShutdownHook }[] = [];
   const listeners = new Set<TradingStateListener>();
   let tradingState: TradingStateName = 'active';
+  /** The state the orchestrator (or the app itself) set; `tradingState` is it, made worse while failing closed. */
+  let fleetState: TradingStateName = 'active';
+  let riskGuard: Pick<FailClosedConfig, 'silenceMs' | 'state'> | undefined;
+  let riskWordAt: number | undefined;
+  let riskWordStale = false;
   let status: Omit<AppStatus, 'tradingState'> = {
     openOrders: 0,
     fills: 0,
@@ -135,11 +148,46 @@ export function startApp(options: StartAppOptions): AppLifecycle {
       ts: Date.now(),
       uptimeMs: Date.now() - startedAt,
       rssBytes: process.memoryUsage.rss(),
-      status: { ...status, tradingState },
+      status: {
+        ...status,
+        tradingState,
+        ...(riskGuard && riskWordAt !== undefined && { riskWordAgeMs: Date.now() - riskWordAt }),
+      },
     });
   }
 
   function setTradingState(state: TradingStateName, reason: string, by?: string): void {
+    fleetState = state;
+    applyTradingState(reason, by);
+  }
+
+  /** Re-checks the risk word's age; a change of freshness changes the state (and says so). */
+  function checkRiskWord(): void {
+    if (!riskGuard) return;
+    const ageMs = riskWordAt === undefined ? null : Date.now() - riskWordAt;
+    const stale = ageMs === null || ageMs > riskGuard.silenceMs;
+    if (stale === riskWordStale) return;
+    riskWordStale = stale;
+    const fields = { lastWordAgeMs: ageMs, silenceMs: riskGuard.silenceMs, failState: riskGuard.state };
+    let reason: string;
+    if (!stale) {
+      reason = 'fresh word from the risk manager';
+      logger.warn(fields, 'the risk manager speaks again: trading follows the fleet state');
+    } else if (ageMs === null) {
+      reason = 'no word from the risk manager yet';
+      logger.warn(fields, 'no word from the risk manager yet: not adding risk until one comes (fail closed)');
+    } else {
+      reason = `no word from the risk manager for ${ageMs} ms (bound ${riskGuard.silenceMs} ms)`;
+      logger.error(
+        fields,
+        'the risk manager fell silent: not adding risk, cancelling resting orders (fail closed)',
+      );
+    }
+    applyTradingState(reason, FAIL_CLOSED_BY);
+  }
+
+  function applyTradingState(reason: string, by?: string): void {
+    const state = riskGuard && riskWordStale ? worseState(fleetState, riskGuard.state) : fleetState;
     if (state === tradingState) return;
     const from = tradingState;
     tradingState = state;
@@ -169,6 +217,11 @@ export function startApp(options: StartAppOptions): AppLifecycle {
       stopAfter = { pids: message.pids, waitMs: message.waitMs };
       return;
     }
+    if (message.type === 'risk-word') {
+      riskWordAt = Date.now();
+      checkRiskWord();
+      return;
+    }
     const change = tradingStateOf(message);
     if (change) setTradingState(change.state, `orchestrator: ${change.reason}`, change.by);
   }
@@ -176,6 +229,7 @@ export function startApp(options: StartAppOptions): AppLifecycle {
   async function runShutdown(reason: string, exitCode: number): Promise<never> {
     logger.info({ reason, hooks: hooks.length, deadlineMs }, 'shutting down');
     clearInterval(beat);
+    clearInterval(riskWatch);
     let failed = false;
     let current: string | undefined;
     const pending = hooks.map((h) => h.label).reverse();
@@ -262,6 +316,7 @@ export function startApp(options: StartAppOptions): AppLifecycle {
   });
   const beat = setInterval(heartbeat, heartbeatMs);
   beat.unref();
+  let riskWatch: NodeJS.Timeout | undefined;
   if (supervised) {
     process.on('message', onParentMessage);
     // The parent died or closed the channel: nobody supervises us, stop cleanly rather than trade blind.
@@ -300,6 +355,15 @@ export function startApp(options: StartAppOptions): AppLifecycle {
       return () => listeners.delete(fn);
     },
     setTradingState,
+    requireRiskWord(guard) {
+      riskGuard = guard;
+      checkRiskWord();
+      riskWatch ??= setInterval(checkRiskWord, Math.max(50, Math.min(1_000, guard.silenceMs / 4)));
+      riskWatch.unref();
+    },
+    get riskWordAgeMs() {
+      return riskWordAt === undefined ? null : Date.now() - riskWordAt;
+    },
     send,
     shutdown,
   };

@@ -3,19 +3,41 @@
  * `apps.hedge-bot.subAccount: -1 is not a non-negative integer`. Shared by config and IPC validation.
  */
 import type { z } from 'zod';
+import { knownKeysAt, nearestKey } from './nearest-key.js';
 import { showValue } from './redact.js';
 
 type Issue = z.core.$ZodIssue;
 
-/** `path: value problem`, with the value shown safely and the env var named when it set the value. */
-export function formatIssue(issue: Issue, raw: unknown, fromEnv = new Map<string, string>()): string {
+/**
+ * `path: value problem`, with the value shown safely and the env var named when it set the value.
+ * With the `schema`, an unknown key names the nearest known one.
+ */
+export function formatIssue(
+  issue: Issue,
+  raw: unknown,
+  fromEnv = new Map<string, string>(),
+  schema?: z.ZodType,
+): string {
   const path = issue.path;
   const where = path.length ? path.map(String).join('.') : '(top level)';
   if (issue.code === 'unrecognized_keys') {
     if (path[0] === 'wallet' && path.length === 1)
       return `wallet: unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: wallet takes only keypairPath (a file path); never put key material in the config`;
-    const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
-    return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${keys} (misspelt? see the config reference)`;
+    const known = schema ? knownKeysAt(schema, path) : undefined;
+    let suggested = false;
+    const keys = issue.keys
+      .map((k) => {
+        const near = known && nearestKey(k, known);
+        suggested ||= near !== undefined;
+        return near ? `${JSON.stringify(k)} (did you mean ${JSON.stringify(near)}?)` : JSON.stringify(k);
+      })
+      .join(', ');
+    const hint = suggested
+      ? ''
+      : known
+        ? ` (known keys: ${known.join(', ')})`
+        : ' (misspelt? see the config reference)';
+    return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}${hint}`;
   }
   if (issue.code === 'invalid_key') {
     const key = String(path[path.length - 1]);

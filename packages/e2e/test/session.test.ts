@@ -658,14 +658,18 @@ describe('drift-logs on the repo and on the session', () => {
       a.checks.filter((c) => c.verdict !== 'ok').map((c) => `${a.app}: ${c.code} (${c.message})`),
     );
     expect(report.disk.verdict).toBe('ok');
-    expect(findings).toEqual(['orchestrator: errors (1 ERROR line(s) in the last hour)']);
+    // ERRORs only where the session made them: the halt, and failing closed while the SIGKILLed
+    // risk manager was down (the orchestrator; each bot too when the restart outlasted the bound).
+    for (const f of findings)
+      expect(f).toMatch(/^(orchestrator|jit-mm-swift|hedge-bot|trend-bot): errors \(/);
     const errorLines = logFiles().flatMap((f) =>
       f.text.split('\n').filter((l) => / \| (ERROR|FATAL) \| /.test(l)),
     );
-    expect(errorLines).toHaveLength(1);
-    expect(errorLines[0]).toMatch(
-      /\| orchestrator \| ERROR \| fleet trading state changed from=\w+ to=halted/,
-    );
+    const failClosed = /failing closed|the risk manager fell silent/;
+    expect(errorLines.some((l) => /\| orchestrator \| ERROR \| .*failing closed/.test(l))).toBe(true);
+    const others = errorLines.filter((l) => !failClosed.test(l));
+    expect(others).toHaveLength(1);
+    expect(others[0]).toMatch(/\| orchestrator \| ERROR \| fleet trading state changed from=\w+ to=halted/);
     expect(r.code, r.output.slice(-3000)).toBe(1); // warnings, nothing critical
   }, 90_000);
 });

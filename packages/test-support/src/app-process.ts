@@ -14,6 +14,10 @@ export const isHeartbeat = (m: ChildMessage): m is Heartbeat => m.type === 'hear
 
 export interface AppProcess {
   child: ChildProcess;
+  /** The app's `DRIFT_DATA_DIR` (journals, locks). */
+  dataDir: string;
+  /** What it wrote to stderr so far (last 4000 characters). */
+  stderr(): string;
   /** Every valid message the app sent, in order. */
   messages: ChildMessage[];
   /** The first message after index `from` (default: from now on) that `pick` accepts. */
@@ -23,6 +27,8 @@ export interface AppProcess {
   stop(): Promise<number | null>;
   /** The app's log file as written so far. */
   log(): string;
+  /** Stops relaying risk-manager words (the risk manager fell silent). */
+  stopRiskWords(): void;
   /** Kills the process if it still runs and removes the temp dir. */
   dispose(): void;
 }
@@ -34,9 +40,20 @@ export interface AppProcessOptions {
   env?: Record<string, string>;
   /** How long `next` waits before it fails (default 20 s). */
   timeoutMs?: number;
+  /**
+   * Relay a fresh risk-manager word every 500 ms, as a fleet with a live risk manager does (default
+   * true): bots fail closed without them. `stopRiskWords` silences them.
+   */
+  riskWords?: boolean;
 }
 
-export function startAppProcess({ app, cwd, env = {}, timeoutMs = 20_000 }: AppProcessOptions): AppProcess {
+export function startAppProcess({
+  app,
+  cwd,
+  env = {},
+  timeoutMs = 20_000,
+  riskWords = true,
+}: AppProcessOptions): AppProcess {
   const dir = mkdtempSync(join(tmpdir(), `${app}-process-`));
   const messages: ChildMessage[] = [];
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
@@ -44,6 +61,7 @@ export function startAppProcess({ app, cwd, env = {}, timeoutMs = 20_000 }: AppP
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, LOG_DIR: join(dir, 'logs'), DRIFT_DATA_DIR: join(dir, 'data'), ...env },
   });
+  const dataDir = env.DRIFT_DATA_DIR ?? join(dir, 'data');
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -52,8 +70,16 @@ export function startAppProcess({ app, cwd, env = {}, timeoutMs = 20_000 }: AppP
     const parsed = parseChildMessage(raw);
     if (parsed.ok) messages.push(parsed.message);
   });
+  const sendWord = () => {
+    if (child.connected) child.send({ type: 'risk-word', ts: Date.now() }, () => {});
+  };
+  const words = riskWords ? setInterval(sendWord, 500) : undefined;
+  if (riskWords) child.once('spawn', sendWord);
+  child.once('exit', () => clearInterval(words));
   return {
     child,
+    dataDir,
+    stderr: () => stderr,
     messages,
     async next(pick: (m: ChildMessage) => boolean, from = messages.length) {
       for (let waited = 0; waited < timeoutMs; waited += 50) {
@@ -71,7 +97,9 @@ export function startAppProcess({ app, cwd, env = {}, timeoutMs = 20_000 }: AppP
       return exited;
     },
     log: () => readFileSync(join(dir, 'logs', `${app}.log`), 'utf8'),
+    stopRiskWords: () => clearInterval(words),
     dispose() {
+      clearInterval(words);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },

@@ -2,7 +2,7 @@
  * What every bot promises the orchestrator, as a vitest suite a bot's own test file registers:
  * started as the orchestrator starts it (paper mode, its embedded simulator), it reports ready,
  * heartbeats its trading state and PnL, stays up but halted on a risk halt, and exits 0 on SIGTERM
- * after cancelling its orders.
+ * after cancelling its orders; it fails closed (reducing, at ERROR) once the risk manager's words stop.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppProcess, isHeartbeat, isReady, startAppProcess } from './app-process.js';
@@ -37,6 +37,45 @@ export function describeBotUnderOrchestrator(app: string, cwd: string): void {
       expect(log).toMatch(/ready/);
       expect(log).toMatch(/cancel-all done/);
       expect(log).toMatch(/exitCode["=:]+0/);
+    }, 40_000);
+
+    it("refuses a second instance on the same journal, naming the first's pid, and leaves the first alone", async () => {
+      const env = { SIM_PORT: String(await freePort()), DRIFT_HEARTBEAT_MS: '200' };
+      bot = startAppProcess({ app, cwd, env });
+      await bot.next(isReady, 0);
+      const first = bot;
+      const second = startAppProcess({ app, cwd, env: { ...env, DRIFT_DATA_DIR: first.dataDir } });
+      try {
+        const code = await new Promise<number | null>((r) => second.child.once('exit', (c) => r(c)));
+        expect(code).not.toBe(0);
+        expect(second.log()).toContain(`held by another instance (pid ${first.child.pid}`);
+        expect(second.log()).not.toMatch(/cancel-all/);
+      } finally {
+        second.dispose();
+      }
+      // The first trades on: still up, active, and nothing of it was cancelled by the second.
+      const beat = await first.next(isHeartbeat);
+      expect(beat.status.tradingState).toBe('active');
+      expect(first.child.exitCode).toBeNull();
+      expect(first.log()).not.toMatch(/cancel-all/);
+    }, 60_000);
+
+    it('fails closed when the risk manager falls silent: reducing, said at ERROR', async () => {
+      bot = startAppProcess({
+        app,
+        cwd,
+        env: { SIM_PORT: String(await freePort()), DRIFT_HEARTBEAT_MS: '200' },
+      });
+      await bot.next(isReady, 0);
+      expect((await bot.next(isHeartbeat)).status.tradingState).toBe('active');
+      const silencedAt = Date.now();
+      bot.stopRiskWords();
+      // drift-bots.yaml: risk.failClosed.silenceMs defaults to 10 s.
+      await bot.next((m) => isHeartbeat(m) && m.status.tradingState === 'reducing');
+      const tookMs = Date.now() - silencedAt;
+      expect(tookMs).toBeGreaterThan(9_000);
+      expect(tookMs).toBeLessThan(13_000);
+      expect(bot.log()).toMatch(/\| ERROR \| the risk manager fell silent/);
     }, 40_000);
   });
 }
