@@ -281,7 +281,7 @@ export class OrderManager {
    */
   async fillTaker(
     taker: TakerOrder,
-    maker: { price: bigint; baseAmount: bigint; clientOrderId?: string },
+    maker: { price: bigint; baseAmount: bigint; clientOrderId?: string; decisionUs?: number },
   ): Promise<ManagedPlaceResult> {
     const request: OrderRequest = {
       market: taker.market,
@@ -297,6 +297,7 @@ export class OrderManager {
         price: maker.price,
         baseAmount: outgoing.baseAmount,
         subAccount: this.subAccount,
+        ...(maker.decisionUs !== undefined && { decisionUs: maker.decisionUs }),
       }),
     );
   }

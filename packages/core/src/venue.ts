@@ -51,10 +51,13 @@ export interface Venue {
     changes: { price?: bigint; baseAmount?: bigint },
     scope?: AccountScope,
   ): Promise<PlaceResult>;
-  /** Fill a taker order inside its auction as maker (live: place-and-make). */
+  /**
+   * Fill a taker order inside its auction as maker (live: place-and-make). `decisionUs`: the
+   * maker's own decision time, measured in its process (paper: part of when the fill lands).
+   */
   fillTakerOrder(
     taker: TakerOrder,
-    maker: { price: bigint; baseAmount: bigint; subAccount?: number },
+    maker: { price: bigint; baseAmount: bigint; subAccount?: number; decisionUs?: number },
   ): Promise<PlaceResult>;
 
   getOpenOrders(scope?: AccountScope): Promise<Order[]>;

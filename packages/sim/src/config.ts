@@ -3,6 +3,7 @@
  * `fleet-config.ts` builds one from the fleet config's decimal strings.
  */
 import { type MarketSpec, parseDecimal, QUOTE_PRECISION } from '@drift/core';
+import { type CompetitionConfig, DEFAULT_LANDING_DELAY_MS, DEFAULT_RIVALS } from './competition.js';
 import type { ReplayPoint } from './oracle.js';
 
 /** Fee rates are millionths of notional (hundredths of a basis point): 350n = 3.5 bps. */
@@ -75,6 +76,8 @@ export interface SimEngineConfig {
   auction?: Partial<AuctionConfig>;
   funding?: Partial<FundingConfig>;
   takerFlow?: Partial<TakerFlowConfig>;
+  /** Rival makers racing sub-accounts for auctions, and the sub-accounts' landing delay (none if unset). */
+  competition?: Partial<CompetitionConfig>;
   /** Slots between oracle updates. */
   oracleIntervalSlots?: number;
   /** Trades kept per market for `recentTrades`. */
@@ -100,4 +103,8 @@ export const DEFAULTS = {
   },
   oracleIntervalSlots: 1,
   tradesKept: 500,
+  competition: {
+    rivals: DEFAULT_RIVALS as CompetitionConfig['rivals'],
+    landingDelayMs: DEFAULT_LANDING_DELAY_MS,
+  },
 } as const satisfies Record<string, unknown>;

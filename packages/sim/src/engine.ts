@@ -20,6 +20,7 @@ import {
   type PriceLevel,
   quoteValue,
   type RejectReason,
+  rejectReasonFrom,
   type Side,
   type TakerOrder,
   type TopOfBook,
@@ -27,6 +28,7 @@ import {
 } from '@drift/core';
 import { auctionBounds, auctionPriceAt, makerPriceAcceptable } from './auction.js';
 import { crosses, OrderBook, type RestingOrder, remainingOf } from './book.js';
+import { Competition, type RivalBid } from './competition.js';
 import {
   type AuctionConfig,
   DEFAULTS,
@@ -65,6 +67,8 @@ export interface MakerFill {
   price: bigint;
   baseAmount: bigint;
   subAccount: number;
+  /** The maker's own decision time, µs, measured in its process: part of when its fill lands. */
+  decisionUs?: number;
 }
 
 /** A live auction: a sub-account's market order, or a stream taker's signed order. */
@@ -74,6 +78,11 @@ interface Auction {
   remaining: bigint;
   /** Set for a sub-account's market order. */
   order?: Order;
+  /** Rival makers' fills, earliest landing first; those before `nextBid` have landed. */
+  bids: RivalBid[];
+  nextBid: number;
+  /** Who filled it last: `rival:<name>` or `sub-account:<n>`. */
+  lastFiller?: string;
 }
 
 interface MarketState {
@@ -107,6 +116,7 @@ export class SimEngine {
   private readonly auctionConfig: AuctionConfig;
   private readonly fundingConfig: FundingConfig;
   private readonly takerFlow: TakerFlow | undefined;
+  private readonly competition: Competition | undefined;
   private readonly oracleIntervalSlots: number;
   private readonly tradesKept: number;
   private readonly startTs: number;
@@ -182,6 +192,10 @@ export class SimEngine {
     }
     this.takerFlow =
       flow.ordersPerMinute > 0 ? new TakerFlow(flow, this.slotMs, this.prng.fork()) : undefined;
+    // Forked last, and only when configured: runs without rivals draw the same numbers as before.
+    this.competition = config.competition
+      ? new Competition({ ...DEFAULTS.competition, ...config.competition }, this.slotMs, this.prng.fork())
+      : undefined;
   }
 
   // ---- clock -------------------------------------------------------------------------------
@@ -237,6 +251,9 @@ export class SimEngine {
         this.emit({ type: 'oracle', price: m.oracle });
       }
       this.sampleFunding(m);
+      // Rival fills that landed during the last slot, before anything of this slot happens.
+      if (this.competition)
+        for (const a of m.auctions.values()) this.landRivals(m, a, this.slot * this.slotMs);
       this.settleEndedAuctions(m);
       if (this.takerFlow) {
         for (let n = this.takerFlow.countThisSlot(); n > 0; n--) this.openStreamTaker(m);
@@ -524,6 +541,8 @@ export class SimEngine {
       endSlot: this.slot + taker.auction.durationSlots,
       remaining: order.baseAmount,
       order,
+      bids: [],
+      nextBid: 0,
     });
   }
 
@@ -535,10 +554,20 @@ export class SimEngine {
       taker,
       endSlot: this.slot + taker.auction.durationSlots,
       remaining: taker.baseAmount,
+      bids: [],
+      nextBid: 0,
     });
   }
 
   private startAuction(m: MarketState, auction: Auction): void {
+    if (this.competition) {
+      const { taker } = auction;
+      auction.bids = this.competition.bidsFor(
+        { ...taker.auction, side: taker.side, baseAmount: taker.baseAmount },
+        m.oracle.price,
+        m.spec,
+      );
+    }
     m.auctions.set(auction.taker.uuid, auction);
     m.auctionQueue.push(auction);
     this.emit({ type: 'taker', order: auction.taker });
@@ -585,34 +614,54 @@ export class SimEngine {
     };
     const fail = (reason: RejectReason, message: string) =>
       this.reject(maker.subAccount, request, reason, message);
+    // Refusals the Drift program makes are named by its error, and typed as the live venue types it.
+    const refuse = (programError: string, detail: string) =>
+      fail(rejectReasonFrom(programError), `${programError}: ${detail}`);
     if (this.haltReason !== undefined) return fail('halted', `venue halted: ${this.haltReason}`);
     const m = this.marketStates.get(taker.market);
     if (!m) return fail('unknown-market', `unknown market "${taker.market}"`);
+    // A Swift order the program no longer holds is `SignedMsgOrderDoesNotExist`; an on-chain one, `OrderDoesNotExist`.
+    const gone = taker.source === 'swift' ? 'SignedMsgOrderDoesNotExist' : 'OrderDoesNotExist';
     const auction = m.auctions.get(taker.uuid);
-    if (!auction) return fail('order-not-found', `no live auction for taker order ${taker.uuid}`);
-    if (this.slot >= auction.endSlot || auction.remaining <= 0n)
-      return fail('auction-ended', `the auction of ${taker.uuid} is over`);
+    if (!auction) return refuse(gone, `no live auction for taker order ${taker.uuid}`);
+    if (this.slot >= auction.endSlot) return refuse(gone, `the auction of ${taker.uuid} is over`);
     const sizeProblem = checkSize(m.spec, maker.baseAmount);
     if (sizeProblem) return fail(...sizeProblem);
     const priceProblem = checkPrice(m.spec, maker.price);
     if (priceProblem) return fail(...priceProblem);
+    const landing = this.competition?.landing(this.slot, maker.decisionUs) ?? {
+      landMs: this.slot * this.slotMs,
+      landSlot: this.slot,
+    };
+    // Rivals whose fills land before this one take their share first.
+    this.landRivals(m, auction, landing.landMs);
+    if (landing.landSlot >= auction.endSlot)
+      return refuse(
+        gone,
+        `the fill lands at slot ${landing.landSlot}, after the auction of ${taker.uuid} ended (slot ${auction.endSlot})`,
+      );
+    if (auction.remaining <= 0n)
+      return refuse(gone, `taker order ${taker.uuid} was already filled${this.lastFillerOf(auction)}`);
     const auctionPrice = auctionPriceAt(
       { ...auction.taker.auction, side: auction.taker.side },
-      this.slot,
+      landing.landSlot,
       m.spec.tickSize,
     );
     if (!makerPriceAcceptable(auction.taker.side, maker.price, auctionPrice))
-      return fail(
-        'invalid-price',
-        `maker price ${maker.price} is worse for the taker than the auction's ${auctionPrice}`,
+      return refuse(
+        'AuctionPriceDoesNotSatisfyMaker',
+        `maker price ${maker.price} no longer crosses the auction's ${auctionPrice} at slot ${landing.landSlot}`,
       );
     if (auction.order?.subAccount === maker.subAccount)
       return fail('venue-error', 'a sub-account cannot fill its own taker order');
     let size = minBig(maker.baseAmount, auction.remaining);
     if (auction.order?.reduceOnly) size = minBig(size, this.reducible(auction.order));
-    if (size <= 0n) return fail('auction-ended', `nothing left to fill on ${taker.uuid}`);
+    if (size <= 0n) return refuse(gone, `nothing left to fill on ${taker.uuid}`);
     if (!this.marginAllows(maker.subAccount, taker.market, makerSide, size))
-      return fail('insufficient-margin', `not enough free collateral on sub-account ${maker.subAccount}`);
+      return refuse(
+        'InsufficientCollateral',
+        `not enough free collateral on sub-account ${maker.subAccount} at oracle ${m.oracle.price}`,
+      );
     const ts = this.now();
     this.ledger.get(maker.subAccount);
     const makerOrder: Order = {
@@ -635,6 +684,40 @@ export class SimEngine {
     this.trackExposure(makerOrder, size); // released by the fill below
     const { makerFill } = this.executeMatch(m, maker.price, size, makerOrder, auction.order, auction);
     return { ok: true, order: snapshotOrder(makerOrder), fills: [makerFill] };
+  }
+
+  /** Executes the auction's rival fills that land before `beforeMs` (venue ms since slot 0). */
+  private landRivals(m: MarketState, auction: Auction, beforeMs: number): void {
+    while (auction.nextBid < auction.bids.length && auction.bids[auction.nextBid]!.landMs < beforeMs) {
+      const bid = auction.bids[auction.nextBid++]!;
+      let size = minBig(bid.baseAmount, auction.remaining);
+      if (auction.order) size = minBig(size, this.takerRemaining(auction.order));
+      if (size <= 0n) continue;
+      const counterparty = `rival:${bid.rival}`;
+      if (auction.order) this.fillOrder(auction.order, bid.price, size, 'taker', counterparty);
+      auction.remaining -= size;
+      auction.lastFiller = counterparty;
+      this.record({
+        kind: 'rival-fill',
+        market: m.spec.symbol,
+        taker: auction.taker.uuid,
+        rival: bid.rival,
+        price: bid.price,
+        baseAmount: size,
+        landSlot: bid.landSlot,
+      });
+      this.addTrade(m, {
+        market: m.spec.symbol,
+        price: bid.price,
+        baseAmount: size,
+        side: auction.taker.side,
+        ts: this.now(),
+      });
+    }
+  }
+
+  private lastFillerOf(auction: Auction): string {
+    return auction.lastFiller ? ` (last by ${auction.lastFiller})` : '';
   }
 
   // ---- matching ----------------------------------------------------------------------------
@@ -720,7 +803,10 @@ export class SimEngine {
     const takerFill = takerOrder
       ? this.fillOrder(takerOrder, price, size, 'taker', maker.subAccount)
       : undefined;
-    if (auction) auction.remaining -= size;
+    if (auction) {
+      auction.remaining -= size;
+      auction.lastFiller = `sub-account:${maker.subAccount}`;
+    }
     const takerSide: Side = maker.side === 'buy' ? 'sell' : 'buy';
     this.addTrade(m, { market: m.spec.symbol, price, baseAmount: size, side: takerSide, ts: this.now() });
     return { makerFill, takerFill };
