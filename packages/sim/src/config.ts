@@ -2,7 +2,7 @@
  * The engine's configuration, in engine units (bigints in Drift precisions, integer rates).
  * `fleet-config.ts` builds one from the fleet config's decimal strings.
  */
-import { type MarketSpec, parseDecimal, QUOTE_PRECISION } from '@drift/core';
+import { type MarketSpec, parseDecimal, QUOTE_PRECISION, type TakerOrder } from '@drift/core';
 import { type CompetitionConfig, DEFAULT_LANDING_DELAY_MS, DEFAULT_RIVALS } from './competition.js';
 import type { ReplayPoint } from './oracle.js';
 
@@ -82,6 +82,10 @@ export interface SimEngineConfig {
   oracleIntervalSlots?: number;
   /** Trades kept per market for `recentTrades`. */
   tradesKept?: number;
+  /** The slot number at `startTs` (default 0; a replayed recording starts at its own first slot). */
+  firstSlot?: number;
+  /** Recorded taker orders to replay instead of the random stream, opened at their recorded slots. */
+  replayTakers?: readonly TakerOrder[];
   /** Record every order, fill and position change (default true). */
   recordHistory?: boolean;
 }

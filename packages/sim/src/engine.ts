@@ -123,7 +123,12 @@ export class SimEngine {
   private readonly slotMs: number;
   private readonly logger: SimLogger;
 
-  private slot = 0;
+  private slot: number;
+  /** The slot number at `startTs` (0, or a recording's first slot when replaying one). */
+  private readonly firstSlot: number;
+  /** Recorded taker orders still to open, by their recorded start slot (see replay.ts). */
+  private readonly replayTakers: readonly TakerOrder[];
+  private nextReplayTaker = 0;
   private carryMs = 0;
   private nextFundingTs: number;
   private orderSeq = 0;
@@ -158,7 +163,16 @@ export class SimEngine {
     const flow: TakerFlowConfig = { ...DEFAULTS.takerFlow, ...config.takerFlow };
     this.oracleIntervalSlots = Math.max(1, config.oracleIntervalSlots ?? DEFAULTS.oracleIntervalSlots);
     this.tradesKept = config.tradesKept ?? DEFAULTS.tradesKept;
-    this.log = new HistoryLog(this.startTs, this.slotMs, config.recordHistory ?? true);
+    this.firstSlot = config.firstSlot ?? 0;
+    this.slot = this.firstSlot;
+    this.replayTakers = [...(config.replayTakers ?? [])].sort(
+      (a, b) => a.auction.startSlot - b.auction.startSlot,
+    );
+    this.log = new HistoryLog(
+      this.startTs - this.firstSlot * this.slotMs,
+      this.slotMs,
+      config.recordHistory ?? true,
+    );
     this.nextFundingTs = this.startTs + this.fundingConfig.intervalMs;
     this.specs = config.markets.map((m) => m.spec);
     for (const market of config.markets) {
@@ -181,7 +195,7 @@ export class SimEngine {
         spec: market.spec,
         book: new OrderBook(),
         path,
-        oracle: { market: symbol, price, ts: this.startTs, slot: 0 },
+        oracle: { market: symbol, price, ts: this.startTs, slot: this.firstSlot },
         trades: [],
         auctions: new Map(),
         auctionQueue: [],
@@ -190,8 +204,11 @@ export class SimEngine {
         samples: 0n,
       });
     }
+    // A replayed stream replaces the random one.
     this.takerFlow =
-      flow.ordersPerMinute > 0 ? new TakerFlow(flow, this.slotMs, this.prng.fork()) : undefined;
+      flow.ordersPerMinute > 0 && this.replayTakers.length === 0
+        ? new TakerFlow(flow, this.slotMs, this.prng.fork())
+        : undefined;
     // Forked last, and only when configured: runs without rivals draw the same numbers as before.
     this.competition = config.competition
       ? new Competition({ ...DEFAULTS.competition, ...config.competition }, this.slotMs, this.prng.fork())
@@ -205,7 +222,7 @@ export class SimEngine {
   }
 
   private now(): number {
-    return this.startTs + this.slot * this.slotMs;
+    return this.startTs + (this.slot - this.firstSlot) * this.slotMs;
   }
 
   /** Moves venue time forward by `ms` (whole slots; the remainder carries to the next call). */
@@ -259,6 +276,7 @@ export class SimEngine {
         for (let n = this.takerFlow.countThisSlot(); n > 0; n--) this.openStreamTaker(m);
       }
     }
+    this.openReplayedTakers();
     if (ts >= this.nextFundingTs) {
       for (const m of this.marketStates.values()) this.payFunding(m);
       this.nextFundingTs += this.fundingConfig.intervalMs;
@@ -547,16 +565,35 @@ export class SimEngine {
   }
 
   private openStreamTaker(m: MarketState): void {
-    const taker = this.takerFlow!.next(m.spec, m.oracle.price, this.slot, this.now(), this.auctionConfig);
+    this.openTakerAuction(
+      m,
+      this.takerFlow!.next(m.spec, m.oracle.price, this.slot, this.now(), this.auctionConfig),
+    );
+  }
+
+  /** A signed taker order (stream or replayed) enters its auction; the history keeps its terms. */
+  private openTakerAuction(m: MarketState, taker: TakerOrder): void {
     const { message: _m, signature: _s, receivedAt: _r, ...terms } = taker;
     this.record({ kind: 'taker-order', order: terms });
     this.startAuction(m, {
       taker,
-      endSlot: this.slot + taker.auction.durationSlots,
+      endSlot: taker.auction.startSlot + taker.auction.durationSlots,
       remaining: taker.baseAmount,
       bids: [],
       nextBid: 0,
     });
+  }
+
+  /** Recorded taker orders whose auctions start by now, as received (signed terms untouched). */
+  private openReplayedTakers(): void {
+    while (this.nextReplayTaker < this.replayTakers.length) {
+      const recorded = this.replayTakers[this.nextReplayTaker]!;
+      if (recorded.auction.startSlot > this.slot) return;
+      this.nextReplayTaker++;
+      const m = this.marketStates.get(recorded.market);
+      if (!m) continue;
+      this.openTakerAuction(m, { ...recorded, receivedAt: this.now() });
+    }
   }
 
   private startAuction(m: MarketState, auction: Auction): void {
