@@ -29,6 +29,7 @@ export {
   parseRecording,
   type RecordedEvent,
   recordOracles,
+  recordPathArg,
   recordTakers,
   replaySettings,
   StreamRecorder,

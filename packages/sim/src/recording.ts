@@ -7,8 +7,16 @@
  *   {"kind":"oracle","price":{"market":"SOL-PERP","price":"150120000","ts":1767225600400,"slot":1}}
  *   {"kind":"taker","order":{"uuid":"...","source":"swift","market":"SOL-PERP",...,"signature":"..."}}
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
-import type { OraclePrice, TakerOrder, TakerOrderSource, Unsubscribe, Venue } from '@drift/core';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  CliUsageError,
+  type OraclePrice,
+  type TakerOrder,
+  type TakerOrderSource,
+  type Unsubscribe,
+  type Venue,
+} from '@drift/core';
 import type { SimEngineConfig, SimMarketConfig } from './config.js';
 import type { ReplayPoint } from './oracle.js';
 import { encodeWire, Reader, readOracle, readTakerOrder, WireError } from './wire.js';
@@ -32,6 +40,17 @@ export class StreamRecorder {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** The `--record <file>` argument of the apps that record: a file in an existing directory. */
+export function recordPathArg(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const path = resolve(value);
+  if (!existsSync(dirname(path)))
+    throw new CliUsageError(`--record: "${value}" is in a directory that does not exist`);
+  if (existsSync(path) && !statSync(path).isFile())
+    throw new CliUsageError(`--record: "${value}" is not a file`);
+  return path;
 }
 
 /** Records every oracle update a venue announces. */
