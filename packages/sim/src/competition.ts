@@ -39,41 +39,34 @@ export interface CompetitionConfig {
 }
 
 /**
- * The fleet's default field: two fast JIT makers that want a small edge, a slower one, and resting
+ * The fleet's default field: three fast JIT makers that want a small edge, a slower one, and resting
  * (DLOB) liquidity that is always there but wants more. With the auction's defaults (oracle -2 to
  * +30 bps over 10 slots, 3.2 bps a slot) a maker asking 4 bps can fill from slot 2 and loses most
  * races to the fast rivals; asking less fills earlier and wins more, asking more wins less.
  */
 export const DEFAULT_RIVALS: readonly RivalMaker[] = [
-  {
-    name: 'jit-fast',
-    participation: 0.6,
-    edgeBps: { min: 1, max: 6 },
-    latencyMs: { min: 80, max: 450 },
-    maxShare: 1,
-  },
-  {
-    name: 'jit-wide',
-    participation: 0.5,
-    edgeBps: { min: 3, max: 10 },
-    latencyMs: { min: 50, max: 300 },
-    maxShare: 1,
-  },
-  {
-    name: 'jit-slow',
-    participation: 0.5,
-    edgeBps: { min: 0, max: 4 },
-    latencyMs: { min: 400, max: 1200 },
-    maxShare: 0.5,
-  },
-  {
-    name: 'resting',
-    participation: 0.8,
-    edgeBps: { min: 8, max: 20 },
-    latencyMs: { min: 0, max: 0 },
-    maxShare: 0.6,
-  },
+  rival('jit-hft', 0.5, [1, 5], [10, 120], 1),
+  rival('jit-fast', 0.7, [0.5, 4], [50, 250], 1),
+  rival('jit-wide', 0.6, [2, 8], [20, 200], 1),
+  rival('jit-slow', 0.5, [0, 3], [300, 900], 0.5),
+  rival('resting', 0.8, [6, 15], [0, 0], 0.6),
 ];
+
+function rival(
+  name: string,
+  participation: number,
+  [edgeMin, edgeMax]: [number, number],
+  [latencyMin, latencyMax]: [number, number],
+  maxShare: number,
+): RivalMaker {
+  return {
+    name,
+    participation,
+    edgeBps: { min: edgeMin, max: edgeMax },
+    latencyMs: { min: latencyMin, max: latencyMax },
+    maxShare,
+  };
+}
 
 export const DEFAULT_LANDING_DELAY_MS = 150;
 
