@@ -9,7 +9,8 @@ export class PnlBook {
   private readonly cash = new Map<string, bigint>();
   private readonly base = new Map<string, bigint>();
   private spread = 0n;
-  private fees = 0n;
+  private paid = 0n;
+  private received = 0n;
 
   /** Starts from a position the sub-account already had (its cost is not ours to judge). */
   seed(market: string, baseAmount: bigint, oraclePrice: bigint): void {
@@ -22,7 +23,8 @@ export class PnlBook {
     this.base.set(fill.market, this.position(fill.market) + sign * fill.baseAmount);
     this.cash.set(fill.market, (this.cash.get(fill.market) ?? 0n) - sign * fill.quoteAmount - fill.fee);
     this.spread += sign * (quoteValue(oracleAtFill, fill.baseAmount) - fill.quoteAmount) - fill.fee;
-    this.fees += fill.fee;
+    if (fill.fee >= 0n) this.paid += fill.fee;
+    else this.received -= fill.fee;
   }
 
   position(market: string): bigint {
@@ -44,8 +46,13 @@ export class PnlBook {
     return this.spread;
   }
 
-  /** Fees paid (negative: rebates earned). */
+  /** Fees paid (taker fees, and maker fees where there is no rebate), QUOTE_PRECISION. */
   get feesPaid(): bigint {
-    return this.fees;
+    return this.paid;
+  }
+
+  /** Rebates received, QUOTE_PRECISION (>= 0). */
+  get feesReceived(): bigint {
+    return this.received;
   }
 }
