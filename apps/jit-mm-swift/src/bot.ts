@@ -184,8 +184,8 @@ export class JitMaker {
       ordersPlaced: om.ordersPlaced,
       // Net of fees: the fills' cash includes every fee paid and rebate received.
       pnlQuote: formatQuote(pnl),
-      feesPaidQuote: formatQuote(this.pnl.feesPaid),
-      feesReceivedQuote: formatQuote(this.pnl.feesReceived),
+      feesPaidQuote: om.feesPaidQuote,
+      feesReceivedQuote: om.feesReceivedQuote,
       counters: {
         ...om.counters,
         takersSeen: this.counts.seen,

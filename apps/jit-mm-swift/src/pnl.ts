@@ -9,8 +9,7 @@ export class PnlBook {
   private readonly cash = new Map<string, bigint>();
   private readonly base = new Map<string, bigint>();
   private spread = 0n;
-  private paid = 0n;
-  private received = 0n;
+  private fees = 0n;
 
   /** Starts from a position the sub-account already had (its cost is not ours to judge). */
   seed(market: string, baseAmount: bigint, oraclePrice: bigint): void {
@@ -23,8 +22,7 @@ export class PnlBook {
     this.base.set(fill.market, this.position(fill.market) + sign * fill.baseAmount);
     this.cash.set(fill.market, (this.cash.get(fill.market) ?? 0n) - sign * fill.quoteAmount - fill.fee);
     this.spread += sign * (quoteValue(oracleAtFill, fill.baseAmount) - fill.quoteAmount) - fill.fee;
-    if (fill.fee >= 0n) this.paid += fill.fee;
-    else this.received -= fill.fee;
+    this.fees += fill.fee;
   }
 
   position(market: string): bigint {
@@ -46,13 +44,8 @@ export class PnlBook {
     return this.spread;
   }
 
-  /** Fees paid (taker fees, and maker fees where there is no rebate), QUOTE_PRECISION. */
+  /** Fees paid (negative: rebates earned). */
   get feesPaid(): bigint {
-    return this.paid;
-  }
-
-  /** Rebates received, QUOTE_PRECISION (>= 0). */
-  get feesReceived(): bigint {
-    return this.received;
+    return this.fees;
   }
 }

@@ -5,7 +5,7 @@
 import { formatQuote, parseQuote } from '@drift/core';
 import { DEFAULT_LANDING_DELAY_MS, DEFAULT_RIVALS, SimEngine } from '@drift/sim';
 import { afterEach, describe, expect, it } from 'vitest';
-import { engineConfig, PARAMS, startMaker } from './harness.js';
+import { engineConfig, PARAMS, SUB, startMaker } from './harness.js';
 
 type Harness = Awaited<ReturnType<typeof startMaker>>;
 let harness: Harness | undefined;
@@ -24,6 +24,8 @@ interface Outcome {
   /** Spread captured per fill against the oracle at fill time, fees in, QUOTE_PRECISION. */
   spreadPerFill: bigint;
   feesReceived: string;
+  /** Rebates on the sub-account's fills, from the simulator. */
+  rebatesAtVenue: bigint;
 }
 
 /** 8 minutes of venue time (seed 11, 150 signed takers a minute) against the default rivals. */
@@ -50,6 +52,7 @@ async function session(edgeBps: number): Promise<Outcome> {
     fillRate: counts.filled / counts.seen,
     spreadPerFill: counts.filled === 0 ? 0n : maker.pnl.spreadCaptured / BigInt(counts.filled),
     feesReceived: status.feesReceivedQuote,
+    rebatesAtVenue: engine.fills({ subAccount: SUB }).reduce((sum, f) => sum - f.fee, 0n),
   };
   await harness.close();
   harness = undefined;
@@ -84,5 +87,6 @@ describe('jit-mm-swift against rival makers', () => {
     }
     // Rebates are received on maker fills, and reported apart from fees paid.
     expect(parseQuote(atDefault.feesReceived)).toBeGreaterThan(0n);
+    expect(parseQuote(atDefault.feesReceived)).toBe(atDefault.rebatesAtVenue);
   }, 120_000);
 });
