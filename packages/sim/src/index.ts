@@ -25,6 +25,7 @@ export { engineConfigFromFleet } from './fleet-config.js';
 export { type HistoryEntry, type HistoryKind, serializeHistory } from './history.js';
 export type { SimLogger } from './log.js';
 export { parseOracleCsv, type ReplayPoint } from './oracle.js';
+export { runOrderScript, type ScriptedOrder, type ScriptOutcome } from './order-script.js';
 export {
   parseRecording,
   type RecordedEvent,
