@@ -4,6 +4,7 @@
  */
 import { type MarketSpec, parseDecimal, QUOTE_PRECISION, type TakerOrder } from '@drift/core';
 import { type CompetitionConfig, DEFAULT_LANDING_DELAY_MS, DEFAULT_RIVALS } from './competition.js';
+import type { FeeTierRates } from './fee-tiers.js';
 import type { ReplayPoint } from './oracle.js';
 
 /** Fee rates are millionths of notional (hundredths of a basis point): 350n = 3.5 bps. */
@@ -73,6 +74,10 @@ export interface SimEngineConfig {
   defaultCollateral?: bigint;
   takerFeeRate?: FeeRate;
   makerFeeRate?: FeeRate;
+  /** Drift's fee tiers by 30-day volume (see fee-tiers.ts); unset: the flat rates above for all. */
+  feeTiers?: readonly FeeTierRates[];
+  /** Each sub-account's 30-day volume at the start, QUOTE_PRECISION (it grows with every fill). */
+  volume30d?: Record<number, bigint>;
   auction?: Partial<AuctionConfig>;
   funding?: Partial<FundingConfig>;
   takerFlow?: Partial<TakerFlowConfig>;

@@ -7,7 +7,6 @@ import {
   type AccountScope,
   type AccountState,
   absBig,
-  divRound,
   type Fill,
   type MarketSpec,
   maxBig,
@@ -32,12 +31,11 @@ import { Competition, type RivalBid } from './competition.js';
 import {
   type AuctionConfig,
   DEFAULTS,
-  FEE_RATE_PRECISION,
-  type FeeRate,
   type FundingConfig,
   type SimEngineConfig,
   type TakerFlowConfig,
 } from './config.js';
+import { type FeeTierRates, fillFee, ratesFor } from './fee-tiers.js';
 import { fundingCredit, premiumRatePpb } from './funding.js';
 import { type HistoryEntry, HistoryLog, type UnstampedEntry } from './history.js';
 import { Ledger, leverageBps, marginFor, toPosition, unrealizedPnl } from './ledger.js';
@@ -111,8 +109,10 @@ export class SimEngine {
   private readonly marketStates = new Map<string, MarketState>();
   private readonly specs: MarketSpec[];
   private readonly ledger: Ledger;
-  private readonly takerFeeRate: FeeRate;
-  private readonly makerFeeRate: FeeRate;
+  private readonly baseFees: FeeTierRates;
+  private readonly feeTiers: readonly FeeTierRates[];
+  /** Quote traded per sub-account (maker + taker) since its configured 30-day volume: its fee tier. */
+  private readonly volume = new Map<number, bigint>();
   private readonly auctionConfig: AuctionConfig;
   private readonly fundingConfig: FundingConfig;
   private readonly takerFlow: TakerFlow | undefined;
@@ -156,8 +156,12 @@ export class SimEngine {
     for (const [id, collateral] of Object.entries(config.subAccounts ?? {})) {
       this.ledger.open(Number(id), collateral);
     }
-    this.takerFeeRate = config.takerFeeRate ?? DEFAULTS.takerFeeRate;
-    this.makerFeeRate = config.makerFeeRate ?? DEFAULTS.makerFeeRate;
+    this.baseFees = {
+      taker: config.takerFeeRate ?? DEFAULTS.takerFeeRate,
+      maker: config.makerFeeRate ?? DEFAULTS.makerFeeRate,
+    };
+    this.feeTiers = config.feeTiers ?? [];
+    for (const [id, volume] of Object.entries(config.volume30d ?? {})) this.volume.set(Number(id), volume);
     this.auctionConfig = { ...DEFAULTS.auction, ...config.auction };
     this.fundingConfig = { ...DEFAULTS.funding, ...config.funding };
     const flow: TakerFlowConfig = { ...DEFAULTS.takerFlow, ...config.takerFlow };
@@ -866,9 +870,10 @@ export class SimEngine {
     counterparty: number | string,
   ): Fill {
     const quote = quoteValue(price, size);
-    const rate = liquidity === 'maker' ? this.makerFeeRate : this.takerFeeRate;
-    // Rounded up: the venue keeps the odd unit of a fee and of a rebate.
-    const fee = divRound(quote * rate, FEE_RATE_PRECISION, 'ceil');
+    const volume = this.volume.get(order.subAccount) ?? 0n;
+    const rates = ratesFor(volume, this.feeTiers, this.baseFees);
+    const fee = fillFee(quote, liquidity === 'maker' ? rates.maker : rates.taker);
+    if (this.feeTiers.length > 0) this.volume.set(order.subAccount, volume + quote);
     const ts = this.now();
     const fill: Fill = {
       fillId: String(++this.fillSeq),
