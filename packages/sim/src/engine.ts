@@ -111,7 +111,7 @@ export class SimEngine {
   private readonly ledger: Ledger;
   private readonly baseFees: FeeTierRates;
   private readonly feeTiers: readonly FeeTierRates[];
-  /** Quote traded per sub-account (maker + taker) since its configured 30-day volume: its fee tier. */
+  /** 30-day volume per sub-account (configured, plus what it trades while tiers are set): its fee tier. */
   private readonly volume = new Map<number, bigint>();
   private readonly auctionConfig: AuctionConfig;
   private readonly fundingConfig: FundingConfig;
@@ -126,7 +126,7 @@ export class SimEngine {
   private slot: number;
   /** The slot number at `startTs` (0, or a recording's first slot when replaying one). */
   private readonly firstSlot: number;
-  /** Recorded taker orders still to open, by their recorded start slot (see replay.ts). */
+  /** Recorded taker orders still to open, by their recorded start slot (see recording.ts). */
   private readonly replayTakers: readonly TakerOrder[];
   private nextReplayTaker = 0;
   private carryMs = 0;
