@@ -6,6 +6,7 @@
  */
 import { loadFleetConfig, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { recordOracles, StreamRecorder } from '@drift/sim';
 import { parseCli, USAGE } from './cli.js';
 import { createVenue } from './create-venue.js';
 import { accountSnapshot, marketSnapshots } from './snapshot.js';
@@ -33,6 +34,15 @@ try {
   } else {
     const stop = watchVenue(venue, logger);
     app.onShutdown('stop watching', stop);
+    if (cli.record !== undefined) {
+      const recorder = new StreamRecorder(cli.record);
+      const stopRecording = recordOracles(venue, recorder);
+      app.onShutdown('stop recording', () => {
+        stopRecording();
+        recorder.close();
+      });
+      logger.info({ path: cli.record }, 'recording oracle updates');
+    }
     app.ready({ mode: config.mode, subAccount: venue.subAccount });
   }
 } catch (err) {

@@ -2,9 +2,10 @@
  * Sends a transaction and sees it confirmed: compute budget and a capped priority fee first, the
  * transaction re-sent at an interval (validators drop them under load) and its status polled until
  * it is confirmed, fails, or its blockhash expires (block height past `lastValidBlockHeight`).
- * Program errors are mapped to the fleet's reject reasons from the program's error names.
+ * Program errors are mapped to the fleet's reject reasons by core's `rejectReasonFrom` (the table the
+ * simulator names its refusals by).
  */
-import type { RejectReason } from '@drift/core';
+import { type RejectReason, rejectReasonFrom } from '@drift/core';
 import {
   type Commitment,
   ComputeBudgetProgram,
@@ -48,32 +49,6 @@ export class TxError extends Error {
   ) {
     super(message);
   }
-}
-
-/** Drift program errors (by name in the logs or the error) the fleet branches on. */
-const PROGRAM_ERRORS: ReadonlyArray<[RegExp, RejectReason]> = [
-  [/InsufficientCollateral\b/, 'insufficient-margin'],
-  [/PlacePostOnlyLimitFailure|InvalidOrderPostOnly|CantMatchTwoPostOnlys/, 'post-only-would-cross'],
-  [/ReduceOnlyOrderIncreasedRisk|UserReduceOnly/, 'reduce-only-increases'],
-  [
-    /OrderSizeTooSmall|InvalidOrderSizeTooSmall|InvalidOrderNotStepSizeMultiple|InvalidOrderMinOrderSize|OrderAmountTooSmall/,
-    'invalid-size',
-  ],
-  [
-    /InvalidOrderLimitPrice|InvalidPricePrecision|PriceBandsBreached|OrderBreachesOraclePriceLimits/,
-    'invalid-price',
-  ],
-  [/AuctionPriceDoesNotSatisfyMaker/, 'invalid-price'],
-  // A Swift order whose signed slot has passed (or already filled) is gone from the taker's list.
-  [/SignedMsgOrderDoesNotExist|InvalidSignedMsgOrderId/, 'auction-ended'],
-  [/OrderDoesNotExist|OrderNotOpen/, 'order-not-found'],
-  [/UserOrderIdAlreadyInUse/, 'duplicate-client-id'],
-  [/ExchangePaused|MarketActionPaused|MarketPlaceOrderPaused|MarketFillOrderPaused/, 'halted'],
-];
-
-export function rejectReasonFrom(text: string): RejectReason {
-  for (const [pattern, reason] of PROGRAM_ERRORS) if (pattern.test(text)) return reason;
-  return 'venue-error';
 }
 
 export class TxSender {

@@ -70,6 +70,8 @@ export class HedgeBot {
       fills: om.fills,
       ordersPlaced: om.ordersPlaced,
       pnlQuote: formatQuote(this.pnl),
+      feesPaidQuote: om.feesPaidQuote,
+      feesReceivedQuote: om.feesReceivedQuote,
       counters: {
         ...om.counters,
         ...this.counts,

@@ -67,6 +67,8 @@ interface Pending {
   spec: MarketSpec;
   receivedAt: number;
   decided: boolean;
+  /** When the decision to fill now was taken (local ms): the venue hears of the decision time. */
+  decidedAt?: number;
   /** The signature check while it runs (resolves false on any failure); unset once it passed. */
   verifying?: Promise<boolean>;
 }
@@ -93,7 +95,8 @@ export class JitMaker {
   private readonly unsubscribers: Unsubscribe[] = [];
   private slot = 0;
   private stopped = false;
-  private readonly counts = { seen: 0, filled: 0, fillErrors: 0 };
+  /** `attempts`: fills sent to the venue; `lost`: those it refused (another maker was first, ...). */
+  private readonly counts = { seen: 0, filled: 0, fillErrors: 0, attempts: 0, lost: 0 };
   private readonly skipped: Partial<Record<OutcomeReason | `rejected.${string}`, number>> = {};
 
   constructor(private readonly deps: JitMakerDeps) {
@@ -166,6 +169,8 @@ export class JitMaker {
     fills: number;
     ordersPlaced: number;
     pnlQuote: string;
+    feesPaidQuote: string;
+    feesReceivedQuote: string;
     counters: Record<string, number>;
   } {
     const om = this.deps.orders.status();
@@ -177,12 +182,18 @@ export class JitMaker {
       openOrders: om.openOrders,
       fills: om.fills,
       ordersPlaced: om.ordersPlaced,
+      // Net of fees: the fills' cash includes every fee paid and rebate received.
       pnlQuote: formatQuote(pnl),
+      feesPaidQuote: om.feesPaidQuote,
+      feesReceivedQuote: om.feesReceivedQuote,
       counters: {
         ...om.counters,
         takersSeen: this.counts.seen,
         takersFilled: this.counts.filled,
         fillRate: this.counts.seen === 0 ? 0 : this.counts.filled / this.counts.seen,
+        fillAttempts: this.counts.attempts,
+        attemptsLost: this.counts.lost,
+        attemptFillRate: this.counts.attempts === 0 ? 0 : this.counts.filled / this.counts.attempts,
         ...skipped,
         // Money stays integral: QUOTE_PRECISION units (1e-6 USDC), exact below 2^53.
         spreadCapturedQuoteUnits: Number(this.pnl.spreadCaptured),
@@ -261,6 +272,7 @@ export class JitMaker {
 
   /** Decides now; fills when the decided slot has come, waits for it otherwise. */
   private evaluate(p: Pending): void {
+    const startedAt = this.now();
     const { taker } = p;
     const firstLook = !p.decided;
     p.decided = true;
@@ -290,6 +302,7 @@ export class JitMaker {
       return;
     }
     this.pending.delete(taker.uuid);
+    p.decidedAt = startedAt;
     if (decision.decision === 'skip') this.finish(p, decision);
     else this.submit(p, decision);
   }
@@ -335,11 +348,16 @@ export class JitMaker {
   /** Hands the fill to order-management: the only place a fill leaves the maker. */
   private send(p: Pending, d: FillDecision, release: () => void): void {
     const market = p.taker.market;
-    const latencyUs = Math.round((this.now() - p.receivedAt) * 1000);
+    const now = this.now();
+    const latencyUs = Math.round((now - p.receivedAt) * 1000);
+    // From the slot's decision to the fill leaving (with a signature check that had to finish):
+    // paper mode adds it to the landing delay in the race with rival makers.
+    const decisionUs = Math.round((now - (p.decidedAt ?? now)) * 1000);
     this.fillLatency.record(latencyUs);
+    this.counts.attempts++;
     this.track(
       this.deps.orders
-        .fillTaker(p.taker, { price: d.price, baseAmount: d.baseAmount })
+        .fillTaker(p.taker, { price: d.price, baseAmount: d.baseAmount, decisionUs })
         .then(
           (result) => {
             if (result.ok) {
@@ -347,6 +365,7 @@ export class JitMaker {
               const filled = result.fills.reduce((sum, f) => sum + f.baseAmount, 0n);
               this.line(p, d, 'filled', { latencyUs, filledBase: formatBase(filled) });
             } else {
+              this.counts.lost++;
               this.count(`rejected.${result.reason}`);
               this.line(p, d, 'rejected', { latencyUs, reason: result.reason, detail: result.message });
             }

@@ -7,6 +7,7 @@ import {
   type Fill,
   formatBase,
   formatPrice,
+  formatQuote,
   maxBig,
   type Order,
   type OrderRequest,
@@ -146,6 +147,9 @@ export class OrderManager {
     illegalTransitions: 0,
     unknownCancelled: 0,
   };
+  /** Fees on this bot's fills since start: paid (> 0 fees) and received (rebates), QUOTE_PRECISION. */
+  private feesPaid = 0n;
+  private feesReceived = 0n;
   private state: TradingStateName = 'active';
   private venueTsSeen = 0;
   private started = false;
@@ -256,9 +260,18 @@ export class OrderManager {
   }
 
   /** What a bot reports with its heartbeat (core's `AppStatus` fields). */
-  status(): { openOrders: number; fills: number; ordersPlaced: number; counters: Record<string, number> } {
+  status(): {
+    openOrders: number;
+    fills: number;
+    ordersPlaced: number;
+    feesPaidQuote: string;
+    feesReceivedQuote: string;
+    counters: Record<string, number>;
+  } {
     const c = this.counts;
     const counters: Record<string, number> = {
+      // Orders the venue or the checks refused: attempts lost, by reason in `rejected.<reason>`.
+      ordersLost: Object.values(c.rejected).reduce((sum, n) => sum + (n ?? 0), 0),
       ordersFilled: c.filled,
       ordersCancelled: c.cancelled,
       ordersExpired: c.expired,
@@ -266,7 +279,14 @@ export class OrderManager {
       unknownOrdersCancelled: c.unknownCancelled,
     };
     for (const [reason, n] of Object.entries(c.rejected)) counters[`rejected.${reason}`] = n ?? 0;
-    return { openOrders: this.live.size, fills: c.fills, ordersPlaced: c.placed, counters };
+    return {
+      openOrders: this.live.size,
+      fills: c.fills,
+      ordersPlaced: c.placed,
+      feesPaidQuote: formatQuote(this.feesPaid),
+      feesReceivedQuote: formatQuote(this.feesReceived),
+      counters,
+    };
   }
 
   /**
@@ -284,7 +304,7 @@ export class OrderManager {
    */
   async fillTaker(
     taker: TakerOrder,
-    maker: { price: bigint; baseAmount: bigint; clientOrderId?: string },
+    maker: { price: bigint; baseAmount: bigint; clientOrderId?: string; decisionUs?: number },
   ): Promise<ManagedPlaceResult> {
     const request: OrderRequest = {
       market: taker.market,
@@ -302,6 +322,7 @@ export class OrderManager {
         subAccount: this.subAccount,
         ...(outgoing.userOrderId !== undefined && { userOrderId: outgoing.userOrderId }),
         clientOrderId: outgoing.clientOrderId,
+        ...(maker.decisionUs !== undefined && { decisionUs: maker.decisionUs }),
       }),
     );
   }
@@ -736,6 +757,8 @@ export class OrderManager {
     }
     if (!this.journal.recordFill(order.clientOrderId, fill)) return; // already journaled
     this.counts.fills += 1;
+    if (fill.fee >= 0n) this.feesPaid += fill.fee;
+    else this.feesReceived -= fill.fee;
     const fillSum = this.journal.fillsFor(order).reduce((sum, f) => sum + f.baseAmount, 0n);
     const filledBase = maxBig(fillSum, order.filledBase);
     const changes = { filledBase, orderId: order.orderId ?? fill.orderId };

@@ -31,6 +31,7 @@ sim:
   subAccounts: { "0": { collateral: "100000" }, "1": { collateral: "50000" }, "2": { collateral: "50000" }, "3": { collateral: "25000" } }
   fees: { makerBps: "-0.25", takerBps: "3.5" }
   auctionDurationSlots: 10
+  competition: { rivals: [] } # no rival makers: every leg ends at the backstop, as the loss is sized
 apps: { risk-manager: { kind: risk, params: { pollIntervalMs: 500 } } }
 risk:
   maxPositionBase: { SOL-PERP: "500" }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from './cli.js';
 
@@ -12,5 +13,12 @@ describe('parseCli', () => {
   it('names a bad market and an unknown option', () => {
     expect(() => parseCli(['--market', 'sol'])).toThrow(/--market: "sol" is not a perp market symbol/);
     expect(() => parseCli(['--verbose'])).toThrow(/--verbose/);
+  });
+
+  it('reads --record, refusing a path in a missing directory', () => {
+    expect(parseCli(['--record', 'takers.jsonl'])).toEqual({ markets: [], record: resolve('takers.jsonl') });
+    expect(() => parseCli(['--record', '/no/such/dir/t.jsonl'])).toThrow(
+      /--record: ".*" is in a directory that does not exist/,
+    );
   });
 });

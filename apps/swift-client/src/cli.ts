@@ -1,17 +1,23 @@
-/** `swift-client` command line: `[--market SYMBOL]...` (default: the fleet's markets), read by core's `readCliArgs`. */
+/** `swift-client` command line: `[--market SYMBOL]... [--record FILE]`, read by core's `readCliArgs`. */
 import { CliUsageError, parseFlags } from '@drift/core';
+import { recordPathArg } from '@drift/sim';
 
-export const USAGE = `usage: pnpm --filter swift-client start -- [--market SOL-PERP]...
+export const USAGE = `usage: pnpm --filter swift-client start -- [--market SOL-PERP]... [--record FILE]
   --market SYMBOL  a market to tap, repeatable (default: the fleet config's markets)
+  --record FILE    append every taker order received to FILE (JSON lines; sim.replayStream replays it)
   -h, --help       this text`;
 
 /** Throws `CliUsageError` naming the bad argument and its value. */
-export function parseCli(argv: readonly string[]): { markets: string[] } {
-  const values = parseFlags(argv, { market: { type: 'string', multiple: true } });
+export function parseCli(argv: readonly string[]): { markets: string[]; record?: string } {
+  const values = parseFlags(argv, {
+    market: { type: 'string', multiple: true },
+    record: { type: 'string' },
+  });
   const markets = (values.market ?? []) as string[];
   for (const m of markets) {
     if (!/^[A-Z0-9]+-PERP$/.test(m))
       throw new CliUsageError(`--market: "${m}" is not a perp market symbol (e.g. SOL-PERP)`);
   }
-  return { markets };
+  const record = recordPathArg(values.record as string | undefined);
+  return { markets, ...(record !== undefined && { record }) };
 }

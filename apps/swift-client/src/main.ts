@@ -4,6 +4,7 @@
  */
 import { loadFleetConfig, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { recordTakers, StreamRecorder } from '@drift/sim';
 import { parseCli, USAGE } from './cli.js';
 import { createTakerSource } from './create-taker-source.js';
 import { tapStream } from './tap.js';
@@ -19,6 +20,15 @@ try {
   const source = await createTakerSource(config, { logger });
   app.onShutdown('close stream', () => source.close());
   const stop = tapStream(source, markets, logger);
+  if (cli.record !== undefined) {
+    const recorder = new StreamRecorder(cli.record);
+    const stopRecording = recordTakers(source, markets, recorder);
+    app.onShutdown('stop recording', () => {
+      stopRecording();
+      recorder.close();
+    });
+    logger.info({ path: cli.record }, 'recording taker orders');
+  }
   // The embedded simulator's clock does not hold the process open (it is unref'd): this does, until shutdown.
   const keepAlive = setInterval(() => undefined, 60_000);
   app.onShutdown('stop tapping', () => {

@@ -118,6 +118,8 @@ export class TrendBot {
       fills: om.fills,
       ordersPlaced: om.ordersPlaced,
       pnlQuote: formatQuote(equity - this.startEquity),
+      feesPaidQuote: om.feesPaidQuote,
+      feesReceivedQuote: om.feesReceivedQuote,
       counters: {
         ...om.counters,
         ...this.counts,

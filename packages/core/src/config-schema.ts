@@ -63,6 +63,23 @@ export interface SimConfig {
   /** Rate of the simulated Swift taker-order stream, orders per minute of sim time (0 = off). */
   swiftOrdersPerMinute: number;
   fundingIntervalMs: number;
+  /** Rival makers racing the fleet for auctions (`default`: the simulator's field; [] for none). */
+  competition: { rivals: 'default' | SimRivalConfig[]; landingDelayMs: number };
+  /** Replay a recorded stream (JSON lines: oracle updates, taker orders) instead of the random walk. */
+  replayStream?: string;
+}
+
+/** A rival maker (see @drift/sim's competition.ts): what it asks, how fast it lands, how much it takes. */
+export interface SimRivalConfig {
+  name: string;
+  /** Chance it bids on an auction, 0..1. */
+  participation: number;
+  /** Edge over the oracle it keeps, bps, drawn uniformly per auction. */
+  edgeBps: { min: number; max: number };
+  /** From the slot whose price pays its edge to its fill landing, ms, drawn per auction. */
+  latencyMs: { min: number; max: number };
+  /** Largest share of a taker order it takes, (0, 1]. */
+  maxShare: number;
 }
 
 export interface WebhookConfig {
@@ -233,6 +250,33 @@ const rpcSchema = z.strictObject({
     .default({ host: '127.0.0.1', port: 8899 }),
 });
 
+const fraction = (what: string, min: 'open' | 'closed') =>
+  z
+    .number({ error: `is not a ${what}` })
+    .refine((v) => Number.isFinite(v) && (min === 'open' ? v > 0 : v >= 0) && v <= 1, {
+      error: `is not a ${what} in ${min === 'open' ? '(0, 1]' : '[0, 1]'}`,
+    });
+
+const rangeField = (what: string) =>
+  z
+    .strictObject({
+      min: z.number({ error: `is not ${what}` }).refine((v) => Number.isFinite(v) && v >= 0, {
+        error: `is not ${what} >= 0`,
+      }),
+      max: z.number({ error: `is not ${what}` }).refine((v) => Number.isFinite(v) && v >= 0, {
+        error: `is not ${what} >= 0`,
+      }),
+    })
+    .refine((r) => r.min <= r.max, { error: 'has min above max' });
+
+const rivalSchema = z.strictObject({
+  name: z.string({ error: 'is not a name' }).min(1, { error: 'is empty' }),
+  participation: fraction('probability', 'closed'),
+  edgeBps: rangeField('a number of basis points'),
+  latencyMs: rangeField('a number of ms'),
+  maxShare: fraction('share', 'open').default(1),
+});
+
 const simSchema = z.strictObject({
   host: hostField().default('127.0.0.1'),
   port: portField().default(8790),
@@ -265,6 +309,17 @@ const simSchema = z.strictObject({
     .refine((v) => Number.isFinite(v) && v >= 0, { error: 'is not a non-negative rate' })
     .default(30),
   fundingIntervalMs: msField().default(3_600_000),
+  competition: z
+    .strictObject({
+      rivals: z
+        .union([z.literal('default'), z.array(rivalSchema)], {
+          error: 'is not "default" or a list of rival makers',
+        })
+        .default('default'),
+      landingDelayMs: intField(0).default(150),
+    })
+    .default({ rivals: 'default', landingDelayMs: 150 }),
+  replayStream: z.string().min(1).optional(),
 });
 
 const webhookSchema = z

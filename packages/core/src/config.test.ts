@@ -161,6 +161,22 @@ describe('bad config: every problem at once, each naming path and value', () => 
 });
 
 describe('env overrides', () => {
+  it('validates the rival makers of paper mode, naming the path and the value', () => {
+    const config = base();
+    config.sim.competition = {
+      rivals: [
+        { name: 'a', participation: 1.5, edgeBps: { min: 1, max: 2 }, latencyMs: { min: 0, max: 10 } },
+        { name: 'b', participation: 0.5, edgeBps: { min: 3, max: 2 }, latencyMs: { min: -1, max: 10 } },
+      ],
+    };
+    expect(problems(() => parseFleetConfig(config, 't'))).toEqual([
+      'sim.competition.rivals.0.participation: 1.5 is not a probability in [0, 1]',
+      'sim.competition.rivals.1.edgeBps: {"min":3,"max":2} has min above max',
+      'sim.competition.rivals.1.latencyMs.min: -1 is not a number of ms >= 0',
+    ]);
+    expect(parseFleetConfig(base(), 't').sim.competition).toEqual({ rivals: 'default', landingDelayMs: 150 });
+  });
+
   it('override documented keys and are named in errors', () => {
     const config = parseFleetConfig(base(), 't', {
       env: { SIM_PORT: '9100', SIM_SEED: '7', ORCHESTRATOR_TOKEN: 'x'.repeat(32), DRIFT_ENV: 'mainnet-beta' },

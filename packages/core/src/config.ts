@@ -411,6 +411,8 @@ function buildConfig(
       auctionDurationSlots: sim.auctionDurationSlots,
       swiftOrdersPerMinute: sim.swiftOrdersPerMinute,
       fundingIntervalMs: sim.fundingIntervalMs,
+      competition: sim.competition,
+      ...(sim.replayStream !== undefined && { replayStream: expandPath(sim.replayStream, ctx) }),
     },
     apps,
     risk: {

@@ -51,7 +51,10 @@ export interface Venue {
     changes: { price?: bigint; baseAmount?: bigint },
     scope?: AccountScope,
   ): Promise<PlaceResult>;
-  /** Fill a taker order inside its auction as maker (live: place-and-make). */
+  /**
+   * Fill a taker order inside its auction as maker (live: place-and-make). `decisionUs`: the
+   * maker's own decision time, measured in its process (paper: part of when the fill lands).
+   */
   fillTakerOrder(
     taker: TakerOrder,
     maker: {
@@ -61,6 +64,8 @@ export interface Venue {
       /** The maker order's ids (the order manager's), so its events and fills can be matched. */
       userOrderId?: number;
       clientOrderId?: string;
+      /** The bot's decision time, measured in process: the simulator's race uses it. */
+      decisionUs?: number;
     },
   ): Promise<PlaceResult>;
 

@@ -4,6 +4,10 @@
  *   start + (end - start) * (s - startSlot) / durationSlots,
  * rounded to the tick in the taker's favour. A maker may fill while s < startSlot + durationSlots at
  * its own price, if that price is at or better for the taker than the auction price at s.
+ *
+ * Drift's (protocol-v2 `math/auction.rs` `calculate_auction_price_for_fixed_auction`): delta =
+ * (end - start) * min(elapsed, duration) / duration rounded down, then `standardize_price` to the
+ * tick (down for a long, up for a short) — the same integer as the one division here.
  */
 import { applyBps, divRound, type Side } from '@drift/core';
 

@@ -2,7 +2,9 @@
  * The engine's configuration, in engine units (bigints in Drift precisions, integer rates).
  * `fleet-config.ts` builds one from the fleet config's decimal strings.
  */
-import { type MarketSpec, parseDecimal, QUOTE_PRECISION } from '@drift/core';
+import { type MarketSpec, parseDecimal, QUOTE_PRECISION, type TakerOrder } from '@drift/core';
+import { type CompetitionConfig, DEFAULT_LANDING_DELAY_MS, DEFAULT_RIVALS } from './competition.js';
+import type { FeeTierRates } from './fee-tiers.js';
 import type { ReplayPoint } from './oracle.js';
 
 /** Fee rates are millionths of notional (hundredths of a basis point): 350n = 3.5 bps. */
@@ -72,13 +74,23 @@ export interface SimEngineConfig {
   defaultCollateral?: bigint;
   takerFeeRate?: FeeRate;
   makerFeeRate?: FeeRate;
+  /** Drift's fee tiers by 30-day volume (see fee-tiers.ts); unset: the flat rates above for all. */
+  feeTiers?: readonly FeeTierRates[];
+  /** Each sub-account's 30-day volume at the start, QUOTE_PRECISION (it grows with every fill). */
+  volume30d?: Record<number, bigint>;
   auction?: Partial<AuctionConfig>;
   funding?: Partial<FundingConfig>;
   takerFlow?: Partial<TakerFlowConfig>;
+  /** Rival makers racing sub-accounts for auctions, and the sub-accounts' landing delay (none if unset). */
+  competition?: Partial<CompetitionConfig>;
   /** Slots between oracle updates. */
   oracleIntervalSlots?: number;
   /** Trades kept per market for `recentTrades`. */
   tradesKept?: number;
+  /** The slot number at `startTs` (default 0; a replayed recording starts at its own first slot). */
+  firstSlot?: number;
+  /** Recorded taker orders to replay instead of the random stream, opened at their recorded slots. */
+  replayTakers?: readonly TakerOrder[];
   /** Record every order, fill and position change (default true). */
   recordHistory?: boolean;
 }
@@ -100,4 +112,8 @@ export const DEFAULTS = {
   },
   oracleIntervalSlots: 1,
   tradesKept: 500,
+  competition: {
+    rivals: DEFAULT_RIVALS as CompetitionConfig['rivals'],
+    landingDelayMs: DEFAULT_LANDING_DELAY_MS,
+  },
 } as const satisfies Record<string, unknown>;

@@ -7,7 +7,6 @@ import {
   type AccountScope,
   type AccountState,
   absBig,
-  divRound,
   type Fill,
   type MarketSpec,
   maxBig,
@@ -20,6 +19,7 @@ import {
   type PriceLevel,
   quoteValue,
   type RejectReason,
+  rejectReasonFrom,
   type Side,
   type TakerOrder,
   type TopOfBook,
@@ -27,15 +27,15 @@ import {
 } from '@drift/core';
 import { auctionBounds, auctionPriceAt, makerPriceAcceptable } from './auction.js';
 import { crosses, OrderBook, type RestingOrder, remainingOf } from './book.js';
+import { Competition, type RivalBid } from './competition.js';
 import {
   type AuctionConfig,
   DEFAULTS,
-  FEE_RATE_PRECISION,
-  type FeeRate,
   type FundingConfig,
   type SimEngineConfig,
   type TakerFlowConfig,
 } from './config.js';
+import { type FeeTierRates, fillFee, ratesFor } from './fee-tiers.js';
 import { fundingCredit, premiumRatePpb } from './funding.js';
 import { type HistoryEntry, HistoryLog, type UnstampedEntry } from './history.js';
 import { Ledger, leverageBps, marginFor, toPosition, unrealizedPnl } from './ledger.js';
@@ -65,6 +65,8 @@ export interface MakerFill {
   price: bigint;
   baseAmount: bigint;
   subAccount: number;
+  /** The maker's own decision time, µs, measured in its process: part of when its fill lands. */
+  decisionUs?: number;
 }
 
 /** A live auction: a sub-account's market order, or a stream taker's signed order. */
@@ -74,6 +76,11 @@ interface Auction {
   remaining: bigint;
   /** Set for a sub-account's market order. */
   order?: Order;
+  /** Rival makers' fills, earliest landing first; those before `nextBid` have landed. */
+  bids: RivalBid[];
+  nextBid: number;
+  /** Who filled it last: `rival:<name>` or `sub-account:<n>`. */
+  lastFiller?: string;
 }
 
 interface MarketState {
@@ -102,18 +109,26 @@ export class SimEngine {
   private readonly marketStates = new Map<string, MarketState>();
   private readonly specs: MarketSpec[];
   private readonly ledger: Ledger;
-  private readonly takerFeeRate: FeeRate;
-  private readonly makerFeeRate: FeeRate;
+  private readonly baseFees: FeeTierRates;
+  private readonly feeTiers: readonly FeeTierRates[];
+  /** 30-day volume per sub-account (configured, plus what it trades while tiers are set): its fee tier. */
+  private readonly volume = new Map<number, bigint>();
   private readonly auctionConfig: AuctionConfig;
   private readonly fundingConfig: FundingConfig;
   private readonly takerFlow: TakerFlow | undefined;
+  private readonly competition: Competition | undefined;
   private readonly oracleIntervalSlots: number;
   private readonly tradesKept: number;
   private readonly startTs: number;
   private readonly slotMs: number;
   private readonly logger: SimLogger;
 
-  private slot = 0;
+  private slot: number;
+  /** The slot number at `startTs` (0, or a recording's first slot when replaying one). */
+  private readonly firstSlot: number;
+  /** Recorded taker orders still to open, by their recorded start slot (see recording.ts). */
+  private readonly replayTakers: readonly TakerOrder[];
+  private nextReplayTaker = 0;
   private carryMs = 0;
   private nextFundingTs: number;
   private orderSeq = 0;
@@ -141,14 +156,27 @@ export class SimEngine {
     for (const [id, collateral] of Object.entries(config.subAccounts ?? {})) {
       this.ledger.open(Number(id), collateral);
     }
-    this.takerFeeRate = config.takerFeeRate ?? DEFAULTS.takerFeeRate;
-    this.makerFeeRate = config.makerFeeRate ?? DEFAULTS.makerFeeRate;
+    this.baseFees = {
+      taker: config.takerFeeRate ?? DEFAULTS.takerFeeRate,
+      maker: config.makerFeeRate ?? DEFAULTS.makerFeeRate,
+    };
+    this.feeTiers = config.feeTiers ?? [];
+    for (const [id, volume] of Object.entries(config.volume30d ?? {})) this.volume.set(Number(id), volume);
     this.auctionConfig = { ...DEFAULTS.auction, ...config.auction };
     this.fundingConfig = { ...DEFAULTS.funding, ...config.funding };
     const flow: TakerFlowConfig = { ...DEFAULTS.takerFlow, ...config.takerFlow };
     this.oracleIntervalSlots = Math.max(1, config.oracleIntervalSlots ?? DEFAULTS.oracleIntervalSlots);
     this.tradesKept = config.tradesKept ?? DEFAULTS.tradesKept;
-    this.log = new HistoryLog(this.startTs, this.slotMs, config.recordHistory ?? true);
+    this.firstSlot = config.firstSlot ?? 0;
+    this.slot = this.firstSlot;
+    this.replayTakers = [...(config.replayTakers ?? [])].sort(
+      (a, b) => a.auction.startSlot - b.auction.startSlot,
+    );
+    this.log = new HistoryLog(
+      this.startTs - this.firstSlot * this.slotMs,
+      this.slotMs,
+      config.recordHistory ?? true,
+    );
     this.nextFundingTs = this.startTs + this.fundingConfig.intervalMs;
     this.specs = config.markets.map((m) => m.spec);
     for (const market of config.markets) {
@@ -171,7 +199,7 @@ export class SimEngine {
         spec: market.spec,
         book: new OrderBook(),
         path,
-        oracle: { market: symbol, price, ts: this.startTs, slot: 0 },
+        oracle: { market: symbol, price, ts: this.startTs, slot: this.firstSlot },
         trades: [],
         auctions: new Map(),
         auctionQueue: [],
@@ -180,8 +208,15 @@ export class SimEngine {
         samples: 0n,
       });
     }
+    // A replayed stream replaces the random one.
     this.takerFlow =
-      flow.ordersPerMinute > 0 ? new TakerFlow(flow, this.slotMs, this.prng.fork()) : undefined;
+      flow.ordersPerMinute > 0 && this.replayTakers.length === 0
+        ? new TakerFlow(flow, this.slotMs, this.prng.fork())
+        : undefined;
+    // Forked last, and only when configured: runs without rivals draw the same numbers as before.
+    this.competition = config.competition
+      ? new Competition({ ...DEFAULTS.competition, ...config.competition }, this.slotMs, this.prng.fork())
+      : undefined;
   }
 
   // ---- clock -------------------------------------------------------------------------------
@@ -191,7 +226,7 @@ export class SimEngine {
   }
 
   private now(): number {
-    return this.startTs + this.slot * this.slotMs;
+    return this.startTs + (this.slot - this.firstSlot) * this.slotMs;
   }
 
   /** Moves venue time forward by `ms` (whole slots; the remainder carries to the next call). */
@@ -237,11 +272,15 @@ export class SimEngine {
         this.emit({ type: 'oracle', price: m.oracle });
       }
       this.sampleFunding(m);
+      // Rival fills that landed during the last slot, before anything of this slot happens.
+      if (this.competition)
+        for (const a of m.auctions.values()) this.landRivals(m, a, this.slot * this.slotMs);
       this.settleEndedAuctions(m);
       if (this.takerFlow) {
         for (let n = this.takerFlow.countThisSlot(); n > 0; n--) this.openStreamTaker(m);
       }
     }
+    this.openReplayedTakers();
     if (ts >= this.nextFundingTs) {
       for (const m of this.marketStates.values()) this.payFunding(m);
       this.nextFundingTs += this.fundingConfig.intervalMs;
@@ -524,21 +563,52 @@ export class SimEngine {
       endSlot: this.slot + taker.auction.durationSlots,
       remaining: order.baseAmount,
       order,
+      bids: [],
+      nextBid: 0,
     });
   }
 
   private openStreamTaker(m: MarketState): void {
-    const taker = this.takerFlow!.next(m.spec, m.oracle.price, this.slot, this.now(), this.auctionConfig);
+    this.openTakerAuction(
+      m,
+      this.takerFlow!.next(m.spec, m.oracle.price, this.slot, this.now(), this.auctionConfig),
+    );
+  }
+
+  /** A signed taker order (stream or replayed) enters its auction; the history keeps its terms. */
+  private openTakerAuction(m: MarketState, taker: TakerOrder): void {
     const { message: _m, signature: _s, receivedAt: _r, ...terms } = taker;
     this.record({ kind: 'taker-order', order: terms });
     this.startAuction(m, {
       taker,
-      endSlot: this.slot + taker.auction.durationSlots,
+      endSlot: taker.auction.startSlot + taker.auction.durationSlots,
       remaining: taker.baseAmount,
+      bids: [],
+      nextBid: 0,
     });
   }
 
+  /** Recorded taker orders whose auctions start by now, as received (signed terms untouched). */
+  private openReplayedTakers(): void {
+    while (this.nextReplayTaker < this.replayTakers.length) {
+      const recorded = this.replayTakers[this.nextReplayTaker]!;
+      if (recorded.auction.startSlot > this.slot) return;
+      this.nextReplayTaker++;
+      const m = this.marketStates.get(recorded.market);
+      if (!m) continue;
+      this.openTakerAuction(m, { ...recorded, receivedAt: this.now() });
+    }
+  }
+
   private startAuction(m: MarketState, auction: Auction): void {
+    if (this.competition) {
+      const { taker } = auction;
+      auction.bids = this.competition.bidsFor(
+        { ...taker.auction, side: taker.side, baseAmount: taker.baseAmount },
+        m.oracle.price,
+        m.spec,
+      );
+    }
     m.auctions.set(auction.taker.uuid, auction);
     m.auctionQueue.push(auction);
     this.emit({ type: 'taker', order: auction.taker });
@@ -585,34 +655,54 @@ export class SimEngine {
     };
     const fail = (reason: RejectReason, message: string) =>
       this.reject(maker.subAccount, request, reason, message);
+    // Refusals the Drift program makes are named by its error, and typed as the live venue types it.
+    const refuse = (programError: string, detail: string) =>
+      fail(rejectReasonFrom(programError), `${programError}: ${detail}`);
     if (this.haltReason !== undefined) return fail('halted', `venue halted: ${this.haltReason}`);
     const m = this.marketStates.get(taker.market);
     if (!m) return fail('unknown-market', `unknown market "${taker.market}"`);
+    // A Swift order the program no longer holds is `SignedMsgOrderDoesNotExist`; an on-chain one, `OrderDoesNotExist`.
+    const gone = taker.source === 'swift' ? 'SignedMsgOrderDoesNotExist' : 'OrderDoesNotExist';
     const auction = m.auctions.get(taker.uuid);
-    if (!auction) return fail('order-not-found', `no live auction for taker order ${taker.uuid}`);
-    if (this.slot >= auction.endSlot || auction.remaining <= 0n)
-      return fail('auction-ended', `the auction of ${taker.uuid} is over`);
+    if (!auction) return refuse(gone, `no live auction for taker order ${taker.uuid}`);
+    if (this.slot >= auction.endSlot) return refuse(gone, `the auction of ${taker.uuid} is over`);
     const sizeProblem = checkSize(m.spec, maker.baseAmount);
     if (sizeProblem) return fail(...sizeProblem);
     const priceProblem = checkPrice(m.spec, maker.price);
     if (priceProblem) return fail(...priceProblem);
+    const landing = this.competition?.landing(this.slot, maker.decisionUs) ?? {
+      landMs: this.slot * this.slotMs,
+      landSlot: this.slot,
+    };
+    // Rivals whose fills land before this one take their share first.
+    this.landRivals(m, auction, landing.landMs);
+    if (landing.landSlot >= auction.endSlot)
+      return refuse(
+        gone,
+        `the fill lands at slot ${landing.landSlot}, after the auction of ${taker.uuid} ended (slot ${auction.endSlot})`,
+      );
+    if (auction.remaining <= 0n)
+      return refuse(gone, `taker order ${taker.uuid} was already filled${this.lastFillerOf(auction)}`);
     const auctionPrice = auctionPriceAt(
       { ...auction.taker.auction, side: auction.taker.side },
-      this.slot,
+      landing.landSlot,
       m.spec.tickSize,
     );
     if (!makerPriceAcceptable(auction.taker.side, maker.price, auctionPrice))
-      return fail(
-        'invalid-price',
-        `maker price ${maker.price} is worse for the taker than the auction's ${auctionPrice}`,
+      return refuse(
+        'AuctionPriceDoesNotSatisfyMaker',
+        `maker price ${maker.price} no longer crosses the auction's ${auctionPrice} at slot ${landing.landSlot}`,
       );
     if (auction.order?.subAccount === maker.subAccount)
       return fail('venue-error', 'a sub-account cannot fill its own taker order');
     let size = minBig(maker.baseAmount, auction.remaining);
     if (auction.order?.reduceOnly) size = minBig(size, this.reducible(auction.order));
-    if (size <= 0n) return fail('auction-ended', `nothing left to fill on ${taker.uuid}`);
+    if (size <= 0n) return refuse(gone, `nothing left to fill on ${taker.uuid}`);
     if (!this.marginAllows(maker.subAccount, taker.market, makerSide, size))
-      return fail('insufficient-margin', `not enough free collateral on sub-account ${maker.subAccount}`);
+      return refuse(
+        'InsufficientCollateral',
+        `not enough free collateral on sub-account ${maker.subAccount} at oracle ${m.oracle.price}`,
+      );
     const ts = this.now();
     this.ledger.get(maker.subAccount);
     const makerOrder: Order = {
@@ -635,6 +725,40 @@ export class SimEngine {
     this.trackExposure(makerOrder, size); // released by the fill below
     const { makerFill } = this.executeMatch(m, maker.price, size, makerOrder, auction.order, auction);
     return { ok: true, order: snapshotOrder(makerOrder), fills: [makerFill] };
+  }
+
+  /** Executes the auction's rival fills that land before `beforeMs` (venue ms since slot 0). */
+  private landRivals(m: MarketState, auction: Auction, beforeMs: number): void {
+    while (auction.nextBid < auction.bids.length && auction.bids[auction.nextBid]!.landMs < beforeMs) {
+      const bid = auction.bids[auction.nextBid++]!;
+      let size = minBig(bid.baseAmount, auction.remaining);
+      if (auction.order) size = minBig(size, this.takerRemaining(auction.order));
+      if (size <= 0n) continue;
+      const counterparty = `rival:${bid.rival}`;
+      if (auction.order) this.fillOrder(auction.order, bid.price, size, 'taker', counterparty);
+      auction.remaining -= size;
+      auction.lastFiller = counterparty;
+      this.record({
+        kind: 'rival-fill',
+        market: m.spec.symbol,
+        taker: auction.taker.uuid,
+        rival: bid.rival,
+        price: bid.price,
+        baseAmount: size,
+        landSlot: bid.landSlot,
+      });
+      this.addTrade(m, {
+        market: m.spec.symbol,
+        price: bid.price,
+        baseAmount: size,
+        side: auction.taker.side,
+        ts: this.now(),
+      });
+    }
+  }
+
+  private lastFillerOf(auction: Auction): string {
+    return auction.lastFiller ? ` (last by ${auction.lastFiller})` : '';
   }
 
   // ---- matching ----------------------------------------------------------------------------
@@ -720,7 +844,10 @@ export class SimEngine {
     const takerFill = takerOrder
       ? this.fillOrder(takerOrder, price, size, 'taker', maker.subAccount)
       : undefined;
-    if (auction) auction.remaining -= size;
+    if (auction) {
+      auction.remaining -= size;
+      auction.lastFiller = `sub-account:${maker.subAccount}`;
+    }
     const takerSide: Side = maker.side === 'buy' ? 'sell' : 'buy';
     this.addTrade(m, { market: m.spec.symbol, price, baseAmount: size, side: takerSide, ts: this.now() });
     return { makerFill, takerFill };
@@ -743,9 +870,10 @@ export class SimEngine {
     counterparty: number | string,
   ): Fill {
     const quote = quoteValue(price, size);
-    const rate = liquidity === 'maker' ? this.makerFeeRate : this.takerFeeRate;
-    // Rounded up: the venue keeps the odd unit of a fee and of a rebate.
-    const fee = divRound(quote * rate, FEE_RATE_PRECISION, 'ceil');
+    const volume = this.volume.get(order.subAccount) ?? 0n;
+    const rates = ratesFor(volume, this.feeTiers, this.baseFees);
+    const fee = fillFee(quote, liquidity === 'maker' ? rates.maker : rates.taker);
+    if (this.feeTiers.length > 0) this.volume.set(order.subAccount, volume + quote);
     const ts = this.now();
     const fill: Fill = {
       fillId: String(++this.fillSeq),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseFleetConfig } from '@drift/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { px } from '../test/helpers.js';
+import { DEFAULT_RIVALS } from './competition.js';
 import { engineConfigFromFleet } from './fleet-config.js';
 
 const dirs: string[] = [];
@@ -55,6 +56,51 @@ describe('engineConfigFromFleet', () => {
       ['SOL-PERP', px('150'), 80],
     ]);
     expect(engineConfigFromFleet(config.sim).markets).toHaveLength(2);
+  });
+
+  it('gives paper mode the default rival makers unless the config names its own (or none)', () => {
+    const defaults = engineConfigFromFleet(fleet({ markets: { 'SOL-PERP': { startPrice: '150' } } }).sim);
+    expect(defaults.competition).toEqual({ rivals: [...DEFAULT_RIVALS], landingDelayMs: 150 });
+    const own = { name: 'mm', participation: 1, edgeBps: { min: 2, max: 2 }, latencyMs: { min: 0, max: 50 } };
+    const custom = fleet({
+      markets: { 'SOL-PERP': { startPrice: '150' } },
+      competition: { rivals: [own], landingDelayMs: 20 },
+    });
+    expect(engineConfigFromFleet(custom.sim).competition).toEqual({
+      rivals: [{ ...own, maxShare: 1 }],
+      landingDelayMs: 20,
+    });
+    const none = fleet({ markets: { 'SOL-PERP': { startPrice: '150' } }, competition: { rivals: [] } });
+    expect(engineConfigFromFleet(none.sim).competition?.rivals).toEqual([]);
+  });
+
+  it('replays a recorded stream from its own clock, and names the path when it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-stream-'));
+    dirs.push(dir);
+    const path = join(dir, 'day.jsonl');
+    writeFileSync(
+      path,
+      [
+        '{"kind":"oracle","price":{"market":"SOL-PERP","price":"151000000","ts":1000,"slot":70}}',
+        '{"kind":"oracle","price":{"market":"SOL-PERP","price":"152000000","ts":1400,"slot":71}}',
+      ].join('\n'),
+    );
+    const config = engineConfigFromFleet(
+      fleet({ markets: { 'SOL-PERP': { startPrice: '150' } }, replayStream: path }).sim,
+      { startTs: 5 },
+    );
+    expect(config).toMatchObject({ startTs: 1000, firstSlot: 70, replayTakers: [] });
+    expect(config.markets[0]!.replay).toEqual([
+      { ts: 1000, price: px('151') },
+      { ts: 1400, price: px('152') },
+    ]);
+    const missing = fleet({
+      markets: { 'SOL-PERP': { startPrice: '150' } },
+      replayStream: join(dir, 'nope.jsonl'),
+    });
+    expect(() => engineConfigFromFleet(missing.sim)).toThrow(
+      /sim\.replayStream: ".*nope\.jsonl" cannot be read \(ENOENT\)/,
+    );
   });
 
   it('reads a replay CSV and names the market and path when it cannot', () => {

@@ -5,8 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { type SimConfig as FleetSimConfig, findMarket } from '@drift/core';
+import { DEFAULT_RIVALS } from './competition.js';
 import type { SimEngineConfig, SimMarketConfig } from './config.js';
 import { parseOracleCsv } from './oracle.js';
+import { parseRecording, replaySettings } from './recording.js';
 
 /**
  * `markets`: the symbols to simulate (pass the fleet config's top-level `markets`); each needs a
@@ -45,18 +47,34 @@ export function engineConfigFromFleet(
     auction: { durationSlots: sim.auctionDurationSlots },
     takerFlow: { ordersPerMinute: sim.swiftOrdersPerMinute },
     funding: { intervalMs: sim.fundingIntervalMs },
+    competition: {
+      rivals: sim.competition.rivals === 'default' ? [...DEFAULT_RIVALS] : sim.competition.rivals,
+      landingDelayMs: sim.competition.landingDelayMs,
+    },
   };
   if (options.startTs !== undefined) config.startTs = options.startTs;
+  // A recording brings its own clock (its first event's time and slot), which wins over startTs.
+  if (sim.replayStream !== undefined) Object.assign(config, readReplayStream(sim.replayStream, markets));
   return config;
 }
 
-function readReplay(symbol: string, path: string, tickSize: bigint) {
-  let text: string;
+function readReplayStream(path: string, markets: SimMarketConfig[]) {
+  return replaySettings(
+    parseRecording(readText('sim.replayStream', path), `sim.replayStream ${path}`),
+    markets,
+  );
+}
+
+function readText(field: string, path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new RangeError(`sim.markets.${symbol}.replayCsv: "${path}" cannot be read (${code})`);
+    throw new RangeError(`${field}: "${path}" cannot be read (${code})`);
   }
+}
+
+function readReplay(symbol: string, path: string, tickSize: bigint) {
+  const text = readText(`sim.markets.${symbol}.replayCsv`, path);
   return parseOracleCsv(text, tickSize, `sim.markets.${symbol}.replayCsv ${path}`);
 }

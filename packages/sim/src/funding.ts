@@ -1,6 +1,8 @@
 /**
  * Funding arithmetic. Rates are parts per billion of notional per interval.
- * - premium: (mid TWAP - oracle TWAP) / oracle TWAP / 24, capped at +-cap (Drift's hourly formula);
+ * - premium: (mid TWAP - oracle TWAP) / oracle TWAP / 24, capped at +-cap (Drift's hourly formula:
+ *   protocol-v2 `math/funding.rs` `calculate_funding_rate`, a one-day window paid per one-hour period;
+ *   the program's cap depends on the market's contract tier, here one configured cap);
  * - payment: longs pay `rate` of their oracle notional to shorts (shorts pay when the rate is < 0).
  *   Credits round down and debits up: the venue never pays out a unit it did not take.
  */

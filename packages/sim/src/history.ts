@@ -37,6 +37,16 @@ export type HistoryEntry = Stamp &
       }
     | { kind: 'funding'; subAccount: number; market: string; ratePpb: bigint; amount: bigint }
     | { kind: 'taker-order'; order: Omit<TakerOrder, 'message' | 'signature' | 'receivedAt'> }
+    /** A rival maker's fill of an auction (see competition.ts); `taker` is the taker order's uuid. */
+    | {
+        kind: 'rival-fill';
+        market: string;
+        taker: string;
+        rival: string;
+        price: bigint;
+        baseAmount: bigint;
+        landSlot: number;
+      }
     | { kind: 'halt'; reason: string }
     | { kind: 'resume' }
   );

@@ -3,6 +3,13 @@ export { auctionBounds, auctionPriceAt, makerPriceAcceptable } from './auction.j
 export { decodeBase58, encodeBase58 } from './base58.js';
 export { SimClient, SimRemoteError } from './client.js';
 export {
+  type CompetitionConfig,
+  DEFAULT_LANDING_DELAY_MS,
+  DEFAULT_RIVALS,
+  type DrawRange,
+  type RivalMaker,
+} from './competition.js';
+export {
   type AuctionConfig,
   DEFAULTS,
   FEE_RATE_PRECISION,
@@ -18,6 +25,16 @@ export { engineConfigFromFleet } from './fleet-config.js';
 export { type HistoryEntry, type HistoryKind, serializeHistory } from './history.js';
 export type { SimLogger } from './log.js';
 export { parseOracleCsv, type ReplayPoint } from './oracle.js';
+export { runOrderScript, type ScriptedOrder, type ScriptOutcome } from './order-script.js';
+export {
+  parseRecording,
+  type RecordedEvent,
+  recordOracles,
+  recordPathArg,
+  recordTakers,
+  replaySettings,
+  StreamRecorder,
+} from './recording.js';
 export { type SimServer, type SimServerOptions, startSimServer } from './server.js';
 export {
   encodeTakerMessage,

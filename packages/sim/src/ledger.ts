@@ -171,7 +171,11 @@ export function toPosition(subAccount: number, position: PositionState, oracle: 
   };
 }
 
-/** Margin needed to hold `base` (signed or not) at `price` with a ratio of `ratioBps`. */
+/**
+ * Margin needed to hold `base` (signed or not) at `price` with a ratio of `ratioBps`: Drift's
+ * `margin_ratio_initial` / `margin_ratio_maintenance` (MARGIN_PRECISION 1e4 = bps) times the oracle
+ * notional. Not modelled: the program's size premium (IMF factor) for very large positions.
+ */
 export function marginFor(base: bigint, price: bigint, ratioBps: number): bigint {
   return applyBps(quoteValue(price, absBig(base)), ratioBps, 'ceil');
 }

@@ -119,12 +119,13 @@ export class SimVenue implements Venue {
 
   fillTakerOrder(
     taker: TakerOrder,
-    maker: { price: bigint; baseAmount: bigint; subAccount?: number },
+    maker: { price: bigint; baseAmount: bigint; subAccount?: number; decisionUs?: number },
   ): Promise<PlaceResult> {
     return this.api.fillTaker(taker, {
       price: maker.price,
       baseAmount: maker.baseAmount,
       subAccount: maker.subAccount ?? this.subAccount,
+      ...(maker.decisionUs !== undefined && { decisionUs: Math.max(0, Math.round(maker.decisionUs)) }),
     });
   }
 

@@ -256,7 +256,13 @@ export function readTakerOrder(r: Reader): TakerOrder {
 }
 
 export function readMakerFill(r: Reader): MakerFill {
-  return { price: r.big('price'), baseAmount: r.big('baseAmount'), subAccount: r.nat('subAccount') };
+  const fill: MakerFill = {
+    price: r.big('price'),
+    baseAmount: r.big('baseAmount'),
+    subAccount: r.nat('subAccount'),
+  };
+  assign(fill, 'decisionUs', r.optNat('decisionUs'));
+  return fill;
 }
 
 export function readOrder(r: Reader): Order {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rejectReasonFrom } from './tx-sender.js';
+import { rejectReasonFrom } from './drift-program-errors.js';
 
 describe('rejectReasonFrom', () => {
   it('maps Drift program errors named in logs to typed reasons', () => {
