@@ -18,4 +18,4 @@ export {
   decodeSwiftMessage,
   offlineDriftClient,
 } from './swift-message.js';
-export { rejectReasonFrom, TxError } from './tx-sender.js';
+export { TxError } from './tx-sender.js';
