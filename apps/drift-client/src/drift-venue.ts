@@ -174,6 +174,14 @@ export class DriftVenue implements Venue {
     });
     await this.requireUserAccounts(client);
     this.client = client;
+    // The SDK's subscribe() adds the sub-accounts' users in an un-awaited callback (it can return
+    // before they are loaded, and ignores their failure): added first, so it finds them subscribed.
+    const users = await Promise.all(this.subs.map((sub) => client.addUser(sub)));
+    if (!users.every(Boolean)) {
+      await client.unsubscribe().catch(() => undefined);
+      this.client = undefined;
+      throw new Error(`DriftClient subscription to the user accounts of ${this.authority} failed`);
+    }
     if (!(await client.subscribe())) {
       await client.unsubscribe().catch(() => undefined);
       this.client = undefined;

@@ -36,6 +36,8 @@ import { type BankrunChain, DRIFT_ID, PYTH_ID } from './bankrun-chain.js';
 
 export const TOKEN_PROGRAM = new PublicKey('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA');
 const PYTH_PRICE_ACCOUNT_SIZE = 3312;
+/** Pyth v2 price account: `last_slot` (u64), the slot the SDK reports for the price. */
+const PYTH_LAST_SLOT_OFFSET = 32;
 const LAMPORTS = 1_000_000_000;
 
 /** SOL-PERP as the lane creates it (values in Drift precisions). */
@@ -223,9 +225,20 @@ export class LaneExchange {
     await this.setOraclePrice(price);
   }
 
-  /** Publishes a new oracle price at the current slot (a fresh oracle for margin and fills). */
+  /**
+   * Publishes a new oracle price at the slot its transaction runs in (a fresh oracle for margin and
+   * fills). The mock program's setPriceInfo sets only `valid_slot`, which the Drift program reads;
+   * the SDK reads `last_slot`, which a real Pyth publisher sets with it: written here first, so a
+   * venue sees the oracle advance (otherwise its slot reads 0 forever and it goes stale).
+   */
   async setOraclePrice(price: bigint): Promise<void> {
     const slot = BigInt(this.chain.rpc.slot + 1);
+    const oracle = this.solOracle.publicKey;
+    const current = await this.chain.account(oracle);
+    if (!current) throw new Error('the oracle account does not exist');
+    const data = Buffer.from(current.data);
+    data.writeBigUInt64LE(slot, PYTH_LAST_SLOT_OFFSET);
+    this.chain.setAccount(oracle, { lamports: Number(current.lamports), data, owner: current.owner });
     await this.chain.send(
       new Transaction().add(this.pythCoder().ix('setPriceInfo', [i64(price), u64(0n), u64(slot)])),
       [this.admin],

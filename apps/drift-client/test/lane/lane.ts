@@ -37,8 +37,14 @@ export class Lane {
     return new Lane(chain, exchange);
   }
 
-  /** A new funded user and a connected DriftVenue trading its sub-account 0. */
-  async venue(mode: Mode, opts: { user?: LaneUser; usdc?: bigint } = {}): Promise<LaneVenue> {
+  /**
+   * A connected DriftVenue trading `subAccount` (default 0) of `user` (default a new funded one),
+   * following `subAccounts` too.
+   */
+  async venue(
+    mode: Mode,
+    opts: { user?: LaneUser; usdc?: bigint; subAccount?: number; subAccounts?: number[] } = {},
+  ): Promise<LaneVenue> {
     const user = opts.user ?? (await this.exchange.createUser({ usdc: opts.usdc ?? USDC_10K }));
     const venue = new DriftVenue({
       env: 'devnet',
@@ -48,7 +54,8 @@ export class Lane {
       markets: [SOL_PERP.symbol],
       perpMarkets: this.exchange.perpMarketConfigs(),
       quoteSpotMarket: this.exchange.spotMarketConfigs()[0],
-      subAccount: 0,
+      subAccount: opts.subAccount ?? 0,
+      subAccounts: opts.subAccounts ?? [],
       params: laneParams(mode),
       logger: this.logger,
     });
@@ -72,11 +79,15 @@ export class Lane {
   }
 }
 
-/** Polls `check` until it returns a value (not undefined), or fails after `ms`. */
-export async function eventually<T>(check: () => T | undefined, ms = 5_000, what = 'condition'): Promise<T> {
+/** Polls `check` until it returns (or resolves to) a value, not undefined; fails after `ms`. */
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  ms = 5_000,
+  what = 'condition',
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));

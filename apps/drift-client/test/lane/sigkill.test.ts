@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isVariant, type UserAccount } from '@drift-labs/sdk';
 import { Journal } from 'order-management';
 import { expect, it } from 'vitest';
-import { offlineDriftClient } from '../../src/live.js';
+import { readUser } from './chain-user.js';
 import { describeLane } from './lane.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -75,12 +74,7 @@ describeLane('a bot killed with SIGKILL mid-order', (lane) => {
       const answers = second.lines.filter((l) => /^\d+ /.test(l));
       expect(answers).toHaveLength(ORDERS);
       for (const line of answers) expect(line).toMatch(/^\d+ (open|duplicate-client-id)$/);
-      const bytes = await lane().chain.account(user.userAccount());
-      const account = offlineDriftClient('devnet').program.coder.accounts.decode<UserAccount>(
-        'User',
-        Buffer.from(bytes?.data ?? []),
-      );
-      const open = account.orders.filter((o) => isVariant(o.status, 'open'));
+      const open = (await readUser(lane().chain, user.userAccount())).openOrders;
       // Each intent has its own price: a price twice on chain would be an order sent twice.
       const prices = open.map((o) => o.price.toString());
       expect(new Set(prices).size).toBe(prices.length);

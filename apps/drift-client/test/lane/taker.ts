@@ -1,16 +1,11 @@
 /** An on-chain auction to fill: a taker's market order, as the maker's AuctionTakerSource sees it. */
 import type { TakerOrder } from '@drift/core';
-import {
-  BN,
-  getMarketOrderParams,
-  getUserStatsAccountPublicKey,
-  PositionDirection,
-  type UserAccount,
-} from '@drift-labs/sdk';
+import { BN, getMarketOrderParams, getUserStatsAccountPublicKey, PositionDirection } from '@drift-labs/sdk';
 import { ComputeBudgetProgram, Transaction } from '@solana/web3.js';
 import { AuctionTakerSource } from '../../src/auction-taker-source.js';
 import type { DriftVenue } from '../../src/drift-venue.js';
 import { DRIFT_ID } from './bankrun-chain.js';
+import { readUser } from './chain-user.js';
 import type { LaneUser } from './exchange.js';
 import { eventually, type Lane, laneParams, type Mode } from './lane.js';
 
@@ -28,11 +23,7 @@ export async function auctionFor(
   base = TAKER_BASE,
 ): Promise<TakerOrder> {
   const taker = await lane.venue(mode);
-  const source = new AuctionTakerSource({ venue: maker, params: laneParams(mode), logger: lane.logger });
-  const seen: TakerOrder[] = [];
-  source.subscribe(['SOL-PERP'], (order) => seen.push(order));
-  await source.ready();
-  try {
+  return auctionSeen(lane, mode, maker, taker.venue.authority, async () => {
     const placed = await taker.venue.placeOrder({
       market: 'SOL-PERP',
       side: 'sell',
@@ -41,8 +32,28 @@ export async function auctionFor(
       baseAmount: base,
     });
     if (!placed.ok) throw new Error(`taker order refused: ${placed.reason} ${placed.message}`);
+  });
+}
+
+/**
+ * Runs `start`, which puts a market order of `taker` (an authority, base58) on chain, and resolves
+ * with the TakerOrder the maker venue's AuctionTakerSource emitted for that auction.
+ */
+export async function auctionSeen(
+  lane: Lane,
+  mode: Mode,
+  maker: DriftVenue,
+  taker: string,
+  start: () => Promise<void>,
+): Promise<TakerOrder> {
+  const source = new AuctionTakerSource({ venue: maker, params: laneParams(mode), logger: lane.logger });
+  const seen: TakerOrder[] = [];
+  source.subscribe(['SOL-PERP'], (order) => seen.push(order));
+  await source.ready();
+  try {
+    await start();
     return await eventually(
-      () => seen.find((o) => o.taker === taker.venue.authority),
+      () => seen.find((o) => o.taker === taker),
       5_000,
       'the auction taker source to emit the taker order',
     );
@@ -67,9 +78,7 @@ export async function takeMakerOrder(
   const taker = await lane.venue(mode);
   const client = taker.venue.driftClient();
   const makerAccount = maker.user.userAccount();
-  const bytes = await lane.chain.account(makerAccount);
-  if (!bytes) throw new Error('maker account not found');
-  const makerUserAccount = client.program.coder.accounts.decode<UserAccount>('User', Buffer.from(bytes.data));
+  const makerUserAccount = (await readUser(lane.chain, makerAccount)).account;
   const order = makerUserAccount.orders.find((o) => o.orderId === maker.orderId);
   if (!order) throw new Error(`maker order ${maker.orderId} not on the account`);
   const ix = await client.getPlaceAndTakePerpOrderIx(

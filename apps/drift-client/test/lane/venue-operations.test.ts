@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SOL_PERP } from './exchange.js';
-import { describeLane, MODES } from './lane.js';
+import { describeLane, eventually, MODES, USDC_10K } from './lane.js';
 
 const ONE_SOL = 1_000_000_000n;
 
@@ -36,6 +36,37 @@ describeLane('Venue operations', (lane) => {
         positions: [],
       });
       expect(await venue.subAccounts()).toEqual([0]);
+    });
+
+    it('the oracle as published: price and slot advance (the staleness clock)', async () => {
+      const { venue } = await lane().venue(mode);
+      const before = await venue.getOraclePrice('SOL-PERP');
+      await lane().exchange.setOraclePrice(151_000_000n);
+      const after = await eventually(async () => {
+        const oracle = await venue.getOraclePrice('SOL-PERP');
+        return oracle.slot > before.slot ? oracle : undefined;
+      });
+      expect(after).toMatchObject({ price: 151_000_000n, slot: lane().chain.rpc.slot });
+      expect(after.ts).toBeGreaterThan(before.ts);
+      await lane().exchange.setOraclePrice(SOL_PERP.price);
+    });
+
+    it('a venue on sub-account 1 following 0: both loaded when connect returns, its orders there', async () => {
+      const user = await lane().exchange.createUser({ usdc: USDC_10K, subAccounts: [0, 1] });
+      const first = await lane().venue(mode, { user, subAccount: 1 });
+      const placed = await first.venue.placeOrder({
+        market: 'SOL-PERP',
+        side: 'buy',
+        type: 'limit',
+        postOnly: true,
+        price: 140_000_000n,
+        baseAmount: ONE_SOL,
+      });
+      expect(placed).toMatchObject({ ok: true, order: { subAccount: 1, status: 'open' } });
+      const { venue } = await lane().venue(mode, { user, subAccount: 1, subAccounts: [0] });
+      expect((await venue.getOpenOrders()).map((o) => o.price)).toEqual([140_000_000n]);
+      expect(await venue.getAccount(0)).toMatchObject({ subAccount: 0, equity: USDC_10K });
+      expect(await venue.getAccount(1)).toMatchObject({ subAccount: 1, equity: USDC_10K });
     });
 
     it('place post-only, modify (new order id, same userOrderId), cancel, cancel-all', async () => {
