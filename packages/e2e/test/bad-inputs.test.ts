@@ -158,6 +158,12 @@ describe('orchestrator API requests (a real orchestrator, one fixture app)', () 
             dir: 'apps/orchestrator/test/fixtures/app',
             env: { FIXTURE: '' },
           },
+          // Live mode refuses a fleet without a risk manager; this one only has to exist.
+          guard: {
+            kind: 'risk',
+            dir: 'apps/orchestrator/test/fixtures/app',
+            env: { FIXTURE: '' },
+          },
         },
         risk: {
           maxPositionBase: { 'SOL-PERP': '10' },

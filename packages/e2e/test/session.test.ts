@@ -668,7 +668,7 @@ describe('drift-logs on the repo and on the session', () => {
     const failClosed = /failing closed|the risk manager fell silent/;
     expect(errorLines.some((l) => /\| orchestrator \| ERROR \| .*failing closed/.test(l))).toBe(true);
     const others = errorLines.filter((l) => !failClosed.test(l));
-    expect(others).toHaveLength(1);
+    expect(others, others.join('\n')).toHaveLength(1);
     expect(others[0]).toMatch(/\| orchestrator \| ERROR \| fleet trading state changed from=\w+ to=halted/);
     expect(r.code, r.output.slice(-3000)).toBe(1); // warnings, nothing critical
   }, 90_000);
