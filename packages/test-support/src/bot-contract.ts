@@ -61,23 +61,24 @@ export function describeBotUnderOrchestrator(app: string, cwd: string): void {
     }, 60_000);
 
     it('fails closed when the risk manager falls silent: reducing, said at ERROR', async () => {
-      bot = startAppProcess({
+      const silenced = startAppProcess({
         app,
         cwd,
         env: { SIM_PORT: String(await freePort()), DRIFT_HEARTBEAT_MS: '200' },
       });
-      await bot.next(isReady, 0);
-      expect((await bot.next(isHeartbeat)).status.tradingState).toBe('active');
+      bot = silenced;
+      await silenced.next(isReady, 0);
+      expect((await silenced.next(isHeartbeat)).status.tradingState).toBe('active');
       const silencedAt = Date.now();
-      bot.stopRiskWords();
+      silenced.stopRiskWords();
       // drift-bots.yaml: risk.failClosed.silenceMs defaults to 10 s.
-      await bot.next((m) => isHeartbeat(m) && m.status.tradingState === 'reducing');
+      await silenced.next((m) => isHeartbeat(m) && m.status.tradingState === 'reducing');
       const tookMs = Date.now() - silencedAt;
       expect(tookMs).toBeGreaterThan(9_000);
       expect(tookMs).toBeLessThan(13_000);
       // The line is written by the batched file sink: it may land a moment after the heartbeat.
       await expect
-        .poll(() => bot.log(), { timeout: 5_000 })
+        .poll(() => silenced.log(), { timeout: 5_000 })
         .toMatch(/\| ERROR \| the risk manager fell silent/);
     }, 40_000);
   });
