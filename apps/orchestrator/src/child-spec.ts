@@ -11,7 +11,9 @@ import {
   CHILD_ENV,
   type FleetConfig,
   findWorkspaceRoot,
+  RISK_WORD_FILE_ENV,
   riskManagerIssues,
+  riskWordFilePath,
 } from '@drift/core';
 import { appEntryFile, type LaunchMode, OWN_LAUNCH_MODE } from './app-command.js';
 
@@ -80,6 +82,7 @@ export function buildChildSpecs(config: FleetConfig, opts: SpecOptions = {}): Ch
   // One id for this run of the paper fleet: a restarted bot keeps its journal, a new run starts afresh.
   const paperSession = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
   const issues: string[] = riskManagerIssues(config);
+  const riskWordFile = riskWordFilePath({ root });
 
   const make = (
     name: string,
@@ -107,6 +110,9 @@ export function buildChildSpecs(config: FleetConfig, opts: SpecOptions = {}): Ch
     };
     if (extra.subAccount !== undefined) env.DRIFT_SUB_ACCOUNT = String(extra.subAccount);
     if (config.mode === 'paper') env[CHILD_ENV.paperSession] = paperSession;
+    // The risk manager's word as a file, for when another supervisor runs an export of this fleet
+    // (under the orchestrator the word comes over IPC): one absolute path for writer and readers.
+    if (kind === 'risk' || kind === 'bot') env[RISK_WORD_FILE_ENV] = riskWordFile;
     if (configPath) env.DRIFT_BOTS_CONFIG = configPath;
     return {
       name,

@@ -8,6 +8,8 @@ import {
   FAIL_CLOSED_BY,
   type FleetConfig,
   type LimitSet,
+  RISK_WORD_FILE_ENV,
+  readRiskWord,
   riskManagerIssues,
   riskManagerOf,
   type Venue,
@@ -32,12 +34,14 @@ export async function startRiskCheckedOrders(
 
 type BotLifecycle = Pick<
   AppLifecycle,
-  'onShutdown' | 'tradingState' | 'onTradingState' | 'supervised' | 'requireRiskWord'
+  'onShutdown' | 'tradingState' | 'onTradingState' | 'supervised' | 'requireRiskWord' | 'hearRiskWord'
 >;
 
 /**
- * Fail closed: under the orchestrator a bot trades only while the risk manager's word is fresh.
- * Alone, a live bot refuses to start (no risk manager watches it); a paper one runs with a WARN.
+ * Fail closed: a bot trades only while the risk manager's word is fresh. Under the orchestrator the
+ * word comes over IPC; under an exported supervisor (pm2, systemd) from the word file the risk
+ * manager rewrites (`DRIFT_RISK_WORD_FILE`, which the exports set). Alone, a live bot refuses to
+ * start (no risk manager watches it); a paper one runs with a WARN.
  */
 function followRiskManager(app: BotLifecycle, config: FleetConfig, bot: string, logger: OrderLogger): void {
   const issues = riskManagerIssues(config);
@@ -47,8 +51,24 @@ function followRiskManager(app: BotLifecycle, config: FleetConfig, bot: string, 
     app.requireRiskWord(config.failClosed);
     return;
   }
+  const wordFile = process.env[RISK_WORD_FILE_ENV];
+  if (wordFile) {
+    const listen = () => {
+      const word = readRiskWord(wordFile);
+      if (word) app.hearRiskWord(word);
+    };
+    listen(); // before the guard, so a fresh word at start is no flap through `reducing`
+    app.requireRiskWord(config.failClosed);
+    const timer = setInterval(listen, Math.max(50, Math.min(1_000, config.failClosed.silenceMs / 4)));
+    timer.unref();
+    app.onShutdown('stop reading the risk word', () => clearInterval(timer));
+    logger.info({ bot, wordFile }, 'following the risk manager through its word file');
+    return;
+  }
   if (config.mode === 'live')
-    throw new Error(`${bot}: live mode trades only under the orchestrator, watched by the risk manager`);
+    throw new Error(
+      `${bot}: live mode trades only watched by the risk manager (under the orchestrator, or ${RISK_WORD_FILE_ENV} naming its word file)`,
+    );
   logger.warn({ bot, mode: config.mode }, 'started alone: no risk manager watches this paper bot');
 }
 

@@ -43,6 +43,7 @@ async function runBot(session: string) {
     }) as AppLifecycle['onShutdown'],
     onTradingState: () => () => {},
     requireRiskWord: () => {},
+    hearRiskWord: () => {},
   };
   const venue = await simVenue(flatEngine(), 1);
   const orders = await startBotOrders(app, { bot: 'paper-bot', venue, config, logger: recordingLogger() });

@@ -1,9 +1,20 @@
 /**
  * risk-manager: watches every sub-account of the fleet, drives the trading state and is the
  * fleet's kill switch. Alone (`pnpm --filter risk-manager start`) it runs on the embedded
- * simulator in paper mode; under the orchestrator it reports `risk-state` over IPC.
+ * simulator in paper mode; under the orchestrator it reports `risk-state` over IPC, and after every
+ * evaluation it rewrites `<data>/risk-word.json` for bots under another supervisor.
  */
-import { loadFleetConfig, noOptionsUsage, parseAppParams, readCliArgs, startApp } from '@drift/core';
+import {
+  loadFleetConfig,
+  noOptionsUsage,
+  parseAppParams,
+  RISK_WORD_FILE_ENV,
+  readCliArgs,
+  riskWordFilePath,
+  startApp,
+  type TradingStateName,
+  writeRiskWord,
+} from '@drift/core';
 import { setupCriticalLogging } from '@drift/logging';
 import { openVenue } from 'drift-client';
 import { AlertDispatcher } from './alerts.js';
@@ -28,6 +39,16 @@ try {
 
   const venue = await openVenue(lifecycle, config, { logger, appName: APP, subAccounts: 'all' });
 
+  // The same word as a file, for bots under a supervisor without our IPC (pm2, systemd exports).
+  const wordFile = process.env[RISK_WORD_FILE_ENV] || riskWordFilePath();
+  const speak = (state: TradingStateName, reason: string) => {
+    try {
+      writeRiskWord(wordFile, { state, reason, at: Date.now() });
+    } catch (err) {
+      logger.warn({ err, wordFile }, 'could not write the risk word file: bots that read it fail closed');
+    }
+  };
+
   const alerts = new AlertDispatcher(config.risk.webhooks, logger);
   if (config.risk.webhooks.length === 0)
     logger.info({}, 'no alert webhooks configured: state changes are logged only');
@@ -40,6 +61,7 @@ try {
     logger,
     dayStartUtcHour: params.dayStartUtcHour,
     onStateChange: (change) => {
+      speak(change.state, change.reason);
       lifecycle.send({
         type: 'risk-state',
         state: change.state,
@@ -53,6 +75,7 @@ try {
     },
     // Every completed evaluation is the fleet's fresh word: silence makes the bots fail closed.
     onEvaluated: (verdict) => {
+      speak(verdict.state, verdict.reason);
       lifecycle.send({ type: 'risk-state', ...verdict, by: verdict.by.slice(0, 200), ts: Date.now() });
     },
   });

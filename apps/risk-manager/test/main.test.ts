@@ -8,7 +8,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChildMessage } from '@drift/core';
+import { type ChildMessage, readRiskWord } from '@drift/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRiskState } from '../src/state-store.js';
 import { tempStatePath } from './fleet.js';
@@ -38,6 +38,7 @@ function start(statePath: string) {
       ...process.env,
       DRIFT_BOTS_CONFIG: configPath,
       RISK_STATE_FILE: statePath,
+      DRIFT_RISK_WORD_FILE: path.join(dir, 'risk-word.json'),
       LOG_DIR: path.join(dir, 'logs'),
       DRIFT_APP_NAME: 'risk-manager',
     },
@@ -58,6 +59,11 @@ describe('risk-manager under the orchestrator', () => {
     const statePath = tempStatePath();
     const first = start(statePath);
     await first.next('ready');
+    // The same word as a file, for bots under another supervisor: rewritten after every evaluation.
+    const wordFile = path.join(path.dirname(statePath), 'risk-word.json');
+    await expect.poll(() => readRiskWord(wordFile)?.state, { timeout: 5_000 }).toBe('active');
+    const firstWordAt = readRiskWord(wordFile)?.at ?? 0;
+    await expect.poll(() => readRiskWord(wordFile)?.at ?? 0, { timeout: 5_000 }).toBeGreaterThan(firstWordAt);
     first.child.send({ type: 'halt', reason: 'operator pressed the kill switch' });
     await first.next('risk-state', (m) => m.type === 'risk-state' && m.state === 'halted');
     expect(loadRiskState(statePath)).toMatchObject({ state: 'halted', by: 'orchestrator' });

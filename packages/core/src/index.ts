@@ -12,5 +12,6 @@ export * from './markets.js';
 export * from './precision.js';
 export { REDACTED, redactUrl } from './redact.js';
 export * from './risk-limits.js';
+export * from './risk-word-file.js';
 export * from './trading.js';
 export * from './venue.js';

@@ -80,6 +80,11 @@ export interface AppLifecycle {
    * past `silenceMs` without one the state falls to `state` (by `FAIL_CLOSED_BY`) until words return.
    */
   requireRiskWord(guard: Pick<FailClosedConfig, 'silenceMs' | 'state'>): void;
+  /**
+   * A risk word that came another way than the orchestrator (the word file under an exported
+   * supervisor): its own time, and the fleet state the risk manager decided.
+   */
+  hearRiskWord(word: { at: number; state: TradingStateName; reason: string }): void;
   /** Age of the last risk word received, ms (null: none yet). */
   readonly riskWordAgeMs: number | null;
   /** Sends any child message (risk-manager: `risk-state`); false when unsupervised. */
@@ -360,6 +365,15 @@ export function startApp(options: StartAppOptions): AppLifecycle {
       checkRiskWord();
       riskWatch ??= setInterval(checkRiskWord, Math.max(50, Math.min(1_000, guard.silenceMs / 4)));
       riskWatch.unref();
+    },
+    hearRiskWord(word) {
+      // An older word than the last one heard (the same file read twice) only ages.
+      if (riskWordAt === undefined || word.at > riskWordAt) {
+        riskWordAt = word.at;
+        if (word.state !== fleetState)
+          setTradingState(word.state, `risk manager: ${word.reason}`, 'risk-manager');
+      }
+      checkRiskWord();
     },
     get riskWordAgeMs() {
       return riskWordAt === undefined ? null : Date.now() - riskWordAt;

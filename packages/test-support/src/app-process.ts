@@ -45,6 +45,8 @@ export interface AppProcessOptions {
    * true): bots fail closed without them. `stopRiskWords` silences them.
    */
   riskWords?: boolean;
+  /** Give it the orchestrator's IPC channel (default true); false: as another supervisor runs it. */
+  ipc?: boolean;
 }
 
 export function startAppProcess({
@@ -53,12 +55,13 @@ export function startAppProcess({
   env = {},
   timeoutMs = 20_000,
   riskWords = true,
+  ipc = true,
 }: AppProcessOptions): AppProcess {
   const dir = mkdtempSync(join(tmpdir(), `${app}-process-`));
   const messages: ChildMessage[] = [];
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
     cwd,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['ignore', 'ignore', 'pipe', ...(ipc ? ['ipc' as const] : [])],
     env: { ...process.env, LOG_DIR: join(dir, 'logs'), DRIFT_DATA_DIR: join(dir, 'data'), ...env },
   });
   const dataDir = env.DRIFT_DATA_DIR ?? join(dir, 'data');
@@ -73,8 +76,8 @@ export function startAppProcess({
   const sendWord = () => {
     if (child.connected) child.send({ type: 'risk-word', ts: Date.now() }, () => {});
   };
-  const words = riskWords ? setInterval(sendWord, 500) : undefined;
-  if (riskWords) child.once('spawn', sendWord);
+  const words = riskWords && ipc ? setInterval(sendWord, 500) : undefined;
+  if (riskWords && ipc) child.once('spawn', sendWord);
   child.once('exit', () => clearInterval(words));
   return {
     child,
