@@ -67,6 +67,8 @@ export class RiskMonitor {
   private timer: NodeJS.Timeout | undefined;
   /** A venue restart fails a few evaluations with a connection error: WARN, ERROR only if it lasts. */
   private readonly failures = new FailureStreak();
+  /** The halt's cancel-all: retried at every poll while halted, so a venue restart is a WARN. */
+  private readonly cancelFailures = new FailureStreak();
   private running: Promise<void> | undefined;
 
   constructor(private readonly options: RiskMonitorOptions) {
@@ -213,8 +215,13 @@ export class RiskMonitor {
     results.forEach((r, i) => {
       if (r.status === 'fulfilled')
         this.log.warn({ subAccount: subs[i], cancelled: r.value }, 'halt: orders cancelled');
-      else this.log.error({ subAccount: subs[i], err: r.reason }, 'halt: cancel-all failed');
+      else
+        this.log[this.cancelFailures.failed(r.reason)](
+          { subAccount: subs[i], err: r.reason, failingForMs: this.cancelFailures.failingForMs() },
+          'halt: cancel-all failed; retried at every poll while halted',
+        );
     });
+    if (results.every((r) => r.status === 'fulfilled')) this.cancelFailures.succeeded();
   }
 
   /** While halted, an order that slipped in (a bot not yet told) is cancelled at the next poll. */
@@ -225,6 +232,7 @@ export class RiskMonitor {
       const cancelled = await venue.cancelAllOrders({ subAccount });
       this.log.warn({ subAccount, cancelled }, 'halted: cancelled orders placed after the halt');
     }
+    this.cancelFailures.succeeded();
   }
 
   private announce(change: StateChange, by: string): void {
