@@ -7,10 +7,12 @@
  * readiness probes read. Memory requests come from the apps' measured resident memory. State
  * survives a pod: each app's data dir (order journal, risk state) is its own PersistentVolumeClaim;
  * the log files go to one shared `drift-logs` claim (ReadWriteMany: an NFS/CephFS-like storage
- * class) that the log routine's CronJobs read too.
+ * class) that the log routine's CronJobs read too. The risk manager's word file lives on a small
+ * shared `drift-fleet` claim (ReadWriteMany), from which each bot's `run-one` relays it: bots fail
+ * closed when it stops changing, as under the orchestrator.
  */
 import { relative } from 'node:path';
-import type { FleetConfig } from '@drift/core';
+import { type FleetConfig, RISK_WORD_FILE_ENV } from '@drift/core';
 import { stringify } from 'yaml';
 import { nodeFlagsFor } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';
@@ -55,8 +57,12 @@ export function memoryRequest(
 
 const DATA_MOUNT = '/var/lib/drift/data';
 const LOG_MOUNT = '/var/lib/drift/logs';
+const FLEET_MOUNT = '/var/lib/drift/fleet';
 const LOGS_CLAIM = 'drift-logs';
+const FLEET_CLAIM = 'drift-fleet';
 const VOLUME_ENV = { DRIFT_DATA_DIR: DATA_MOUNT, LOG_DIR: LOG_MOUNT };
+/** The risk manager writes it, every bot's run-one reads it: on the volume they share. */
+const RISK_WORD_ENV = { [RISK_WORD_FILE_ENV]: `${FLEET_MOUNT}/risk-word.json` };
 
 function claim(name: string, namespace: string, accessMode: string, storage: string): object {
   return {
@@ -96,7 +102,13 @@ export function exportK8s(
         stringData: secret,
       });
     // A pod's stdout is what log shippers collect on Kubernetes: the console in JSON lines.
-    const env = Object.entries({ ...plain, ...VOLUME_ENV, LOG_FORMAT: 'json' }).map(([name, value]) => ({
+    const sharesWord = RISK_WORD_FILE_ENV in plain;
+    const env = Object.entries({
+      ...plain,
+      ...VOLUME_ENV,
+      ...(sharesWord && RISK_WORD_ENV),
+      LOG_FORMAT: 'json',
+    }).map(([name, value]) => ({
       name,
       value,
     }));
@@ -134,6 +146,7 @@ export function exportK8s(
                 volumeMounts: [
                   { name: 'data', mountPath: DATA_MOUNT },
                   { name: 'logs', mountPath: LOG_MOUNT },
+                  ...(sharesWord ? [{ name: 'fleet', mountPath: FLEET_MOUNT }] : []),
                 ],
                 resources: {
                   requests: { cpu: '50m', memory: memory.requests },
@@ -148,6 +161,7 @@ export function exportK8s(
             volumes: [
               { name: 'data', persistentVolumeClaim: { claimName: `${spec.name}-data` } },
               { name: 'logs', persistentVolumeClaim: { claimName: LOGS_CLAIM } },
+              ...(sharesWord ? [{ name: 'fleet', persistentVolumeClaim: { claimName: FLEET_CLAIM } }] : []),
             ],
           },
         },
@@ -156,6 +170,7 @@ export function exportK8s(
   });
   const claims = [
     claim(LOGS_CLAIM, namespace, 'ReadWriteMany', '10Gi'),
+    claim(FLEET_CLAIM, namespace, 'ReadWriteMany', '16Mi'),
     ...specs.map((s) => claim(`${s.name}-data`, namespace, 'ReadWriteOnce', '1Gi')),
   ];
   docs.unshift(...claims);

@@ -3,13 +3,16 @@
  * and serves its health on `GET /healthz` (200 while ready and beating, 503 otherwise), for a
  * supervisor that wants an HTTP probe (the Kubernetes export). Restarting is left to that supervisor:
  * when the app exits, so does this, with its code. SIGTERM stops the app (SIGKILL after its timeout).
+ * A bot hears the risk manager's word as under the orchestrator: relayed from the word file the risk
+ * manager rewrites (`DRIFT_RISK_WORD_FILE`, on a volume the pods share), its state included.
  */
 import { createServer } from 'node:http';
-import { loadFleetConfig } from '@drift/core';
+import { loadFleetConfig, RISK_WORD_FILE_ENV } from '@drift/core';
 import { setupUtilityLogging } from '@drift/logging';
 import { builtEntryOf } from './app-command.js';
 import { buildChildSpecs, userCwd, workspaceRootFor } from './child-spec.js';
 import { HEALTH_PORT } from './export-k8s.js';
+import { relayRiskWordFile } from './risk-word-relay.js';
 import { SupervisedApp } from './supervised-app.js';
 
 const logger = setupUtilityLogging('run-one');
@@ -48,3 +51,5 @@ app.on('exit', ({ code, expected }) => {
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.stop(signal));
 app.start();
+const wordFile = spec.env[RISK_WORD_FILE_ENV];
+if (spec.kind === 'bot' && wordFile) relayRiskWordFile(wordFile, app, config.failClosed.silenceMs);

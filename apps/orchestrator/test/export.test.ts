@@ -264,6 +264,34 @@ describe('fleet export: Kubernetes', () => {
     ]);
   });
 
+  it('shares the risk word between the risk manager and the bots on one ReadWriteMany claim', () => {
+    const fleetClaim = docs.find(
+      (d) => d.kind === 'PersistentVolumeClaim' && d.metadata.name === 'drift-fleet',
+    );
+    expect(fleetClaim.spec.accessModes).toEqual(['ReadWriteMany']);
+    const word = { name: 'DRIFT_RISK_WORD_FILE', value: '/var/lib/drift/fleet/risk-word.json' };
+    const deployments = docs.filter((d) => d.kind === 'Deployment');
+    const sharing = deployments.filter((d) => ['risk', 'bot'].includes(d.metadata.labels['drift/kind']));
+    expect(sharing.map((d) => d.metadata.labels['drift/kind'])).toEqual(
+      expect.arrayContaining(['risk', 'bot']),
+    );
+    for (const deployment of sharing) {
+      const app = deployment.metadata.name;
+      const pod = deployment.spec.template.spec;
+      expect(pod.containers[0].env, app).toContainEqual(word);
+      expect(pod.containers[0].volumeMounts, app).toContainEqual({
+        name: 'fleet',
+        mountPath: '/var/lib/drift/fleet',
+      });
+      expect(pod.volumes, app).toContainEqual({
+        name: 'fleet',
+        persistentVolumeClaim: { claimName: 'drift-fleet' },
+      });
+    }
+    for (const other of deployments.filter((d) => !sharing.includes(d)))
+      expect(other.spec.template.spec.containers[0].env).not.toContainEqual(word);
+  });
+
   it('ships a container image recipe that builds the workspace and runs the built JS on Node 24', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     const rootPkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
