@@ -6,24 +6,15 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { LaunchMode } from '../src/app-command.js';
+import { freePort } from './paper-fleet.js';
+
+export { freePort };
 
 const PKG = resolve(import.meta.dirname, '..');
 const ROOT = resolve(PKG, '../..');
-
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
 
 /** The example config with the simulator on a free port, the API on any port, no webhooks; `edit` adds the rest. */
 // biome-ignore lint/suspicious/noExplicitAny: the YAML document as parsed, edited freely by each test

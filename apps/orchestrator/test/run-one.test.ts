@@ -1,23 +1,14 @@
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { FIXTURE_DIR, isAlive, readRecord, removeDir, tempDir } from './fleet-fixture.js';
+import { freePort } from './paper-fleet.js';
 
 const PKG = resolve(import.meta.dirname, '..');
 let dir: string;
 afterEach(() => removeDir(dir));
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
-}
 
 describe('run-one (the Kubernetes health wrapper)', () => {
   it('serves /healthz while the app is ready and beating, and stops it on SIGTERM', async () => {
