@@ -5,9 +5,7 @@
  * notifications. The test decides how a node misbehaves: which of the two notifications goes out
  * first, one of them dropped, `getTransaction` answering null, transactions never landing.
  */
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DRIFT_PROGRAM_ID } from '@drift-labs/sdk';
 import { type Keypair, PublicKey, Transaction } from '@solana/web3.js';
 import { JsonRpcServer, type StoredTx, type TxOutcome } from '../support/json-rpc-server.js';
@@ -15,6 +13,13 @@ import type { LanePrograms } from './programs.js';
 
 export const DRIFT_ID = new PublicKey(DRIFT_PROGRAM_ID);
 export const PYTH_ID = new PublicKey('FsJ3A3u2vn5cTVofAjvy6y5kwABJAqYWpe4975bi2epH');
+const BPF_LOADER_ID = new PublicKey('BPFLoader2111111111111111111111111111111111');
+
+/** A compiled program as the executable account the BPF loader runs. */
+function programAccount(soFile: string): AccountBytes {
+  const data = readFileSync(soFile);
+  return { lamports: 1_000_000_000_000, data, owner: BPF_LOADER_ID, executable: true, rentEpoch: 0 };
+}
 
 /** The part of solana-bankrun's API used here (it is loaded from the SDK's install, untyped). */
 interface AccountBytes {
@@ -43,7 +48,7 @@ interface ProgramTestContext {
 interface Bankrun {
   start(
     programs: { name: string; programId: PublicKey }[],
-    accounts: unknown[],
+    accounts: { address: PublicKey; info: AccountBytes }[],
     computeMaxUnits?: bigint,
   ): Promise<ProgramTestContext>;
 }
@@ -76,35 +81,23 @@ export class BankrunChain {
   /** Accounts touched by a transaction the last time it ran (published on landing). */
   private readonly changed = new Map<string, string[]>();
 
-  private constructor(
-    private readonly context: ProgramTestContext,
-    private readonly outDir: string,
-  ) {}
+  private constructor(private readonly context: ProgramTestContext) {}
 
   static async start(programs: LanePrograms): Promise<BankrunChain> {
-    // solana-program-test finds `<name>.so` in SBF_OUT_DIR.
-    const outDir = mkdtempSync(join(tmpdir(), 'drift-lane-'));
-    symlinkSync(programs.drift, join(outDir, 'drift.so'));
-    symlinkSync(programs.pyth, join(outDir, 'pyth.so'));
     // The bank logs every instruction at debug level otherwise.
     process.env.RUST_LOG ??= 'error';
-    const previous = process.env.SBF_OUT_DIR;
-    process.env.SBF_OUT_DIR = outDir;
-    let context: ProgramTestContext;
-    try {
-      context = await (programs.bankrun as Bankrun).start(
-        [
-          { name: 'drift', programId: DRIFT_ID },
-          { name: 'pyth', programId: PYTH_ID },
-        ],
-        [],
-        1_400_000n,
-      );
-    } finally {
-      if (previous === undefined) delete process.env.SBF_OUT_DIR;
-      else process.env.SBF_OUT_DIR = previous;
-    }
-    const chain = new BankrunChain(context, outDir);
+    // Programs go in as executable accounts of the BPF loader (what solana-program-test's own
+    // add_program does with a file): handing bankrun program *names* to look up in SBF_OUT_DIR
+    // sometimes reached Rust as garbage bytes, and the panic hung the start forever.
+    const context = await (programs.bankrun as Bankrun).start(
+      [],
+      [
+        { address: DRIFT_ID, info: programAccount(programs.drift) },
+        { address: PYTH_ID, info: programAccount(programs.pyth) },
+      ],
+      1_400_000n,
+    );
+    const chain = new BankrunChain(context);
     await chain.init();
     return chain;
   }
@@ -134,7 +127,6 @@ export class BankrunChain {
 
   async stop(): Promise<void> {
     await this.rpc.stop();
-    rmSync(this.outDir, { recursive: true, force: true });
   }
 
   /** Writes an account straight into the bank (SOL and token balances of test users) and serves it. */
