@@ -8,6 +8,7 @@ import {
   formatBase,
   formatPrice,
   formatQuote,
+  isConnectionError,
   maxBig,
   type Order,
   type OrderRequest,
@@ -634,7 +635,15 @@ export class OrderManager {
     try {
       await this.reconcile({ only: [clientOrderId] });
     } catch (err) {
-      this.log.error({ ...(order && this.fieldsOf(order)), err }, 'reconciling an unconfirmed order failed');
+      // The venue out of reach is an outage the reconnect's reconciliation settles (the order stays
+      // unconfirmed, never re-sent); anything else needs an operator.
+      const fields = { ...(order && this.fieldsOf(order)), err };
+      if (isConnectionError(err))
+        this.log.warn(
+          fields,
+          'reconciling an unconfirmed order failed: venue unreachable, retried on reconnect',
+        );
+      else this.log.error(fields, 'reconciling an unconfirmed order failed');
     }
     const settled = this.current(clientOrderId);
     if (settled && !['expired', 'rejected', 'cancelled', 'new'].includes(settled.status)) {

@@ -393,6 +393,27 @@ describe('unconfirmed placements', () => {
     await expect.poll(() => engine.openOrdersList({ subAccount: SUB }).length).toBe(0);
     expect(logs.some((l) => l.msg === 'venue opened an order already given up on: cancelling it')).toBe(true);
   });
+
+  it('an unreachable venue while reconciling is a WARN (the reconnect settles it), anything else an ERROR', async () => {
+    const inner = venue;
+    let failure: Error | undefined; // none while the manager starts (its first reconcile)
+    const down = Object.create(inner, {
+      placeOrder: { value: () => new Promise(() => {}) },
+      getOpenOrders: {
+        value: (q: Parameters<SimVenue['getOpenOrders']>[0]) =>
+          failure ? Promise.reject(failure) : inner.getOpenOrders(q),
+      },
+    });
+    venue = down;
+    const om = await startManager({ placeTimeoutMs: 50 });
+    venue = inner;
+    failure = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    expect(await om.place(buy('149', '1'))).toMatchObject({ ok: false, reason: 'unconfirmed' });
+    failure = new Error('account decode failed');
+    expect(await om.place(buy('148', '1'))).toMatchObject({ ok: false, reason: 'unconfirmed' });
+    const failed = logs.filter((l) => l.msg.startsWith('reconciling an unconfirmed order failed'));
+    expect(failed.map((l) => l.level)).toEqual(['warn', 'error']);
+  });
 });
 
 describe('JIT fills of taker orders', () => {
