@@ -93,5 +93,5 @@ describe('new:bot generator', () => {
       state: 'running',
       info: { markets: ['SOL-PERP'], subAccount: 4 },
     });
-  });
+  }, 120_000); // tsc on a whole package: tens of seconds on a loaded machine
 });
