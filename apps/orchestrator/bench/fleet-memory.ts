@@ -1,5 +1,5 @@
 /**
- * The whole paper fleet's memory (the example drift-bots.yaml: the orchestrator and its eight
+ * The whole paper fleet's memory (the example drift-bots.yaml: the orchestrator and its five
  * processes, real apps): summed over the orchestrator and every process under it, once up, and its
  * growth over a soak at a high simulator speed (`BENCH_SOAK_S`, default 90 s, at `BENCH_SIM_SPEED`,
  * default 10x). Measured built (`pnpm start`: every app's dist/ on plain Node) beside, in the same

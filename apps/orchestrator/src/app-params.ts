@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { appsInStartOrder, checkAppParams, type FleetConfig } from '@drift/core';
+import { checkAppParams, type FleetConfig } from '@drift/core';
 import type { z } from 'zod';
 
 const fromSource = extname(fileURLToPath(import.meta.url)) === '.ts';
@@ -14,7 +14,8 @@ const PARAMS_MODULE = fromSource ? 'src/params.ts' : 'dist/params.js';
 
 export async function appParamsIssues(config: FleetConfig, root: string): Promise<string[]> {
   const issues: string[] = [];
-  for (const app of appsInStartOrder(config)) {
+  // Libraries too: the bots read their params in-process.
+  for (const app of Object.values(config.apps).filter((a) => a.enabled)) {
     const file = join(root, app.dir, PARAMS_MODULE);
     if (!existsSync(file)) {
       const given = app.params !== undefined && Object.keys(app.params as object).length > 0;

@@ -6,18 +6,18 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
-  type AppKind,
   appsInStartOrder,
   CHILD_ENV,
   type FleetConfig,
   findWorkspaceRoot,
+  type ProcessKind,
   RISK_WORD_FILE_ENV,
   riskManagerIssues,
   riskWordFilePath,
 } from '@drift/core';
 import { appEntryFile, type LaunchMode, OWN_LAUNCH_MODE } from './app-command.js';
 
-export type ChildKind = 'sim' | AppKind;
+export type ChildKind = 'sim' | ProcessKind;
 
 export interface ChildSpec {
   name: string;

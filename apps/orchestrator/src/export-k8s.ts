@@ -27,11 +27,10 @@ const MB = 1024 * 1024;
  * Resident memory of each app of the paper fleet from built JavaScript on Node 24, measured under
  * pm2 by `test/pm2.test.ts` (2026-12-07, 2 shared cores): used when the export has no measurement
  * from a running fleet (`fleet export k8s` reads each app's `drift_app_rss_bytes` from the
- * orchestrator first). rpc-manager and drift-client (live mode) were not measured: the fallback.
+ * orchestrator first). rpc-manager (live mode) was not measured: the fallback.
  */
 export const DEFAULT_RSS_BYTES: Readonly<Record<string, number>> = {
   sim: 111 * MB,
-  'swift-client': 183 * MB,
   'risk-manager': 163 * MB,
   'jit-mm-swift': 197 * MB,
   'hedge-bot': 167 * MB,

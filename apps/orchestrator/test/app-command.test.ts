@@ -46,9 +46,6 @@ describe('appCommand', () => {
 describe('the fleet of drift-bots.yaml', () => {
   const ENTRIES = [
     'packages/sim/%/server-main',
-    'apps/rpc-manager/%/main',
-    'apps/drift-client/%/main',
-    'apps/swift-client/%/main',
     'apps/risk-manager/%/main',
     'apps/jit-mm-swift/%/main',
     'apps/hedge-bot/%/main',

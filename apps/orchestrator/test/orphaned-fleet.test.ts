@@ -1,7 +1,7 @@
 /**
- * The real paper fleet (simulator, swift-client, risk-manager and the three bots, each its real
+ * The real paper fleet (simulator, risk-manager and the three bots, each its real
  * `src/main.ts`) when the orchestrator is SIGKILLed: every child sees its IPC channel close at once,
- * yet the fleet still stops in the order of a normal stop (bots, then risk and infrastructure, then
+ * yet the fleet still stops in the order of a normal stop (bots, then risk, then
  * the simulator), so each bot cancels its orders through a simulator that is still there.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -87,10 +87,9 @@ describe('the paper fleet when the orchestrator is SIGKILLed', () => {
     expect(planted).toHaveLength(3);
   });
 
-  it('stops in the order of a normal fleet stop: bots, then risk and infrastructure, then the simulator', () => {
+  it('stops in the order of a normal fleet stop: bots, then risk, then the simulator', () => {
     const lastBot = Math.max(...Object.keys(BOTS).map(stoppedAt));
     expect(stoppedAt('risk-manager')).toBeGreaterThanOrEqual(lastBot);
-    expect(stoppedAt('swift-client')).toBeGreaterThanOrEqual(stoppedAt('risk-manager'));
-    expect(stoppedAt('sim')).toBeGreaterThanOrEqual(stoppedAt('swift-client'));
+    expect(stoppedAt('sim')).toBeGreaterThanOrEqual(stoppedAt('risk-manager'));
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The real paper fleet of drift-bots.yaml (every app's real entry, as the orchestrator launches it)
  * never loads `@drift-labs/sdk` or `@solana/web3.js`: live mode imports them on demand, and they would
- * cost each of the eight processes ~65 MB. A preload (test/fixtures/module-probe.mjs, through
+ * cost each of the five processes ~65 MB. A preload (test/fixtures/module-probe.mjs, through
  * NODE_OPTIONS, which every child inherits) records what each process loaded.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -32,7 +32,7 @@ function loaded(name: string, pid: number): string[] {
 beforeAll(async () => {
   dir = tempDir('paper-fleet-sdk-');
   mkdirSync(join(dir, 'probe'));
-  // Every app of the example config, rpc-manager's proxy on a free port too.
+  // Every process of the example config (rpc-manager's proxy on a free port, should it run).
   const rpcPort = await freePort();
   const file = await writeExampleConfig(dir, (config) => {
     config.rpc.proxy.port = rpcPort;
@@ -58,12 +58,9 @@ afterAll(() => {
 });
 
 describe('the paper fleet', () => {
-  it('runs all eight processes and stops cleanly', () => {
+  it('runs all five processes and stops cleanly', () => {
     expect(apps.map((a) => a.name)).toEqual([
       'sim',
-      'rpc-manager',
-      'drift-client',
-      'swift-client',
       'risk-manager',
       'jit-mm-swift',
       'hedge-bot',

@@ -13,8 +13,8 @@ import { parse, stringify } from 'yaml';
 export const PKG = resolve(import.meta.dirname, '..');
 export const ROOT = resolve(PKG, '../..');
 export const BOTS = { 'jit-mm-swift': 1, 'hedge-bot': 2, 'trend-bot': 3 } as const;
-/** The fleet these tests run: the example, less the live-only infrastructure (paper needs neither). */
-export const PAPER_APPS = ['sim', 'swift-client', 'risk-manager', ...Object.keys(BOTS)];
+/** The processes of the example fleet in paper mode. */
+export const PAPER_APPS = ['sim', 'risk-manager', ...Object.keys(BOTS)];
 
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -41,8 +41,6 @@ export async function writePaperConfig(
   const simPort = await freePort();
   config.sim.port = simPort;
   config.risk.webhooks = [];
-  config.apps['rpc-manager'].enabled = false;
-  config.apps['drift-client'].enabled = false;
   config.orchestrator.api = { host: '127.0.0.1', port: 0, token: 'paper-fleet-test-token-0123456789' };
   config.orchestrator.readyTimeoutMs = 60_000;
   config.orchestrator.heartbeat = { intervalMs: 1000, timeoutMs: 30_000 };

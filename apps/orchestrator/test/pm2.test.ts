@@ -27,7 +27,9 @@ import {
 } from './paper-fleet.js';
 
 const PM2 = join(PKG, 'node_modules/pm2/bin/pm2');
-const STAGES = ['drift-bot', 'drift-risk', 'drift-infrastructure', 'drift-sim'];
+/** pm2 namespaces in stop order; those of the exported fleet (the paper fixture has no infrastructure). */
+const STOP_ORDER = ['drift-bot', 'drift-risk', 'drift-infrastructure', 'drift-sim'];
+let STAGES: string[] = [];
 
 interface Pm2Process {
   name: string;
@@ -72,8 +74,10 @@ beforeAll(async () => {
   const specs = buildChildSpecs(config, { root: ROOT, configPath: paper.file });
   const [eco] = exportFleet('pm2', specs, config, { root: ROOT, outDir: dir, logDir: join(dir, 'logs') });
   const ecosystem = JSON.parse(eco!.content) as {
-    apps: { name: string; kill_timeout?: number; cron_restart?: string }[];
+    apps: { name: string; namespace?: string; kill_timeout?: number; cron_restart?: string }[];
   };
+  STAGES = STOP_ORDER.filter((ns) => ecosystem.apps.some((a) => a.namespace === ns));
+  expect(STAGES).toEqual(['drift-bot', 'drift-risk', 'drift-sim']);
   // The fleet and the daily log routine (the monthly audit reads the whole workspace: too slow here).
   ecosystem.apps = ecosystem.apps.filter(
     (a) => a.name !== 'drift-logs-weekly' && a.name !== 'drift-logs-monthly',

@@ -124,6 +124,8 @@ describe('orchestrator process', () => {
   it("checks every app's params by its own schema before starting anything: one report, exit 2", async () => {
     dir = tempDir();
     const config = writeConfig({
+      // A library is never started, but the bots read its params: checked all the same.
+      'swift-client': { kind: 'library', params: { verifySignatures: 'yes' } },
       'risk-manager': { kind: 'risk', params: { pollIntervalMs: 5 } },
       'jit-mm-swift': {
         subAccount: 1,
@@ -160,6 +162,7 @@ describe('orchestrator process', () => {
     const run = startOrchestrator(config);
     expect(await run.exited).toBe(2);
     const report = run.stderr();
+    expect(report).toContain('apps.swift-client.params.verifySignatures: "yes" is not true or false');
     expect(report).toContain('apps.risk-manager.params.pollIntervalMs: 5 is below 50 ms');
     expect(report).toContain('apps.jit-mm-swift.params: unknown key "edgeBPS" (did you mean "edgeBps"?)');
     expect(report).toContain(

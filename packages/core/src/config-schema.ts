@@ -21,8 +21,14 @@ import { looksLikeInlineSecret } from './redact.js';
 
 export type FleetMode = 'paper' | 'live';
 export type DriftEnv = 'devnet' | 'mainnet-beta';
-/** Start order: infrastructure, then risk, then bots; stop order is the reverse. */
-export type AppKind = 'infrastructure' | 'risk' | 'bot';
+/**
+ * Start order: infrastructure, then risk, then bots; stop order is the reverse. A `library` is not a
+ * process of the fleet: the bots load it in-process and read its `params`; its package's own `start`
+ * script is a standalone tool.
+ */
+export type AppKind = 'infrastructure' | 'risk' | 'bot' | 'library';
+/** The kinds the orchestrator runs as processes. */
+export type ProcessKind = Exclude<AppKind, 'library'>;
 export type TradingStateName = 'active' | 'reducing' | 'halted';
 export type WebhookFormat = 'slack' | 'discord' | 'telegram';
 
@@ -157,6 +163,8 @@ export interface AppConfig {
   name: string;
   enabled: boolean;
   kind: AppKind;
+  /** The fleet modes it runs in (default both). */
+  modes: FleetMode[];
   /** Sub-account the app trades on (required for bots). */
   subAccount?: number;
   /** App-specific, validated by the app with `parseAppParams`. */
@@ -188,12 +196,17 @@ export interface FleetConfig {
   orchestrator: OrchestratorConfig;
 }
 
+/** Whether the orchestrator runs `app` as a process of a fleet in `mode`. */
+export function runsAsProcess(app: AppConfig, mode: FleetMode): boolean {
+  return app.enabled && app.kind !== 'library' && app.modes.includes(mode);
+}
+
 /** Default kind of the fleet's known apps; any other app is a bot unless it says otherwise. */
 export const KNOWN_APP_KINDS: Readonly<Record<string, AppKind>> = {
   'rpc-manager': 'infrastructure',
-  'drift-client': 'infrastructure',
-  'swift-client': 'infrastructure',
-  'order-management': 'infrastructure',
+  'drift-client': 'library',
+  'swift-client': 'library',
+  'order-management': 'library',
   'risk-manager': 'risk',
 };
 
@@ -421,9 +434,15 @@ const orchestratorSchema = z.strictObject({
 const appSchema = z.strictObject({
   enabled: z.boolean({ error: 'is not true or false' }).default(true),
   kind: z
-    .enum(['infrastructure', 'risk', 'bot'], { error: 'is not one of infrastructure|risk|bot' })
+    .enum(['infrastructure', 'risk', 'bot', 'library'], {
+      error: 'is not one of infrastructure|risk|bot|library',
+    })
     .optional(),
   subAccount: subAccountField().optional(),
+  modes: z
+    .array(z.enum(['paper', 'live'], { error: 'is not paper or live' }), { error: 'is not a list of modes' })
+    .min(1, { error: 'is empty: give the modes the app runs in' })
+    .default(['paper', 'live']),
   params: z.unknown().default({}),
   env: z
     .record(

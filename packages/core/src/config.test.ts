@@ -42,20 +42,42 @@ function problems(fn: () => unknown): string[] {
 }
 
 describe('the example drift-bots.yaml', () => {
-  it('loads in paper mode with every app of the fleet in start order', () => {
+  it('loads in paper mode with every process of the fleet in start order, libraries apart', () => {
     const config = loadFleetConfig({ path: EXAMPLE, env: {} });
     expect(config.mode).toBe('paper');
     expect(config.markets).toEqual(['SOL-PERP', 'BTC-PERP']);
+    expect(config.apps['drift-client']?.kind).toBe('library');
+    expect(config.apps['swift-client']?.kind).toBe('library');
     expect(appsInStartOrder(config).map((a) => `${a.kind}:${a.name}`)).toEqual([
-      'infrastructure:rpc-manager',
-      'infrastructure:drift-client',
-      'infrastructure:swift-client',
       'risk:risk-manager',
       'bot:jit-mm-swift',
       'bot:hedge-bot',
       'bot:trend-bot',
     ]);
     expect(config.apps['hedge-bot']?.subAccount).toBe(2);
+  });
+
+  it("runs rpc-manager, the bots' RPC pool, in live mode only", () => {
+    const live = loadFleetConfig({
+      path: EXAMPLE,
+      env: { DRIFT_MODE: 'live', DRIFT_KEYPAIR_PATH: '/nonexistent/id.json' },
+    });
+    expect(appsInStartOrder(live).map((a) => a.name)).toEqual([
+      'rpc-manager',
+      'risk-manager',
+      'jit-mm-swift',
+      'hedge-bot',
+      'trend-bot',
+    ]);
+  });
+
+  it('refuses an app mode that is not paper or live, and an empty list', () => {
+    const raw = base();
+    raw.apps['rpc-manager'] = { modes: ['demo'] };
+    raw.apps['risk-manager'] = { modes: [] };
+    const issues = problems(() => parseFleetConfig(raw));
+    expect(issues).toContain('apps.rpc-manager.modes.0: "demo" is not paper or live');
+    expect(issues).toContain('apps.risk-manager.modes: [] is empty: give the modes the app runs in');
   });
 
   it('converts money exactly to Drift precisions', () => {

@@ -10,12 +10,13 @@ import { LineCounter, parseDocument, visit } from 'yaml';
 import { type z, z as zod } from 'zod';
 import {
   type AppConfig,
-  type AppKind,
   DEFAULT_ON_BREACH,
   type FleetConfig,
   type FleetConfigFile,
   fleetConfigFileSchema,
   KNOWN_APP_KINDS,
+  type ProcessKind,
+  runsAsProcess,
 } from './config-schema.js';
 import { BASE_DECIMALS, formatDecimal } from './precision.js';
 import { showValue } from './redact.js';
@@ -221,11 +222,11 @@ function nestUnder(path: readonly string[], schema: z.ZodType): z.ZodType {
   return path.reduceRight<z.ZodType>((inner, key) => zod.object({ [key]: inner }), schema);
 }
 
-/** Enabled apps in start order: infrastructure, risk, bots; file order within a kind. */
-export function appsInStartOrder(config: FleetConfig): AppConfig[] {
-  const rank: Record<AppKind, number> = { infrastructure: 0, risk: 1, bot: 2 };
+/** The fleet's processes in start order: infrastructure, risk, bots; file order within a kind. */
+export function appsInStartOrder(config: FleetConfig): (AppConfig & { kind: ProcessKind })[] {
+  const rank: Record<ProcessKind, number> = { infrastructure: 0, risk: 1, bot: 2 };
   return Object.values(config.apps)
-    .filter((a) => a.enabled)
+    .filter((a): a is AppConfig & { kind: ProcessKind } => runsAsProcess(a, config.mode))
     .sort((a, b) => rank[a.kind] - rank[b.kind]);
 }
 
@@ -377,6 +378,7 @@ function buildConfig(
       name,
       enabled: a.enabled,
       kind,
+      modes: a.modes,
       ...(a.subAccount !== undefined && { subAccount: a.subAccount }),
       params: a.params,
       env: a.env,

@@ -4,7 +4,7 @@
  * `risk-word` to the bots. Silence past `failClosed.silenceMs` (a crash loop, a stop, a risk state it
  * cannot read) takes every bot to `failClosed.state` and cancels its resting orders.
  */
-import type { FleetConfig, TradingStateName } from './config-schema.js';
+import { type FleetConfig, runsAsProcess, type TradingStateName } from './config-schema.js';
 
 /** The `by` of a trading-state change made because the risk manager's word went stale (or came back). */
 export const FAIL_CLOSED_BY = 'fail-closed';
@@ -16,9 +16,9 @@ export function worseState(a: TradingStateName, b: TradingStateName): TradingSta
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-/** The name of the fleet's enabled risk manager, if it has one. */
+/** The name of the risk manager the fleet runs, if it has one. */
 export function riskManagerOf(config: FleetConfig): string | undefined {
-  return Object.values(config.apps).find((a) => a.enabled && a.kind === 'risk')?.name;
+  return Object.values(config.apps).find((a) => a.kind === 'risk' && runsAsProcess(a, config.mode))?.name;
 }
 
 /**

@@ -626,15 +626,7 @@ describe('drift-logs on the repo and on the session', () => {
   // rightly warns about it and about nothing else. The session's log dir is a 96 MB tmpfs, so the
   // free-disk floor is scaled to it.
   it('monitor reports the session logs healthy after maintenance, but for the halt it was made to see', async () => {
-    const apps = [
-      'orchestrator',
-      'sim',
-      'risk-manager',
-      ...BOTS,
-      'rpc-manager',
-      'drift-client',
-      'swift-client',
-    ];
+    const apps = ['orchestrator', 'sim', 'risk-manager', ...BOTS, 'rpc-manager'];
     const args = [
       'monitor',
       '--json',

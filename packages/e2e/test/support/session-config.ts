@@ -83,6 +83,8 @@ export function writeSessionConfig(opts: {
     'risk.dailyLossLimit': '2000',
     // paper mode pools the simulator's RPC unless DRIFT_RPC_URL says otherwise: point it at the
     // keyed fake upstream on purpose, so the key must stay out of every log and reply.
+    // rpc-manager serves live fleets only; the session runs it in paper too, to put it under faults.
+    'apps.rpc-manager.modes': ['paper', 'live'],
     'apps.rpc-manager.env': { DRIFT_RPC_URL: keyedUrl },
     'apps.rpc-manager.params.healthCheckMs': 1000,
     'apps.risk-manager.enabled': riskManager,
