@@ -965,19 +965,20 @@ describe('drift-logs on the repo and on the session', () => {
     expect(report.disk.verdict).toBe('ok');
     // ERRORs only where the session made them: the halt, and failing closed while the SIGKILLed
     // risk manager was down (the orchestrator; each bot too when the restart outlasted the bound).
-    // and the risk manager's FATALs, one per dead start while it crash-looped on purpose
-    const crashFatals = `risk-manager: fatal (${state.riskCrashLoop?.deadStarts} FATAL line(s) in the last hour)`;
-    for (const f of findings)
-      if (!(state.riskCrashLoop && f === crashFatals))
-        expect(f).toMatch(/^(orchestrator|jit-mm-swift|hedge-bot|trend-bot): errors \(/);
+    // The lines first, so a failure names the unexpected one.
     const records = logFiles().flatMap((f) => errorRecords(f.text));
     const errorLines = records.map((r) => r.head);
     const failClosed = /failing closed|the risk manager fell silent/;
     expect(errorLines.some((l) => /\| orchestrator \| ERROR \| .*failing closed/.test(l))).toBe(true);
     const planned = plannedFaultErrors(records);
-    const others = records.filter((r) => !failClosed.test(r.head) && !planned.has(r)).map((r) => r.head);
+    const others = records.filter((r) => !failClosed.test(r.head) && !planned.has(r)).map((r) => r.text);
     expect(others, others.join('\n')).toHaveLength(1);
     expect(others[0]).toMatch(/\| orchestrator \| ERROR \| fleet trading state changed from=\w+ to=halted/);
+    // and the risk manager's FATALs, one per dead start while it crash-looped on purpose
+    const crashFatals = `risk-manager: fatal (${state.riskCrashLoop?.deadStarts} FATAL line(s) in the last hour)`;
+    for (const f of findings)
+      if (!(state.riskCrashLoop && f === crashFatals))
+        expect(f).toMatch(/^(orchestrator|jit-mm-swift|hedge-bot|trend-bot): errors \(/);
     expect(r.code, r.output.slice(-3000)).toBe(1); // warnings, nothing critical
   }, 90_000);
 });
