@@ -4,19 +4,18 @@
  * shared by every venue and taker stream the process creates so a bot's taker orders and its fills
  * happen on the same book.
  */
-import { CHILD_ENV, type FleetConfig } from '@drift/core';
+import { type FleetConfig, isFleetMember } from '@drift/core';
 import { engineConfigFromFleet, SimEngine, type SimLogger } from '@drift/sim';
 
 export type SimChoice = 'auto' | 'embedded' | 'remote';
 
 /**
- * A member of the fleet uses the fleet's sim server (`auto`): under the orchestrator, or under the
- * supervisor a fleet export runs it with (pm2, systemd, Kubernetes), which carries the fleet's paper
- * session id in the environment. Started alone: always an embedded engine, never a running fleet's
- * server (a second instance would trade the fleet's sub-account).
+ * A member of the fleet (core's `isFleetMember`) uses the fleet's sim server (`auto`). Started
+ * alone: always an embedded engine, never a running fleet's server (a second instance would trade
+ * the fleet's sub-account).
  */
 export const simChoiceFor = (supervised: boolean, env = process.env): SimChoice =>
-  supervised || env[CHILD_ENV.paperSession] ? 'auto' : 'embedded';
+  isFleetMember(supervised, env) ? 'auto' : 'embedded';
 
 export type SimTarget = { kind: 'remote'; url: string } | { kind: 'embedded'; engine: SimEngine };
 

@@ -14,7 +14,7 @@ import {
   riskManagerOf,
   type Venue,
 } from '@drift/core';
-import { acquireInstanceLock, type InstanceLock, subAccountLockPath } from './instance-lock.js';
+import { acquireInstanceLock, type InstanceLock, instanceLockFiles } from './instance-lock.js';
 import { defaultJournalPath } from './journal-path.js';
 import type { OrderLogger } from './logger.js';
 import { OrderManager, type OrderManagerOptions } from './order-manager.js';
@@ -84,16 +84,10 @@ function lockInstance(
   journal: string,
   subAccount: number,
 ) {
-  const files = [
-    { file: `${journal}.lock`, what: `${bot}'s journal ${journal}` },
-    {
-      file: subAccountLockPath(config, subAccount, config.mode === 'paper' && !app.supervised),
-      what: `sub-account ${subAccount}`,
-    },
-  ];
+  const files = instanceLockFiles({ config, bot, journal, subAccount, supervised: app.supervised });
   const held: InstanceLock[] = [];
   try {
-    for (const { file, what } of files) if (file) held.push(acquireInstanceLock(file, what));
+    for (const { file, what } of files) held.push(acquireInstanceLock(file, what));
   } catch (err) {
     for (const lock of held) lock.release();
     throw err;

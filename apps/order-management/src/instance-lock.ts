@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { dataDir, type FleetConfig } from '@drift/core';
+import { dataDir, type FleetConfig, isFleetMember } from '@drift/core';
 
 export class InstanceLockError extends Error {
   override readonly name = 'InstanceLockError';
@@ -112,4 +112,27 @@ export function subAccountLockPath(
   }
   if (embeddedSim) return undefined;
   return join(dataDir({ env }), 'locks', `paper-${config.sim.host}-${config.sim.port}-sub${subAccount}.lock`);
+}
+
+/**
+ * The locks a bot takes before its journal opens: the journal's, and its (wallet, sub-account)'s
+ * unless it runs on an embedded simulator of its own. A fleet member trades the fleet's venue
+ * whatever supervises it (the orchestrator, or an export's supervisor: `isFleetMember`), so it
+ * takes both; the venue choice follows the same rule (drift-client's `simChoiceFor`).
+ */
+export function instanceLockFiles(opts: {
+  config: FleetConfig;
+  bot: string;
+  journal: string;
+  subAccount: number;
+  supervised: boolean;
+  env?: NodeJS.ProcessEnv;
+}): { file: string; what: string }[] {
+  const { config, bot, journal, subAccount, supervised, env = process.env } = opts;
+  const embeddedSim = config.mode === 'paper' && !isFleetMember(supervised, env);
+  const subAccountFile = subAccountLockPath(config, subAccount, embeddedSim, env);
+  return [
+    { file: `${journal}.lock`, what: `${bot}'s journal ${journal}` },
+    ...(subAccountFile ? [{ file: subAccountFile, what: `sub-account ${subAccount}` }] : []),
+  ];
 }

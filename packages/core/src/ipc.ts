@@ -20,6 +20,15 @@ export const CHILD_ENV = {
   paperSession: 'DRIFT_PAPER_SESSION',
 } as const;
 
+/**
+ * A member of the fleet: under the orchestrator (`supervised`, an IPC channel), or under the
+ * supervisor a fleet export runs it with (pm2, systemd, Kubernetes), whose environment carries the
+ * fleet's paper session id. It trades the fleet's venue; a process started alone does not.
+ */
+export function isFleetMember(supervised: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  return supervised || Boolean(env[CHILD_ENV.paperSession]);
+}
+
 const tradingState = z.enum(['active', 'reducing', 'halted'], { error: 'is not active|reducing|halted' });
 const count = z
   .int({ error: 'is not a non-negative integer' })

@@ -20,6 +20,7 @@ import { type FleetConfig, loadFleetConfig } from '@drift/core';
 import { parseLogLine } from '@drift/logging';
 import { Journal } from 'order-management';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foreignVenueActivity, riskAddedInWindow } from './support/fault-figures.js';
 import {
   apiBodies,
   type FleetStatusBody,
@@ -98,6 +99,8 @@ const state = {
   craftedReplies: [] as string[],
   takersAfterStreamBack: undefined as boolean | undefined,
   diskFull: undefined as { from: number; to: number } | undefined,
+  riskCrashLoop: undefined as RiskCrashLoop | undefined,
+  intruder: undefined as Intruder | undefined,
 };
 
 const api = () => `http://127.0.0.1:${state.ports?.api}`;
@@ -329,6 +332,260 @@ async function craftedLoss(): Promise<string> {
   return `${trips} round trips of 300 SOL on sub-account 0, ${lost} USDC lost there; halted (${JSON.stringify(halted.risk).slice(0, 160)})`;
 }
 
+/** The sim's clock (venue ms): history timestamps are on it, at SPEED times the wall clock. */
+async function venueNow(): Promise<number> {
+  const reply = await simRpc({ type: 'clock' });
+  return Number((reply.result as { ts: number | string }).ts);
+}
+
+interface RiskCrashLoop {
+  at: number;
+  venueAt: number;
+  boundMs: number;
+  /** Starts that died at start-up (each a FATAL naming the torn file) until the orchestrator gave up. */
+  deadStarts: number;
+  loopingAfterMs: number;
+  failClosedSeenAfterMs?: number;
+  whileLooping: { risk: string; failClosed: boolean; riskManager: string; bots: string[] };
+  restoredAt: number;
+  restoredVenueAt: number;
+  /** What the bots tried meanwhile (status counters): the window was refused, not idle. */
+  attempts: string;
+  activeAfterMs: number;
+  resumedAfterMs?: number;
+  ordersInWindow: number;
+  riskAddingOrders: string[];
+  positionGrowths: string[];
+}
+
+type RiskStatusBody = FleetStatusBody & { risk: { state: string; failClosed?: boolean } };
+
+/** Per bot, how its refusals for risk (and the maker's taker orders seen) grew between two statuses. */
+function botAttempts(from: FleetStatusBody | undefined, to: FleetStatusBody | undefined): string {
+  const counter = (s: FleetStatusBody | undefined, bot: string, key: string) =>
+    (s?.apps.find((a) => a.name === bot)?.status as { counters?: Record<string, number> } | undefined)
+      ?.counters?.[key] ?? 0;
+  const grew = (bot: string, key: string) => Math.max(0, counter(to, bot, key) - counter(from, bot, key));
+  return [
+    ...BOTS.map((b) => `${b} refused ${grew(b, 'rejected.risk-limit')}`),
+    `jit-mm-swift saw ${grew('jit-mm-swift', 'takersSeen')} taker orders`,
+  ].join(', ');
+}
+
+const botSubAccounts = () => new Set(BOTS.map((b) => state.config?.apps[b]?.subAccount ?? -1));
+
+/**
+ * The risk manager crash-loops at runtime: SIGKILLed, with its state file left torn
+ * (`data/risk-state.json` not JSON), so every restart dies at start-up until the orchestrator
+ * stops restarting it (`crash-looping`). The bots must stop adding risk within the fail-closed
+ * bound (`risk.failClosed.silenceMs`); the status must say so. Then an operator fixes the file and
+ * starts it from the API, and trading must resume.
+ */
+async function riskManagerCrashLoops(): Promise<string> {
+  const config = state.config;
+  if (!config) throw new Error('no session config');
+  const statePath = join(state.dataDir, 'risk-state.json');
+  const saved = existsSync(statePath) ? readFileSync(statePath) : undefined;
+  const status = async () => (await fleetStatus(api())) as RiskStatusBody | undefined;
+  const riskApp = (s: RiskStatusBody | undefined) => s?.apps.find((a) => a.name === 'risk-manager');
+  const atFault = await status();
+  const restartsBefore = riskApp(atFault)?.restarts ?? 0;
+  const pid = await pidOf('risk-manager');
+  const venueAt = await venueNow();
+  const at = Date.now();
+  process.kill(pid, 'SIGKILL');
+  // at once, long before the first restart (backoff, then seconds of start-up) reads it
+  writeFileSync(statePath, '{"state":"halted","reason":"torn wri');
+  let failClosedSeenAfterMs: number | undefined;
+  const looping = await waitFor(
+    'risk-manager crash-looping',
+    async () => {
+      const s = await status();
+      if (failClosedSeenAfterMs === undefined && s?.risk.failClosed && s.risk.state !== 'active')
+        failClosedSeenAfterMs = Date.now() - at;
+      return riskApp(s)?.state === 'crash-looping' ? s : undefined;
+    },
+    180_000,
+    250,
+  );
+  const loopingAfterMs = Date.now() - at;
+  // the measured window must reach past the bound, with heartbeats of the bots' state in
+  const boundMs = config.failClosed.silenceMs;
+  await sleep(Math.max(0, at + boundMs + 3000 - Date.now()));
+  const s = (await status()) ?? looping;
+  const whileLooping = {
+    risk: s.risk.state,
+    failClosed: s.risk.failClosed === true,
+    riskManager: riskApp(s)?.state ?? 'absent',
+    bots: BOTS.map((b) => `${b} ${s.apps.find((a) => a.name === b)?.status?.tradingState}`),
+  };
+  const deadStarts = (riskApp(s)?.restarts ?? 0) - restartsBefore;
+
+  const attempts = botAttempts(atFault, await status());
+
+  // the operator's fix: the state file as it was, then start it again (clears the crash loop)
+  if (saved) writeFileSync(statePath, saved);
+  else rmSync(statePath, { force: true });
+  const restoredVenueAt = await venueNow();
+  const restoredAt = Date.now();
+  const started = await getText(`${api()}/api/apps/risk-manager/start`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${state.secrets?.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ by: 'e2e-operator' }),
+  });
+  if (started.status !== 200) throw new Error(`start risk-manager: ${started.status} ${started.text}`);
+  await waitFor(
+    'the risk manager active again',
+    async () => {
+      const now = await status();
+      return riskApp(now)?.state === 'running' && now?.risk.state === 'active' && !now.risk.failClosed
+        ? now
+        : undefined;
+    },
+    90_000,
+    250,
+  );
+  const activeAfterMs = Date.now() - restoredAt;
+  let resumedAfterMs: number | undefined;
+  try {
+    await waitFor(
+      'a bot adding risk again',
+      async () =>
+        riskAddedInWindow(
+          await simHistory(simHttp()),
+          botSubAccounts(),
+          restoredVenueAt,
+          Number.MAX_SAFE_INTEGER,
+        ).riskAddingOrders.length > 0 || undefined,
+      60_000,
+      2000,
+    );
+    resumedAfterMs = Date.now() - restoredAt;
+  } catch {
+    // left undefined: the check fails and the summary says so
+  }
+  const figures = riskAddedInWindow(
+    await simHistory(simHttp()),
+    botSubAccounts(),
+    venueAt + boundMs * SPEED,
+    restoredVenueAt,
+  );
+  state.riskCrashLoop = {
+    at,
+    venueAt,
+    boundMs,
+    deadStarts,
+    loopingAfterMs,
+    ...(failClosedSeenAfterMs !== undefined && { failClosedSeenAfterMs }),
+    whileLooping,
+    restoredAt,
+    restoredVenueAt,
+    attempts,
+    activeAfterMs,
+    ...(resumedAfterMs !== undefined && { resumedAfterMs }),
+    ...figures,
+  };
+  return (
+    `pid ${pid} SIGKILLed, state file torn: crash-looping after ${deadStarts} dead starts in ${(loopingAfterMs / 1000).toFixed(1)} s; ` +
+    `fail closed in the status after ${failClosedSeenAfterMs} ms; while looping risk ${whileLooping.risk} (failClosed ${whileLooping.failClosed}), ${whileLooping.bots.join(', ')}; ` +
+    `risk-adding bot orders after the ${boundMs} ms bound: ${figures.riskAddingOrders.length} (of ${figures.ordersInWindow} accepted in ${((restoredAt - at - boundMs) / 1000).toFixed(1)} s; ${attempts}), exposure growths ${figures.positionGrowths.length}; ` +
+    `file fixed, started from the API: active after ${activeAfterMs} ms, risk added again after ${resumedAfterMs ?? 'never'} ms`
+  );
+}
+
+interface Intruder {
+  bot: string;
+  firstPid: number;
+  startedAt: number;
+  code: number | null;
+  output: string;
+  ms: number;
+  first: { pid?: number; state?: string; restartsBefore: number; restartsAfter?: number };
+  lockHolder: string;
+  journalRowsBefore: number;
+  journalRowsChanged: string[];
+  journalsArchived: string[];
+  ordersInWindow: number;
+  foreignOrders: string[];
+  foreignCancels: string[];
+}
+
+function journalRows(path: string) {
+  const journal = new Journal(path, { readonly: true });
+  try {
+    return journal.allOrders();
+  } finally {
+    journal.close();
+  }
+}
+
+/**
+ * A second instance of a bot started by hand while the fleet runs, as an operator would: the same
+ * entry with the environment the orchestrator gave the first (read from /proc, so the same config,
+ * data dir, log dir and paper session), only not under the orchestrator. It must exit naming the
+ * holder's pid, and nothing of the first's may change: process, journal, lock, venue orders.
+ */
+async function secondInstanceOfBot(): Promise<string> {
+  const bot = 'trend-bot';
+  const before = (await fleetStatus(api()))?.apps.find((a) => a.name === bot);
+  if (before?.pid === undefined || before.state !== 'running') throw new Error(`${bot} is not running`);
+  const firstPid = before.pid;
+  const env: Record<string, string> = Object.fromEntries(
+    readFileSync(`/proc/${firstPid}/environ`, 'utf8')
+      .split('\0')
+      .filter((kv) => kv.includes('='))
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  delete env.DRIFT_PARENT_PID; // the orchestrator's own: a hand-started bot has no parent to watch
+  const journalPath = join(state.dataDir, `${bot}.orders.sqlite`);
+  const archived = () => readdirSync(state.dataDir).filter((f) => f.startsWith(`${bot}.orders.session-`));
+  const archivedBefore = archived();
+  const rowsBefore = journalRows(journalPath);
+  const venueFrom = await venueNow();
+  const startedAt = Date.now();
+  const run = await runEntry(`apps/${bot}/src/main.ts`, [], env, 90_000);
+  const ms = Date.now() - startedAt;
+  const venueTo = await venueNow();
+  const after = (await fleetStatus(api()))?.apps.find((a) => a.name === bot);
+  const rowsAfter = new Map(journalRows(journalPath).map((o) => [o.clientOrderId, o]));
+  const journalRowsChanged = rowsBefore.flatMap((o) => {
+    const now = rowsAfter.get(o.clientOrderId);
+    return now?.userOrderId === o.userOrderId && now.bot === o.bot ? [] : [o.clientOrderId];
+  });
+  const subAccount = state.config?.apps[bot]?.subAccount ?? -1;
+  const venue = foreignVenueActivity(await simHistory(simHttp()), subAccount, venueFrom, venueTo, [
+    ...rowsAfter.values(),
+  ]);
+  state.intruder = {
+    bot,
+    firstPid,
+    startedAt,
+    code: run.code,
+    output: run.output,
+    ms,
+    first: {
+      ...(after?.pid !== undefined && { pid: after.pid }),
+      ...(after?.state !== undefined && { state: after.state }),
+      restartsBefore: before.restarts,
+      ...(after && { restartsAfter: after.restarts }),
+    },
+    lockHolder: existsSync(`${journalPath}.lock`)
+      ? readFileSync(`${journalPath}.lock`, 'utf8').trim()
+      : 'none',
+    journalRowsBefore: rowsBefore.length,
+    journalRowsChanged,
+    journalsArchived: archived().filter((f) => !archivedBefore.includes(f)),
+    ...venue,
+  };
+  const refusal = run.output.split('\n').find((l) => l.includes('held by another instance')) ?? '';
+  return (
+    `second ${bot} (first pid ${firstPid}) exited ${run.code} after ${ms} ms: "${refusal.slice(0, 220)}"; ` +
+    `first: pid ${after?.pid} ${after?.state}, restarts ${before.restarts} -> ${after?.restarts}; lock held by ${state.intruder.lockHolder}; ` +
+    `journal rows ${rowsBefore.length}, changed ${journalRowsChanged.length}, archived ${state.intruder.journalsArchived.length}; ` +
+    `sub-account ${subAccount} in its life: ${venue.ordersInWindow} orders accepted, not the first's ${venue.foreignOrders.length}, cancels not the first's ${venue.foreignCancels.length}`
+  );
+}
+
 async function killOrchestratorAndRestart(configPath: string): Promise<string> {
   const s = await allRunning(60_000);
   state.pidsAtKill = s.apps.flatMap((a) => (a.pid ? [{ name: a.name, pid: a.pid }] : []));
@@ -441,6 +698,10 @@ beforeAll(async () => {
     const j = Math.floor(random() * (i + 1));
     [faults[i], faults[j]] = [faults[j] as (typeof faults)[number], faults[i] as (typeof faults)[number]];
   }
+  // After the seeded ones (their order and gaps stay as they were), before the orchestrator SIGKILL
+  // (a new orchestrator is a new paper session): the crash loop, then the intruder on a sound fleet.
+  if (state.riskManager) faults.push(['risk-manager crash-looping (torn state file)', riskManagerCrashLoops]);
+  faults.push(['second instance of trend-bot by hand', secondInstanceOfBot]);
   faults.push(['SIGKILL orchestrator, start again', () => killOrchestratorAndRestart(written.path)]);
   for (const [name, run] of faults) {
     await sleep(500 + Math.floor(random() * 2500));
@@ -607,6 +868,50 @@ describe('the session under faults', () => {
       ),
     ).toEqual([]);
   });
+  // Issue #17: the risk manager crash-looping mid-session. Within the fail-closed bound the bots
+  // stop adding risk (the simulator's history, not their view), the status shows the real state.
+  it('a crash-looping risk manager: no bot adds risk past the bound, the status says so, trading resumes once fixed', () => {
+    const r = state.riskCrashLoop;
+    expect(r, 'fault not run (no risk manager in the session?)').toBeDefined();
+    if (!r) return;
+    expect(r.deadStarts).toBeGreaterThan(0);
+    expect(r.whileLooping).toEqual({
+      risk: state.config?.failClosed.state,
+      failClosed: true,
+      riskManager: 'crash-looping',
+      bots: BOTS.map((b) => `${b} ${state.config?.failClosed.state}`),
+    });
+    expect(r.riskAddingOrders).toEqual([]);
+    expect(r.positionGrowths).toEqual([]);
+    // said at ERROR by the orchestrator, after the fault
+    const failingClosed = (logFiles().find((f) => f.file === 'orchestrator.log')?.text ?? '')
+      .split('\n')
+      .filter((l) => /\| orchestrator \| ERROR \| fleet trading state changed: failing closed/.test(l))
+      .map(logLineTime);
+    expect(failingClosed.some((t) => t >= r.at - 1000)).toBe(true);
+    expect(r.activeAfterMs).toBeGreaterThan(0);
+    expect(r.resumedAfterMs, 'no bot added risk within 60 s of the restore').toBeDefined();
+  });
+
+  it('a second instance of a bot started by hand is refused, naming the holder; the first is untouched', () => {
+    const x = state.intruder;
+    expect(x, 'fault not run').toBeDefined();
+    if (!x) return;
+    expect(x.code).not.toBe(0);
+    expect(x.output).toMatch(new RegExp(`InstanceLockError.*held by another instance \\(pid ${x.firstPid},`));
+    expect(x.first).toEqual({
+      pid: x.firstPid,
+      state: 'running',
+      restartsBefore: x.first.restartsBefore,
+      restartsAfter: x.first.restartsBefore,
+    });
+    expect(x.lockHolder).toBe(String(x.firstPid));
+    expect(x.journalRowsBefore).toBeGreaterThan(0);
+    expect(x.journalRowsChanged).toEqual([]);
+    expect(x.journalsArchived).toEqual([]);
+    expect(x.foreignOrders).toEqual([]);
+    expect(x.foreignCancels).toEqual([]);
+  });
 });
 
 describe('drift-logs on the repo and on the session', () => {
@@ -652,16 +957,20 @@ describe('drift-logs on the repo and on the session', () => {
     expect(report.disk.verdict).toBe('ok');
     // ERRORs only where the session made them: the halt, and failing closed while the SIGKILLed
     // risk manager was down (the orchestrator; each bot too when the restart outlasted the bound).
-    for (const f of findings)
-      expect(f).toMatch(/^(orchestrator|jit-mm-swift|hedge-bot|trend-bot): errors \(/);
-    const errorLines = logFiles().flatMap((f) =>
-      f.text.split('\n').filter((l) => / \| (ERROR|FATAL) \| /.test(l)),
-    );
+    // The lines first, so a failure names the unexpected one.
+    const records = logFiles().flatMap((f) => errorRecords(f.text));
+    const errorLines = records.map((r) => r.head);
     const failClosed = /failing closed|the risk manager fell silent/;
     expect(errorLines.some((l) => /\| orchestrator \| ERROR \| .*failing closed/.test(l))).toBe(true);
-    const others = errorLines.filter((l) => !failClosed.test(l));
+    const planned = plannedFaultErrors(records);
+    const others = records.filter((r) => !failClosed.test(r.head) && !planned.has(r)).map((r) => r.text);
     expect(others, others.join('\n')).toHaveLength(1);
     expect(others[0]).toMatch(/\| orchestrator \| ERROR \| fleet trading state changed from=\w+ to=halted/);
+    // and the risk manager's FATALs, one per dead start while it crash-looped on purpose
+    const crashFatals = `risk-manager: fatal (${state.riskCrashLoop?.deadStarts} FATAL line(s) in the last hour)`;
+    for (const f of findings)
+      if (!(state.riskCrashLoop && f === crashFatals))
+        expect(f).toMatch(/^(orchestrator|jit-mm-swift|hedge-bot|trend-bot): errors \(/);
     expect(r.code, r.output.slice(-3000)).toBe(1); // warnings, nothing critical
   }, 90_000);
 });
@@ -688,11 +997,105 @@ afterAll(() => {
     `orphans after the orchestrator SIGKILL: ${state.orphansAfterKill.length}`,
     `crafted loss: ${state.crafted}`,
     `risk manager in the session: ${state.riskManager ? 'yes' : 'no (apps/risk-manager/src/main.ts missing)'}`,
+    `risk manager crash-looping: ${crashLoopFigures()}`,
+    `second bot instance: ${intruderFigures()}`,
     '',
   ];
   process.stdout.write(summary.join('\n'));
   writeFileSync(join(tmpdir(), 'drift-e2e-summary.txt'), summary.join('\n'));
 });
+
+function crashLoopFigures(): string {
+  const r = state.riskCrashLoop;
+  if (!r) return 'not run';
+  return (
+    `orders placed after the fault + ${r.boundMs} ms bound that add risk: ${r.riskAddingOrders.length} ` +
+    `(of ${r.ordersInWindow} bot orders accepted until the fix; ${r.attempts}), exposure growths ${r.positionGrowths.length}; ` +
+    `fail closed in the status after ${r.failClosedSeenAfterMs ?? 'never'} ms; crash-looping after ${r.deadStarts} dead starts; ` +
+    `risk ${r.whileLooping.risk} (failClosed ${r.whileLooping.failClosed}), ${r.whileLooping.bots.join(', ')}; ` +
+    `after the fix: active in ${r.activeAfterMs} ms, risk added again in ${r.resumedAfterMs ?? 'never'} ms`
+  );
+}
+
+function intruderFigures(): string {
+  const x = state.intruder;
+  if (!x) return 'not run';
+  return (
+    `${x.bot} exit ${x.code} in ${x.ms} ms, holder pid named: ${x.output.includes(`(pid ${x.firstPid},`)}; ` +
+    `first instance pid ${x.first.pid} ${x.first.state}, restarts ${x.first.restartsBefore} -> ${x.first.restartsAfter}; ` +
+    `its orders in the sim ${x.foreignOrders.length}, cancels not the first's ${x.foreignCancels.length} ` +
+    `(${x.ordersInWindow} orders on the sub-account meanwhile); journal rows changed ${x.journalRowsChanged.length}/${x.journalRowsBefore}, archived ${x.journalsArchived.length}`
+  );
+}
+
+/** The wall time (ms) of a text log line's timestamp; 0 when it has none. */
+function logLineTime(line: string): number {
+  const stamp = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}/.exec(line)?.[0];
+  return stamp ? Date.parse(`${stamp.replace(' ', 'T').replace(',', '.')}Z`) : 0;
+}
+
+interface ErrorRecord {
+  head: string;
+  /** The line and its stack lines below it (where an error's message is). */
+  text: string;
+  t: number;
+}
+
+/** The ERROR and FATAL records of a log file, each with its stack lines. */
+function errorRecords(text: string): ErrorRecord[] {
+  const out: ErrorRecord[] = [];
+  let current: ErrorRecord | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('    ')) {
+      if (current) current.text += `\n${line}`;
+      continue;
+    }
+    current = / \| (ERROR|FATAL) \| /.test(line)
+      ? { head: line, text: line, t: logLineTime(line) }
+      : undefined;
+    if (current) out.push(current);
+  }
+  return out;
+}
+
+/**
+ * The ERROR/FATAL records the crash loop and the intruder cause on purpose, each by its message, in
+ * its fault's time window and in the exact number expected: one FATAL per dead start of the risk
+ * manager (its torn state file named), the orchestrator's one crash-loop ALERT, and the second
+ * instance's one refusal naming the first's pid. Any other count fails here.
+ */
+function plannedFaultErrors(records: ErrorRecord[]): Set<ErrorRecord> {
+  const planned = new Set<ErrorRecord>();
+  const crash = state.riskCrashLoop;
+  if (crash) {
+    const within = (r: ErrorRecord) => r.t >= crash.at - 1000 && r.t <= crash.restoredAt + 1000;
+    const deaths = records.filter(
+      (r) =>
+        within(r) &&
+        /\| risk-manager \| FATAL \| risk-manager failed to start( |$)/.test(r.head) &&
+        /risk state file \S+risk-state\.json is not valid JSON/.test(r.text),
+    );
+    expect(deaths.length, 'one FATAL per dead start of the crash loop').toBe(crash.deadStarts);
+    const alerts = records.filter(
+      (r) => within(r) && /\| orchestrator \| ERROR \| ALERT app is crash-looping/.test(r.head),
+    );
+    expect(alerts.length, 'the crash loop alert').toBe(1);
+    for (const r of [...deaths, ...alerts]) planned.add(r);
+  }
+  const x = state.intruder;
+  if (x) {
+    const refusals = records.filter(
+      (r) =>
+        r.t >= x.startedAt - 1000 &&
+        r.t <= x.startedAt + x.ms + 1000 &&
+        /\| trend-bot \| ERROR \| trend-bot failed to start( |$)/.test(r.head) &&
+        r.text.includes(`held by another instance (pid ${x.firstPid},`),
+    );
+    expect(refusals.length, "the second instance's refusal").toBe(1);
+    for (const r of refusals) planned.add(r);
+  }
+  return planned;
+}
 
 /** Lines that do not parse, or belong to another app, with the time of their first timestamp. */
 function badLines(): { t: number; text: string }[] {
