@@ -158,6 +158,36 @@ describe('margin', () => {
     expect(engine.place(1, sell('160', '66.66')).ok).toBe(true);
     expect(engine.place(1, sell('160', '0.01'))).toMatchObject({ ok: false, reason: 'insufficient-margin' });
   });
+
+  it('charges each open order $0.01, like the program, in the check and in the requirement', () => {
+    // 6 SOL at oracle 150 with 10% initial margin is 90.00; the order's own charge makes it 90.01.
+    const short = flatEngine({ subAccounts: { 1: usd('90') } });
+    expect(short.place(1, buy('149', '6'))).toMatchObject({
+      ok: false,
+      reason: 'insufficient-margin',
+      message: expect.stringMatching(/^InsufficientCollateral: /),
+    });
+    const enough = flatEngine({ subAccounts: { 1: usd('90.01') } });
+    expect(enough.place(1, buy('149', '6')).ok).toBe(true);
+    // Open orders count in the requirement on their worst case, as on chain (not only positions).
+    expect(enough.account(1)).toMatchObject({
+      initialMarginRequirement: usd('90.01'),
+      maintenanceMarginRequirement: usd('45.01'),
+    });
+    expect(enough.freeCollateral(1)).toBe(0n);
+  });
+
+  it('leaves positive unsettled PnL out of the initial check (the program counts it at weight 0)', () => {
+    const engine = flatEngine({ subAccounts: { 1: usd('100') } });
+    engine.place(1, sell('160', '1'));
+    engine.place(2, buy('160', '1'));
+    // Short 1 from 160 at oracle 150: +10 unrealized, equity 110, but initial collateral stays 100.
+    expect(engine.account(1)).toMatchObject({ equity: usd('110'), initialMarginRequirement: usd('15') });
+    expect(engine.freeCollateral(1)).toBe(usd('85'));
+    // 6.67 SOL short is 100.05 + 0.01: it would fit in equity, not in the program's collateral.
+    expect(engine.place(1, sell('160', '5.67'))).toMatchObject({ ok: false, reason: 'insufficient-margin' });
+    expect(engine.place(1, sell('160', '5.66')).ok).toBe(true);
+  });
 });
 
 describe('funding', () => {

@@ -24,8 +24,14 @@ export { type EngineScope, type MakerFill, SimEngine, type SimEvent, type SimLis
 export { engineConfigFromFleet } from './fleet-config.js';
 export { type HistoryEntry, type HistoryKind, serializeHistory } from './history.js';
 export type { SimLogger } from './log.js';
+export { OPEN_ORDER_MARGIN } from './margin.js';
 export { parseOracleCsv, type ReplayPoint } from './oracle.js';
-export { runOrderScript, type ScriptedOrder, type ScriptOutcome } from './order-script.js';
+export {
+  runOrderScript,
+  type ScriptAccount,
+  type ScriptedOrder,
+  type ScriptOutcome,
+} from './order-script.js';
 export {
   parseRecording,
   type RecordedEvent,

@@ -22,8 +22,11 @@ export interface ScriptOutcome {
   fills: Fill[];
   positions: Position[];
   /** Collateral, equity and margin requirements of each sub-account the script used. */
-  accounts: AccountState[];
+  accounts: ScriptAccount[];
 }
+
+/** An account with the program's free collateral (what its initial margin check leaves). */
+export type ScriptAccount = AccountState & { freeCollateral: bigint };
 
 export function runOrderScript(config: SimEngineConfig, script: readonly ScriptedOrder[]): ScriptOutcome {
   const engine = new SimEngine(config);
@@ -41,6 +44,6 @@ export function runOrderScript(config: SimEngineConfig, script: readonly Scripte
     results,
     fills: engine.fills(),
     positions: engine.positions(),
-    accounts: ids.map((id) => engine.account(id)),
+    accounts: ids.map((id) => ({ ...engine.account(id), freeCollateral: engine.freeCollateral(id) })),
   };
 }
