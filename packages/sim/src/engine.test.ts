@@ -292,6 +292,30 @@ describe('JIT auctions', () => {
     expect(engine.openOrdersList()).toEqual([]);
   });
 
+  it('resting orders fill a market order as soon as they cross its auction price, as on chain', () => {
+    const engine = flatEngine();
+    engine.place(1, buy('150.05', '1'));
+    engine.place(3, buy('149.8', '1'));
+    // A seller's auction: 150.03 (oracle + 2 bps) down to 149.55 over 10 slots, 0.048 a slot.
+    const placed = engine.place(2, {
+      market: 'SOL-PERP',
+      side: 'sell',
+      type: 'market',
+      baseAmount: base('2'),
+    });
+    if (!placed.ok) throw new Error(placed.message);
+    expect(placed.fills.map((f) => [f.price, f.baseAmount])).toEqual([[px('150.05'), base('1')]]);
+    engine.advanceSlots(4); // 149.838: the bid at 149.8 does not cross yet
+    expect(engine.fills({ subAccount: 2 })).toHaveLength(1);
+    engine.advanceSlots(1); // 149.79
+    expect(engine.fills({ subAccount: 2 }).map((f) => [f.price, f.baseAmount])).toEqual([
+      [px('150.05'), base('1')],
+      [px('149.8'), base('1')],
+    ]);
+    expect(engine.activeTakerOrders('SOL-PERP')).toEqual([]);
+    expect(engine.openOrdersList({ subAccount: 2 })).toEqual([]);
+  });
+
   it("a JIT fill counts in the maker's margin like any position", () => {
     const engine = flatEngine({ subAccounts: { 1: usd('1000') } });
     engine.place(2, { market: 'SOL-PERP', side: 'sell', type: 'market', baseAmount: base('1') });

@@ -280,6 +280,7 @@ export class SimEngine {
       // Rival fills that landed during the last slot, before anything of this slot happens.
       if (this.competition)
         for (const a of m.auctions.values()) this.landRivals(m, a, this.slot * this.slotMs);
+      for (const a of m.auctions.values()) this.matchAuctionWithBook(m, a);
       this.settleEndedAuctions(m);
       if (this.takerFlow) {
         for (let n = this.takerFlow.countThisSlot(); n > 0; n--) this.openStreamTaker(m);
@@ -573,14 +574,28 @@ export class SimEngine {
       taker: `sub-account:${order.subAccount}`,
       receivedAt: this.now(),
     };
-    this.startAuction(m, {
+    const auction: Auction = {
       taker,
       endSlot: this.slot + taker.auction.durationSlots,
       remaining: order.baseAmount,
       order,
       bids: [],
       nextBid: 0,
-    });
+    };
+    this.matchAuctionWithBook(m, auction);
+    this.startAuction(m, auction);
+  }
+
+  /**
+   * Resting orders that cross a sub-account market order's auction price at this slot fill it at
+   * their own price, as on chain: the program matches the book during the auction (the taker's
+   * place-and-take, or any filler), not only after it.
+   */
+  private matchAuctionWithBook(m: MarketState, auction: Auction): void {
+    const { order } = auction;
+    if (!order || auction.remaining <= 0n || auction.endSlot <= this.slot) return;
+    const price = auctionPriceAt({ side: order.side, ...auction.taker.auction }, this.slot, m.spec.tickSize);
+    this.matchBook(m, order.side, price, order, auction, undefined);
   }
 
   private openStreamTaker(m: MarketState): void {
