@@ -292,6 +292,26 @@ describe('JIT auctions', () => {
     expect(engine.openOrdersList()).toEqual([]);
   });
 
+  it("a market order's limit caps its auction's end, it does not replace it (the program's rule)", () => {
+    const engine = flatEngine();
+    const sell = (price: string) =>
+      engine.place(2, {
+        market: 'SOL-PERP',
+        side: 'sell',
+        type: 'market',
+        price: px(price),
+        baseAmount: base('1'),
+      });
+    sell('148'); // further than oracle - 30 bps: the end stays 149.55
+    sell('149.9'); // tighter: the end is the limit
+    expect(
+      engine.activeTakerOrders('SOL-PERP').map((t) => [t.auction.startPrice, t.auction.endPrice]),
+    ).toEqual([
+      [px('150.03'), px('149.55')],
+      [px('150.03'), px('149.9')],
+    ]);
+  });
+
   it('resting orders fill a market order as soon as they cross its auction price, as on chain', () => {
     const engine = flatEngine();
     engine.place(1, buy('150.05', '1'));
