@@ -902,7 +902,8 @@ export class SimEngine {
   ): Fill {
     const quote = quoteValue(price, size);
     const volume = this.volume.get(order.subAccount) ?? 0n;
-    const rates = ratesFor(volume, this.feeTiers, this.baseFees);
+    // The program adds the fill to the 30-day volume before it picks the fee tier.
+    const rates = ratesFor(volume + quote, this.feeTiers, this.baseFees);
     const fee = fillFee(quote, liquidity === 'maker' ? rates.maker : rates.taker);
     if (this.feeTiers.length > 0) this.volume.set(order.subAccount, volume + quote);
     const ts = this.now();
