@@ -48,8 +48,6 @@ export interface ProgramPosition {
   subAccount: number;
   baseAmount: bigint;
   quoteEntryAmount: bigint;
-  /** Quote of the position after fees (the program books fees here, not in the entry). */
-  quoteAssetAmount: bigint;
 }
 
 export interface ProgramAccount {
@@ -164,7 +162,6 @@ export async function runProgramScript(
         subAccount: sub,
         baseAmount: big(perp.baseAssetAmount),
         quoteEntryAmount: big(perp.quoteEntryAmount),
-        quoteAssetAmount: big(perp.quoteAssetAmount),
       });
     }
     accounts.push({
@@ -179,7 +176,10 @@ export async function runProgramScript(
   return { results, openOrders, fills, positions, accounts };
 }
 
-/** Every other trader with an open order in the market, as the maker list of a place-and-take. */
+/**
+ * Every other trader with an open order, as the maker list of a place-and-take or a keeper's fill
+ * (the program matches all of a maker's open orders in the market, not only the one named).
+ */
 async function makersFor(lane: Lane, traders: Map<number, Trader>, takerSub: number): Promise<MakerInfo[]> {
   const makers: MakerInfo[] = [];
   for (const [sub, trader] of traders) {
