@@ -9,7 +9,7 @@
  * (end - start) * min(elapsed, duration) / duration rounded down, then `standardize_price` to the
  * tick (down for a long, up for a short) — the same integer as the one division here.
  */
-import { applyBps, divRound, type Side } from '@drift/core';
+import { applyBps, divRound, maxBig, minBig, type Side } from '@drift/core';
 
 export interface AuctionTerms {
   side: Side;
@@ -39,7 +39,9 @@ export function makerPriceAcceptable(takerSide: Side, makerPrice: bigint, auctio
 
 /**
  * Start and end prices around the oracle: offsets are bps toward "worse for the taker" (a buyer's
- * prices go up). A taker limit replaces the end price and caps the start.
+ * prices go up). A taker limit caps both: the end is the offset price unless the limit is tighter,
+ * as the program derives a market order's auction (`derive_market_order_auction_params`: a long's
+ * start and end are `min(offset price, limit)`), checked by drift-client's differential test.
  */
 export function auctionBounds(
   side: Side,
@@ -57,8 +59,9 @@ export function auctionBounds(
     oracle + applyBps(oracle, sign * startOffsetBps),
     side === 'buy' ? 'floor' : 'ceil',
   );
+  const offsetEnd = toTick(oracle + applyBps(oracle, sign * endOffsetBps), side === 'buy' ? 'ceil' : 'floor');
   let endPrice =
-    limit ?? toTick(oracle + applyBps(oracle, sign * endOffsetBps), side === 'buy' ? 'ceil' : 'floor');
+    limit === undefined ? offsetEnd : side === 'buy' ? minBig(limit, offsetEnd) : maxBig(limit, offsetEnd);
   if (endPrice <= 0n) endPrice = tickSize;
   if (startPrice <= 0n) startPrice = tickSize;
   if (side === 'buy' ? startPrice > endPrice : startPrice < endPrice) startPrice = endPrice;

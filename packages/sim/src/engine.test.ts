@@ -158,6 +158,36 @@ describe('margin', () => {
     expect(engine.place(1, sell('160', '66.66')).ok).toBe(true);
     expect(engine.place(1, sell('160', '0.01'))).toMatchObject({ ok: false, reason: 'insufficient-margin' });
   });
+
+  it('charges each open order $0.01, like the program, in the check and in the requirement', () => {
+    // 6 SOL at oracle 150 with 10% initial margin is 90.00; the order's own charge makes it 90.01.
+    const short = flatEngine({ subAccounts: { 1: usd('90') } });
+    expect(short.place(1, buy('149', '6'))).toMatchObject({
+      ok: false,
+      reason: 'insufficient-margin',
+      message: expect.stringMatching(/^InsufficientCollateral: /),
+    });
+    const enough = flatEngine({ subAccounts: { 1: usd('90.01') } });
+    expect(enough.place(1, buy('149', '6')).ok).toBe(true);
+    // Open orders count in the requirement on their worst case, as on chain (not only positions).
+    expect(enough.account(1)).toMatchObject({
+      initialMarginRequirement: usd('90.01'),
+      maintenanceMarginRequirement: usd('45.01'),
+    });
+    expect(enough.freeCollateral(1)).toBe(0n);
+  });
+
+  it('leaves positive unsettled PnL out of the initial check (the program counts it at weight 0)', () => {
+    const engine = flatEngine({ subAccounts: { 1: usd('100') } });
+    engine.place(1, sell('160', '1'));
+    engine.place(2, buy('160', '1'));
+    // Short 1 from 160 at oracle 150: +10 unrealized, equity 110, but initial collateral stays 100.
+    expect(engine.account(1)).toMatchObject({ equity: usd('110'), initialMarginRequirement: usd('15') });
+    expect(engine.freeCollateral(1)).toBe(usd('85'));
+    // 6.67 SOL short is 100.05 + 0.01: it would fit in equity, not in the program's collateral.
+    expect(engine.place(1, sell('160', '5.67'))).toMatchObject({ ok: false, reason: 'insufficient-margin' });
+    expect(engine.place(1, sell('160', '5.66')).ok).toBe(true);
+  });
 });
 
 describe('funding', () => {
@@ -260,6 +290,50 @@ describe('JIT auctions', () => {
       [px('150.45'), base('2')], // backstop at the end price, oracle + 30 bps
     ]);
     expect(engine.openOrdersList()).toEqual([]);
+  });
+
+  it("a market order's limit caps its auction's end, it does not replace it (the program's rule)", () => {
+    const engine = flatEngine();
+    const sell = (price: string) =>
+      engine.place(2, {
+        market: 'SOL-PERP',
+        side: 'sell',
+        type: 'market',
+        price: px(price),
+        baseAmount: base('1'),
+      });
+    sell('148'); // further than oracle - 30 bps: the end stays 149.55
+    sell('149.9'); // tighter: the end is the limit
+    expect(
+      engine.activeTakerOrders('SOL-PERP').map((t) => [t.auction.startPrice, t.auction.endPrice]),
+    ).toEqual([
+      [px('150.03'), px('149.55')],
+      [px('150.03'), px('149.9')],
+    ]);
+  });
+
+  it('resting orders fill a market order as soon as they cross its auction price, as on chain', () => {
+    const engine = flatEngine();
+    engine.place(1, buy('150.05', '1'));
+    engine.place(3, buy('149.8', '1'));
+    // A seller's auction: 150.03 (oracle + 2 bps) down to 149.55 over 10 slots, 0.048 a slot.
+    const placed = engine.place(2, {
+      market: 'SOL-PERP',
+      side: 'sell',
+      type: 'market',
+      baseAmount: base('2'),
+    });
+    if (!placed.ok) throw new Error(placed.message);
+    expect(placed.fills.map((f) => [f.price, f.baseAmount])).toEqual([[px('150.05'), base('1')]]);
+    engine.advanceSlots(4); // 149.838: the bid at 149.8 does not cross yet
+    expect(engine.fills({ subAccount: 2 })).toHaveLength(1);
+    engine.advanceSlots(1); // 149.79
+    expect(engine.fills({ subAccount: 2 }).map((f) => [f.price, f.baseAmount])).toEqual([
+      [px('150.05'), base('1')],
+      [px('149.8'), base('1')],
+    ]);
+    expect(engine.activeTakerOrders('SOL-PERP')).toEqual([]);
+    expect(engine.openOrdersList({ subAccount: 2 })).toEqual([]);
   });
 
   it("a JIT fill counts in the maker's margin like any position", () => {

@@ -38,8 +38,9 @@ import {
 import { type FeeTierRates, fillFee, ratesFor } from './fee-tiers.js';
 import { fundingCredit, premiumRatePpb } from './funding.js';
 import { type HistoryEntry, HistoryLog, type UnstampedEntry } from './history.js';
-import { Ledger, leverageBps, marginFor, toPosition, unrealizedPnl } from './ledger.js';
+import { Ledger, leverageBps, toPosition, unrealizedPnl } from './ledger.js';
 import { type SimLogger, silentLogger } from './log.js';
+import { type MarginState, type MarketMargin, marginState } from './margin.js';
 import { type OraclePath, RandomWalkPath, ReplayPath } from './oracle.js';
 import { checkPrice, checkSize, type Rejection } from './order-checks.js';
 import { snapshotOrder } from './order-snapshot.js';
@@ -98,10 +99,14 @@ interface MarketState {
   samples: bigint;
 }
 
-/** Open (non-reduce-only) order size per side, per market, for the margin check. */
+/**
+ * Open (non-reduce-only) order size per side, per market, and the number of open orders (all of
+ * them: the program charges each one), for the margin requirement.
+ */
 interface Exposure {
   bids: bigint;
   asks: bigint;
+  orders: number;
 }
 
 export class SimEngine {
@@ -275,6 +280,7 @@ export class SimEngine {
       // Rival fills that landed during the last slot, before anything of this slot happens.
       if (this.competition)
         for (const a of m.auctions.values()) this.landRivals(m, a, this.slot * this.slotMs);
+      for (const a of m.auctions.values()) this.matchAuctionWithBook(m, a);
       this.settleEndedAuctions(m);
       if (this.takerFlow) {
         for (let n = this.takerFlow.countThisSlot(); n > 0; n--) this.openStreamTaker(m);
@@ -364,6 +370,7 @@ export class SimEngine {
     this.openOrders.set(order.orderId, order);
     if (order.clientOrderId !== undefined) this.openClientIds.add(clientKey(subAccount, order.clientOrderId));
     this.trackExposure(order, remainingOf(order));
+    this.countOrder(order, 1);
     this.log.order(this.slot, order, undefined);
     if (this.listeners.size > 0) this.emit({ type: 'order', order: snapshotOrder(order) });
     const fills: Fill[] = [];
@@ -404,7 +411,10 @@ export class SimEngine {
       if (request.type === 'market') return ['post-only-would-cross', 'a market order always takes'];
       const best = m.book.opposite(request.side).bestPrice();
       if (best !== undefined && crosses(request.side, request.price!, best))
-        return ['post-only-would-cross', `post-only ${request.side} at ${request.price} crosses ${best}`];
+        return [
+          'post-only-would-cross',
+          `PlacePostOnlyLimitFailure: post-only ${request.side} at ${request.price} crosses ${best}`,
+        ];
     }
     if (request.reduceOnly) {
       const position = this.ledger.baseOf(subAccount, request.market);
@@ -414,8 +424,11 @@ export class SimEngine {
           'reduce-only-increases',
           `reduce-only ${request.side} of ${request.baseAmount} against position ${position}`,
         ];
-    } else if (!this.marginAllows(subAccount, request.market, request.side, request.baseAmount)) {
-      return ['insufficient-margin', `not enough free collateral on sub-account ${subAccount}`];
+    } else if (!this.marginAllows(subAccount, request.market, request.side, request.baseAmount, 1)) {
+      return [
+        'insufficient-margin',
+        `InsufficientCollateral: not enough free collateral on sub-account ${subAccount}`,
+      ];
     }
     return undefined;
   }
@@ -511,7 +524,10 @@ export class SimEngine {
       newRemaining > oldRemaining &&
       !this.marginAllows(order.subAccount, order.market, order.side, newRemaining - oldRemaining)
     ) {
-      return fail('insufficient-margin', `not enough free collateral on sub-account ${order.subAccount}`);
+      return fail(
+        'insufficient-margin',
+        `InsufficientCollateral: not enough free collateral on sub-account ${order.subAccount}`,
+      );
     }
     const side = m.book.sideOf(order.side);
     const keepsPriority = price === order.price && newRemaining <= oldRemaining;
@@ -558,14 +574,28 @@ export class SimEngine {
       taker: `sub-account:${order.subAccount}`,
       receivedAt: this.now(),
     };
-    this.startAuction(m, {
+    const auction: Auction = {
       taker,
       endSlot: this.slot + taker.auction.durationSlots,
       remaining: order.baseAmount,
       order,
       bids: [],
       nextBid: 0,
-    });
+    };
+    this.matchAuctionWithBook(m, auction);
+    this.startAuction(m, auction);
+  }
+
+  /**
+   * Resting orders that cross a sub-account market order's auction price at this slot fill it at
+   * their own price, as on chain: the program matches the book during the auction (the taker's
+   * place-and-take, or any filler), not only after it.
+   */
+  private matchAuctionWithBook(m: MarketState, auction: Auction): void {
+    const { order } = auction;
+    if (!order || auction.remaining <= 0n || auction.endSlot <= this.slot) return;
+    const price = auctionPriceAt({ side: order.side, ...auction.taker.auction }, this.slot, m.spec.tickSize);
+    this.matchBook(m, order.side, price, order, auction, undefined);
   }
 
   private openStreamTaker(m: MarketState): void {
@@ -723,6 +753,7 @@ export class SimEngine {
     };
     this.log.order(this.slot, makerOrder, undefined);
     this.trackExposure(makerOrder, size); // released by the fill below
+    this.countOrder(makerOrder, 1);
     const { makerFill } = this.executeMatch(m, maker.price, size, makerOrder, auction.order, auction);
     return { ok: true, order: snapshotOrder(makerOrder), fills: [makerFill] };
   }
@@ -871,7 +902,8 @@ export class SimEngine {
   ): Fill {
     const quote = quoteValue(price, size);
     const volume = this.volume.get(order.subAccount) ?? 0n;
-    const rates = ratesFor(volume, this.feeTiers, this.baseFees);
+    // The program adds the fill to the 30-day volume before it picks the fee tier.
+    const rates = ratesFor(volume + quote, this.feeTiers, this.baseFees);
     const fee = fillFee(quote, liquidity === 'maker' ? rates.maker : rates.taker);
     if (this.feeTiers.length > 0) this.volume.set(order.subAccount, volume + quote);
     const ts = this.now();
@@ -915,6 +947,7 @@ export class SimEngine {
     cause: 'fill' | 'cancel' | 'expire',
   ): void {
     if (status !== 'filled') this.trackExposure(order, -remainingOf(order));
+    this.countOrder(order, -1);
     order.status = status;
     order.updatedAt = this.now();
     this.openOrders.delete(order.orderId);
@@ -938,6 +971,17 @@ export class SimEngine {
 
   private trackExposure(order: Order, delta: bigint): void {
     if (order.reduceOnly || order.subAccount < 0 || delta === 0n) return;
+    const e = this.exposureOf(order);
+    if (order.side === 'buy') e.bids += delta;
+    else e.asks += delta;
+  }
+
+  private countOrder(order: Order, delta: 1 | -1): void {
+    if (order.subAccount < 0) return;
+    this.exposureOf(order).orders += delta;
+  }
+
+  private exposureOf(order: Order): Exposure {
     let byMarket = this.exposure.get(order.subAccount);
     if (!byMarket) {
       byMarket = new Map();
@@ -945,38 +989,68 @@ export class SimEngine {
     }
     let e = byMarket.get(order.market);
     if (!e) {
-      e = { bids: 0n, asks: 0n };
+      e = { bids: 0n, asks: 0n, orders: 0 };
       byMarket.set(order.market, e);
     }
-    if (order.side === 'buy') e.bids += delta;
-    else e.asks += delta;
+    return e;
   }
 
   /**
-   * Initial margin on the worst case (every open order filled, plus the new size) must fit in equity
-   * (collateral + unrealized PnL at the oracle).
+   * The program's margin of a sub-account (margin.ts), optionally with a new order of `extra` base
+   * on `side` of `market` (`newOrders` 1 when it would rest as an open order).
    */
-  private marginAllows(subAccount: number, market: string, side: Side, extra: bigint): boolean {
+  private margin(
+    subAccount: number,
+    pending?: { market: string; side: Side; extra: bigint; newOrders: number },
+  ): MarginState {
     const account = this.ledger.peek(subAccount);
     const byMarket = this.exposure.get(subAccount);
-    let equity = account.collateral;
-    let requirement = 0n;
+    const markets: MarketMargin[] = [];
     for (const [symbol, m] of this.marketStates) {
       const position = account.positions.get(symbol);
       const e = byMarket?.get(symbol);
-      if (!position && !e && symbol !== market) continue;
-      const base = position?.base ?? 0n;
-      if (position) equity += unrealizedPnl(position, m.oracle.price);
+      if (!position && !e && symbol !== pending?.market) continue;
       let bids = e?.bids ?? 0n;
       let asks = e?.asks ?? 0n;
-      if (symbol === market) {
-        if (side === 'buy') bids += extra;
-        else asks += extra;
+      let orders = e?.orders ?? 0;
+      if (symbol === pending?.market) {
+        if (pending.side === 'buy') bids += pending.extra;
+        else asks += pending.extra;
+        orders += pending.newOrders;
       }
-      const worst = maxBig(absBig(base + bids), absBig(base - asks));
-      requirement += marginFor(worst, m.oracle.price, m.spec.initialMarginBps);
+      markets.push({
+        spec: m.spec,
+        oracle: m.oracle.price,
+        base: position?.base ?? 0n,
+        bids,
+        asks,
+        openOrders: orders,
+        unrealizedPnl: position ? unrealizedPnl(position, m.oracle.price) : 0n,
+        realizedPnl: position?.realizedPnl ?? 0n,
+      });
     }
-    return requirement <= equity;
+    return marginState(account.collateral, markets);
+  }
+
+  /**
+   * The program's initial margin check: the requirement of the worst case (every open order
+   * filled, plus the new size, plus each open order's charge) must fit in the initial collateral.
+   */
+  private marginAllows(
+    subAccount: number,
+    market: string,
+    side: Side,
+    extra: bigint,
+    newOrders = 0,
+  ): boolean {
+    const state = this.margin(subAccount, { market, side, extra, newOrders });
+    return state.initialMarginRequirement <= state.initialCollateral;
+  }
+
+  /** The program's free collateral: initial collateral less the initial margin requirement, floored at 0. */
+  freeCollateral(subAccount: number): bigint {
+    const state = this.margin(subAccount);
+    return maxBig(state.initialCollateral - state.initialMarginRequirement, 0n);
   }
 
   // ---- funding -----------------------------------------------------------------------------
@@ -1043,30 +1117,22 @@ export class SimEngine {
   }
 
   account(subAccount: number): AccountState {
-    const account = this.ledger.peek(subAccount);
     const positions = this.positions({ subAccount });
-    let unrealized = 0n;
+    const state = this.margin(subAccount);
     let gross = 0n;
-    let initial = 0n;
-    let maintenance = 0n;
     for (const position of positions) {
-      const m = this.market(position.market);
-      unrealized += position.unrealizedPnl;
-      gross += quoteValue(m.oracle.price, absBig(position.baseAmount));
-      initial += marginFor(position.baseAmount, m.oracle.price, m.spec.initialMarginBps);
-      maintenance += marginFor(position.baseAmount, m.oracle.price, m.spec.maintenanceMarginBps);
+      gross += quoteValue(this.market(position.market).oracle.price, absBig(position.baseAmount));
     }
-    const equity = account.collateral + unrealized;
     return {
       subAccount,
-      collateral: account.collateral,
-      unrealizedPnl: unrealized,
-      equity,
+      collateral: state.collateral,
+      unrealizedPnl: state.unrealizedPnl,
+      equity: state.equity,
       grossNotional: gross,
-      initialMarginRequirement: initial,
-      maintenanceMarginRequirement: maintenance,
-      freeMargin: maxBig(equity - initial, 0n),
-      leverageBps: leverageBps(gross, equity),
+      initialMarginRequirement: state.initialMarginRequirement,
+      maintenanceMarginRequirement: state.maintenanceMarginRequirement,
+      freeMargin: maxBig(state.equity - state.initialMarginRequirement, 0n),
+      leverageBps: leverageBps(gross, state.equity),
       positions,
     };
   }

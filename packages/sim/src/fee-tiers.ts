@@ -1,5 +1,6 @@
 /**
- * Drift's perp fee tiers. A user's tier follows its 30-day traded volume (maker + taker), or its
+ * Drift's perp fee tiers. A user's tier follows its 30-day traded volume (maker + taker, the fill
+ * being charged included: the program updates the volume before it computes the fee), or its
  * insurance-fund stake, which the sim does not model: protocol-v2
  * `programs/drift/src/math/fees.rs` `determine_perp_fee_tier` moves to tier 2 from 1M USDC, 3 from
  * 5M, 4 from 10M, 5 from 50M and 6 from 100M. The rates of each tier are the exchange's admin

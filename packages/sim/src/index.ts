@@ -21,11 +21,17 @@ export {
   type TakerFlowConfig,
 } from './config.js';
 export { type EngineScope, type MakerFill, SimEngine, type SimEvent, type SimListener } from './engine.js';
+export type { FeeTierRates } from './fee-tiers.js';
 export { engineConfigFromFleet } from './fleet-config.js';
 export { type HistoryEntry, type HistoryKind, serializeHistory } from './history.js';
 export type { SimLogger } from './log.js';
 export { parseOracleCsv, type ReplayPoint } from './oracle.js';
-export { runOrderScript, type ScriptedOrder, type ScriptOutcome } from './order-script.js';
+export {
+  runOrderScript,
+  type ScriptAccount,
+  type ScriptedOrder,
+  type ScriptOutcome,
+} from './order-script.js';
 export {
   parseRecording,
   type RecordedEvent,

@@ -4,7 +4,7 @@
  * its fee, the positions and each sub-account's margin. The real-program lane runs the same list
  * through the program (bankrun) and compares the two within stated tolerances.
  */
-import type { AccountState, Fill, OrderRequest, PlaceResult, Position } from '@drift/core';
+import type { AccountState, Fill, OrderRequest, PlaceResult, Position, TakerOrder } from '@drift/core';
 import type { SimEngineConfig } from './config.js';
 import { SimEngine } from './engine.js';
 
@@ -21,9 +21,14 @@ export interface ScriptOutcome {
   /** Every fill of every sub-account, in the order they happened (fees in `fee`). */
   fills: Fill[];
   positions: Position[];
+  /** Auctions still running at the end (a sub-account's market order is one), with their terms. */
+  auctions: TakerOrder[];
   /** Collateral, equity and margin requirements of each sub-account the script used. */
-  accounts: AccountState[];
+  accounts: ScriptAccount[];
 }
+
+/** An account with the program's free collateral (what its initial margin check leaves). */
+export type ScriptAccount = AccountState & { freeCollateral: bigint };
 
 export function runOrderScript(config: SimEngineConfig, script: readonly ScriptedOrder[]): ScriptOutcome {
   const engine = new SimEngine(config);
@@ -41,6 +46,7 @@ export function runOrderScript(config: SimEngineConfig, script: readonly Scripte
     results,
     fills: engine.fills(),
     positions: engine.positions(),
-    accounts: ids.map((id) => engine.account(id)),
+    auctions: engine.markets().flatMap((m) => engine.activeTakerOrders(m.symbol)),
+    accounts: ids.map((id) => ({ ...engine.account(id), freeCollateral: engine.freeCollateral(id) })),
   };
 }
