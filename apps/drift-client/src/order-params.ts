@@ -5,6 +5,7 @@
  */
 import type { MarketSpec, OrderRequest, RejectReason, Side } from '@drift/core';
 import {
+  type BN,
   getLimitOrderParams,
   getMarketOrderParams,
   MarketType,
@@ -59,6 +60,7 @@ export function toOrderParams(spec: MarketSpec, req: OrderRequest, userOrderId: 
     baseAssetAmount: toBN(req.baseAmount),
     reduceOnly: req.reduceOnly ?? false,
     userOrderId,
+    ...(req.maxTs !== undefined && { maxTs: maxTsSeconds(req.maxTs) }),
   };
   if (req.type === 'market') {
     // The price, when given, is the taker's worst acceptable price (the auction's end).
@@ -70,6 +72,14 @@ export function toOrderParams(spec: MarketSpec, req: OrderRequest, userOrderId: 
     postOnly: req.postOnly ? PostOnlyParams.MUST_POST_ONLY : PostOnlyParams.NONE,
     bitFlags: req.ioc ? OrderParamsBitFlag.ImmediateOrCancel : 0,
   });
+}
+
+/**
+ * Drift's `max_ts` is unix seconds and the program expires an order once `now > max_ts`: the
+ * venue's ms are floored, so the order never outlives the expiry asked for.
+ */
+export function maxTsSeconds(maxTsMs: number): BN {
+  return toBN(BigInt(Math.floor(maxTsMs / 1_000)));
 }
 
 function reject(reason: RejectReason, message: string): Checked<never> {
