@@ -31,6 +31,8 @@ const MAX_CHECK_MS = 1_000;
 const MIN_CHECK_MS = 25;
 /** Local time over which the venue clock's pace is measured (slots make shorter spans jumpy). */
 const PACE_WINDOW_MS = 250;
+/** Longer than any gap between two checks: a reference this old dates from before an idle spell. */
+const STALE_REFERENCE_MS = 3 * MAX_CHECK_MS;
 
 /** True for an order that should rest on the book (and so keep its expiry refreshed). */
 export const restsOnBook = (order: Pick<ManagedOrder, 'type' | 'ioc'>): boolean =>
@@ -108,8 +110,10 @@ export class ExpiryKeeper {
   private async venueNow(): Promise<number> {
     const venue = (await this.opts.venue.clock()).ts;
     const local = this.opts.now();
-    if (!this.reference) this.reference = { local, venue };
-    else if (local - this.reference.local >= PACE_WINDOW_MS) {
+    const span = this.reference ? local - this.reference.local : Number.POSITIVE_INFINITY;
+    // A reference from before an idle spell would average the pace down: start a new window.
+    if (span > STALE_REFERENCE_MS) this.reference = { local, venue };
+    else if (span >= PACE_WINDOW_MS && this.reference) {
       this.pace = Math.max(1, (venue - this.reference.venue) / (local - this.reference.local));
       this.reference = { local, venue };
     }

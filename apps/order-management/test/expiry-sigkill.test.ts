@@ -55,9 +55,9 @@ function startQuoter(): Promise<string[]> {
 describe('a bot SIGKILLed with resting orders, not restarted', () => {
   it('keeps its quotes while alive; none rests past the expiry bound after the kill, none filled', async () => {
     const { engine } = server;
+    engine.startRealtime(SPEED); // a venue clock runs all along, as a real one does
     const orderIds = await startQuoter();
     expect(orderIds).toHaveLength(QUOTES);
-    engine.startRealtime(SPEED);
     await sleep((3 * EXPIRY_MS) / SPEED);
     // Alive: three expiries later every quote still rests, refreshed by the bot.
     expect(
@@ -74,7 +74,7 @@ describe('a bot SIGKILLed with resting orders, not restarted', () => {
     engine.stopRealtime();
 
     expect(engine.openOrdersList({ subAccount: 1 })).toEqual([]);
-    const crossing = engine.place(2, sell('100', String(QUOTES)));
+    const crossing = engine.place(2, sell('100', '1'));
     expect(crossing.ok && crossing.fills).toEqual([]);
     const history = engine.history();
     const expiredAt = new Map<string, { ts: number; maxTs: number }>();

@@ -64,10 +64,10 @@ describe('order expiry', () => {
   });
 
   it('a live manager refreshes its resting orders: they outlive many expiries, same order, journaled', async () => {
+    engine.startRealtime(SPEED); // a venue clock runs all along, as a real one does
     const placed = await manager.place(buy('149', '1'));
     if (!placed.ok) throw new Error('placement failed');
     const t0 = engine.clock().ts;
-    engine.startRealtime(SPEED);
     await sleep((4 * EXPIRY_MS) / SPEED);
     engine.stopRealtime();
     const elapsed = engine.clock().ts - t0;
