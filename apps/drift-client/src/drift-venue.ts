@@ -70,7 +70,7 @@ import { fromBN, toBN } from './bn.js';
 import { withLenientEvents } from './event-coder.js';
 import type { Logger } from './logger.js';
 import { perpMarketConfigs, specFromAccount } from './markets.js';
-import { type Checked, checkOrder, maxTsSeconds, toOrderParams } from './order-params.js';
+import { type Checked, checkMaxTs, checkOrder, maxTsSeconds, toOrderParams } from './order-params.js';
 import { type FillProgress, OrderTracker } from './order-tracker.js';
 import type { DriftClientParams } from './params.js';
 import { decodeSwiftMessage } from './swift-message.js';
@@ -301,6 +301,8 @@ export class DriftVenue implements Venue {
       return reject('unknown-market', `${request.market} is not one of ${this.opts.markets.join(', ')}`);
     const checked = checkOrder(spec, request);
     if (!checked.ok) return checked;
+    const fresh = checkMaxTs(request.maxTs, Date.now());
+    if (!fresh.ok) return fresh;
     const user = this.user(sub);
     if (!user) return reject('venue-error', `sub-account ${sub} is not followed by this venue`);
     const userOrderId = request.userOrderId ?? this.freeUserOrderId(user);
@@ -362,6 +364,8 @@ export class DriftVenue implements Venue {
       price: changes.price ?? fromBN(existing.price),
     });
     if (!checked.ok) return checked;
+    const fresh = checkMaxTs(changes.maxTs, Date.now());
+    if (!fresh.ok) return fresh;
     const ix = await this.need().getModifyOrderIx(
       {
         orderId: existing.orderId,

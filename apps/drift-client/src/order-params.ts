@@ -82,6 +82,19 @@ export function maxTsSeconds(maxTsMs: number): BN {
   return toBN(BigInt(Math.floor(maxTsMs / 1_000)));
 }
 
+/**
+ * The program skips, without an error, an order whose `max_ts` is before its clock (2.84 logs
+ * "max_ts (..) < now (..), skipping order"): the transaction lands and nothing rests, which would
+ * read as an unknown outcome. Such an order is refused here instead, as the simulator refuses it.
+ */
+export function checkMaxTs(maxTsMs: number | undefined, nowMs: number): Checked<null> {
+  if (maxTsMs === undefined || Math.floor(maxTsMs / 1_000) * 1_000 > nowMs) return { ok: true, value: null };
+  return reject(
+    'order-expired',
+    `maxTs ${new Date(maxTsMs).toISOString()} is not after now (${new Date(nowMs).toISOString()}): the program would skip the order`,
+  );
+}
+
 function reject(reason: RejectReason, message: string): Checked<never> {
   return { ok: false, reason, message };
 }
