@@ -114,6 +114,12 @@ export const BAD_INPUTS: BadInput[] = [
   { kind: 'config', name: 'typo in a risk key', set: { 'risk.maxLeverag': '5' }, expect: ['maxLeverag'] },
   {
     kind: 'config',
+    name: 'order expiry below the 10 s floor',
+    set: { 'orders.expiryMs': 5000 },
+    expect: ['orders.expiryMs', '5000', '10000'],
+  },
+  {
+    kind: 'config',
     name: 'API on all interfaces without a token',
     set: { 'orchestrator.api.host': '0.0.0.0' },
     expect: ['orchestrator.api', '0.0.0.0'],

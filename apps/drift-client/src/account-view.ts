@@ -22,7 +22,7 @@ import {
   type Order as SdkOrder,
 } from '@drift-labs/sdk';
 import type { PublicKey } from '@solana/web3.js';
-import { fromBN } from './bn.js';
+import { bnToSafeNumber, fromBN } from './bn.js';
 
 /** Solana's nominal slot time, used to date an order from its slot. */
 export const SLOT_MS = 400;
@@ -66,6 +66,7 @@ export function toCoreOrder(order: SdkOrder, ctx: OrderContext): Order {
   const price = fromBN(order.price);
   if (price !== 0n) core.price = price;
   if (order.userOrderId !== 0) core.userOrderId = order.userOrderId;
+  if (!order.maxTs.isZero()) core.maxTs = bnToSafeNumber(order.maxTs, 'maxTs') * 1_000;
   if (ctx.clientOrderId !== undefined) core.clientOrderId = ctx.clientOrderId;
   return core;
 }

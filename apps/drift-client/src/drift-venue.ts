@@ -11,6 +11,7 @@ import type {
   MarketSpec,
   OraclePrice,
   Order,
+  OrderChanges,
   OrderRequest,
   PlaceResult,
   Position,
@@ -69,7 +70,7 @@ import { fromBN, toBN } from './bn.js';
 import { withLenientEvents } from './event-coder.js';
 import type { Logger } from './logger.js';
 import { perpMarketConfigs, specFromAccount } from './markets.js';
-import { type Checked, checkOrder, toOrderParams } from './order-params.js';
+import { type Checked, checkMaxTs, checkOrder, maxTsSeconds, toOrderParams } from './order-params.js';
 import { type FillProgress, OrderTracker } from './order-tracker.js';
 import type { DriftClientParams } from './params.js';
 import { decodeSwiftMessage } from './swift-message.js';
@@ -300,6 +301,8 @@ export class DriftVenue implements Venue {
       return reject('unknown-market', `${request.market} is not one of ${this.opts.markets.join(', ')}`);
     const checked = checkOrder(spec, request);
     if (!checked.ok) return checked;
+    const fresh = checkMaxTs(request.maxTs, Date.now());
+    if (!fresh.ok) return fresh;
     const user = this.user(sub);
     if (!user) return reject('venue-error', `sub-account ${sub} is not followed by this venue`);
     const userOrderId = request.userOrderId ?? this.freeUserOrderId(user);
@@ -345,11 +348,7 @@ export class DriftVenue implements Venue {
   }
 
   /** Drift modifies by cancelling and re-placing under the same userOrderId: the order id changes. */
-  async modifyOrder(
-    orderId: string,
-    changes: { price?: bigint; baseAmount?: bigint },
-    scope?: AccountScope,
-  ): Promise<PlaceResult> {
+  async modifyOrder(orderId: string, changes: OrderChanges, scope?: AccountScope): Promise<PlaceResult> {
     const sub = scope?.subAccount ?? this.subAccount;
     const user = this.user(sub);
     const existing = user?.getOrder(Number(orderId));
@@ -365,11 +364,14 @@ export class DriftVenue implements Venue {
       price: changes.price ?? fromBN(existing.price),
     });
     if (!checked.ok) return checked;
+    const fresh = checkMaxTs(changes.maxTs, Date.now());
+    if (!fresh.ok) return fresh;
     const ix = await this.need().getModifyOrderIx(
       {
         orderId: existing.orderId,
         ...(changes.baseAmount !== undefined && { newBaseAmount: toBN(changes.baseAmount) }),
         ...(changes.price !== undefined && { newLimitPrice: toBN(changes.price) }),
+        ...(changes.maxTs !== undefined && { maxTs: maxTsSeconds(changes.maxTs) }),
       },
       sub,
     );

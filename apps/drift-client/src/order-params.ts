@@ -5,6 +5,7 @@
  */
 import type { MarketSpec, OrderRequest, RejectReason, Side } from '@drift/core';
 import {
+  type BN,
   getLimitOrderParams,
   getMarketOrderParams,
   MarketType,
@@ -59,6 +60,7 @@ export function toOrderParams(spec: MarketSpec, req: OrderRequest, userOrderId: 
     baseAssetAmount: toBN(req.baseAmount),
     reduceOnly: req.reduceOnly ?? false,
     userOrderId,
+    ...(req.maxTs !== undefined && { maxTs: maxTsSeconds(req.maxTs) }),
   };
   if (req.type === 'market') {
     // The price, when given, is the taker's worst acceptable price (the auction's end).
@@ -70,6 +72,27 @@ export function toOrderParams(spec: MarketSpec, req: OrderRequest, userOrderId: 
     postOnly: req.postOnly ? PostOnlyParams.MUST_POST_ONLY : PostOnlyParams.NONE,
     bitFlags: req.ioc ? OrderParamsBitFlag.ImmediateOrCancel : 0,
   });
+}
+
+/**
+ * Drift's `max_ts` is unix seconds and the program expires an order once `now > max_ts`: the
+ * venue's ms are floored, so the order never outlives the expiry asked for.
+ */
+export function maxTsSeconds(maxTsMs: number): BN {
+  return toBN(BigInt(Math.floor(maxTsMs / 1_000)));
+}
+
+/**
+ * The program skips, without an error, an order whose `max_ts` is before its clock (2.84 logs
+ * "max_ts (..) < now (..), skipping order"): the transaction lands and nothing rests, which would
+ * read as an unknown outcome. Such an order is refused here instead, as the simulator refuses it.
+ */
+export function checkMaxTs(maxTsMs: number | undefined, nowMs: number): Checked<null> {
+  if (maxTsMs === undefined || Math.floor(maxTsMs / 1_000) * 1_000 > nowMs) return { ok: true, value: null };
+  return reject(
+    'order-expired',
+    `maxTs ${new Date(maxTsMs).toISOString()} is not after now (${new Date(nowMs).toISOString()}): the program would skip the order`,
+  );
 }
 
 function reject(reason: RejectReason, message: string): Checked<never> {

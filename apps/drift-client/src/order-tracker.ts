@@ -6,7 +6,7 @@
  *   between two polls), and a later account update no longer shows it;
  * - an order that left the account is not called cancelled on the spot: fills already seen decide;
  *   else, after a grace period for the logs, the account's recent transactions are read (their
- *   fills recorded), and only then is it `cancelled` with what was filled.
+ *   fills recorded), and only then is it `cancelled` (`expired` once past its maxTs) with what was filled.
  * Every order gets one terminal event.
  */
 import { maxBig, type Order } from '@drift/core';
@@ -118,7 +118,8 @@ export class OrderTracker {
       this.end({
         ...before,
         filledBase: maxBig(filled, before.filledBase),
-        status: 'cancelled',
+        // Past its maxTs the program refuses to fill it and a keeper (or we) removed it: expired.
+        status: before.maxTs !== undefined && this.opts.now() > before.maxTs ? 'expired' : 'cancelled',
       });
     }
   }

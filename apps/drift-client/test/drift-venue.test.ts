@@ -131,6 +131,7 @@ function programPlacesOrders(opts: { fillImmediately?: boolean } = {}): void {
           reduceOnly: p.reduceOnly,
           postOnly: 'mustPostOnly' in (p.postOnly as object),
           immediateOrCancel: ((p.bitFlags as number) & 1) === 1,
+          maxTs: p.maxTs ?? new BN(0),
         };
         if (!opts.fillImmediately) {
           const slot = user.orders.findIndex((o) => 'init' in (o.status as object));
@@ -218,6 +219,7 @@ function programPlacesOrders(opts: { fillImmediately?: boolean } = {}): void {
           orderId: user.nextOrderId,
           price: m.price ?? old.price,
           baseAssetAmount: m.baseAssetAmount ?? old.baseAssetAmount,
+          maxTs: m.maxTs ?? old.maxTs,
         };
         user.nextOrderId += 1;
         chain.putUser(authority.publicKey, 0, user);
@@ -592,6 +594,29 @@ describe('DriftVenue over the SDK, offline', () => {
       ok: false,
       reason: 'order-not-found',
     });
+  });
+
+  it("sends an order's expiry as Drift's maxTs (seconds, floored) on place and modify, and reads it back", async () => {
+    programPlacesOrders();
+    const placed = await venue.placeOrder({
+      market: 'SOL-PERP',
+      side: 'buy',
+      type: 'limit',
+      baseAmount: 1_000_000_000n,
+      price: 140_000_000n,
+      maxTs: 1_900_000_060_999,
+    });
+    const place = chain.decodeTransaction(rpc.transactions[0]?.wire ?? Buffer.alloc(0)).drift[0];
+    const p = place?.data.params as Record<string, unknown> | undefined;
+    expect((p?.maxTs as BN | undefined)?.toString()).toBe('1900000060');
+    expect(placed).toMatchObject({ ok: true, order: { maxTs: 1_900_000_060_000 } });
+    if (!placed.ok) return;
+    const moved = await venue.modifyOrder(placed.order.orderId, { maxTs: 1_900_000_090_500 });
+    const modify = chain.decodeTransaction(rpc.transactions[1]?.wire ?? Buffer.alloc(0)).drift[0];
+    const m = modify?.data.modifyOrderParams as Record<string, unknown>;
+    expect((m.maxTs as BN).toString()).toBe('1900000090');
+    expect(m.price).toBeNull();
+    expect(moved).toMatchObject({ ok: true, order: { maxTs: 1_900_000_090_000, price: 140_000_000n } });
   });
 
   it('cancels all open orders of a market with one cancelOrders instruction', async () => {

@@ -1,7 +1,8 @@
 /**
  * A bot's order flow as every bot's main sets it up: the journal under the data dir, the fleet's
  * risk limits as a pre-trade check, the fleet's trading state followed (halted: nothing goes out),
- * and the bot's open orders cancelled at shutdown.
+ * every order's expiry from `orders.expiryMs` (refreshed while the bot lives), and the bot's open
+ * orders cancelled at shutdown.
  */
 import {
   type AppLifecycle,
@@ -106,7 +107,14 @@ export async function startBotOrders(
   const journal = defaultJournalPath(bot);
   lockInstance(app, config, bot, journal, venue.subAccount);
   if (config.mode === 'paper') claimPaperJournal(journal, paperSessionId(), logger);
-  const orders = await startRiskCheckedOrders({ bot, venue, journal, logger, limits: config.risk });
+  const orders = await startRiskCheckedOrders({
+    bot,
+    venue,
+    journal,
+    logger,
+    limits: config.risk,
+    orderExpiryMs: config.orders.expiryMs,
+  });
   orders.followTradingState(app);
   // Reducing keeps resting orders; failing closed does not (halted cancels them anyway).
   app.onTradingState((state, _reason, by) => {

@@ -10,6 +10,7 @@ import {
   formatQuote,
   isConnectionError,
   maxBig,
+  ORDER_EXPIRY_MS,
   type Order,
   type OrderRequest,
   type OrderStatus,
@@ -31,6 +32,7 @@ import {
 import { Journal, type JournalSync } from './journal.js';
 import type { OrderLogger } from './logger.js';
 import type { ManagedOrder, ManagerRejectReason } from './managed-order.js';
+import { ExpiryKeeper, restsOnBook, validExpiryMs } from './order-expiry.js';
 import { canTransition, isTerminal, liveStatusFor } from './order-states.js';
 import type { PreTradeCheck, PreTradeVerdict } from './pre-trade.js';
 import { type RateLimitOptions, TokenBucket } from './rate-limit.js';
@@ -60,7 +62,12 @@ export interface OrderManagerOptions {
   cancelOnHalt?: boolean;
   /** Signed position of the sub-account in `market` (BASE_PRECISION), for the `reducing` state. */
   positionOf?: (market: string) => Promise<bigint>;
-  /** Local clock (ms) for the rate limit. */
+  /**
+   * Expiry of every order `place()` sends, ms ahead of venue time (Drift's `maxTs`); resting
+   * orders have it refreshed while the manager runs (see order-expiry.ts). Default 60 s.
+   */
+  orderExpiryMs?: number;
+  /** Local clock (ms) for the rate limit and the expiry checks. */
   now?: () => number;
 }
 
@@ -123,6 +130,9 @@ export class OrderManager {
   private readonly cancelOnHalt: boolean;
   private readonly positionOf: (market: string) => Promise<bigint>;
   private readonly ownsJournal: boolean;
+  private readonly expiry: ExpiryKeeper;
+  /** Venue ids an order had before a refresh re-placed it (Drift's modify): their events are history. */
+  private readonly replacedOrderIds = new Set<string>();
 
   private readonly live = new Map<string, ManagedOrder>();
   private readonly byOrderId = new Map<string, string>();
@@ -178,6 +188,25 @@ export class OrderManager {
       throw new RangeError(`placeTimeoutMs: ${String(options.placeTimeoutMs)} is not a positive number`);
     }
     this.cancelOnHalt = options.cancelOnHalt ?? true;
+    this.expiry = new ExpiryKeeper({
+      venue: this.venue,
+      subAccount: this.subAccount,
+      expiryMs: validExpiryMs(options.orderExpiryMs ?? ORDER_EXPIRY_MS.default),
+      log: this.log,
+      now: this.now,
+      // Halted: nothing is extended either; what rests lapses if the cancel-all did not reach it.
+      resting: () =>
+        this.state === 'halted'
+          ? []
+          : [...this.live.values()].filter((o) => o.orderId !== undefined && restsOnBook(o)),
+      onRefreshed: (order, venueOrder) => this.onExpiryRefreshed(order, venueOrder),
+      onGone: (order, detail) => {
+        this.log.info({ ...this.fieldsOf(order), detail }, 'order gone before its expiry was refreshed');
+        this.reconcile({ only: [order.clientOrderId] }).catch((err: unknown) =>
+          this.log.error({ ...this.fieldsOf(order), err }, 'reconciling an order gone at refresh failed'),
+        );
+      },
+    });
     this.positionOf = options.positionOf ?? ((market) => this.venuePosition(market));
     this.ownsJournal = typeof options.journal === 'string';
     this.journal =
@@ -201,6 +230,7 @@ export class OrderManager {
     this.venueTsSeen = (await this.venue.clock()).ts;
     this.started = true;
     const summary = await this.reconcile();
+    this.expiry.start();
     this.log.info(
       { live: this.live.size, checked: summary.checked, unknownCancelled: summary.unknownCancelled.length },
       'order manager started',
@@ -295,7 +325,7 @@ export class OrderManager {
    * idempotent across restarts (a client id the journal already has is refused, never re-sent).
    */
   async place(request: OrderRequest): Promise<ManagedPlaceResult> {
-    return this.submit(request, (outgoing) => this.venue.placeOrder(outgoing));
+    return this.submit(request, (outgoing) => this.venue.placeOrder(outgoing), { expires: true });
   }
 
   /**
@@ -331,12 +361,14 @@ export class OrderManager {
   private async submit(
     request: OrderRequest,
     sender: (outgoing: OrderRequest) => Promise<PlaceResult>,
+    opts: { expires?: boolean } = {},
   ): Promise<ManagedPlaceResult> {
     if (!this.started) throw new Error('OrderManager.start() must complete before placing');
     const clientOrderId = request.clientOrderId ?? this.ids.next();
     const fields = { clientOrderId, market: request.market };
     try {
       const outgoing = await this.admit({ ...request, clientOrderId });
+      if (opts.expires) outgoing.maxTs = await this.maxTsFor(outgoing.maxTs);
       const order = this.journalIntent(outgoing);
       outgoing.userOrderId = order.userOrderId;
       let attempt: Promise<PlaceResult>;
@@ -404,6 +436,7 @@ export class OrderManager {
   async stop(options: { cancel?: boolean } = {}): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.expiry.stop();
     try {
       if (options.cancel ?? true) await this.cancelAll();
       else await Promise.allSettled(this.sending.values());
@@ -518,6 +551,20 @@ export class OrderManager {
       );
     }
     return outgoing;
+  }
+
+  /** The fleet's bound, or the caller's earlier expiry; an unreadable venue clock sends nothing. */
+  private async maxTsFor(requested: number | undefined): Promise<number> {
+    let bound: number;
+    try {
+      bound = await this.expiry.maxTsForNewOrder();
+    } catch (err) {
+      throw new RefusedError(
+        'venue-error',
+        `venue clock unreadable, order not sent: ${(err as Error).message}`,
+      );
+    }
+    return requested === undefined ? bound : Math.min(requested, bound);
   }
 
   private refuseIfUnavailable(clientOrderId: string): void {
@@ -744,6 +791,7 @@ export class OrderManager {
   }
 
   private onVenueOrder(venueOrder: Order): void {
+    if (this.replacedOrderIds.has(venueOrder.orderId)) return; // its successor carries the order on
     const order = this.findOrder(venueOrder);
     if (order) {
       this.applyVenueOrder(order, venueOrder, 'venue');
@@ -787,11 +835,34 @@ export class OrderManager {
     this.emit({ type: 'fill', order: { ...(this.current(order.clientOrderId) ?? order) }, fill });
   }
 
+  /** Journals a refreshed expiry; on Drift the refresh re-placed the order under a new venue id. */
+  private onExpiryRefreshed(order: ManagedOrder, venueOrder: Order): void {
+    const current = this.live.get(order.clientOrderId);
+    if (!current) return;
+    const detail = `maxTs ${new Date(venueOrder.maxTs ?? 0).toISOString()}`;
+    const previous = current.orderId;
+    if (previous === undefined || previous === venueOrder.orderId) {
+      this.journal.recordEvent(current.clientOrderId, 'expiry-refreshed', current.status, detail);
+      return;
+    }
+    this.replacedOrderIds.add(previous);
+    this.byOrderId.delete(previous);
+    current.orderId = venueOrder.orderId;
+    current.updatedAt = Date.now();
+    this.byOrderId.set(venueOrder.orderId, current.clientOrderId);
+    this.journal.recordUpdate(
+      current,
+      'expiry-refreshed',
+      `${detail}; order id ${previous} -> ${venueOrder.orderId}`,
+    );
+  }
+
   /** Brings an order to what the venue reports, if that is a legal step forward. */
   private applyVenueOrder(order: ManagedOrder, venueOrder: Order, kind: string): void {
     const filledBase = maxBig(venueOrder.filledBase, order.filledBase);
     const venueLive = !isTerminal(venueOrder.status);
     const to = venueLive ? liveStatusFor(filledBase, order.baseAmount) : venueOrder.status;
+    const reason = expiryReason(venueOrder);
     if (isTerminal(order.status) && venueLive) {
       if (order.status === 'expired' || order.status === 'rejected') {
         this.cancelLateOrder(order, venueOrder);
@@ -803,7 +874,11 @@ export class OrderManager {
       }
       return;
     }
-    this.transition(order, to, kind, { filledBase, orderId: order.orderId ?? venueOrder.orderId });
+    this.transition(order, to, kind, {
+      filledBase,
+      orderId: order.orderId ?? venueOrder.orderId,
+      ...(reason !== undefined && { reason }),
+    });
   }
 
   // --- state machine ---
@@ -1035,4 +1110,11 @@ export class OrderManager {
       }
     }
   }
+}
+
+/** Why the venue expired an order past its maxTs, in the venue's reject vocabulary (`order-expired`). */
+function expiryReason(venueOrder: Order): string | undefined {
+  if (venueOrder.status !== 'expired' || venueOrder.maxTs === undefined) return undefined;
+  if (venueOrder.updatedAt <= venueOrder.maxTs) return undefined;
+  return `order-expired: past its maxTs ${new Date(venueOrder.maxTs).toISOString()}, never filled after it`;
 }

@@ -148,6 +148,16 @@ export interface FailClosedConfig {
   allowNoRiskManager: boolean;
 }
 
+/** What every bot's order flow does with its orders (order-management reads it). */
+export interface OrdersConfig {
+  /**
+   * Every order a bot places on the book carries an expiry (Drift's `maxTs`) this far ahead of
+   * venue time; the bot refreshes it while alive, so a bot that vanishes leaves nothing resting
+   * longer than this.
+   */
+  expiryMs: number;
+}
+
 export interface OrchestratorConfig {
   /** Status API, metrics and dashboard; loopback unless configured otherwise. */
   api: { host: string; port: number; token?: string };
@@ -193,6 +203,7 @@ export interface FleetConfig {
   risk: RiskLimits;
   /** From `risk.failClosed` and `risk.allowNoRiskManager`. */
   failClosed: FailClosedConfig;
+  orders: OrdersConfig;
   orchestrator: OrchestratorConfig;
 }
 
@@ -396,6 +407,20 @@ const riskSchema = z.strictObject({
   allowNoRiskManager: z.boolean({ error: 'is not true or false' }).default(false),
 });
 
+/**
+ * Bounds of `orders.expiryMs`: Drift's maxTs is whole seconds and a refresh needs a few of them;
+ * past an hour a vanished bot's quotes would outlive any market they were priced for.
+ */
+export const ORDER_EXPIRY_MS = { min: 10_000, max: 3_600_000, default: 60_000 } as const;
+
+const ordersSchema = z.strictObject({
+  expiryMs: intField(ORDER_EXPIRY_MS.min)
+    .max(ORDER_EXPIRY_MS.max, {
+      error: `is not between ${ORDER_EXPIRY_MS.min} and ${ORDER_EXPIRY_MS.max} ms`,
+    })
+    .default(ORDER_EXPIRY_MS.default),
+});
+
 const restartSchema = z
   .strictObject({
     baseMs: msField().default(500),
@@ -474,6 +499,7 @@ export const fleetConfigFileSchema = z.strictObject({
     )
     .default({}),
   risk: riskSchema,
+  orders: ordersSchema.default({ expiryMs: ORDER_EXPIRY_MS.default }),
   orchestrator: orchestratorSchema.default(orchestratorSchema.parse({})),
 });
 

@@ -182,6 +182,21 @@ describe('bad config: every problem at once, each naming path and value', () => 
   });
 });
 
+describe('orders.expiryMs', () => {
+  it('defaults to 60 s and refuses a bound outside 10 s..1 h, naming the path and the value', () => {
+    expect(parseFleetConfig(base(), 't').orders).toEqual({ expiryMs: 60_000 });
+    expect(parseFleetConfig({ ...base(), orders: { expiryMs: 15_000 } }, 't').orders.expiryMs).toBe(15_000);
+    const bad = (expiryMs: unknown) =>
+      problems(() => parseFleetConfig({ ...base(), orders: { expiryMs } }, 't'));
+    expect(bad(5_000)).toEqual(['orders.expiryMs: 5000 is not an integer >= 10000']);
+    expect(bad(7_200_000)).toEqual(['orders.expiryMs: 7200000 is not between 10000 and 3600000 ms']);
+    expect(bad('soon')).toEqual(['orders.expiryMs: "soon" is not an integer >= 10000']);
+    expect(problems(() => parseFleetConfig({ ...base(), orders: { expiry: 1 } }, 't'))).toEqual([
+      expect.stringContaining('orders'),
+    ]);
+  });
+});
+
 describe('env overrides', () => {
   it('validates the rival makers of paper mode, naming the path and the value', () => {
     const config = base();

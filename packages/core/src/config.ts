@@ -428,6 +428,7 @@ function buildConfig(
       webhooks,
     },
     failClosed: { ...file.risk.failClosed, allowNoRiskManager: file.risk.allowNoRiskManager },
+    orders: file.orders,
     orchestrator: file.orchestrator,
   };
 }

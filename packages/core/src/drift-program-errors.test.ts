@@ -12,6 +12,7 @@ describe('rejectReasonFrom', () => {
     expect(rejectReasonFrom(log('AuctionPriceDoesNotSatisfyMaker'))).toBe('invalid-price');
     expect(rejectReasonFrom(log('SignedMsgOrderDoesNotExist'))).toBe('auction-ended');
     expect(rejectReasonFrom(log('OrderDoesNotExist'))).toBe('order-not-found');
+    expect(rejectReasonFrom(log('InvalidOrderMaxTs'))).toBe('order-expired');
     expect(rejectReasonFrom(log('MarketPlaceOrderPaused'))).toBe('halted');
     expect(rejectReasonFrom('Blockhash not found')).toBe('venue-error');
   });

@@ -21,6 +21,8 @@ const PROGRAM_ERRORS: ReadonlyArray<[RegExp, RejectReason]> = [
   // A Swift order whose signed slot has passed (or already filled) is gone from the taker's list.
   [/SignedMsgOrderDoesNotExist|InvalidSignedMsgOrderId/, 'auction-ended'],
   [/OrderDoesNotExist|OrderNotOpen/, 'order-not-found'],
+  // Placed or modified with a max_ts already past; the program never fills an order past it.
+  [/InvalidOrderMaxTs/, 'order-expired'],
   [/UserOrderIdAlreadyInUse/, 'duplicate-client-id'],
   [/ExchangePaused|MarketActionPaused|MarketPlaceOrderPaused|MarketFillOrderPaused/, 'halted'],
 ];

@@ -39,6 +39,11 @@ export interface OrderRequest {
   userOrderId?: number;
   /** Sub-account to trade on; defaults to the venue's own. */
   subAccount?: number;
+  /**
+   * Venue time (ms) after which the order is never filled and leaves the book as `expired`
+   * (Drift's `maxTs`, whole seconds on-chain). Absent: no expiry.
+   */
+  maxTs?: number;
 }
 
 export interface Order {
@@ -57,6 +62,8 @@ export interface Order {
   postOnly: boolean;
   reduceOnly: boolean;
   ioc: boolean;
+  /** Venue time (ms) after which the order is never filled (see `OrderRequest.maxTs`). */
+  maxTs?: number;
   /** Venue time, ms since epoch. */
   createdAt: number;
   updatedAt: number;
@@ -151,6 +158,8 @@ export type RejectReason =
   | 'post-only-would-cross'
   | 'auction-ended'
   | 'order-not-found'
+  /** The order's `maxTs` is past: it is never filled, and leaves the book as `expired`. */
+  | 'order-expired'
   | 'duplicate-client-id'
   | 'halted'
   | 'risk-limit'

@@ -21,6 +21,14 @@ export interface AccountScope {
   market?: string;
 }
 
+/** What `modifyOrder` may change on a resting limit order. */
+export interface OrderChanges {
+  price?: bigint;
+  baseAmount?: bigint;
+  /** A new expiry, venue ms (see `OrderRequest.maxTs`). */
+  maxTs?: number;
+}
+
 /**
  * What a strategy sees of an exchange. `SimVenue` (paper) and `DriftVenue` (live) implement it;
  * bots get one from drift-client's `createVenue(config)` and never know which.
@@ -46,11 +54,8 @@ export interface Venue {
   cancelOrder(orderId: string, scope?: AccountScope): Promise<boolean>;
   /** Cancels every open order in scope; returns how many were cancelled. */
   cancelAllOrders(scope?: AccountScope): Promise<number>;
-  modifyOrder(
-    orderId: string,
-    changes: { price?: bigint; baseAmount?: bigint },
-    scope?: AccountScope,
-  ): Promise<PlaceResult>;
+  /** `maxTs` alone (a refreshed expiry) keeps the order's place in the queue. */
+  modifyOrder(orderId: string, changes: OrderChanges, scope?: AccountScope): Promise<PlaceResult>;
   /**
    * Fill a taker order inside its auction as maker (live: place-and-make). `decisionUs`: the
    * maker's own decision time, measured in its process (paper: part of when the fill lands).

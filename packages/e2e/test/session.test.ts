@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FleetConfig, loadFleetConfig } from '@drift/core';
 import { parseLogLine } from '@drift/logging';
+import { SimVenue } from '@drift/sim';
 import { Journal } from 'order-management';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foreignVenueActivity, riskAddedInWindow } from './support/fault-figures.js';
@@ -101,7 +102,22 @@ const state = {
   diskFull: undefined as { from: number; to: number } | undefined,
   riskCrashLoop: undefined as RiskCrashLoop | undefined,
   intruder: undefined as Intruder | undefined,
+  restingKill: undefined as RestingKill | undefined,
 };
+
+/** What became of the quotes of a bot SIGKILLed and not restarted (venue ms). */
+interface RestingKill {
+  quotes: number;
+  boundMs: number;
+  slotMs: number;
+  /** Its quotes still resting after two expiries of the bot alive (refreshed). */
+  restingWhileAlive: number;
+  restingAfterBound: number;
+  expired: number;
+  /** Latest expiry after the kill, and fills of its orders after their maxTs. */
+  maxLapseMs: number;
+  fillsAfterMaxTs: number;
+}
 
 const api = () => `http://127.0.0.1:${state.ports?.api}`;
 const simHttp = () => `http://127.0.0.1:${state.ports?.sim}`;
@@ -217,6 +233,78 @@ async function slotThroughProxy(): Promise<string> {
     return `${res.status} in ${Date.now() - started} ms`;
   } catch (err) {
     return `no answer after ${Date.now() - started} ms (${(err as Error).name})`;
+  }
+}
+
+/** A sub-account no bot of the session trades. */
+const QUOTER_SUB = 9;
+
+/**
+ * A bot resting quotes (through the real order manager, the session's `orders.expiryMs`) is
+ * SIGKILLed outside the orchestrator, so nothing restarts it: within the bound of venue time none
+ * of its quotes may rest, and none may be filled after its maxTs (the simulator's history says).
+ */
+async function restingBotKilled(): Promise<string> {
+  const boundMs = state.config?.orders.expiryMs ?? 60_000;
+  const slotMs = state.config?.sim.slotMs ?? 400;
+  const wsUrl = `ws://127.0.0.1:${state.ports?.sim}`;
+  const sim = SimVenue.remote(wsUrl, QUOTER_SUB);
+  await sim.connect();
+  try {
+    let out = '';
+    const journal = join(state.dir, 'quoter.orders.sqlite');
+    const bot = startEntry(
+      'apps/order-management/test/fixtures/quoter.ts',
+      [wsUrl, journal, '5', String(boundMs), String(QUOTER_SUB)],
+      { ...process.env, NO_COLOR: '1' },
+      { onOutput: (c) => (out += c) },
+    );
+    const orderIds = await waitFor(
+      'the quoter resting',
+      () => {
+        const line = out.split('\n').find((l) => l.startsWith('{"event":"resting"'));
+        return line ? (JSON.parse(line) as { orderIds: string[] }).orderIds : undefined;
+      },
+      60_000,
+    );
+    const aliveUntil = (await sim.clock()).ts + 2 * boundMs;
+    while ((await sim.clock()).ts < aliveUntil) await sleep(100);
+    const mine = new Set(orderIds);
+    const resting = async () => (await sim.getOpenOrders()).filter((o) => mine.has(o.orderId)).length;
+    const restingWhileAlive = await resting();
+    const killedAt = (await sim.clock()).ts;
+    killGroup(bot, 'SIGKILL');
+    while ((await sim.clock()).ts <= killedAt + boundMs + slotMs) await sleep(100);
+    const restingAfterBound = await resting();
+    const history = (await simHistory(simHttp())) as (WireEntry & {
+      cause?: string;
+      order?: { maxTs?: number };
+    })[];
+    const maxTsOf = new Map<string, number>();
+    const expiredAt: number[] = [];
+    for (const e of history) {
+      if (!e.order || !mine.has(e.order.orderId)) continue;
+      if (e.order.maxTs !== undefined) maxTsOf.set(e.order.orderId, e.order.maxTs);
+      if (e.kind === 'order-updated' && e.cause === 'expire') expiredAt.push(e.ts);
+    }
+    const fillsAfterMaxTs = history.filter(
+      (e) =>
+        e.kind === 'fill' && e.fill && mine.has(e.fill.orderId) && e.ts > (maxTsOf.get(e.fill.orderId) ?? 0),
+    ).length;
+    const maxLapseMs = Math.max(...expiredAt.map((ts) => ts - killedAt));
+    state.restingKill = {
+      quotes: orderIds.length,
+      boundMs,
+      slotMs,
+      restingWhileAlive,
+      restingAfterBound,
+      expired: expiredAt.length,
+      maxLapseMs,
+      fillsAfterMaxTs,
+    };
+    return `${orderIds.length} quotes, ${restingWhileAlive} resting after 2 bounds alive; SIGKILL, not restarted: ${restingAfterBound} resting after the bound, ${expiredAt.length} expired, last ${maxLapseMs} ms after the kill (bound ${boundMs} ms)`;
+  } finally {
+    await sim.close();
   }
 }
 
@@ -689,6 +777,7 @@ beforeAll(async () => {
     ['RPC upstream slow, 429, dead', rpcUpstreamDegrades],
     ['Swift-like stream dropped and restored', swiftStreamDropped],
     ['50,000-line burst then SIGTERM', burstThenTerm],
+    ['bot with resting quotes SIGKILLed, not restarted', restingBotKilled],
     ...(state.tmpfs
       ? [['log dir unwritable, then writable', () => diskFull(3000)] as [string, () => Promise<string>]]
       : []),
@@ -773,6 +862,17 @@ describe('the session under faults', () => {
 
   it('the market maker sees taker orders again after the Swift-like stream is restored', () => {
     expect(state.takersAfterStreamBack).toBe(true);
+  });
+
+  it('a bot SIGKILLed with resting orders, not restarted: none rests past the expiry bound, none filled', () => {
+    const r = state.restingKill;
+    expect(r, 'the resting-quotes fault ran').toBeDefined();
+    if (!r) return;
+    expect(r.restingWhileAlive, 'refreshed while alive').toBe(r.quotes);
+    expect(r.restingAfterBound).toBe(0);
+    expect(r.expired).toBe(r.quotes);
+    expect(r.maxLapseMs).toBeLessThanOrEqual(r.boundMs + r.slotMs);
+    expect(r.fillsAfterMaxTs).toBe(0);
   });
 
   it('no orphan process after the orchestrator was SIGKILLed', () => {
@@ -995,6 +1095,7 @@ afterAll(() => {
     `secrets found: ${secretsFound().length}`,
     `limit breaches: ${limitBreaches().length}`,
     `orphans after the orchestrator SIGKILL: ${state.orphansAfterKill.length}`,
+    `quotes of a bot SIGKILLed, not restarted: ${state.restingKill ? `${state.restingKill.restingAfterBound}/${state.restingKill.quotes} resting after the ${state.restingKill.boundMs} ms bound, last expired ${state.restingKill.maxLapseMs} ms after the kill, fills after maxTs ${state.restingKill.fillsAfterMaxTs}` : 'not run'}`,
     `crafted loss: ${state.crafted}`,
     `risk manager in the session: ${state.riskManager ? 'yes' : 'no (apps/risk-manager/src/main.ts missing)'}`,
     `risk manager crash-looping: ${crashLoopFigures()}`,

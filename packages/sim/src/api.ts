@@ -9,6 +9,7 @@ import type {
   MarketSpec,
   OraclePrice,
   Order,
+  OrderChanges,
   OrderRequest,
   PlaceResult,
   Position,
@@ -41,11 +42,7 @@ export interface SimApi {
   place(subAccount: number, request: OrderRequest): Promise<PlaceResult>;
   cancel(orderId: string, scope: EngineScope): Promise<boolean>;
   cancelAll(scope: EngineScope): Promise<number>;
-  modify(
-    orderId: string,
-    changes: { price?: bigint; baseAmount?: bigint },
-    scope: EngineScope,
-  ): Promise<PlaceResult>;
+  modify(orderId: string, changes: OrderChanges, scope: EngineScope): Promise<PlaceResult>;
   fillTaker(taker: TakerOrder, maker: MakerFill): Promise<PlaceResult>;
   openOrders(scope: EngineScope): Promise<Order[]>;
   fills(scope: EngineScope & { sinceTs?: number }): Promise<Fill[]>;

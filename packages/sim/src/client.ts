@@ -3,7 +3,7 @@
  * the matching reply; pushed events reach the listeners whose subscription wants them. After a
  * dropped connection it reconnects and re-subscribes until closed.
  */
-import type { MarketSpec, OrderRequest, TakerOrder } from '@drift/core';
+import type { MarketSpec, OrderChanges, OrderRequest, TakerOrder } from '@drift/core';
 import WebSocket from 'ws';
 import { type SimApi, type SimSubscription, wants } from './api.js';
 import type { EngineScope, MakerFill, SimEvent } from './engine.js';
@@ -209,7 +209,7 @@ export class SimClient implements SimApi {
     return this.request('cancelAll', scope, (r) => r.nat('result'));
   }
 
-  modify(orderId: string, changes: { price?: bigint; baseAmount?: bigint }, scope: EngineScope) {
+  modify(orderId: string, changes: OrderChanges, scope: EngineScope) {
     return this.request('modify', { orderId, ...changes, ...scope }, (r) => readPlaceResult(r.obj('result')));
   }
 

@@ -3,6 +3,7 @@
  * Requests are `{ id, type, ...params }`; every field is checked before the engine is touched, and a
  * bad one throws a WireError naming it.
  */
+import type { OrderChanges } from '@drift/core';
 import type { SimEngine } from './engine.js';
 import type { HistoryEntry } from './history.js';
 import {
@@ -70,11 +71,13 @@ export function dispatch(engine: SimEngine, request: Reader): unknown {
     case 'cancelAll':
       return engine.cancelAll(readScope(request));
     case 'modify': {
-      const changes: { price?: bigint; baseAmount?: bigint } = {};
+      const changes: OrderChanges = {};
       const price = request.optBig('price');
       const baseAmount = request.optBig('baseAmount');
+      const maxTs = request.optNat('maxTs');
       if (price !== undefined) changes.price = price;
       if (baseAmount !== undefined) changes.baseAmount = baseAmount;
+      if (maxTs !== undefined) changes.maxTs = maxTs;
       return engine.modify(request.str('orderId'), changes, readScope(request));
     }
     case 'fillTaker':

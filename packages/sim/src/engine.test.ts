@@ -91,6 +91,61 @@ describe('matching', () => {
   });
 });
 
+describe('order expiry (maxTs)', () => {
+  it('an order past its maxTs is never filled: it leaves the book as expired, its margin released', () => {
+    const engine = flatEngine();
+    const events: string[] = [];
+    engine.subscribe((e) => {
+      if (e.type === 'order' && e.order.subAccount === 1) events.push(e.order.status);
+    });
+    const t0 = engine.clock().ts;
+    const quote = engine.place(1, { ...sell('150', '1'), maxTs: t0 + 1_000 });
+    if (!quote.ok) throw new Error(quote.message);
+    expect(quote.order.maxTs).toBe(t0 + 1_000);
+    engine.advance(1_000); // at maxTs: still live (Drift expires strictly after it)
+    expect(engine.openOrdersList({ subAccount: 1 })).toHaveLength(1);
+    engine.advance(400);
+    expect(engine.openOrdersList({ subAccount: 1 })).toEqual([]);
+    expect(engine.topOfBook('SOL-PERP').bestAsk).toBeUndefined();
+    const taker = engine.place(2, buy('151', '1'));
+    if (!taker.ok) throw new Error(taker.message);
+    expect(taker.fills).toEqual([]);
+    expect(engine.fills({ subAccount: 1 })).toEqual([]);
+    expect(events).toEqual(['open', 'expired']);
+    const expired = engine
+      .history()
+      .find((h) => h.kind === 'order-updated' && h.cause === 'expire' && h.order.subAccount === 1);
+    expect(expired).toMatchObject({ order: { status: 'expired', maxTs: t0 + 1_000 } });
+  });
+
+  it('a refreshed maxTs keeps the order and its place in the queue; a past one is refused as Drift does', () => {
+    const engine = flatEngine();
+    const t0 = engine.clock().ts;
+    const first = engine.place(1, { ...sell('150', '1'), maxTs: t0 + 1_000 });
+    engine.place(3, sell('150', '1'));
+    if (!first.ok) throw new Error('rejected');
+    engine.advance(800);
+    const refreshed = engine.modify(first.order.orderId, { maxTs: t0 + 10_000 });
+    expect(refreshed.ok && refreshed.order.maxTs).toBe(t0 + 10_000);
+    engine.advance(2_000);
+    const taker = engine.place(2, buy('150', '1'));
+    if (!taker.ok) throw new Error(taker.message);
+    expect(engine.fills({ subAccount: 1 })).toHaveLength(1); // still first at its level
+    const now = engine.clock().ts;
+    expect(engine.place(1, { ...sell('151', '1'), maxTs: now })).toMatchObject({
+      ok: false,
+      reason: 'order-expired',
+      message: expect.stringContaining('InvalidOrderMaxTs'),
+    });
+    const other = engine.openOrdersList({ subAccount: 3 })[0]!;
+    expect(engine.modify(other.orderId, { maxTs: now - 1 })).toMatchObject({
+      ok: false,
+      reason: 'order-expired',
+    });
+    expect(engine.openOrdersList({ subAccount: 3 })).toHaveLength(1);
+  });
+});
+
 describe('positions and PnL', () => {
   it('realizes PnL on the closed part and flips at the fill price', () => {
     const engine = flatEngine();

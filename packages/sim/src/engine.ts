@@ -13,6 +13,7 @@ import {
   minBig,
   type OraclePrice,
   type Order,
+  type OrderChanges,
   type OrderRequest,
   type PlaceResult,
   type Position,
@@ -139,6 +140,8 @@ export class SimEngine {
   private orderSeq = 0;
   private fillSeq = 0;
   private readonly openOrders = new Map<string, Order>();
+  /** Open orders that carry a `maxTs`: swept every slot, so none outlives it. */
+  private readonly expiring = new Map<string, Order>();
   /** `subAccount:clientOrderId` of open orders: a client id is unique among its sub-account's open orders. */
   private readonly openClientIds = new Set<string>();
   private readonly exposure = new Map<number, Map<string, Exposure>>();
@@ -270,6 +273,8 @@ export class SimEngine {
   private tick(): void {
     this.slot++;
     const ts = this.now();
+    // First of the slot: an order past its maxTs is never filled by anything this slot does.
+    if (this.expiring.size > 0) this.expirePast(ts);
     const oracleStep = this.slot % this.oracleIntervalSlots === 0;
     for (const m of this.marketStates.values()) {
       if (oracleStep) {
@@ -366,6 +371,10 @@ export class SimEngine {
     if (request.price !== undefined) order.price = request.price;
     if (request.clientOrderId !== undefined) order.clientOrderId = request.clientOrderId;
     if (request.userOrderId !== undefined) order.userOrderId = request.userOrderId;
+    if (request.maxTs !== undefined) {
+      order.maxTs = request.maxTs;
+      this.expiring.set(order.orderId, order);
+    }
     this.ledger.get(subAccount);
     this.openOrders.set(order.orderId, order);
     if (order.clientOrderId !== undefined) this.openClientIds.add(clientKey(subAccount, order.clientOrderId));
@@ -398,6 +407,8 @@ export class SimEngine {
     if (sizeProblem) return sizeProblem;
     if (request.type === 'limit' && request.price === undefined)
       return ['invalid-price', 'a limit order needs a price'];
+    const expiry = this.checkMaxTs(request.maxTs);
+    if (expiry) return expiry;
     if (request.price !== undefined) {
       const priceProblem = checkPrice(m.spec, request.price);
       if (priceProblem) return priceProblem;
@@ -463,32 +474,43 @@ export class SimEngine {
   }
 
   private cancelOpen(order: Order): void {
-    const m = this.market(order.market);
-    if (order.type === 'market') m.auctions.delete(order.orderId);
-    else m.book.sideOf(order.side).remove(order as RestingOrder);
+    this.takeOffBook(order);
     this.close(order, 'cancelled', 'cancel');
   }
 
+  private takeOffBook(order: Order): void {
+    const m = this.market(order.market);
+    if (order.type === 'market') m.auctions.delete(order.orderId);
+    else m.book.sideOf(order.side).remove(order as RestingOrder);
+  }
+
+  /** Drift's rule: an order is expired once venue time is past its maxTs. */
+  private expirePast(ts: number): void {
+    for (const order of [...this.expiring.values()]) {
+      if (ts <= order.maxTs!) continue;
+      this.takeOffBook(order);
+      this.close(order, 'expired', 'expire');
+    }
+  }
+
+  /** Drift's `InvalidOrderMaxTs`: a maxTs must be after venue time. */
+  private checkMaxTs(maxTs: number | undefined): Rejection | undefined {
+    if (maxTs === undefined || maxTs > this.now()) return undefined;
+    return ['order-expired', `InvalidOrderMaxTs: maxTs ${maxTs} is not after venue time ${this.now()}`];
+  }
+
   /**
-   * Changes a resting limit order's price and/or total size. A pure size decrease keeps time
-   * priority; anything else re-queues it (and it may match at once unless post-only). On rejection
-   * the original order is untouched.
+   * Changes a resting limit order's price, total size and/or expiry. A pure size decrease or a new
+   * expiry keeps time priority; anything else re-queues it (and it may match at once unless
+   * post-only). On rejection the original order is untouched.
    */
-  modify(
-    orderId: string,
-    changes: { price?: bigint; baseAmount?: bigint },
-    scope: EngineScope = {},
-  ): PlaceResult {
+  modify(orderId: string, changes: OrderChanges, scope: EngineScope = {}): PlaceResult {
     const result = this.modifyInner(orderId, changes, scope);
     this.flush();
     return result;
   }
 
-  private modifyInner(
-    orderId: string,
-    changes: { price?: bigint; baseAmount?: bigint },
-    scope: EngineScope,
-  ): PlaceResult {
+  private modifyInner(orderId: string, changes: OrderChanges, scope: EngineScope): PlaceResult {
     const order = this.openOrders.get(orderId);
     const asRequest = (): OrderRequest => ({
       market: order?.market ?? scope.market ?? '',
@@ -512,6 +534,8 @@ export class SimEngine {
     if (sizeProblem) return fail(...sizeProblem);
     if (baseAmount <= order.filledBase)
       return fail('invalid-size', `size ${baseAmount} is not above the filled ${order.filledBase}`);
+    const expiry = this.checkMaxTs(changes.maxTs);
+    if (expiry) return fail(...expiry);
     const best = m.book.opposite(order.side).bestPrice();
     if (order.postOnly && best !== undefined && crosses(order.side, price, best))
       return fail('post-only-would-cross', `post-only ${order.side} at ${price} crosses ${best}`);
@@ -535,6 +559,10 @@ export class SimEngine {
     this.trackExposure(order, newRemaining - oldRemaining);
     order.price = price;
     order.baseAmount = baseAmount;
+    if (changes.maxTs !== undefined) {
+      order.maxTs = changes.maxTs;
+      this.expiring.set(order.orderId, order);
+    }
     order.updatedAt = this.now();
     this.recordOrderUpdate(order, 'modify');
     const fills: Fill[] = [];
@@ -951,6 +979,7 @@ export class SimEngine {
     order.status = status;
     order.updatedAt = this.now();
     this.openOrders.delete(order.orderId);
+    this.expiring.delete(order.orderId);
     if (order.clientOrderId !== undefined)
       this.openClientIds.delete(clientKey(order.subAccount, order.clientOrderId));
     this.recordOrderUpdate(order, cause);

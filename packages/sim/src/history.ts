@@ -93,7 +93,7 @@ export class HistoryLog {
   /** `cause` undefined: the order was accepted; otherwise it changed. */
   order(slot: number, order: Order, cause: OrderCause | undefined): void {
     if (this.enabled)
-      this.room(8).push(
+      this.room(9).push(
         ORDER,
         slot,
         order,
@@ -102,6 +102,7 @@ export class HistoryLog {
         order.price,
         order.status,
         order.filledBase,
+        order.maxTs,
       );
   }
 
@@ -163,13 +164,16 @@ export class HistoryLog {
           else order.price = price;
           order.status = log[i + 6] as Order['status'];
           order.filledBase = log[i + 7] as bigint;
+          const maxTs = log[i + 8] as number | undefined;
+          if (maxTs === undefined) delete order.maxTs;
+          else order.maxTs = maxTs;
           order.updatedAt = cause === undefined ? order.createdAt : stamp.ts;
           this.built.push(
             cause === undefined
               ? { ...stamp, kind: 'order-accepted', order }
               : { ...stamp, kind: 'order-updated', order, cause },
           );
-          i += 8;
+          i += 9;
           break;
         }
         case FILL:

@@ -20,5 +20,6 @@ export function snapshotOrder(order: Order): Order {
   if (order.price !== undefined) copy.price = order.price;
   if (order.clientOrderId !== undefined) copy.clientOrderId = order.clientOrderId;
   if (order.userOrderId !== undefined) copy.userOrderId = order.userOrderId;
+  if (order.maxTs !== undefined) copy.maxTs = order.maxTs;
   return copy;
 }

@@ -9,6 +9,7 @@ import type {
   MarketSpec,
   OraclePrice,
   Order,
+  OrderChanges,
   OrderRequest,
   PlaceResult,
   Position,
@@ -109,11 +110,7 @@ export class SimVenue implements Venue {
     return this.api.cancelAll(this.scoped(scope));
   }
 
-  modifyOrder(
-    orderId: string,
-    changes: { price?: bigint; baseAmount?: bigint },
-    scope?: AccountScope,
-  ): Promise<PlaceResult> {
+  modifyOrder(orderId: string, changes: OrderChanges, scope?: AccountScope): Promise<PlaceResult> {
     return this.api.modify(orderId, changes, this.scoped(scope));
   }
 

@@ -198,6 +198,7 @@ const REJECT_REASONS: readonly RejectReason[] = [
   'post-only-would-cross',
   'auction-ended',
   'order-not-found',
+  'order-expired',
   'duplicate-client-id',
   'halted',
   'risk-limit',
@@ -222,6 +223,7 @@ export function readOrderRequest(r: Reader): OrderRequest {
   assign(request, 'reduceOnly', r.optBool('reduceOnly'));
   assign(request, 'clientOrderId', r.optStr('clientOrderId'));
   assign(request, 'userOrderId', r.optNat('userOrderId'));
+  assign(request, 'maxTs', r.optNat('maxTs'));
   return request;
 }
 
@@ -284,6 +286,7 @@ export function readOrder(r: Reader): Order {
   assign(order, 'clientOrderId', r.optStr('clientOrderId'));
   assign(order, 'userOrderId', r.optNat('userOrderId'));
   assign(order, 'price', r.optBig('price'));
+  assign(order, 'maxTs', r.optNat('maxTs'));
   return order;
 }
 

@@ -39,11 +39,20 @@ interface BanksClient {
   simulateTransaction(tx: Transaction): Promise<BanksResult>;
   getLatestBlockhash(): Promise<[string, bigint] | null>;
   getSlot(): Promise<bigint>;
+  getClock(): Promise<BankClock>;
+}
+interface BankClock {
+  slot: bigint;
+  epochStartTimestamp: bigint;
+  epoch: bigint;
+  leaderScheduleEpoch: bigint;
+  unixTimestamp: bigint;
 }
 interface ProgramTestContext {
   banksClient: BanksClient;
   setAccount(address: PublicKey, account: AccountBytes): void;
   warpToSlot(slot: bigint): void;
+  setClock(clock: unknown): void;
 }
 interface Bankrun {
   start(
@@ -51,6 +60,13 @@ interface Bankrun {
     accounts: { address: PublicKey; info: AccountBytes }[],
     computeMaxUnits?: bigint,
   ): Promise<ProgramTestContext>;
+  Clock: new (
+    slot: bigint,
+    epochStartTimestamp: bigint,
+    epoch: bigint,
+    leaderScheduleEpoch: bigint,
+    unixTimestamp: bigint,
+  ) => unknown;
 }
 
 /** How the node publishes a landed transaction's account updates and logs. */
@@ -81,7 +97,10 @@ export class BankrunChain {
   /** Accounts touched by a transaction the last time it ran (published on landing). */
   private readonly changed = new Map<string, string[]>();
 
-  private constructor(private readonly context: ProgramTestContext) {}
+  private constructor(
+    private readonly context: ProgramTestContext,
+    private readonly bankrun: Bankrun,
+  ) {}
 
   static async start(programs: LanePrograms): Promise<BankrunChain> {
     // The bank logs every instruction at debug level otherwise.
@@ -89,7 +108,8 @@ export class BankrunChain {
     // Programs go in as executable accounts of the BPF loader (what solana-program-test's own
     // add_program does with a file): handing bankrun program *names* to look up in SBF_OUT_DIR
     // sometimes reached Rust as garbage bytes, and the panic hung the start forever.
-    const context = await (programs.bankrun as Bankrun).start(
+    const bankrun = programs.bankrun as Bankrun;
+    const context = await bankrun.start(
       [],
       [
         { address: DRIFT_ID, info: programAccount(programs.drift) },
@@ -97,7 +117,7 @@ export class BankrunChain {
       ],
       1_400_000n,
     );
-    const chain = new BankrunChain(context);
+    const chain = new BankrunChain(context, bankrun);
     await chain.init();
     return chain;
   }
@@ -115,6 +135,19 @@ export class BankrunChain {
     rpc.onLanded = (tx) => this.publish(tx);
     rpc.transactionVisible = (signature, asked) => asked > (this.hidden.get(signature) ?? 0);
     await rpc.start();
+  }
+
+  /** The bank's clock, unix seconds (what the program compares `max_ts` with). */
+  async unixTime(): Promise<number> {
+    return Number((await this.banks.getClock()).unixTimestamp);
+  }
+
+  /** Sets the bank's unix time (the slot stays): time passes for the program alone. */
+  async setUnixTime(seconds: number): Promise<void> {
+    const c = await this.banks.getClock();
+    this.context.setClock(
+      new this.bankrun.Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, BigInt(seconds)),
+    );
   }
 
   get banks(): BanksClient {

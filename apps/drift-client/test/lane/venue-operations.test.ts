@@ -98,6 +98,33 @@ describeLane('Venue operations', (lane) => {
       expect(await venue.getOpenOrders()).toEqual([]);
     });
 
+    it('maxTs reaches the program: kept on the order, moved by modify; a past one refused', async () => {
+      const { venue } = await lane().venue(mode);
+      const bid = { market: 'SOL-PERP', side: 'buy' as const, type: 'limit' as const, postOnly: true };
+      // Far ahead of any clock the bank runs on (2100-01-01), in whole seconds.
+      const later = Date.UTC(2100, 0, 1);
+      const placed = await venue.placeOrder({
+        ...bid,
+        price: 140_000_000n,
+        baseAmount: ONE_SOL,
+        maxTs: later,
+      });
+      expect(placed).toMatchObject({ ok: true, order: { status: 'open', maxTs: later } });
+      if (!placed.ok) return;
+      const moved = await venue.modifyOrder(placed.order.orderId, { maxTs: later + 60_000 });
+      expect(moved).toMatchObject({ ok: true, order: { price: 140_000_000n, maxTs: later + 60_000 } });
+      expect((await venue.getOpenOrders()).map((o) => o.maxTs)).toEqual([later + 60_000]);
+      // A maxTs already past (1970): 2.84 would land the transaction and skip the order (no
+      // error); the venue refuses it before sending, so it never reads as an unknown outcome.
+      const sent = lane().chain.rpc.transactions.length;
+      expect(
+        await venue.placeOrder({ ...bid, price: 139_000_000n, baseAmount: ONE_SOL, maxTs: 1_000 }),
+      ).toMatchObject({ ok: false, reason: 'order-expired' });
+      expect(lane().chain.rpc.transactions.length).toBe(sent);
+      expect(await venue.getOpenOrders()).toHaveLength(1);
+      expect(await venue.cancelAllOrders()).toBe(1);
+    });
+
     it("the program's refusals as the fleet's reject reasons; nothing rests", async () => {
       const { venue } = await lane().venue(mode, { usdc: 100_000_000n });
       const limit = { market: 'SOL-PERP', type: 'limit' as const };
