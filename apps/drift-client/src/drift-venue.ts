@@ -57,6 +57,7 @@ import {
 } from '@drift-labs/sdk';
 import { Connection, type Keypair, PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import {
+  cancelReasonOf,
   sideOf,
   toAccountState,
   toCoreFill,
@@ -123,6 +124,8 @@ export class DriftVenue implements Venue {
   private specs: MarketSpec[] = [];
   private readonly listeners = new Set<(event: VenueEvent) => void>();
   private readonly fills = new Map<number, Fill[]>();
+  /** sub-account -> Drift order id -> why the program cancelled it (from its cancel record). */
+  private readonly cancelReasons = new Map<number, Map<number, RejectReason>>();
   private readonly trades = new Map<string, Trade[]>();
   /** sub-account -> Drift order id -> caller's client order id. */
   private readonly clientIds = new Map<number, Map<number, string>>();
@@ -878,6 +881,7 @@ export class DriftVenue implements Venue {
           .filter((f) => f.orderId === String(orderId))
           .reduce((sum, f) => sum + f.baseAmount, 0n),
       readRecentFills: () => this.readRecentFills(sub),
+      reasonOf: (orderId) => this.cancelReasons.get(sub)?.get(orderId),
       graceMs: Math.max(ORDER_END_GRACE_MS, 2 * pollingIntervalMs),
       now: () => Date.now(),
     });
@@ -970,8 +974,18 @@ export class DriftVenue implements Venue {
     }
   }
 
-  /** Stores and announces our fill in `record` (once per fill id); returns it. */
+  /**
+   * Stores and announces our fill in `record` (once per fill id); returns it. A cancel of our order
+   * with a known explanation is kept as that order's end reason.
+   */
   private recordFill(record: OrderActionRecord, sub: number, user: User): Fill | undefined {
+    const cancel = cancelReasonOf(record, user.getUserAccountPublicKey());
+    if (cancel) {
+      const reasons = this.cancelReasons.get(sub) ?? new Map<number, RejectReason>();
+      reasons.set(cancel.orderId, cancel.reason);
+      if (reasons.size > FILLS_KEPT) reasons.delete(reasons.keys().next().value as number);
+      this.cancelReasons.set(sub, reasons);
+    }
     const market = this.symbolOf(record.marketIndex);
     if (!market || !isVariant(record.marketType, 'perp')) return undefined;
     const fill = toCoreFill(record, {

@@ -6,10 +6,11 @@
  *   between two polls), and a later account update no longer shows it;
  * - an order that left the account is not called cancelled on the spot: fills already seen decide;
  *   else, after a grace period for the logs, the account's recent transactions are read (their
- *   fills recorded), and only then is it `cancelled` with what was filled.
+ *   fills recorded), and only then is it `cancelled` with what was filled (and the program's
+ *   reason for the cancel when its record gave one).
  * Every order gets one terminal event.
  */
-import { maxBig, type Order } from '@drift/core';
+import { maxBig, type Order, type RejectReason } from '@drift/core';
 
 export interface FillProgress {
   orderId: number;
@@ -26,6 +27,8 @@ export interface OrderTrackerOptions {
   filledOf: (orderId: number) => bigint;
   /** Reads the account's recent transactions and records their fills (through `onFill`). */
   readRecentFills: () => Promise<void>;
+  /** Why the venue cancelled an order, when its cancel record said (read with the fills). */
+  reasonOf?: (orderId: number) => RejectReason | undefined;
   /** How long a vanished order waits for its fill logs before the transactions are read. */
   graceMs: number;
   now: () => number;
@@ -115,10 +118,12 @@ export class OrderTracker {
     for (const [id, before] of [...this.leaving]) {
       if (this.settle(id, before)) continue;
       const filled = this.opts.filledOf(id);
+      const reason = this.opts.reasonOf?.(id);
       this.end({
         ...before,
         filledBase: maxBig(filled, before.filledBase),
         status: 'cancelled',
+        ...(reason && { reason }),
       });
     }
   }

@@ -794,7 +794,12 @@ export class OrderManager {
       }
       return;
     }
-    this.transition(order, to, kind, { filledBase, orderId: order.orderId ?? venueOrder.orderId });
+    this.transition(order, to, kind, {
+      filledBase,
+      orderId: order.orderId ?? venueOrder.orderId,
+      // The venue's reason for ending it (a reduce-only order the program cancelled at fill time).
+      ...(!venueLive && venueOrder.reason && { reason: venueOrder.reason }),
+    });
   }
 
   // --- state machine ---
