@@ -2,35 +2,13 @@
  * Real program + order-management: a JIT fill whose transaction confirmed but could not be read
  * ends, in the SQLite journal, as what the chain did; it is never reported failed, never re-sent.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { OrderManager } from 'order-management';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeLane, eventually, type LaneVenue, MODES } from './lane.js';
+import { laneOrderManagers } from './lane-orders.js';
 import { auctionFor, MAKER_BID, TAKER_BASE } from './taker.js';
 
 describeLane('order-management journal', (lane) => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lane-journal-'));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function manager(maker: LaneVenue, bot: string): Promise<OrderManager> {
-    const orders = new OrderManager({
-      bot,
-      venue: maker.venue,
-      journal: join(dir, `${bot}.sqlite`),
-      logger: lane().logger,
-      rateLimit: false,
-      placeTimeoutMs: 5_000,
-    });
-    await orders.start();
-    return orders;
-  }
+  const manager = laneOrderManagers(lane, { placeTimeoutMs: 5_000 });
 
   async function position(maker: LaneVenue): Promise<bigint> {
     await maker.venue.driftClient().getUser().fetchAccounts();
