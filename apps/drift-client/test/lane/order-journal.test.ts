@@ -1,8 +1,10 @@
 /**
  * Real program + order-management: a JIT fill whose transaction confirmed but could not be read
  * ends, in the SQLite journal, as what the chain did; it is never reported failed, never re-sent.
+ * A placement whose transaction never lands ends expired, with nothing on chain.
  */
 import { describe, expect, it } from 'vitest';
+import { readUser } from './chain-user.js';
 import { describeLane, eventually, type LaneVenue, MODES } from './lane.js';
 import { laneOrderManagers } from './lane-orders.js';
 import { auctionFor, MAKER_BID, TAKER_BASE } from './taker.js';
@@ -29,6 +31,47 @@ describeLane('order-management journal', (lane) => {
         status: 'filled',
         filledBase: await position(maker),
       });
+      await orders.stop();
+    });
+
+    it('getTransaction never answers, no log: journaled filled from the account, matching the position', async () => {
+      const maker = await lane().venue(mode);
+      const orders = await manager(maker, `jit-never-${mode}`);
+      const taker = await auctionFor(lane(), mode, maker.venue);
+      const restore = lane().chain.hideOutcomes(maker.user.userAccount(), { lag: false });
+      try {
+        const result = await orders.fillTaker(taker, { price: MAKER_BID, baseAmount: TAKER_BASE });
+        expect(result).toMatchObject({ ok: true, order: { status: 'filled', filledBase: TAKER_BASE } });
+        if (!result.ok) return;
+        expect(orders.journal.get(result.order.clientOrderId)).toMatchObject({
+          status: 'filled',
+          filledBase: await position(maker),
+        });
+      } finally {
+        restore();
+      }
+      await orders.stop();
+    });
+
+    it('a transaction that never lands: journaled expired (an intent the venue never saw), nothing on chain', async () => {
+      const maker = await lane().venue(mode);
+      const orders = await manager(maker, `expiry-${mode}`);
+      const result = await lane().chain.neverLanding(() =>
+        orders.place({
+          market: 'SOL-PERP',
+          side: 'buy',
+          type: 'limit',
+          price: 140_000_000n,
+          baseAmount: TAKER_BASE,
+          postOnly: true,
+        }),
+      );
+      expect(result).toMatchObject({ ok: false, reason: 'unconfirmed' });
+      const clientOrderId = result.ok ? '' : (result.order?.clientOrderId ?? '');
+      const journaled = orders.journal.get(clientOrderId);
+      expect(journaled).toMatchObject({ status: 'expired', filledBase: 0n });
+      expect(orders.liveOrders()).toEqual([]);
+      expect((await readUser(lane().chain, maker.user.userAccount())).openOrders).toEqual([]);
       await orders.stop();
     });
 

@@ -100,24 +100,18 @@ describeLane('Venue operations', (lane) => {
 
     it('a transaction that never lands expires: venue-error naming it, nothing on chain', async () => {
       const { venue } = await lane().venue(mode);
-      const rpc = lane().chain.rpc;
-      rpc.dropIncoming = true;
-      rpc.blockHeightStep = 50;
-      try {
-        const result = await venue.placeOrder({
+      const result = await lane().chain.neverLanding(() =>
+        venue.placeOrder({
           market: 'SOL-PERP',
           side: 'buy',
           type: 'limit',
           price: 140_000_000n,
           baseAmount: ONE_SOL,
           postOnly: true,
-        });
-        expect(result).toMatchObject({ ok: false, reason: 'venue-error' });
-        if (!result.ok) expect(result.message).toMatch(/expired unconfirmed/);
-      } finally {
-        rpc.dropIncoming = false;
-        rpc.blockHeightStep = 0;
-      }
+        }),
+      );
+      expect(result).toMatchObject({ ok: false, reason: 'venue-error' });
+      if (!result.ok) expect(result.message).toMatch(/expired unconfirmed/);
       await venue.driftClient().getUser().fetchAccounts();
       expect(await venue.getOpenOrders()).toEqual([]);
     });
