@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readUser } from './chain-user.js';
 import { describeLane, eventually, type LaneVenue, MODES } from './lane.js';
 import { laneOrderManagers } from './lane-orders.js';
-import { auctionFor, MAKER_BID, TAKER_BASE } from './taker.js';
+import { auctionFor, MAKER_BID, TAKER_BASE, takeMakerOrder } from './taker.js';
 
 describeLane('order-management journal', (lane) => {
   const manager = laneOrderManagers(lane, { placeTimeoutMs: 5_000 });
@@ -50,6 +50,55 @@ describeLane('order-management journal', (lane) => {
       } finally {
         restore();
       }
+      await orders.stop();
+    });
+
+    it('a resting order filled by another party, its fill log dropped or unreadable at first: journaled filled as on chain', async () => {
+      const maker = await lane().venue(mode);
+      const orders = await manager(maker, `resting-${mode}`);
+      const placed = await orders.place({
+        market: 'SOL-PERP',
+        side: 'buy',
+        type: 'limit',
+        price: MAKER_BID,
+        baseAmount: TAKER_BASE,
+        postOnly: true,
+      });
+      if (!placed.ok) throw new Error(`maker bid refused: ${placed.reason} ${placed.message}`);
+      const account = maker.user.userAccount();
+      // Websocket: the fill's log notification never comes; polling: getTransaction null at first.
+      const chain = lane().chain;
+      if (mode === 'websocket')
+        chain.delivery = {
+          order: 'accounts-first',
+          dropAccounts: new Set(),
+          dropLogsOf: new Set([account.toBase58()]),
+        };
+      else chain.hideLanded = 3;
+      try {
+        await takeMakerOrder(
+          lane(),
+          mode,
+          { user: maker.user, orderId: Number(placed.order.orderId) },
+          TAKER_BASE,
+        );
+      } finally {
+        chain.delivery = { order: 'accounts-first', dropAccounts: new Set(), dropLogsOf: new Set() };
+        chain.hideLanded = 0;
+      }
+      const settled = await eventually(
+        () => {
+          const o = orders.journal.get(placed.order.clientOrderId);
+          return o && o.status !== 'open' ? o : undefined;
+        },
+        10_000,
+        'the journal to end the resting order',
+      );
+      expect(settled).toMatchObject({ status: 'filled', filledBase: TAKER_BASE });
+      expect(await position(maker)).toBe(TAKER_BASE);
+      expect(orders.journal.fillsFor(settled).map((f) => [f.baseAmount, f.price])).toEqual([
+        [TAKER_BASE, MAKER_BID],
+      ]);
       await orders.stop();
     });
 
