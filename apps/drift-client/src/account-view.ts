@@ -12,6 +12,8 @@ import {
   type OrderStatus,
   type Position,
   quoteValue,
+  type RejectReason,
+  rejectReasonFrom,
   type Side,
 } from '@drift/core';
 import {
@@ -152,6 +154,22 @@ export interface FillContext {
 }
 
 /** Our side of a fill record, or undefined when the record is not a fill of `user`. */
+/**
+ * The program's reason for cancelling one of `user`'s orders, when the record is such a cancel and
+ * its explanation is one the fleet has a reject reason for (e.g. `reduceOnlyOrderIncreasedPosition`).
+ */
+export function cancelReasonOf(
+  r: OrderActionRecord,
+  user: PublicKey,
+): { orderId: number; reason: RejectReason } | undefined {
+  if (!isVariant(r.action, 'cancel')) return undefined;
+  const orderId = r.taker?.equals(user) ? r.takerOrderId : r.maker?.equals(user) ? r.makerOrderId : null;
+  const explanation = Object.keys(r.actionExplanation ?? {})[0];
+  if (orderId === null || !explanation) return undefined;
+  const reason = rejectReasonFrom(explanation.charAt(0).toUpperCase() + explanation.slice(1));
+  return reason === 'venue-error' ? undefined : { orderId, reason };
+}
+
 export function toCoreFill(r: OrderActionRecord, ctx: FillContext): Fill | undefined {
   if (!isVariant(r.action, 'fill')) return undefined;
   const base = r.baseAssetAmountFilled ? fromBN(r.baseAssetAmountFilled) : 0n;

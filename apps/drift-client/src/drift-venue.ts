@@ -58,6 +58,7 @@ import {
 } from '@drift-labs/sdk';
 import { Connection, type Keypair, PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import {
+  cancelReasonOf,
   sideOf,
   toAccountState,
   toCoreFill,
@@ -124,6 +125,8 @@ export class DriftVenue implements Venue {
   private specs: MarketSpec[] = [];
   private readonly listeners = new Set<(event: VenueEvent) => void>();
   private readonly fills = new Map<number, Fill[]>();
+  /** sub-account -> Drift order id -> why the program cancelled it (from its cancel record). */
+  private readonly cancelReasons = new Map<number, Map<number, RejectReason>>();
   private readonly trades = new Map<string, Trade[]>();
   /** sub-account -> Drift order id -> caller's client order id. */
   private readonly clientIds = new Map<number, Map<number, string>>();
@@ -197,7 +200,7 @@ export class DriftVenue implements Venue {
       for (const sub of this.subs) {
         // The baseline later account updates are compared with (so a vanished order is reported).
         const tracker = this.newTracker(sub);
-        tracker.reset(await this.getOpenOrders({ subAccount: sub }));
+        tracker.reset(await this.getOpenOrders({ subAccount: sub }), this.accountSlot(sub));
         this.trackers.set(sub, tracker);
       }
       this.watchAccounts(client);
@@ -868,7 +871,12 @@ export class DriftVenue implements Venue {
   /** Order events for what changed in the user account since the last update. */
   private async emitOrderChanges(sub: number): Promise<void> {
     const open = await this.getOpenOrders({ subAccount: sub });
-    this.trackers.get(sub)?.onAccount(open);
+    this.trackers.get(sub)?.onAccount(open, this.accountSlot(sub));
+  }
+
+  /** The slot the sub-account's user account was last read at (0 when not read). */
+  private accountSlot(sub: number): number {
+    return this.user(sub)?.getUserAccountAndSlot()?.slot ?? 0;
   }
 
   private newTracker(sub: number): OrderTracker {
@@ -879,27 +887,35 @@ export class DriftVenue implements Venue {
         (this.fills.get(sub) ?? [])
           .filter((f) => f.orderId === String(orderId))
           .reduce((sum, f) => sum + f.baseAmount, 0n),
-      readRecentFills: () => this.readRecentFills(sub),
+      readRecentFills: (sinceSlot) => this.readRecentFills(sub, sinceSlot),
+      reasonOf: (orderId) => this.cancelReasons.get(sub)?.get(orderId),
       graceMs: Math.max(ORDER_END_GRACE_MS, 2 * pollingIntervalMs),
       now: () => Date.now(),
     });
   }
 
-  /** Reads the sub-account's recent transactions not read yet and records their fills. */
-  private async readRecentFills(sub: number): Promise<void> {
+  /**
+   * Reads the sub-account's recent transactions not read yet and records their fills; false when
+   * one that landed after `sinceSlot` could not be read (the node answered null).
+   */
+  private async readRecentFills(sub: number, sinceSlot: number): Promise<boolean> {
     const client = this.need();
     const user = this.user(sub);
-    if (!user) return;
+    if (!user) return true;
     const commitment = this.opts.params.commitment === 'finalized' ? 'finalized' : 'confirmed';
     const signatures = await client.connection.getSignaturesForAddress(
       user.getUserAccountPublicKey(),
       { limit: RECENT_TRANSACTIONS_READ },
       commitment,
     );
-    for (const { signature, err } of signatures.reverse()) {
+    const unread: string[] = [];
+    for (const { signature, err, slot } of signatures.reverse()) {
       if (err || this.examined.has(signature)) continue;
       const events = await fetchTxEvents(client, signature, commitment);
-      if (!events) continue;
+      if (!events) {
+        if (slot > sinceSlot) unread.push(signature);
+        continue;
+      }
       this.examined.add(signature);
       for (const record of events.actions) this.recordFill(record, sub, user);
     }
@@ -908,6 +924,12 @@ export class DriftVenue implements Venue {
       this.examined.clear();
       for (const s of keep) this.examined.add(s);
     }
+    if (unread.length === 0) return true;
+    this.logger.warn(
+      { subAccount: sub, signatures: unread },
+      'recent transactions not readable yet: orders that left the account wait for them',
+    );
+    return false;
   }
 
   /** Fails with the missing sub-accounts named (the SDK's own error does not say which). */
@@ -972,8 +994,18 @@ export class DriftVenue implements Venue {
     }
   }
 
-  /** Stores and announces our fill in `record` (once per fill id); returns it. */
+  /**
+   * Stores and announces our fill in `record` (once per fill id); returns it. A cancel of our order
+   * with a known explanation is kept as that order's end reason.
+   */
   private recordFill(record: OrderActionRecord, sub: number, user: User): Fill | undefined {
+    const cancel = cancelReasonOf(record, user.getUserAccountPublicKey());
+    if (cancel) {
+      const reasons = this.cancelReasons.get(sub) ?? new Map<number, RejectReason>();
+      reasons.set(cancel.orderId, cancel.reason);
+      if (reasons.size > FILLS_KEPT) reasons.delete(reasons.keys().next().value as number);
+      this.cancelReasons.set(sub, reasons);
+    }
     const market = this.symbolOf(record.marketIndex);
     if (!market || !isVariant(record.marketType, 'perp')) return undefined;
     const fill = toCoreFill(record, {

@@ -1,45 +1,67 @@
 import type { Order } from '@drift/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OrderTracker } from './order-tracker.js';
 
-const NOW = 1_900_000_000_000;
-
-const resting = (orderId: string, maxTs?: number): Order => ({
-  orderId,
+const order: Order = {
+  orderId: '7',
   subAccount: 0,
   market: 'SOL-PERP',
   side: 'buy',
   type: 'limit',
-  price: 140_000_000n,
+  price: 150_000_000n,
   baseAmount: 1_000_000_000n,
   filledBase: 0n,
   status: 'open',
   postOnly: true,
   reduceOnly: false,
   ioc: false,
-  createdAt: NOW - 60_000,
-  updatedAt: NOW - 60_000,
-  ...(maxTs !== undefined && { maxTs }),
-});
+  createdAt: 0,
+  updatedAt: 0,
+};
 
-describe('OrderTracker: an order that left the account unfilled', () => {
-  it('is expired once past its maxTs (the program refuses to fill it), cancelled otherwise', async () => {
-    const delivered: Order[] = [];
-    const tracker = new OrderTracker({
-      deliver: (o) => delivered.push(o),
-      filledOf: () => 0n,
-      readRecentFills: async () => {},
-      graceMs: 5,
-      now: () => NOW,
-    });
-    tracker.reset([resting('1', NOW - 1_000), resting('2', NOW + 30_000), resting('3')]);
-    tracker.onAccount([]);
-    await new Promise((r) => setTimeout(r, 50));
-    tracker.close();
-    expect(delivered.map((o) => [o.orderId, o.status])).toEqual([
-      ['1', 'expired'],
-      ['2', 'cancelled'],
-      ['3', 'cancelled'],
+function tracker(reads: boolean[]) {
+  const delivered: Order[] = [];
+  const since: number[] = [];
+  const t = new OrderTracker({
+    deliver: (o) => delivered.push(o),
+    filledOf: () => 0n,
+    readRecentFills: async (sinceSlot) => {
+      since.push(sinceSlot);
+      return reads.shift() ?? true;
+    },
+    reasonOf: () => 'reduce-only-increases',
+    graceMs: 500,
+    now: () => 1,
+  });
+  return { t, delivered, since };
+}
+
+describe('OrderTracker: an order that left the account', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is not ended while a transaction since it was last seen open is unreadable; then cancelled with its reason', async () => {
+    vi.useFakeTimers();
+    const { t, delivered, since } = tracker([false, false, true]);
+    t.reset([order], 100);
+    t.onAccount([], 105);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(since).toEqual([100]);
+    expect(delivered).toEqual([]);
+    // Retried, backing off from the grace period: after 0.5 s, then 1 s.
+    await vi.advanceTimersByTimeAsync(499);
+    expect(since).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(since).toHaveLength(2);
+    expect(delivered).toEqual([]);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(since).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(since).toEqual([100, 100, 100]);
+    expect(delivered).toEqual([
+      expect.objectContaining({ orderId: '7', status: 'cancelled', reason: 'reduce-only-increases' }),
     ]);
+    t.close();
   });
 });

@@ -6,10 +6,13 @@
  *   between two polls), and a later account update no longer shows it;
  * - an order that left the account is not called cancelled on the spot: fills already seen decide;
  *   else, after a grace period for the logs, the account's recent transactions are read (their
- *   fills recorded), and only then is it `cancelled` (`expired` once past its maxTs) with what was filled.
+ *   fills recorded), and only then is it `cancelled` (`expired` once past its maxTs) with what was
+ *   filled (and the program's reason for the cancel when its record gave one). While a transaction
+ *   since the order was last seen open cannot be read (a node answering getTransaction with null), it
+ *   is not called anything: the read is retried, backing off, until it can be.
  * Every order gets one terminal event.
  */
-import { maxBig, type Order } from '@drift/core';
+import { maxBig, type Order, type RejectReason } from '@drift/core';
 
 export interface FillProgress {
   orderId: number;
@@ -24,30 +27,47 @@ export interface OrderTrackerOptions {
   deliver: (order: Order) => void;
   /** Base filled of an order, summed over the fills recorded so far. */
   filledOf: (orderId: number) => bigint;
-  /** Reads the account's recent transactions and records their fills (through `onFill`). */
-  readRecentFills: () => Promise<void>;
+  /**
+   * Reads the account's recent transactions and records their fills (through `onFill`); false
+   * when one landed after `sinceSlot` could not be read.
+   */
+  readRecentFills: (sinceSlot: number) => Promise<boolean>;
+  /** Why the venue cancelled an order, when its cancel record said (read with the fills). */
+  reasonOf?: (orderId: number) => RejectReason | undefined;
   /** How long a vanished order waits for its fill logs before the transactions are read. */
   graceMs: number;
   now: () => number;
 }
 
 const ENDED_KEPT = 2_048;
+/** The longest wait between two reads of transactions that could not be read yet. */
+const RETRY_MAX_MS = 30_000;
+
+interface Leaving {
+  order: Order;
+  /** The slot of the last account snapshot that showed it open: its end landed after. */
+  since: number;
+}
 
 export class OrderTracker {
   private open = new Map<number, Order>();
-  private readonly leaving = new Map<number, Order>();
+  /** Slot of the account snapshot `open` was read from. */
+  private openSlot = 0;
+  private readonly leaving = new Map<number, Leaving>();
   private readonly ended = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
+  private retryMs = 0;
 
   constructor(private readonly opts: OrderTrackerOptions) {}
 
-  /** The baseline (open orders at connect). */
-  reset(open: readonly Order[]): void {
+  /** The baseline (open orders at connect, read at `slot`). */
+  reset(open: readonly Order[], slot = 0): void {
     this.open = new Map(open.map((o) => [Number(o.orderId), o]));
+    this.openSlot = slot;
   }
 
-  /** An account update: the open orders it shows. */
-  onAccount(current: readonly Order[]): void {
+  /** An account update read at `slot`: the open orders it shows. */
+  onAccount(current: readonly Order[], slot = 0): void {
     const now = new Map<number, Order>();
     for (const order of current) {
       const id = Number(order.orderId);
@@ -59,16 +79,17 @@ export class OrderTracker {
       }
     }
     for (const [id, before] of this.open) {
-      if (!now.has(id)) this.leave(id, before);
+      if (!now.has(id)) this.leave(id, before, this.openSlot);
     }
     this.open = now;
+    this.openSlot = slot;
   }
 
   /** A new fill of one of this account's orders. */
   onFill(progress: FillProgress): void {
     const id = progress.orderId;
     if (this.ended.has(id)) return;
-    const known = this.leaving.get(id) ?? this.open.get(id);
+    const known = this.leaving.get(id)?.order ?? this.open.get(id);
     if (progress.cumulativeFilled >= progress.baseAmount) {
       const order = known ?? progress.order();
       this.end({ ...order, filledBase: progress.cumulativeFilled, status: 'filled' });
@@ -91,13 +112,15 @@ export class OrderTracker {
     clearTimeout(this.timer);
   }
 
-  private leave(id: number, before: Order): void {
+  private leave(id: number, before: Order, since: number): void {
     if (this.settle(id, before)) return;
-    this.leaving.set(id, before);
-    if (!this.timer) {
-      this.timer = setTimeout(() => void this.afterGrace(), this.opts.graceMs);
-      this.timer.unref();
-    }
+    this.leaving.set(id, { order: before, since });
+    if (!this.timer) this.schedule(this.opts.graceMs);
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => void this.afterGrace(), ms);
+    this.timer.unref();
   }
 
   /** Ends the order as filled if the fills recorded cover it. */
@@ -111,17 +134,27 @@ export class OrderTracker {
   private async afterGrace(): Promise<void> {
     this.timer = undefined;
     if (this.leaving.size === 0) return;
-    await this.opts.readRecentFills().catch(() => undefined);
-    for (const [id, before] of [...this.leaving]) {
+    const since = Math.min(...[...this.leaving.values()].map((l) => l.since));
+    const complete = await this.opts.readRecentFills(since).catch(() => false);
+    for (const [id, { order: before }] of [...this.leaving]) {
       if (this.settle(id, before)) continue;
+      if (!complete) continue;
       const filled = this.opts.filledOf(id);
+      const reason = this.opts.reasonOf?.(id);
       this.end({
         ...before,
         filledBase: maxBig(filled, before.filledBase),
         // Past its maxTs the program refuses to fill it and a keeper (or we) removed it: expired.
         status: before.maxTs !== undefined && this.opts.now() > before.maxTs ? 'expired' : 'cancelled',
+        ...(reason && { reason }),
       });
     }
+    if (this.leaving.size === 0) {
+      this.retryMs = 0;
+      return;
+    }
+    this.retryMs = Math.min(Math.max(2 * this.retryMs, this.opts.graceMs), RETRY_MAX_MS);
+    if (!this.timer) this.schedule(this.retryMs);
   }
 
   private end(order: Order): void {

@@ -862,7 +862,9 @@ export class OrderManager {
     const filledBase = maxBig(venueOrder.filledBase, order.filledBase);
     const venueLive = !isTerminal(venueOrder.status);
     const to = venueLive ? liveStatusFor(filledBase, order.baseAmount) : venueOrder.status;
-    const reason = expiryReason(venueOrder);
+    // Why the venue ended it: past its maxTs, or the program's own reason (a reduce-only order it
+    // cancelled at fill time).
+    const reason = venueLive ? undefined : (expiryReason(venueOrder) ?? venueOrder.reason);
     if (isTerminal(order.status) && venueLive) {
       if (order.status === 'expired' || order.status === 'rejected') {
         this.cancelLateOrder(order, venueOrder);

@@ -8,6 +8,8 @@ describe('rejectReasonFrom', () => {
     expect(rejectReasonFrom(log('InsufficientCollateral'))).toBe('insufficient-margin');
     expect(rejectReasonFrom(log('PlacePostOnlyLimitFailure'))).toBe('post-only-would-cross');
     expect(rejectReasonFrom(log('ReduceOnlyOrderIncreasedRisk'))).toBe('reduce-only-increases');
+    // The explanation of the program's fill-time cancel of a reduce-only order that would increase.
+    expect(rejectReasonFrom('ReduceOnlyOrderIncreasedPosition')).toBe('reduce-only-increases');
     expect(rejectReasonFrom(log('InvalidOrderNotStepSizeMultiple'))).toBe('invalid-size');
     expect(rejectReasonFrom(log('AuctionPriceDoesNotSatisfyMaker'))).toBe('invalid-price');
     expect(rejectReasonFrom(log('SignedMsgOrderDoesNotExist'))).toBe('auction-ended');

@@ -8,7 +8,9 @@ import type { RejectReason } from './trading.js';
 const PROGRAM_ERRORS: ReadonlyArray<[RegExp, RejectReason]> = [
   [/InsufficientCollateral\b/, 'insufficient-margin'],
   [/PlacePostOnlyLimitFailure|InvalidOrderPostOnly|CantMatchTwoPostOnlys/, 'post-only-would-cross'],
-  [/ReduceOnlyOrderIncreasedRisk|UserReduceOnly/, 'reduce-only-increases'],
+  // ReduceOnlyOrderIncreasedPosition: the explanation of the program's cancel of a reduce-only
+  // order at fill time (placement accepts it; the fill would have increased the position).
+  [/ReduceOnlyOrderIncreasedRisk|ReduceOnlyOrderIncreasedPosition|UserReduceOnly/, 'reduce-only-increases'],
   [
     /OrderSizeTooSmall|InvalidOrderSizeTooSmall|InvalidOrderNotStepSizeMultiple|InvalidOrderMinOrderSize|OrderAmountTooSmall/,
     'invalid-size',

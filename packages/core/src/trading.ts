@@ -59,6 +59,11 @@ export interface Order {
   baseAmount: bigint;
   filledBase: bigint;
   status: OrderStatus;
+  /**
+   * Why the venue ended the order unfilled, when it says (Drift: the cancel's explanation, e.g. a
+   * reduce-only order the program cancelled at fill time because it would increase the position).
+   */
+  reason?: RejectReason;
   postOnly: boolean;
   reduceOnly: boolean;
   ioc: boolean;

@@ -217,6 +217,21 @@ export class BankrunChain {
     };
   }
 
+  /**
+   * Runs `send` while the node accepts transactions but never lands them, its block height racing
+   * ahead (so their blockhash expires at once).
+   */
+  async neverLanding<T>(send: () => Promise<T>): Promise<T> {
+    this.rpc.dropIncoming = true;
+    this.rpc.blockHeightStep = 50;
+    try {
+      return await send();
+    } finally {
+      this.rpc.dropIncoming = false;
+      this.rpc.blockHeightStep = 0;
+    }
+  }
+
   /** `getTransaction` answers for every landed transaction again. */
   reveal(): void {
     this.hidden.clear();

@@ -1,14 +1,15 @@
 /**
- * A bot process for the lane's SIGKILL test: DriftVenue on the lane's node plus order-management
- * with a SQLite journal; reconciles at start, then places LANE_ORDERS post-only bids with stable
- * client ids (`lane-bot-<i>`), printing one line per answer. Killed and run again by the test.
+ * A bot process for the lane's SIGKILL test: DriftVenue on the lane's node (LANE_MODE: websocket or
+ * polling) plus order-management with a SQLite journal; reconciles at start, then places
+ * LANE_ORDERS post-only bids with stable client ids (`lane-bot-<i>`), printing one line per
+ * answer. Killed and run again by the test.
  */
 import { OracleSource, type PerpMarketConfig } from '@drift-labs/sdk';
 import { Connection, Keypair, PublicKey } from '@solana/web3.js';
 import { OrderManager } from 'order-management';
 import { DriftVenue } from '../../src/drift-venue.js';
 import type { Logger } from '../../src/logger.js';
-import { laneParams } from './lane-params.js';
+import { laneParams, MODES, type Mode } from './lane-params.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -17,6 +18,8 @@ const env = (name: string): string => {
 };
 
 const url = env('LANE_RPC');
+const mode = env('LANE_MODE') as Mode;
+if (!MODES.includes(mode)) throw new Error(`LANE_MODE: ${mode} is not one of ${MODES.join(', ')}`);
 const market: PerpMarketConfig = {
   fullName: 'Solana',
   category: ['L1'],
@@ -48,7 +51,7 @@ const venue = new DriftVenue({
     k === 'oracle' || k === 'mint' ? new PublicKey(v as string) : v,
   ),
   subAccount: 0,
-  params: laneParams('polling'),
+  params: laneParams(mode),
   logger,
 });
 await venue.connect();

@@ -15,4 +15,4 @@ export {
   type Mode,
   USDC_10K,
 } from './lane.js';
-export { auctionFor, auctionSeen, MAKER_BID } from './taker.js';
+export { auctionFor, auctionSeen, auctionSource, MAKER_BID, TAKER_BASE } from './taker.js';

@@ -86,6 +86,44 @@ describeLane('maker fill order events', (lane) => {
   });
 
   describe('polling', () => {
+    it('account read first (getTransaction null for a while): open, then filled, never cancelled', async () => {
+      const { maker, orderId } = await restingBid('polling');
+      await eventually(() => orderEvents(maker.events, orderId)[0], 2_000, 'the open event');
+      lane().chain.hideLanded = 3;
+      try {
+        await takeMakerOrder(lane(), 'polling', { user: maker.user, orderId: Number(orderId) }, BASE);
+      } finally {
+        lane().chain.hideLanded = 0;
+      }
+      const events = await settledEvents(maker, orderId);
+      expect(events.map((o) => o.status)).toEqual(['open', 'filled']);
+      expect(events.at(-1)?.filledBase).toBe(BASE);
+    });
+
+    it.each([
+      ['fill read first (the node behind on the account), then the account', true],
+      ['account update never read (the node stays behind on it): filled from the fill alone', false],
+    ])('%s: open, then filled', async (_, catchUpAfterFill) => {
+      const { maker, orderId } = await restingBid('polling');
+      await eventually(() => orderEvents(maker.events, orderId)[0], 2_000, 'the open event');
+      const account = maker.user.userAccount();
+      lane().chain.lagging.add(account.toBase58());
+      try {
+        await takeMakerOrder(lane(), 'polling', { user: maker.user, orderId: Number(orderId) }, BASE);
+        await eventually(
+          () => maker.events.find((e) => e.type === 'fill' && e.fill.orderId === orderId),
+          5_000,
+          'the fill read from the transaction',
+        );
+        if (catchUpAfterFill) await lane().chain.catchUp(account);
+        const events = await settledEvents(maker, orderId);
+        expect(events.map((o) => o.status)).toEqual(['open', 'filled']);
+        expect(events.at(-1)?.filledBase).toBe(BASE);
+      } finally {
+        await lane().chain.catchUp(account);
+      }
+    });
+
     it('filled between two polls: open, then filled', async () => {
       const { maker, orderId } = await restingBid('polling');
       await takeMakerOrder(lane(), 'polling', { user: maker.user, orderId: Number(orderId) }, BASE);

@@ -1,36 +1,16 @@
 /**
  * Real program + order-management: a JIT fill whose transaction confirmed but could not be read
  * ends, in the SQLite journal, as what the chain did; it is never reported failed, never re-sent.
+ * A placement whose transaction never lands ends expired, with nothing on chain.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { OrderManager } from 'order-management';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { readUser } from './chain-user.js';
 import { describeLane, eventually, type LaneVenue, MODES } from './lane.js';
-import { auctionFor, MAKER_BID, TAKER_BASE } from './taker.js';
+import { laneOrderManagers } from './lane-orders.js';
+import { auctionFor, MAKER_BID, TAKER_BASE, takeMakerOrder } from './taker.js';
 
 describeLane('order-management journal', (lane) => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lane-journal-'));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function manager(maker: LaneVenue, bot: string): Promise<OrderManager> {
-    const orders = new OrderManager({
-      bot,
-      venue: maker.venue,
-      journal: join(dir, `${bot}.sqlite`),
-      logger: lane().logger,
-      rateLimit: false,
-      placeTimeoutMs: 5_000,
-    });
-    await orders.start();
-    return orders;
-  }
+  const manager = laneOrderManagers(lane, { placeTimeoutMs: 5_000 });
 
   async function position(maker: LaneVenue): Promise<bigint> {
     await maker.venue.driftClient().getUser().fetchAccounts();
@@ -51,6 +31,96 @@ describeLane('order-management journal', (lane) => {
         status: 'filled',
         filledBase: await position(maker),
       });
+      await orders.stop();
+    });
+
+    it('getTransaction never answers, no log: journaled filled from the account, matching the position', async () => {
+      const maker = await lane().venue(mode);
+      const orders = await manager(maker, `jit-never-${mode}`);
+      const taker = await auctionFor(lane(), mode, maker.venue);
+      const restore = lane().chain.hideOutcomes(maker.user.userAccount(), { lag: false });
+      try {
+        const result = await orders.fillTaker(taker, { price: MAKER_BID, baseAmount: TAKER_BASE });
+        expect(result).toMatchObject({ ok: true, order: { status: 'filled', filledBase: TAKER_BASE } });
+        if (!result.ok) return;
+        expect(orders.journal.get(result.order.clientOrderId)).toMatchObject({
+          status: 'filled',
+          filledBase: await position(maker),
+        });
+      } finally {
+        restore();
+      }
+      await orders.stop();
+    });
+
+    it('a resting order filled by another party, its fill log dropped or unreadable at first: journaled filled as on chain', async () => {
+      const maker = await lane().venue(mode);
+      const orders = await manager(maker, `resting-${mode}`);
+      const placed = await orders.place({
+        market: 'SOL-PERP',
+        side: 'buy',
+        type: 'limit',
+        price: MAKER_BID,
+        baseAmount: TAKER_BASE,
+        postOnly: true,
+      });
+      if (!placed.ok) throw new Error(`maker bid refused: ${placed.reason} ${placed.message}`);
+      const account = maker.user.userAccount();
+      // Websocket: the fill's log notification never comes; polling: getTransaction null at first.
+      const chain = lane().chain;
+      if (mode === 'websocket')
+        chain.delivery = {
+          order: 'accounts-first',
+          dropAccounts: new Set(),
+          dropLogsOf: new Set([account.toBase58()]),
+        };
+      else chain.hideLanded = 3;
+      try {
+        await takeMakerOrder(
+          lane(),
+          mode,
+          { user: maker.user, orderId: Number(placed.order.orderId) },
+          TAKER_BASE,
+        );
+      } finally {
+        chain.delivery = { order: 'accounts-first', dropAccounts: new Set(), dropLogsOf: new Set() };
+        chain.hideLanded = 0;
+      }
+      const settled = await eventually(
+        () => {
+          const o = orders.journal.get(placed.order.clientOrderId);
+          return o && o.status !== 'open' ? o : undefined;
+        },
+        10_000,
+        'the journal to end the resting order',
+      );
+      expect(settled).toMatchObject({ status: 'filled', filledBase: TAKER_BASE });
+      expect(await position(maker)).toBe(TAKER_BASE);
+      expect(orders.journal.fillsFor(settled).map((f) => [f.baseAmount, f.price])).toEqual([
+        [TAKER_BASE, MAKER_BID],
+      ]);
+      await orders.stop();
+    });
+
+    it('a transaction that never lands: journaled expired (an intent the venue never saw), nothing on chain', async () => {
+      const maker = await lane().venue(mode);
+      const orders = await manager(maker, `expiry-${mode}`);
+      const result = await lane().chain.neverLanding(() =>
+        orders.place({
+          market: 'SOL-PERP',
+          side: 'buy',
+          type: 'limit',
+          price: 140_000_000n,
+          baseAmount: TAKER_BASE,
+          postOnly: true,
+        }),
+      );
+      expect(result).toMatchObject({ ok: false, reason: 'unconfirmed' });
+      const clientOrderId = result.ok ? '' : (result.order?.clientOrderId ?? '');
+      const journaled = orders.journal.get(clientOrderId);
+      expect(journaled).toMatchObject({ status: 'expired', filledBase: 0n });
+      expect(orders.liveOrders()).toEqual([]);
+      expect((await readUser(lane().chain, maker.user.userAccount())).openOrders).toEqual([]);
       await orders.stop();
     });
 

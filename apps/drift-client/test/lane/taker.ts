@@ -46,7 +46,7 @@ export async function auctionSeen(
   taker: string,
   start: () => Promise<void>,
 ): Promise<TakerOrder> {
-  const source = new AuctionTakerSource({ venue: maker, params: laneParams(mode), logger: lane.logger });
+  const source = auctionSource(lane, mode, maker);
   const seen: TakerOrder[] = [];
   source.subscribe(['SOL-PERP'], (order) => seen.push(order));
   await source.ready();
@@ -60,6 +60,11 @@ export async function auctionSeen(
   } finally {
     await source.close();
   }
+}
+
+/** The project's AuctionTakerSource on a lane venue (what a live bot's `createAuctionTakerSource` makes). */
+export function auctionSource(lane: Lane, mode: Mode, maker: DriftVenue): AuctionTakerSource {
+  return new AuctionTakerSource({ venue: maker, params: laneParams(mode), logger: lane.logger });
 }
 
 /** A maker bid every slot of the auction crosses ($150, the oracle: the auction starts there). */

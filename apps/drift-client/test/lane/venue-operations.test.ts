@@ -1,6 +1,6 @@
 /**
- * Real program: every Venue operation of DriftVenue in websocket and polling mode, the program's
- * own refusals mapped to the fleet's reject reasons, and a transaction that never lands.
+ * Real program: every Venue operation of DriftVenue in websocket and polling mode and a transaction
+ * that never lands (the program's refusals, through order-management: `rejections.test.ts`).
  */
 import { describe, expect, it } from 'vitest';
 import { SOL_PERP } from './exchange.js';
@@ -125,55 +125,20 @@ describeLane('Venue operations', (lane) => {
       expect(await venue.cancelAllOrders()).toBe(1);
     });
 
-    it("the program's refusals as the fleet's reject reasons; nothing rests", async () => {
-      const { venue } = await lane().venue(mode, { usdc: 100_000_000n });
-      const limit = { market: 'SOL-PERP', type: 'limit' as const };
-      // Crosses the AMM's ask: the program refuses a post-only order that would take.
-      expect(
-        await venue.placeOrder({
-          ...limit,
-          side: 'buy',
-          price: 160_000_000n,
-          baseAmount: ONE_SOL,
-          postOnly: true,
-        }),
-      ).toMatchObject({ ok: false, reason: 'post-only-would-cross' });
-      // $100 of collateral, 100 SOL ($15,000) at 20% initial margin.
-      expect(
-        await venue.placeOrder({ ...limit, side: 'buy', price: 140_000_000n, baseAmount: 100n * ONE_SOL }),
-      ).toMatchObject({ ok: false, reason: 'insufficient-margin' });
-      // Below the market's minimum: refused before anything is sent.
-      expect(
-        await venue.placeOrder({
-          ...limit,
-          side: 'buy',
-          price: 140_000_000n,
-          baseAmount: SOL_PERP.minOrderSize / 2n,
-        }),
-      ).toMatchObject({ ok: false, reason: 'invalid-size' });
-      expect(await venue.getOpenOrders()).toEqual([]);
-    });
-
     it('a transaction that never lands expires: venue-error naming it, nothing on chain', async () => {
       const { venue } = await lane().venue(mode);
-      const rpc = lane().chain.rpc;
-      rpc.dropIncoming = true;
-      rpc.blockHeightStep = 50;
-      try {
-        const result = await venue.placeOrder({
+      const result = await lane().chain.neverLanding(() =>
+        venue.placeOrder({
           market: 'SOL-PERP',
           side: 'buy',
           type: 'limit',
           price: 140_000_000n,
           baseAmount: ONE_SOL,
           postOnly: true,
-        });
-        expect(result).toMatchObject({ ok: false, reason: 'venue-error' });
-        if (!result.ok) expect(result.message).toMatch(/expired unconfirmed/);
-      } finally {
-        rpc.dropIncoming = false;
-        rpc.blockHeightStep = 0;
-      }
+        }),
+      );
+      expect(result).toMatchObject({ ok: false, reason: 'venue-error' });
+      if (!result.ok) expect(result.message).toMatch(/expired unconfirmed/);
       await venue.driftClient().getUser().fetchAccounts();
       expect(await venue.getOpenOrders()).toEqual([]);
     });
