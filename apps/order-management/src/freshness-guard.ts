@@ -10,6 +10,7 @@
 import {
   type AppLifecycle,
   DataFreshness,
+  type FleetConfig,
   type FreshnessReport,
   oracleSource,
   type Unsubscribe,
@@ -24,10 +25,12 @@ export interface FreshnessGuardOptions {
   /** The markets the bot trades: their oracles are what it prices on. */
   markets: readonly string[];
   maxAgeMs: number;
+  /** Venue ms per local ms: a paper fleet's `sim.speed` (default 1). */
+  speed?: number;
   logger: OrderLogger;
   /** Where the report goes with every check (the app's heartbeat status). */
   report?: (report: Pick<FreshnessReport, 'dataAgeMs' | 'dataStale'>) => void;
-  /** Default: a quarter of the bound, between 50 ms and 1 s. */
+  /** Default: a quarter of the bound (in local time), between 50 ms and 1 s. */
   checkMs?: number;
   now?: () => number;
 }
@@ -43,6 +46,7 @@ export class FreshnessGuard {
     this.freshness = new DataFreshness({
       maxAgeMs: options.maxAgeMs,
       sources: options.markets.map(oracleSource),
+      ...(options.speed !== undefined && { speed: options.speed }),
       ...(options.now && { now: options.now }),
     });
   }
@@ -71,7 +75,8 @@ export class FreshnessGuard {
     );
     await this.read().catch(() => {}); // a venue not answering yet is what the check measures
     this.check();
-    const checkMs = this.options.checkMs ?? Math.max(50, Math.min(1_000, this.options.maxAgeMs / 4));
+    const boundLocalMs = this.options.maxAgeMs / (this.options.speed ?? 1);
+    const checkMs = this.options.checkMs ?? Math.max(50, Math.min(1_000, boundLocalMs / 4));
     this.timer = setInterval(() => {
       // One read at a time: a venue that stopped answering must not pile requests up.
       this.reading ??= this.read()
@@ -136,14 +141,16 @@ export class FreshnessGuard {
  */
 export async function startFreshnessGuard(
   app: Pick<AppLifecycle, 'onShutdown' | 'setStatus'>,
-  options: Omit<FreshnessGuardOptions, 'report' | 'maxAgeMs'> & {
-    config: { risk: { staleOracleMs: number } };
+  options: Omit<FreshnessGuardOptions, 'report' | 'maxAgeMs' | 'speed'> & {
+    config: Pick<FleetConfig, 'mode' | 'risk' | 'sim'>;
   },
 ): Promise<FreshnessGuard> {
   const { config, ...rest } = options;
   const guard = new FreshnessGuard({
     ...rest,
     maxAgeMs: config.risk.staleOracleMs,
+    // Paper: the simulator's clock runs `sim.speed` times faster than ours.
+    speed: config.mode === 'paper' ? config.sim.speed : 1,
     report: (report) => app.setStatus(report),
   });
   await guard.start();

@@ -69,4 +69,28 @@ describe('DataFreshness', () => {
     expect(r.dataAgeMs[SOL]).toBe(6_000);
     expect(r.staleSources).toEqual([SOL]);
   });
+
+  it('a venue whose clock goes back (a restarted simulator) starts afresh', () => {
+    const { f, tick } = tracker();
+    f.clockRead({ slot: 9_000, ts: 900_000 });
+    f.observe(SOL, 900_000);
+    tick(500);
+    // The new venue's time is behind the old one's: the old stamp must not look younger than it is.
+    f.clockRead({ slot: 3, ts: 10_000 });
+    expect(f.report()).toMatchObject({ dataAgeMs: { slot: 0, [SOL]: 0 }, dataStale: false });
+    tick(6_000);
+    f.clockRead({ slot: 18, ts: 16_000 });
+    expect(f.report()).toMatchObject({ dataAgeMs: { slot: 0, [SOL]: 6_000 }, dataStale: true });
+    f.observe(SOL, 15_800);
+    expect(f.report().dataAgeMs[SOL]).toBe(200);
+  });
+
+  it('a fast-forwarded venue ages by its own clock: local time scaled by its speed', () => {
+    let local = 0;
+    const f = new DataFreshness({ maxAgeMs: 5_000, sources: [SOL], speed: 30, now: () => local });
+    f.clockRead({ slot: 10, ts: 4_000 });
+    f.observe(SOL, 4_000);
+    local += 200; // 6 s of venue time with no reading at all
+    expect(f.report()).toMatchObject({ dataAgeMs: { slot: 6_000, [SOL]: 6_000 }, dataStale: true });
+  });
 });

@@ -8,7 +8,10 @@
  *   time now being the last clock reading carried forward by the local time since it was read (so a
  *   clock that stops answering makes every age grow, not freeze).
  *
- * A source not seen yet is as old as the tracker. Past `maxAgeMs` a source is stale.
+ * Ages are in venue ms: local time is scaled by `speed` (a fast-forwarded simulator's clock
+ * multiplier; 1 for a real venue). A source not seen yet is as old as the tracker. Past `maxAgeMs` a source is stale. A clock whose
+ * venue time goes back is a new venue (a restarted simulator): what was known of the old one is
+ * forgotten, so its stamps neither hide the new one's staleness nor make it look stale.
  */
 
 export const SLOT_SOURCE = 'slot';
@@ -31,6 +34,8 @@ export interface DataFreshnessOptions {
   maxAgeMs: number;
   /** Every source the process trades on (besides `slot`, which is always tracked). */
   sources: readonly string[];
+  /** Venue ms per local ms (paper mode: `sim.speed`); default 1. */
+  speed?: number;
   /** Local clock, ms (tests pin it). */
   now?: () => number;
 }
@@ -38,7 +43,9 @@ export interface DataFreshnessOptions {
 export class DataFreshness {
   readonly maxAgeMs: number;
   private readonly now: () => number;
-  private readonly createdAt: number;
+  private readonly speed: number;
+  /** Local time of creation, or of the last new venue: unseen sources are this old. */
+  private since: number;
   /** Venue time of each source's newest reading. */
   private readonly stamps = new Map<string, number | undefined>();
   private clock: { slot: number; ts: number; readAt: number } | undefined;
@@ -47,16 +54,21 @@ export class DataFreshness {
   constructor(options: DataFreshnessOptions) {
     this.maxAgeMs = options.maxAgeMs;
     this.now = options.now ?? Date.now;
-    this.createdAt = this.now();
-    this.slotAdvancedAt = this.createdAt;
+    this.speed = options.speed ?? 1;
+    this.since = this.now();
+    this.slotAdvancedAt = this.since;
     for (const source of options.sources) this.stamps.set(source, undefined);
   }
 
   /** A reading of the venue's clock, just received. */
   clockRead(reading: { slot: number; ts: number }): void {
     const readAt = this.now();
-    if (!this.clock || reading.slot > this.clock.slot) this.slotAdvancedAt = readAt;
-    if (!this.clock || reading.ts >= this.clock.ts) this.clock = { ...reading, readAt };
+    if (this.clock && reading.ts < this.clock.ts) {
+      this.since = readAt;
+      for (const source of this.stamps.keys()) this.stamps.set(source, undefined);
+    }
+    if (!this.clock || reading.slot !== this.clock.slot) this.slotAdvancedAt = readAt;
+    this.clock = { ...reading, readAt };
   }
 
   /** A reading of `source` stamped `ts` (venue time); an older stamp than the one known changes nothing. */
@@ -68,10 +80,13 @@ export class DataFreshness {
 
   report(): FreshnessReport {
     const now = this.now();
-    const venueNow = this.clock ? this.clock.ts + (now - this.clock.readAt) : undefined;
-    const dataAgeMs: Record<string, number> = { [SLOT_SOURCE]: now - this.slotAdvancedAt };
+    const venueNow = this.clock ? this.clock.ts + (now - this.clock.readAt) * this.speed : undefined;
+    const dataAgeMs: Record<string, number> = {
+      [SLOT_SOURCE]: Math.round((now - this.slotAdvancedAt) * this.speed),
+    };
     for (const [source, ts] of this.stamps) {
-      const age = ts === undefined || venueNow === undefined ? now - this.createdAt : venueNow - ts;
+      const age =
+        ts === undefined || venueNow === undefined ? (now - this.since) * this.speed : venueNow - ts;
       dataAgeMs[source] = Math.max(0, Math.round(age));
     }
     const staleSources = Object.entries(dataAgeMs)
