@@ -15,6 +15,7 @@ import {
   oracleSource,
   type Unsubscribe,
   type Venue,
+  venueSpeed,
 } from '@drift/core';
 import type { OrderLogger } from './logger.js';
 import type { OrderManager } from './order-manager.js';
@@ -149,8 +150,7 @@ export async function startFreshnessGuard(
   const guard = new FreshnessGuard({
     ...rest,
     maxAgeMs: config.risk.staleOracleMs,
-    // Paper: the simulator's clock runs `sim.speed` times faster than ours.
-    speed: config.mode === 'paper' ? config.sim.speed : 1,
+    speed: venueSpeed(config),
     report: (report) => app.setStatus(report),
   });
   await guard.start();
