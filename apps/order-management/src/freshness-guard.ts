@@ -42,6 +42,10 @@ export class FreshnessGuard {
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
   private staleNow = false;
+  /** Resting orders still to cancel for this stall (the venue may be what went silent). */
+  private cancelPending = false;
+  private cancelling: Promise<void> | undefined;
+  private cancelFailureLogged = false;
 
   constructor(private readonly options: FreshnessGuardOptions) {
     this.freshness = new DataFreshness({
@@ -112,10 +116,14 @@ export class FreshnessGuard {
   private check(): void {
     const report = this.freshness.report();
     this.options.report?.({ dataAgeMs: report.dataAgeMs, dataStale: report.dataStale });
-    if (report.dataStale === this.staleNow) return;
+    if (report.dataStale === this.staleNow) {
+      if (this.staleNow && this.cancelPending) this.cancelResting();
+      return;
+    }
     this.staleNow = report.dataStale;
     const fields = { dataAgeMs: report.dataAgeMs, maxAgeMs: this.options.maxAgeMs };
     if (!report.dataStale) {
+      this.cancelPending = false;
       this.options.logger.warn(fields, 'data fresh again: trading resumes');
       return;
     }
@@ -123,11 +131,32 @@ export class FreshnessGuard {
       { ...fields, staleSources: report.staleSources },
       'data stale: not adding risk, cancelling resting orders',
     );
-    this.options.orders
+    this.cancelPending = true;
+    this.cancelFailureLogged = false;
+    this.cancelResting();
+  }
+
+  /** Cancels the bot's resting orders, again at each check while stale until it succeeds. */
+  private cancelResting(): void {
+    this.cancelling ??= this.options.orders
       .cancelAll()
-      .catch((err: unknown) =>
-        this.options.logger.error({ err }, 'stale data: cancelling resting orders failed'),
-      );
+      .then(
+        () => {
+          this.cancelPending = false;
+        },
+        (err: unknown) => {
+          if (this.cancelFailureLogged) return;
+          this.cancelFailureLogged = true;
+          // Often the venue itself is what went silent: retried while the data stays stale.
+          this.options.logger.warn(
+            { err },
+            'stale data: cancelling resting orders failed, retrying while stale',
+          );
+        },
+      )
+      .finally(() => {
+        this.cancelling = undefined;
+      });
   }
 
   private describe(): string {
