@@ -3,13 +3,15 @@
  * callback that keeps firing with the same reading looks busy: so ages come from the data's own
  * stamps — an oracle reading's venue time, the venue's slot — never from when a callback ran.
  *
- * - `slot`: local time since the venue's slot last advanced (a clock reading with a higher slot).
+ * - `slot`: local time since the venue's slot last advanced (a clock reading with another slot): a
+ *   silent connection, measured on our clock and never scaled (see `speed`).
  * - any other source (`oracle:SOL-PERP`): venue time now minus the reading's own venue time, venue
  *   time now being the last clock reading carried forward by the local time since it was read (so a
  *   clock that stops answering makes every age grow, not freeze).
  *
- * Ages are in venue ms: local time is scaled by `speed` (a fast-forwarded simulator's clock
- * multiplier; 1 for a real venue). A source not seen yet is as old as the tracker. Past `maxAgeMs` a source is stale. A clock whose
+ * Data ages are in venue ms: local time is scaled by `speed` (a fast-forwarded simulator's clock
+ * multiplier; 1 for a real venue). The slot's is not: scaled, a 200 ms hiccup of a loaded machine
+ * would read as 6 s of silence at 30x and flap the bots (measured in the e2e session). A source not seen yet is as old as the tracker. Past `maxAgeMs` a source is stale. A clock whose
  * venue time goes back is a new venue (a restarted simulator): what was known of the old one is
  * forgotten, so its stamps neither hide the new one's staleness nor make it look stale.
  */
@@ -89,7 +91,7 @@ export class DataFreshness {
     const now = this.now();
     const venueNow = this.clock ? this.clock.ts + (now - this.clock.readAt) * this.speed : undefined;
     const dataAgeMs: Record<string, number> = {
-      [SLOT_SOURCE]: Math.round((now - this.slotAdvancedAt) * this.speed),
+      [SLOT_SOURCE]: Math.round(now - this.slotAdvancedAt),
     };
     for (const [source, ts] of this.stamps) {
       const age =
