@@ -93,6 +93,12 @@ export const BAD_INPUTS: BadInput[] = [
   },
   {
     kind: 'config',
+    name: 'freshness bound that never trips',
+    set: { 'risk.staleOracleMs': 3_600_000 },
+    expect: ['risk.staleOracleMs', '3600000'],
+  },
+  {
+    kind: 'config',
     name: 'inline key under wallet',
     set: { wallet: { secretKey: INLINE_KEY } },
     expect: ['wallet'],

@@ -15,6 +15,8 @@ export interface HedgeBotDeps {
   orders: OrderManager;
   logger: BotLogger;
   params: HedgeBotParams;
+  /** order-management's freshness guard: while the data is stale no hedge is sent. */
+  freshness?: { readonly stale: boolean };
   bot?: string;
 }
 
@@ -119,6 +121,7 @@ export class HedgeBot {
     now: number,
   ): Promise<void> {
     if (this.deps.orders.tradingState === 'halted') return this.count('halted');
+    if (this.deps.freshness?.stale) return this.count('stale-data');
     const oracle = await this.deps.venue.getOraclePrice(market);
     const lastHedgeAt = this.lastHedgeAt.get(market);
     const plan: HedgePlan = planHedge({

@@ -6,7 +6,7 @@
 import { FailureStreak, loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
 import { openVenue } from 'drift-client';
-import { startBotOrders } from 'order-management';
+import { startBotOrders, startFreshnessGuard } from 'order-management';
 import { HedgeBot } from './bot.js';
 import { hedgedMarkets, loadHedgeParams } from './params.js';
 
@@ -25,7 +25,9 @@ try {
 
   const orders = await startBotOrders(app, { bot: APP, venue, config, logger });
 
-  const bot = new HedgeBot({ venue, orders, logger, params, bot: APP });
+  const markets = hedgedMarkets(params);
+  const freshness = await startFreshnessGuard(app, { venue, orders, markets, config, logger });
+  const bot = new HedgeBot({ venue, orders, logger, params, freshness, bot: APP });
   // The poll timer also keeps the process alive (the embedded simulator's clock does not).
   // A venue restart fails a few polls with a connection error: WARN, ERROR only if it lasts.
   const failures = new FailureStreak();
@@ -52,7 +54,7 @@ try {
     mode: config.mode,
     subAccount: venue.subAccount,
     watching: params.watchSubAccounts,
-    markets: hedgedMarkets(params),
+    markets,
   });
 } catch (err) {
   logger.error({ err }, 'hedge-bot failed to start');

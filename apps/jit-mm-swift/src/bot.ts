@@ -36,6 +36,7 @@ export type OutcomeReason =
   | 'unknown-market'
   | 'no-oracle'
   | 'halted'
+  | 'stale-data'
   | 'reducing'
   | 'stopping'
   | 'duplicate'
@@ -57,6 +58,8 @@ export interface JitMakerDeps {
    * would trade with the hedge bot it is hedged by.
    */
   ownTakers?: ReadonlySet<string>;
+  /** order-management's freshness guard: while the data is stale no taker order is filled. */
+  freshness?: { readonly stale: boolean };
   /** Monotonic local clock in ms for latencies (default `performance.now`). */
   now?: () => number;
   bot?: string;
@@ -281,6 +284,7 @@ export class JitMaker {
     const state = this.deps.orders.tradingState;
     const position = this.position(taker.market) + (this.reserved.get(taker.market) ?? 0n);
     if (state === 'halted') decision = { decision: 'skip', reason: 'halted' };
+    else if (this.deps.freshness?.stale) decision = { decision: 'skip', reason: 'stale-data' };
     else if (!oracle) decision = { decision: 'skip', reason: 'no-oracle' };
     else {
       decision = decide({

@@ -6,7 +6,7 @@
 import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp, type TakerOrder } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
 import { mergeTakerSources, openVenue, simChoiceFor } from 'drift-client';
-import { startBotOrders } from 'order-management';
+import { startBotOrders, startFreshnessGuard } from 'order-management';
 import { createTakerSource } from 'swift-client';
 import { JitMaker } from './bot.js';
 import { fleetTakers } from './own-takers.js';
@@ -46,6 +46,13 @@ try {
   app.onShutdown('close taker stream', () => takers.close());
 
   const orders = await startBotOrders(app, { bot: APP, venue, config, logger });
+  const freshness = await startFreshnessGuard(app, {
+    venue,
+    orders,
+    markets: params.markets,
+    config,
+    logger,
+  });
 
   // Paper: the simulator's signed stream is checked here. Live: swift-client verifies each Swift
   // message (apps.swift-client.params.verifySignatures) before it reaches the bot.
@@ -57,7 +64,7 @@ try {
         ? verifier.verifyOffThread
         : verifier.verify;
   const ownTakers = fleetTakers(config);
-  maker = new JitMaker({ venue, takers, orders, logger, params, verify, ownTakers, bot: APP });
+  maker = new JitMaker({ venue, takers, orders, logger, params, verify, ownTakers, freshness, bot: APP });
   await maker.start();
   app.onShutdown('stop taking taker orders', async () => {
     await maker?.stop();

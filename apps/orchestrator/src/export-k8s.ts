@@ -3,8 +3,9 @@
  * `drift-fleet.secrets.k8s.yaml` (a `Secret` per app holding its config env; written 0600, apply
  * it first). Each pod runs `run-one <app>` from built JavaScript on the image's Node 24 (the
  * Dockerfile at the workspace root): it supervises the app over IPC and serves `/healthz` on 8781,
- * 200 only while the app is running AND its last heartbeat is fresh, which the startup, liveness and
- * readiness probes read. Memory requests come from the apps' measured resident memory. State
+ * 200 only while the app is running AND its last heartbeat is fresh, which the startup and liveness
+ * probes read; the readiness probe reads `/readyz`, which is also 503 while the app reports the data
+ * it trades on stale (a stalled oracle: alive, so not restarted, but not ready). Memory requests come from the apps' measured resident memory. State
  * survives a pod: each app's data dir (order journal, risk state) is its own PersistentVolumeClaim;
  * the log files go to one shared `drift-logs` claim (ReadWriteMany: an NFS/CephFS-like storage
  * class) that the log routine's CronJobs read too. The risk manager's word file lives on a small
@@ -112,8 +113,8 @@ export function exportK8s(
       value,
     }));
     const period = Math.max(1, Math.round(heartbeat.intervalMs / 1000));
-    const probe = (failureThreshold: number) => ({
-      httpGet: { path: '/healthz', port: HEALTH_PORT },
+    const probe = (failureThreshold: number, path = '/healthz') => ({
+      httpGet: { path, port: HEALTH_PORT },
       periodSeconds: period,
       timeoutSeconds: 2,
       failureThreshold,
@@ -154,7 +155,8 @@ export function exportK8s(
                 startupProbe: probe(Math.ceil(config.orchestrator.readyTimeoutMs / 1000 / period)),
                 // Fresh: a heartbeat within the fleet's heartbeat timeout, not merely a live process.
                 livenessProbe: probe(Math.max(1, Math.ceil(heartbeat.timeoutMs / 1000 / period))),
-                readinessProbe: probe(1),
+                // Fresh data too: a bot on a stalled oracle quotes nothing and is not ready.
+                readinessProbe: probe(1, '/readyz'),
               },
             ],
             volumes: [

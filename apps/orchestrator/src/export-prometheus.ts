@@ -1,7 +1,7 @@
 /**
  * Prometheus: `prometheus.yml` (scrapes the orchestrator's /metrics, loads the rules) and
  * `drift-fleet.rules.yml`, the fleet's alerts: an app down, crash-looping, the risk manager halted
- * or reducing, stale heartbeats, error lines in the logs, the log directory over what rotation
+ * or reducing, data an app trades on past its freshness bound, stale heartbeats, error lines in the logs, the log directory over what rotation
  * should keep, and the log routine failing or not run. `promtool check rules` accepts the rules;
  * `test/prometheus.test.ts` shows each firing with `promtool test rules`.
  */
@@ -71,12 +71,20 @@ export function alertRules(specs: readonly ChildSpec[], config: FleetConfig): ob
             'warning',
             'the risk manager lets the fleet only reduce positions',
           ),
+          // The app's own verdict on the age of its data (oracle, slot), against risk.staleOracleMs.
+          alert(
+            'DriftStaleData',
+            'drift_app_data_stale == 1',
+            '0s',
+            'critical',
+            '{{ $labels.app }} trades on stale data (oracle or slot older than its bound): it adds no risk',
+          ),
           alert(
             'DriftStaleHeartbeat',
             `drift_app_up == 1 and on (app) (time() - drift_app_last_heartbeat_timestamp_seconds) > ${staleSeconds}`,
             '0s',
             'critical',
-            `{{ $labels.app }} has not reported for over ${staleSeconds}s: its data may be stale`,
+            `{{ $labels.app }} has not reported for over ${staleSeconds}s`,
           ),
           alert(
             'DriftErrorLines',

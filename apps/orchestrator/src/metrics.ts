@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics for the fleet (prom-client, own registry): app state, restarts, uptime,
- * heartbeats, orders, fills, PnL per bot (from heartbeats), log warnings/errors per app (from the log
+ * heartbeats, orders, fills, PnL per bot and the age of the data each app trades on (from
+ * heartbeats), log warnings/errors per app (from the log
  * feed), the fleet's trading state, and the orchestrator's own process metrics.
  */
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
@@ -106,6 +107,24 @@ export function createFleetMetrics(fleet: Fleet, host?: HostMetricsOptions): Fle
   gauge('drift_app_pnl_quote', 'PnL reported by the app, in quote (USDC)', (s) =>
     s.status ? Number(s.status.pnlQuote) : null,
   );
+
+  gauge(
+    'drift_app_data_stale',
+    '1 while data the app trades on is older than its bound (it adds no risk)',
+    (s) => (s.status?.dataStale === undefined ? null : s.status.dataStale ? 1 : 0),
+  );
+  new Gauge({
+    name: 'drift_app_data_age_seconds',
+    help: 'Age of each source of data the app trades on (slot, oracle:<market>), by the data own stamps',
+    labelNames: ['app', 'source'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of fleet.status())
+        for (const [source, ms] of Object.entries(s.status?.dataAgeMs ?? {}))
+          this.set({ app: s.name, source }, ms / 1000);
+    },
+  });
 
   new Gauge({
     name: 'drift_fleet_trading_state',

@@ -1,7 +1,9 @@
 /**
  * `run-one <app>`: supervises ONE app of the config over the same IPC contract (ready, heartbeats)
- * and serves its health on `GET /healthz` (200 while ready and beating, 503 otherwise), for a
- * supervisor that wants an HTTP probe (the Kubernetes export). Restarting is left to that supervisor:
+ * and serves its health on `GET /healthz` (200 while ready and beating, 503 otherwise) and its
+ * readiness on `GET /readyz` (the same, and 503 while the app reports its data stale: a bot on a
+ * stalled oracle is alive but not doing its job), for a supervisor that wants HTTP probes (the
+ * Kubernetes export). Restarting is left to that supervisor:
  * when the app exits, so does this, with its code. SIGTERM stops the app (SIGKILL after its timeout).
  * A bot hears the risk manager's word as under the orchestrator: relayed from the word file the risk
  * manager rewrites (`DRIFT_RISK_WORD_FILE`, on a volume the pods share), its state included.
@@ -39,9 +41,19 @@ const server = createServer((req, res) => {
   const s = app.snapshot();
   const fresh =
     s.lastHeartbeatAt !== null && Date.now() - s.lastHeartbeatAt <= config.orchestrator.heartbeat.timeoutMs;
-  const healthy = req.url === '/healthz' && s.state === 'running' && fresh;
-  res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ app: s.name, state: s.state, lastHeartbeatAt: s.lastHeartbeatAt }));
+  const alive = s.state === 'running' && fresh;
+  const dataStale = s.status?.dataStale === true;
+  const ok = req.url === '/healthz' ? alive : req.url === '/readyz' ? alive && !dataStale : false;
+  res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+  res.end(
+    JSON.stringify({
+      app: s.name,
+      state: s.state,
+      lastHeartbeatAt: s.lastHeartbeatAt,
+      dataStale,
+      ...(s.status?.dataAgeMs && { dataAgeMs: s.status.dataAgeMs }),
+    }),
+  );
 });
 server.listen(port, '0.0.0.0');
 

@@ -31,7 +31,8 @@ beforeAll(async () => {
   ({ fleet, api, stop } = await fixtureFleetWithApi(
     {
       'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'pnl=42.5' },
-      'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'pnl=-3' },
+      // trend-bot's oracle stale for 10 minutes, as its freshness guard would report it.
+      'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'pnl=-3,stale=0-600000' },
     },
     { record: join(dir, 'r.jsonl'), api: { token: TOKEN, logFeed: feed } },
   ));
@@ -63,6 +64,23 @@ describe('dashboard in headless Chromium', () => {
       .locator('#problems li')
       .filter({ hasText: 'order rejected by venue' })
       .waitFor({ timeout: 10_000 });
+
+    // The stale data shows: on the page, in the status API, in the metrics.
+    await page
+      .locator('tr[data-app="trend-bot"] td.stale')
+      .filter({ hasText: /^STALE oracle:SOL-PERP \d+\.\ds$/ })
+      .waitFor({ timeout: 10_000 });
+    expect(await page.locator('tr[data-app="hedge-bot"] td.stale').count()).toBe(0);
+    const status = (await (await fetch(`${api.url}/api/status`)).json()) as {
+      apps: { name: string; status: { dataStale?: boolean; dataAgeMs?: Record<string, number> } | null }[];
+    };
+    const trend = status.apps.find((a) => a.name === 'trend-bot')?.status;
+    expect(trend?.dataStale).toBe(true);
+    expect(trend?.dataAgeMs?.['oracle:SOL-PERP']).toBeGreaterThan(5_000);
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/^drift_app_data_stale\{app="trend-bot"\} 1$/m);
+    expect(metrics).toMatch(/^drift_app_data_age_seconds\{app="trend-bot",source="oracle:SOL-PERP"\} \d/m);
+    expect(metrics).not.toMatch(/drift_app_data_stale\{app="hedge-bot"\}/);
 
     // Without the token the API refuses, and the page says so.
     await page.locator('tr[data-app="trend-bot"] button[data-action="stop"]').click();

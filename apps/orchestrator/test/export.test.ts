@@ -242,8 +242,9 @@ describe('fleet export: Kubernetes', () => {
       'hedge-bot',
     ]);
     expect(container.command.join(' ')).not.toContain('tsx');
-    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe'])
+    for (const probe of ['startupProbe', 'livenessProbe'])
       expect(container[probe].httpGet).toEqual({ path: '/healthz', port: HEALTH_PORT });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: HEALTH_PORT });
     // 100 MiB measured + run-one's 60 MiB, rounded up to 16 MiB.
     expect(container.resources).toEqual({
       requests: { cpu: '50m', memory: '160Mi' },

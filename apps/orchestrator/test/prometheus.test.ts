@@ -37,7 +37,7 @@ describe('alert rules', () => {
     const [, rules] = exportFleet('prometheus', specs, config, { root: '/srv/drift', outDir: dir });
     writeFileSync(join(dir, RULES_FILE), rules!.content);
     const check = spawnSync(promtool!, ['check', 'rules', RULES_FILE], { cwd: dir, encoding: 'utf8' });
-    expect(check.stdout + check.stderr).toMatch(/SUCCESS: 12 rules found/);
+    expect(check.stdout + check.stderr).toMatch(/SUCCESS: 13 rules found/);
     expect(check.status).toBe(0);
   });
 
@@ -70,6 +70,9 @@ describe('alert rules', () => {
             { series: 'drift_app_crash_looping{app="hedge-bot"}', values: '1x12' },
             { series: 'drift_fleet_trading_state{state="halted"}', values: '1x12' },
             { series: 'drift_fleet_trading_state{state="reducing"}', values: '1x12' },
+            // hedge-bot's oracle past its bound; trend-bot's data fresh: only hedge-bot alerts.
+            { series: 'drift_app_data_stale{app="hedge-bot"}', values: '1x12' },
+            { series: 'drift_app_data_stale{app="trend-bot"}', values: '0x12' },
             // risk-manager's last heartbeat stuck at t=0 while it is "up": stale.
             { series: 'drift_app_last_heartbeat_timestamp_seconds{app="risk-manager"}', values: '0x12' },
             { series: 'drift_app_log_problems_total{app="hedge-bot",level="error"}', values: '0+3x12' },
@@ -83,6 +86,7 @@ describe('alert rules', () => {
             alert('DriftAppCrashLooping', { severity: 'critical', app: 'hedge-bot' }),
             alert('DriftRiskHalted', { severity: 'critical', state: 'halted' }),
             alert('DriftRiskReducing', { severity: 'warning', state: 'reducing' }),
+            alert('DriftStaleData', { severity: 'critical', app: 'hedge-bot' }),
             alert('DriftStaleHeartbeat', { severity: 'critical', app: 'risk-manager' }),
             alert('DriftErrorLines', { severity: 'warning', app: 'hedge-bot' }),
             alert('DriftLogDirTooBig', { severity: 'warning' }, '20m'),
@@ -199,10 +203,16 @@ describe.skipIf(!prometheus)(`the real Prometheus scraping the running paper fle
     process.stdout.write(
       `resident memory, children of the built orchestrator: ${rss.map((r) => `${r.metric.app} ${(Number(r.value[1]) / 2 ** 20).toFixed(0)} MB`).join(', ')}\n`,
     );
+    // Every bot reports the age of its slot and of each oracle it trades on.
+    const ages = await query('drift_app_data_age_seconds');
+    for (const bot of ['jit-mm-swift', 'hedge-bot', 'trend-bot'])
+      expect(ages.filter((r) => r.metric.app === bot).map((r) => r.metric.source)).toEqual(
+        expect.arrayContaining(['slot', 'oracle:SOL-PERP']),
+      );
     const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
       data: { groups: { name: string; rules: unknown[] }[] };
     };
-    expect(rules.data.groups.map((g) => [g.name, g.rules.length])).toEqual([['drift-fleet', 12]]);
+    expect(rules.data.groups.map((g) => [g.name, g.rules.length])).toEqual([['drift-fleet', 13]]);
   });
 
   it('sees an order counter rising', async () => {

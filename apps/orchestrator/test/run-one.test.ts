@@ -28,7 +28,7 @@ describe('run-one (the Kubernetes health wrapper)', () => {
             kind: 'bot',
             subAccount: 2,
             dir: FIXTURE_DIR,
-            env: { FIXTURE_RECORD: join(dir, 'r.jsonl') },
+            env: { FIXTURE_RECORD: join(dir, 'r.jsonl'), FIXTURE: 'stale=1500-3500' },
           },
         },
         risk: {
@@ -48,10 +48,10 @@ describe('run-one (the Kubernetes health wrapper)', () => {
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const health = async () => {
+    const health = async (path = '/healthz') => {
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-        return { status: res.status, body: (await res.json()) as { state: string } };
+        const res = await fetch(`http://127.0.0.1:${port}${path}`);
+        return { status: res.status, body: (await res.json()) as { state: string; dataStale: boolean } };
       } catch {
         return undefined;
       }
@@ -64,6 +64,18 @@ describe('run-one (the Kubernetes health wrapper)', () => {
       last = await health();
     }
     expect(last.body.state).toBe('running');
+    // Readiness follows the app's data freshness; liveness does not (a stalled oracle is no reason
+    // to restart the pod).
+    const seen: string[] = [];
+    const until = Date.now() + 15_000;
+    while (seen.join(',') !== 'ready,stale,ready' && Date.now() < until) {
+      const [live, ready] = [await health(), await health('/readyz')];
+      expect(live?.status).toBe(200);
+      const now = ready?.status === 200 ? 'ready' : ready?.body.dataStale ? 'stale' : 'other';
+      if (seen.at(-1) !== now) seen.push(now);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toEqual(['ready', 'stale', 'ready']);
     const pid = readRecord(join(dir, 'r.jsonl')).find((r) => r.event === 'ready')!.pid;
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

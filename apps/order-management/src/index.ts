@@ -12,6 +12,7 @@ export {
   UserOrderIdPool,
   type UserOrderIdRange,
 } from './client-ids.js';
+export { FreshnessGuard, type FreshnessGuardOptions, startFreshnessGuard } from './freshness-guard.js';
 export {
   acquireInstanceLock,
   type InstanceLock,

@@ -5,14 +5,17 @@
  * evaluation it rewrites `<data>/risk-word.json` for bots under another supervisor.
  */
 import {
+  DataFreshness,
   loadFleetConfig,
   noOptionsUsage,
+  oracleSource,
   parseAppParams,
   RISK_WORD_FILE_ENV,
   readCliArgs,
   riskWordFilePath,
   startApp,
   type TradingStateName,
+  venueSpeed,
   writeRiskWord,
 } from '@drift/core';
 import { setupCriticalLogging } from '@drift/logging';
@@ -53,8 +56,15 @@ try {
   if (config.risk.webhooks.length === 0)
     logger.info({}, 'no alert webhooks configured: state changes are logged only');
 
+  // The age of what the limits are judged on, for the status (a stale oracle is also a breach).
+  const freshness = new DataFreshness({
+    maxAgeMs: config.risk.staleOracleMs,
+    sources: Object.keys(config.risk.maxPositionBase).map(oracleSource),
+    speed: venueSpeed(config),
+  });
   const monitor = new RiskMonitor({
     venue,
+    freshness,
     limits: config.risk,
     statePath,
     alerts,
@@ -102,7 +112,8 @@ try {
     await alerts.idle();
   });
   const heartbeat = setInterval(() => {
-    lifecycle.setStatus({ counters: { breaches: monitor.currentBreaches.length } });
+    const { dataAgeMs, dataStale } = freshness.report();
+    lifecycle.setStatus({ counters: { breaches: monitor.currentBreaches.length }, dataAgeMs, dataStale });
   }, params.pollIntervalMs);
   lifecycle.onShutdown('stop status', () => clearInterval(heartbeat));
 

@@ -7,10 +7,12 @@
  */
 import {
   type Breach,
+  type DataFreshness,
   evaluateRisk,
   FailureStreak,
   type LimitSet,
   type OraclePrice,
+  oracleSource,
   type RiskSnapshot,
   type TradingStateName,
   type Venue,
@@ -31,6 +33,8 @@ export interface RiskMonitorOptions {
   clock?: () => Date;
   /** The trading day starts at this UTC hour (0: midnight). */
   dayStartUtcHour?: number;
+  /** Fed every clock and oracle reading an evaluation makes: the age of what the limits judge. */
+  freshness?: DataFreshness;
   /** Told on every state change (main.ts sends core's `risk-state` IPC message). */
   onStateChange?: (change: StateChange) => void;
   /**
@@ -254,7 +258,9 @@ export class RiskMonitor {
 
   private async snapshot(): Promise<RiskSnapshot> {
     const { venue } = this.options;
-    const [{ ts: now }, subs] = await Promise.all([venue.clock(), venue.subAccounts()]);
+    const [clock, subs] = await Promise.all([venue.clock(), venue.subAccounts()]);
+    const now = clock.ts;
+    this.options.freshness?.clockRead(clock);
     const accounts = await Promise.all(subs.map((s) => venue.getAccount(s)));
     const markets = new Set(Object.keys(this.options.limits.maxPositionBase));
     for (const a of accounts) for (const p of a.positions) if (p.baseAmount !== 0n) markets.add(p.market);
@@ -262,6 +268,7 @@ export class RiskMonitor {
     await Promise.all(
       [...markets].map(async (m) => {
         oracles[m] = await venue.getOraclePrice(m);
+        this.options.freshness?.observe(oracleSource(m), oracles[m].ts);
       }),
     );
     const equity = accounts.reduce((sum, a) => sum + a.equity, 0n);

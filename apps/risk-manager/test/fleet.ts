@@ -2,7 +2,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findMarket, type LimitSet, parseBase, parseFleetConfig, parsePrice, parseQuote } from '@drift/core';
+import {
+  type DataFreshness,
+  findMarket,
+  type LimitSet,
+  parseBase,
+  parseFleetConfig,
+  parsePrice,
+  parseQuote,
+} from '@drift/core';
 import { type Logger, setupUtilityLogging } from '@drift/logging';
 import { parseOracleCsv, SimEngine, SimVenue } from '@drift/sim';
 import { AlertDispatcher } from '../src/alerts.js';
@@ -57,7 +65,12 @@ export async function monitorOf(
   engine: SimEngine,
   limits: LimitSet,
   statePath: string,
-  extra: { alerts?: AlertDispatcher; logger?: Logger; changes?: StateChange[] } = {},
+  extra: {
+    alerts?: AlertDispatcher;
+    logger?: Logger;
+    changes?: StateChange[];
+    freshness?: DataFreshness;
+  } = {},
 ): Promise<RiskMonitor> {
   const logger = extra.logger ?? quiet;
   const venue = SimVenue.embedded(engine, 0, { allSubAccounts: true });
@@ -69,6 +82,7 @@ export async function monitorOf(
     alerts: extra.alerts ?? new AlertDispatcher([], logger),
     logger,
     onStateChange: (c) => extra.changes?.push(c),
+    ...(extra.freshness && { freshness: extra.freshness }),
   });
 }
 

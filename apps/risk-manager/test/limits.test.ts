@@ -1,5 +1,5 @@
 /** Every limit through the service: a case just inside stays quiet, one just past trips. */
-import type { RiskLimitName, TradingStateName } from '@drift/core';
+import { DataFreshness, oracleSource, type RiskLimitName, type TradingStateName } from '@drift/core';
 import type { SimEngine } from '@drift/sim';
 import { describe, expect, it } from 'vitest';
 import type { RiskMonitor } from '../src/monitor.js';
@@ -87,5 +87,34 @@ describe.each(cases)('$limit limit', ({ limit, risk, engine: engineOpts, drive, 
     const monitor = await run(true);
     expect(monitor.currentBreaches.map((b) => b.limit)).toEqual([limit]);
     expect(monitor.state).toBe(trips);
+  });
+});
+
+describe('the age of what the limits judge', () => {
+  it('is reported from the readings an evaluation makes: stale with the oracle, fresh after', async () => {
+    const engine = fleetEngine({ prices: '0,150' });
+    let local = 0;
+    const freshness = new DataFreshness({
+      maxAgeMs: 5_000,
+      sources: [oracleSource('SOL-PERP')],
+      now: () => local,
+    });
+    const monitor = await monitorOf(engine, limitsFrom({ staleOracleMs: 5_000 }), tempStatePath(), {
+      freshness,
+    });
+    await monitor.evaluate();
+    expect(freshness.report()).toMatchObject({ dataStale: false, dataAgeMs: { 'oracle:SOL-PERP': 0 } });
+    engine.stallOracles();
+    engine.advance(6_000);
+    local += 10; // an evaluation a moment later sees the venue 6 s on, the oracle where it was
+    await monitor.evaluate();
+    expect(freshness.report()).toMatchObject({ dataStale: true, staleSources: ['oracle:SOL-PERP'] });
+    expect(freshness.report().dataAgeMs['oracle:SOL-PERP']).toBeGreaterThanOrEqual(6_000);
+    expect(monitor.state).toBe('reducing');
+    engine.resumeOracles();
+    engine.advance(400);
+    await monitor.evaluate();
+    expect(freshness.report().dataStale).toBe(false);
+    await monitor.stop();
   });
 });

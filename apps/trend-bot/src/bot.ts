@@ -30,6 +30,8 @@ export interface TrendBotDeps {
   orders: OrderManager;
   logger: BotLogger;
   params: TrendBotParams;
+  /** order-management's freshness guard: while the data is stale nothing is traded. */
+  freshness?: { readonly stale: boolean };
   bot?: string;
 }
 
@@ -185,6 +187,7 @@ export class TrendBot {
 
   private async trade(market: string, m: MarketState): Promise<void> {
     if (this.deps.orders.tradingState === 'halted') return this.count('halted');
+    if (this.deps.freshness?.stale) return this.count('stale-data');
     const position = (await this.deps.venue.getPositions({ market })).find((p) => p.market === market);
     const working = this.deps.orders
       .liveOrders()

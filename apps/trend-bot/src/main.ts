@@ -6,7 +6,7 @@
 import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
 import { openVenue } from 'drift-client';
-import { startBotOrders } from 'order-management';
+import { startBotOrders, startFreshnessGuard } from 'order-management';
 import { TrendBot } from './bot.js';
 import { loadTrendParams } from './params.js';
 
@@ -36,7 +36,14 @@ try {
 
   const orders = await startBotOrders(app, { bot: APP, venue, config, logger });
 
-  bot = new TrendBot({ venue, orders, logger, params, bot: APP });
+  const freshness = await startFreshnessGuard(app, {
+    venue,
+    orders,
+    markets: params.markets,
+    config,
+    logger,
+  });
+  bot = new TrendBot({ venue, orders, logger, params, freshness, bot: APP });
   await bot.start();
   app.onShutdown('stop following prices', () => bot?.stop());
 

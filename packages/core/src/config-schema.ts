@@ -105,7 +105,7 @@ export interface RiskLimits {
   maxLeverageBps: bigint;
   /** Largest fall of fleet equity from the day's start equity, QUOTE_PRECISION. */
   dailyLossLimit: bigint;
-  /** An oracle price older than this (venue time) is stale. */
+  /** The freshness bound, ms: an oracle (venue time) or a slot older than this is stale; bots stop adding risk. */
   staleOracleMs: number;
   /** Orders placed per sub-account in any 60 s. */
   maxOrdersPerMinute: number;
@@ -372,6 +372,12 @@ export const DEFAULT_ON_BREACH: RiskLimits['onBreach'] = {
   orderRate: 'halted',
 };
 
+/**
+ * The freshness bound: past it a market's oracle, or the venue's slot, is stale; the risk manager
+ * breaches `staleOracle` and each bot stops adding risk (order-management's freshness guard).
+ */
+export const DEFAULT_STALE_DATA_MS = 5_000;
+
 export const DEFAULT_FAIL_CLOSED: Omit<FailClosedConfig, 'allowNoRiskManager'> = {
   silenceMs: 10_000,
   state: 'reducing',
@@ -383,7 +389,9 @@ const riskSchema = z.strictObject({
   /** "5" = 5x; converted to bps. */
   maxLeverage: decimalField(4, { min: 'positive', what: 'leverage' }),
   dailyLossLimit: quoteField(),
-  staleOracleMs: msField().default(5_000),
+  staleOracleMs: msField()
+    .max(300_000, { error: 'is not between 1 and 300000 ms' })
+    .default(DEFAULT_STALE_DATA_MS),
   maxOrdersPerMinute: intField(1).default(600),
   onBreach: z
     .strictObject({

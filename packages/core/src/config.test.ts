@@ -118,6 +118,21 @@ describe('bad config: every problem at once, each naming path and value', () => 
     expect(issues).toHaveLength(6);
   });
 
+  it('refuses a freshness bound of 0 or past 5 minutes (a bound that never trips is no bound)', () => {
+    for (const [value, shown] of [
+      [0, '0'],
+      [3_600_000, '3600000'],
+      ['5s', '"5s"'],
+    ] as const) {
+      const raw = base();
+      raw.risk.staleOracleMs = value;
+      expect(problems(() => parseFleetConfig(raw))).toEqual([
+        expect.stringMatching(new RegExp(`^risk\\.staleOracleMs: ${shown} is `)),
+      ]);
+    }
+    expect(loadFleetConfig({ path: EXAMPLE, env: {} }).risk.staleOracleMs).toBe(5_000);
+  });
+
   it('reports cross-field problems: missing limits and prices, shared or unfunded sub-accounts', () => {
     const raw = base();
     raw.markets = ['SOL-PERP', 'BTC-PERP'];

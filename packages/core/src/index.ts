@@ -3,6 +3,7 @@ export * from './config.js';
 export * from './config-fields.js';
 export * from './config-schema.js';
 export * from './data-dir.js';
+export * from './data-freshness.js';
 export * from './drift-program-errors.js';
 export * from './fail-closed.js';
 export * from './failure-streak.js';

@@ -61,6 +61,10 @@ export const appStatusSchema = z.object({
   pnlQuote: decimalString.default('0'),
   /** Bots: age of the last word from the risk manager, ms (absent: none yet, or not required). */
   riskWordAgeMs: count.optional(),
+  /** Age of each source of data the app trades on, ms (`slot`, `oracle:<market>`; see data-freshness.ts). */
+  dataAgeMs: z.record(z.string(), count).optional(),
+  /** True while some source is older than the bound (`risk.staleOracleMs`): the app adds no risk. */
+  dataStale: z.boolean({ error: 'is not true or false' }).optional(),
   /** App-specific counters for metrics (`quotesSkipped`, `reconnects`, ...). */
   counters: z.record(z.string(), z.number({ error: 'is not a number' })).default({}),
 });

@@ -103,6 +103,7 @@ const state = {
   riskCrashLoop: undefined as RiskCrashLoop | undefined,
   intruder: undefined as Intruder | undefined,
   restingKill: undefined as RestingKill | undefined,
+  oracleStall: undefined as OracleStall | undefined,
 };
 
 /** What became of the quotes of a bot SIGKILLed and not restarted (venue ms). */
@@ -117,6 +118,19 @@ interface RestingKill {
   /** Latest expiry after the kill, and fills of its orders after their maxTs. */
   maxLapseMs: number;
   fillsAfterMaxTs: number;
+}
+
+/** The oracle-stall fault: venue times from the simulator, and which sim instance it was in. */
+interface OracleStall {
+  /** The frozen reading's own venue time: the data's age counts from here. */
+  frozenTs: number;
+  /** Venue time when the feed was resumed. */
+  resumedTs: number;
+  /** Index in `state.history` of the sim instance the stall happened in. */
+  simInstance: number;
+  /** Wall ms from the stall until every bot showed stale in /api/status, and back after the resume. */
+  staleAfterMs: number;
+  freshAfterMs: number;
 }
 
 const api = () => `http://127.0.0.1:${state.ports?.api}`;
@@ -349,6 +363,64 @@ async function swiftStreamDropped(): Promise<string> {
     state.takersAfterStreamBack = false;
   }
   return `sim SIGKILLed and restarted; jit-mm-swift takersSeen grows after: ${state.takersAfterStreamBack}`;
+}
+
+/** Every bot's `dataStale` in /api/status (order-management's freshness guard reports it). */
+async function botsStale(): Promise<(boolean | undefined)[]> {
+  const s = await fleetStatus(api());
+  return BOTS.map(
+    (b) => (s?.apps.find((a) => a.name === b)?.status as { dataStale?: boolean } | undefined)?.dataStale,
+  );
+}
+
+/**
+ * The oracle feed stalls (the sim's `stallOracle`: the reading keeps its price, slot and stamp while
+ * the clock runs on; every process stays up and beating). Every bot must show stale in /api/status,
+ * and the simulator must accept no bot order past the bound until the feed is back (checked below).
+ */
+async function oracleStall(): Promise<string> {
+  const stall = await simRpc({ type: 'stallOracle' });
+  if (!stall.ok) throw new Error(`sim stallOracle: ${JSON.stringify(stall)}`);
+  const stalledAt = Date.now();
+  const frozen = (await simRpc({ type: 'oracle', market: 'SOL-PERP' })).result as { ts: number };
+  await waitFor('every bot stale', async () => (await botsStale()).every((s) => s === true), 30_000, 100);
+  const staleAfterMs = Date.now() - stalledAt;
+  await sleep(2000); // quoting stays stopped while the data stays stale
+  const clock = (await simRpc({ type: 'clock' })).result as { ts: number };
+  const resumed = await simRpc({ type: 'resumeOracle' });
+  if (!resumed.ok) throw new Error(`sim resumeOracle: ${JSON.stringify(resumed)}`);
+  const resumedAt = Date.now();
+  await waitFor('every bot fresh', async () => (await botsStale()).every((s) => s === false), 30_000, 100);
+  state.oracleStall = {
+    frozenTs: Number(frozen.ts),
+    resumedTs: Number(clock.ts),
+    simInstance: state.history.length,
+    staleAfterMs,
+    freshAfterMs: Date.now() - resumedAt,
+  };
+  return `oracle feed stalled ${resumedAt - stalledAt} ms; every bot stale in /api/status after ${staleAfterMs} ms, fresh ${state.oracleStall.freshAfterMs} ms after the resume`;
+}
+
+/**
+ * Bot orders the simulator accepted while the oracle was stalled, later than the bound plus the
+ * time a bot may take to notice (its check, a quarter of the bound in wall time, and one order
+ * already on its way: 500 ms of wall time allowed, i.e. x SPEED of venue time).
+ */
+function ordersWhileStale(): { beyond: WireEntry[]; withinReaction: WireEntry[] } {
+  const stall = state.oracleStall;
+  const config = state.config;
+  if (!stall || !config) return { beyond: [], withinReaction: [] };
+  const subs = new Set(BOTS.map((b) => config.apps[b]?.subAccount));
+  const bound = stall.frozenTs + config.risk.staleOracleMs;
+  const reaction = bound + 500 * SPEED;
+  const placed = (state.history[stall.simInstance] ?? []).filter(
+    (e) =>
+      e.kind === 'order-accepted' && subs.has(e.order?.subAccount) && e.ts > bound && e.ts < stall.resumedTs,
+  );
+  return {
+    beyond: placed.filter((e) => e.ts > reaction),
+    withinReaction: placed.filter((e) => e.ts <= reaction),
+  };
 }
 
 /** One sim request over its HTTP `POST /rpc`. */
@@ -778,6 +850,7 @@ beforeAll(async () => {
     ['Swift-like stream dropped and restored', swiftStreamDropped],
     ['50,000-line burst then SIGTERM', burstThenTerm],
     ['bot with resting quotes SIGKILLed, not restarted', restingBotKilled],
+    ['oracle feed stalled, then resumed', oracleStall],
     ...(state.tmpfs
       ? [['log dir unwritable, then writable', () => diskFull(3000)] as [string, () => Promise<string>]]
       : []),
@@ -858,6 +931,12 @@ describe('the session under faults', () => {
 
   it('every app came back after its SIGKILL', () => {
     for (const b of BOTS) expect(state.restartsSeen.get(b), b).toBe(1);
+  });
+
+  it('no bot order accepted while the oracle was stalled beyond the bound, every bot stale then fresh', () => {
+    expect(state.oracleStall, 'the oracle stall fault did not complete').toBeDefined();
+    const { beyond } = ordersWhileStale();
+    expect(beyond.map((e) => `${e.order?.clientOrderId} at ${e.ts}`)).toEqual([]);
   });
 
   it('the market maker sees taker orders again after the Swift-like stream is restored', () => {
@@ -1055,12 +1134,15 @@ describe('drift-logs on the repo and on the session', () => {
       a.checks.filter((c) => c.verdict !== 'ok').map((c) => `${a.app}: ${c.code} (${c.message})`),
     );
     expect(report.disk.verdict).toBe('ok');
-    // ERRORs only where the session made them: the halt, and failing closed while the SIGKILLed
-    // risk manager was down (the orchestrator; each bot too when the restart outlasted the bound).
+    // ERRORs only where the session made them: the halt, failing closed while the SIGKILLed
+    // risk manager was down (the orchestrator; each bot too when the restart outlasted the bound),
+    // and stale data: the oracle stall (each bot; the orchestrator relaying the risk manager's
+    // staleOracle breach) and the sim's restart (each bot, while it had no venue).
     // The lines first, so a failure names the unexpected one.
     const records = logFiles().flatMap((f) => errorRecords(f.text));
     const errorLines = records.map((r) => r.head);
-    const failClosed = /failing closed|the risk manager fell silent/;
+    const failClosed =
+      /failing closed|the risk manager fell silent|data stale: not adding risk|oracle is \d+ ms old/;
     expect(errorLines.some((l) => /\| orchestrator \| ERROR \| .*failing closed/.test(l))).toBe(true);
     const planned = plannedFaultErrors(records);
     const others = records.filter((r) => !failClosed.test(r.head) && !planned.has(r)).map((r) => r.text);
@@ -1097,6 +1179,11 @@ afterAll(() => {
     `orphans after the orchestrator SIGKILL: ${state.orphansAfterKill.length}`,
     `quotes of a bot SIGKILLed, not restarted: ${state.restingKill ? `${state.restingKill.restingAfterBound}/${state.restingKill.quotes} resting after the ${state.restingKill.boundMs} ms bound, last expired ${state.restingKill.maxLapseMs} ms after the kill, fills after maxTs ${state.restingKill.fillsAfterMaxTs}` : 'not run'}`,
     `crafted loss: ${state.crafted}`,
+    `oracle stall: ${
+      state.oracleStall
+        ? `bound ${state.config?.risk.staleOracleMs} ms (venue); bot orders accepted while stale beyond the bound: ${ordersWhileStale().beyond.length} (${ordersWhileStale().withinReaction.length} within 500 ms wall of reaction); every bot stale in /api/status ${state.oracleStall.staleAfterMs} ms after the stall, fresh ${state.oracleStall.freshAfterMs} ms after the resume`
+        : 'not run'
+    }`,
     `risk manager in the session: ${state.riskManager ? 'yes' : 'no (apps/risk-manager/src/main.ts missing)'}`,
     `risk manager crash-looping: ${crashLoopFigures()}`,
     `second bot instance: ${intruderFigures()}`,

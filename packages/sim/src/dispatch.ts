@@ -37,6 +37,8 @@ export const REQUEST_TYPES = [
   'history',
   'halt',
   'resume',
+  'stallOracle',
+  'resumeOracle',
 ] as const;
 
 export type RequestType = (typeof REQUEST_TYPES)[number];
@@ -100,6 +102,17 @@ export function dispatch(engine: SimEngine, request: Reader): unknown {
     case 'resume':
       engine.resume();
       return true;
+    case 'stallOracle':
+    case 'resumeOracle': {
+      const markets = request.optList('markets', readString)?.map((symbol, i) => {
+        if (!engine.markets().some((m) => m.symbol === symbol))
+          throw new WireError(`markets.${i}`, symbol, 'is not a market here');
+        return symbol;
+      });
+      if (type === 'stallOracle') engine.stallOracles(markets);
+      else engine.resumeOracles(markets);
+      return engine.stalledOracleMarkets();
+    }
   }
 }
 

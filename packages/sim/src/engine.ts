@@ -151,6 +151,8 @@ export class SimEngine {
   private readonly pending: SimEvent[] = [];
   private flushing = false;
   private haltReason: string | undefined;
+  /** Markets whose oracle feed is stalled (a fault for tests): the last reading stays, stamps and all. */
+  private readonly stalledOracles = new Set<string>();
   private realtime: NodeJS.Timeout | undefined;
 
   constructor(config: SimEngineConfig, logger: SimLogger = silentLogger) {
@@ -277,7 +279,7 @@ export class SimEngine {
     if (this.expiring.size > 0) this.expirePast(ts);
     const oracleStep = this.slot % this.oracleIntervalSlots === 0;
     for (const m of this.marketStates.values()) {
-      if (oracleStep) {
+      if (oracleStep && !this.stalledOracles.has(m.spec.symbol)) {
         m.oracle = { market: m.spec.symbol, price: m.path.priceAt(ts), ts, slot: this.slot };
         this.emit({ type: 'oracle', price: m.oracle });
       }
@@ -1195,6 +1197,26 @@ export class SimEngine {
 
   halted(): string | undefined {
     return this.haltReason;
+  }
+
+  /**
+   * Stalls the oracle feed of `markets` (default: all) until `resumeOracles`: no update, no event,
+   * the last reading keeps its price, slot and ts while the clock runs on — a silent feed, as a
+   * stuck oracle or a stalled websocket looks to a bot.
+   */
+  stallOracles(markets: readonly string[] = this.specs.map((s) => s.symbol)): void {
+    for (const market of markets) this.stalledOracles.add(this.market(market).spec.symbol);
+    this.logger.warn({ markets: [...this.stalledOracles], slot: this.slot }, 'oracle feed stalled');
+  }
+
+  /** Ends a stall: the next oracle step publishes a fresh reading. */
+  resumeOracles(markets: readonly string[] = [...this.stalledOracles]): void {
+    for (const market of markets) this.stalledOracles.delete(market);
+    this.logger.warn({ stalled: [...this.stalledOracles], slot: this.slot }, 'oracle feed resumed');
+  }
+
+  stalledOracleMarkets(): string[] {
+    return [...this.stalledOracles];
   }
 
   subscribe(listener: SimListener): () => void {

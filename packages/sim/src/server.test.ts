@@ -117,3 +117,27 @@ describe('sim server: HTTP', () => {
     expect(await badRpc.json()).toMatchObject({ ok: false, error: { field: 'market' } });
   });
 });
+
+describe('sim server: oracle stall (a fault for tests)', () => {
+  it('freezes the oracle reading while the clock runs on, then publishes again', async () => {
+    const a = await open();
+    const engine = server!.engine;
+    const rpc = async (body: unknown) =>
+      (await fetch(`${server!.httpUrl}/rpc`, { method: 'POST', body: JSON.stringify(body) })).json();
+    engine.advanceSlots(3);
+    const before = engine.oracle('SOL-PERP');
+    expect(await rpc({ type: 'stallOracle', markets: ['SOL-PERP'] })).toMatchObject({ result: ['SOL-PERP'] });
+    engine.advanceSlots(50);
+    expect(engine.clock().slot).toBe(before.slot + 50);
+    expect(await a.ask({ id: 1, type: 'oracle', market: 'SOL-PERP' })).toMatchObject({
+      result: { slot: before.slot, ts: before.ts },
+    });
+    expect(await rpc({ type: 'stallOracle', markets: ['DOGE-PERP'] })).toMatchObject({
+      ok: false,
+      error: { field: 'markets.0', value: 'DOGE-PERP' },
+    });
+    expect(await rpc({ type: 'resumeOracle' })).toMatchObject({ result: [] });
+    engine.advanceSlots(1);
+    expect(engine.oracle('SOL-PERP').slot).toBe(before.slot + 51);
+  });
+});
