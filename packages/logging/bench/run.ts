@@ -52,7 +52,17 @@ function measure(kind: string, flags: readonly string[]): Sample {
   try {
     const res = spawnSync(
       process.execPath,
-      [...flags, '--conditions=source', '--import', 'tsx', 'bench/case.ts', kind, dir, String(RECORDS)],
+      [
+        ...flags,
+        '--expose-gc',
+        '--conditions=source',
+        '--import',
+        'tsx',
+        'bench/case.ts',
+        kind,
+        dir,
+        String(RECORDS),
+      ],
       { cwd: pkgDir, encoding: 'utf8' },
     );
     if (res.status !== 0) throw new Error(`${kind} failed: ${res.stderr}`);
