@@ -1,8 +1,8 @@
 /**
  * createLogger and the two entry points every process uses. pino decides levels and makes child
  * loggers; this package renders each call itself, scrubbed (redact.ts) and escaped (escape.ts), per
- * sink (format.ts), and writes it (file-sink.ts, console), with exit hooks that lose nothing
- * (exit-hooks.ts).
+ * sink (format.ts; a lone compact file straight into its bytes, compact-bytes.ts), and writes it
+ * (file-sink.ts, console), with exit hooks that lose nothing (exit-hooks.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
