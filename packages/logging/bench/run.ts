@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:logging`: each case 5 times, each run in a fresh process, medians side by side, under
+ * `pnpm bench:logging`: 5 rounds of every case, each run in a fresh process, medians side by side, under
  * Node's default V8 settings and under the fleet's (SHORT_GC_PAUSE_FLAGS, what the orchestrator
  * starts every app with).
  * Lines lost = records written (warm-up included) minus record lines found on disk after the
@@ -52,7 +52,17 @@ function measure(kind: string, flags: readonly string[]): Sample {
   try {
     const res = spawnSync(
       process.execPath,
-      [...flags, '--conditions=source', '--import', 'tsx', 'bench/case.ts', kind, dir, String(RECORDS)],
+      [
+        ...flags,
+        '--expose-gc',
+        '--conditions=source',
+        '--import',
+        'tsx',
+        'bench/case.ts',
+        kind,
+        dir,
+        String(RECORDS),
+      ],
       { cwd: pkgDir, encoding: 'utf8' },
     );
     if (res.status !== 0) throw new Error(`${kind} failed: ${res.stderr}`);
@@ -65,46 +75,58 @@ function measure(kind: string, flags: readonly string[]): Sample {
   }
 }
 
-// Runtimes and cases interleaved run by run, so machine noise hits all of them alike.
+// Runtimes and cases interleaved round by round, each round in a rotated order (no case always
+// runs first or right after the same neighbour), so machine noise hits all of them alike.
+const loadBefore = os.loadavg()[0]!;
 const results = new Map<string, Sample[]>();
 for (let run = 0; run < RUNS; run++) {
-  for (const runtime of RUNTIMES) {
-    for (const kind of CASES) {
+  const runtimes = run % 2 ? [...RUNTIMES].reverse() : RUNTIMES;
+  const cases = [...CASES.slice(run % CASES.length), ...CASES.slice(0, run % CASES.length)];
+  for (const runtime of runtimes) {
+    for (const kind of cases) {
       const key = `${runtime.name}/${kind}`;
       results.set(key, [...(results.get(key) ?? []), measure(kind, runtime.flags)]);
     }
   }
 }
+const loadAfter = os.loadavg()[0]!;
+
+/** The median and, in brackets, the range over the rounds. */
+const spread = (xs: number[], show: (x: number) => string) =>
+  `${show(median(xs))} (${show(Math.min(...xs))}–${show(Math.max(...xs))})`;
 
 const header = [
   'case',
   'lines/s',
   'vs writeSync',
-  'vs batched',
+  'vs batched (range)',
   'µs/call',
-  'loop p99 ms',
+  'loop p99 ms (range)',
   'peak RSS MB',
   'lines lost',
 ];
 process.stdout.write(
-  `${RECORDS.toLocaleString('en-US')} records measured after 10,000 warm-up records, ${RUNS} runs per case, medians (${os.cpus().length} cores, Node ${process.version})\n`,
+  `${RECORDS.toLocaleString('en-US')} records measured after 10,000 warm-up records, ${RUNS} rounds, medians (${os.cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n` +
+    'vs writeSync / vs batched: the median of the ratios within each round (each round measures every case once)\n',
 );
 for (const runtime of RUNTIMES) {
   const of = (kind: string) => results.get(`${runtime.name}/${kind}`)!;
-  const base = median(of('writesync').map((s) => s.linesPerSec));
-  const limit = CASES.includes('writesync-batched')
-    ? median(of('writesync-batched').map((s) => s.linesPerSec))
-    : Number.NaN;
+  /** Per round, this case's lines/s over the baseline's of the same round. */
+  const ratios = (kind: string, base: string) =>
+    of(kind).map((s, round) => s.linesPerSec / of(base)[round]!.linesPerSec);
+  const hasLimit = CASES.includes('writesync-batched');
   const rows = CASES.map((kind) => {
     const s = of(kind);
-    const lps = median(s.map((x) => x.linesPerSec));
     return [
       kind,
-      lps.toLocaleString('en-US'),
-      `${(lps / base).toFixed(2)}x`,
-      Number.isNaN(limit) ? 'n/a' : `${Math.round((lps / limit) * 100)}%`,
+      median(s.map((x) => x.linesPerSec)).toLocaleString('en-US'),
+      `${median(ratios(kind, 'writesync')).toFixed(2)}x`,
+      hasLimit ? spread(ratios(kind, 'writesync-batched'), (r) => `${Math.round(r * 100)}%`) : 'n/a',
       median(s.map((x) => x.usPerCall)).toFixed(2),
-      median(s.map((x) => x.loopP99Ms)).toFixed(2),
+      spread(
+        s.map((x) => x.loopP99Ms),
+        (x) => x.toFixed(2),
+      ),
       median(s.map((x) => x.peakRssMb)).toFixed(0),
       kind === 'format-only' ? 'n/a' : String(median(s.map((x) => x.lost))),
     ];

@@ -13,6 +13,9 @@ interface Chunk {
   lines: number;
 }
 
+/** Above this many UTF-16 units, Buffer's native encoder beats the loop below. */
+const NATIVE_ENCODE_UNITS = 64;
+
 export class ByteQueue {
   private chunks: Chunk[] = [];
   private current?: Buffer;
@@ -20,12 +23,167 @@ export class ByteQueue {
   private currentLines = 0;
   /** Bytes queued, exactly. */
   bytes = 0;
+  /** A line being written in place (beginLine): its bytes so far are [used, pos) of `current`. */
+  private writing = false;
+  private pos = 0;
+  /** Lines pushed while a line was being written in place (a getter that logs): queued after it. */
+  private deferred: string[] = [];
 
   get empty(): boolean {
     return this.bytes === 0;
   }
 
+  /**
+   * Starts a line written in place, part by part (utf8, integer), straight into the chunk being
+   * filled: no string per line. Ended by endLine or abortLine; false while another line is being
+   * written (then push it whole).
+   */
+  beginLine(): boolean {
+    if (this.writing) return false;
+    if (!this.current) this.current = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.writing = true;
+    this.pos = this.used;
+    return true;
+  }
+
+  /** `text` as UTF-8, exactly as Buffer.from(text) encodes it (a lone surrogate as U+FFFD). */
+  utf8(text: string): void {
+    const units = text.length;
+    if (this.pos + units * MAX_BYTES_PER_UNIT > this.current!.length) this.grow(units * MAX_BYTES_PER_UNIT);
+    const b = this.current!;
+    if (units > NATIVE_ENCODE_UNITS) {
+      this.pos += b.write(text, this.pos);
+      return;
+    }
+    let p = this.pos;
+    let i = 0;
+    for (; i < units; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) break;
+      b[p++] = c;
+    }
+    for (; i < units; i++) {
+      let c = text.charCodeAt(i);
+      if (c < 0x80) b[p++] = c;
+      else if (c < 0x800) {
+        b[p++] = 0xc0 | (c >> 6);
+        b[p++] = 0x80 | (c & 63);
+      } else if (c < 0xd800 || c > 0xdfff) {
+        b[p++] = 0xe0 | (c >> 12);
+        b[p++] = 0x80 | ((c >> 6) & 63);
+        b[p++] = 0x80 | (c & 63);
+      } else {
+        const low = c <= 0xdbff && i + 1 < units ? text.charCodeAt(i + 1) : 0;
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          i++;
+          c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+          b[p++] = 0xf0 | (c >> 18);
+          b[p++] = 0x80 | ((c >> 12) & 63);
+          b[p++] = 0x80 | ((c >> 6) & 63);
+          b[p++] = 0x80 | (c & 63);
+        } else {
+          b[p++] = 0xef; // a lone surrogate: U+FFFD, as Buffer.from writes it
+          b[p++] = 0xbf;
+          b[p++] = 0xbd;
+        }
+      }
+    }
+    this.pos = p;
+  }
+
+  /** Bytes made once (a key's ` key=`, a line's head): copied, not encoded again. */
+  copy(src: Uint8Array): void {
+    if (this.pos + src.length > this.current!.length) this.grow(src.length);
+    this.current!.set(src, this.pos);
+    this.pos += src.length;
+  }
+
+  byte(b: number): void {
+    if (this.pos + 1 > this.current!.length) this.grow(1);
+    this.current![this.pos++] = b;
+  }
+
+  /** A safe integer in decimal, as String(n) writes it (-0 as 0). */
+  integer(n: number): void {
+    if (this.pos + 17 > this.current!.length) this.grow(17);
+    const b = this.current!;
+    let v = n;
+    if (v < 0) {
+      b[this.pos++] = 45; // -
+      v = -v;
+    }
+    if (v >= 1e9) {
+      // Past 32-bit arithmetic: the high digits first, then the low nine (the quotient may round up).
+      let high = Math.floor(v / 1e9);
+      let low = v - high * 1e9;
+      if (low < 0) {
+        high--;
+        low += 1e9;
+      }
+      this.integer(high);
+      this.digits(low, 9);
+      return;
+    }
+    let count = 1;
+    for (let t = 10; t <= v; t *= 10) count++;
+    this.digits(v, count);
+  }
+
+  /** `v` (< 1e9) in `count` decimal digits, zero-padded. */
+  private digits(v: number, count: number): void {
+    const b = this.current!;
+    let p = this.pos + count;
+    this.pos = p;
+    let rest = v | 0;
+    for (let n = 0; n < count; n++) {
+      const q = (rest / 10) | 0;
+      b[--p] = 48 + rest - q * 10;
+      rest = q;
+    }
+  }
+
+  /** Queues the line written since beginLine. */
+  endLine(): void {
+    const n = this.pos - this.used;
+    this.used = this.pos;
+    this.bytes += n;
+    this.currentLines++;
+    this.writing = false;
+    if (this.current!.length > CHUNK_BYTES) this.seal(); // grown for one long line
+    this.pushDeferred();
+  }
+
+  /** Forgets the line written since beginLine (rendering it threw). */
+  abortLine(): void {
+    this.pos = this.used;
+    this.writing = false;
+    this.pushDeferred();
+  }
+
+  private pushDeferred(): void {
+    if (this.deferred.length === 0) return;
+    const lines = this.deferred;
+    this.deferred = [];
+    for (const line of lines) this.push(line);
+  }
+
+  /** Makes room for `n` more bytes of the line being written: it moves to a new chunk. */
+  private grow(n: number): void {
+    const partial = this.pos - this.used;
+    const next = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, 2 * (partial + n)));
+    this.current!.copy(next, 0, this.used, this.pos);
+    this.writing = false;
+    this.seal();
+    this.writing = true;
+    this.current = next;
+    this.pos = partial;
+  }
+
   push(line: string): void {
+    if (this.writing) {
+      this.deferred.push(line);
+      return;
+    }
     const room = line.length * MAX_BYTES_PER_UNIT;
     if (room > CHUNK_BYTES) {
       this.seal();
@@ -81,7 +239,10 @@ export class ByteQueue {
     return chunk.lines;
   }
 
-  /** Closes the chunk being filled. A small one is copied out and its memory reused. */
+  /**
+   * Closes the chunk being filled. A small one is copied out and its memory reused. A line being
+   * written in place moves to the start of the chunk that follows.
+   */
   private seal(): void {
     if (!this.current || this.used === 0) return;
     const full = this.used > CHUNK_BYTES / 2;
@@ -89,7 +250,15 @@ export class ByteQueue {
       ? this.current.subarray(0, this.used)
       : Buffer.from(this.current.subarray(0, this.used));
     this.chunks.push({ bytes, lines: this.currentLines });
-    if (full) this.current = undefined;
+    if (this.writing) {
+      const partial = this.pos - this.used;
+      if (full) {
+        const next = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, partial));
+        this.current.copy(next, 0, this.used, this.pos);
+        this.current = next;
+      } else this.current.copyWithin(0, this.used, this.pos);
+      this.pos = partial;
+    } else if (full) this.current = undefined;
     this.used = 0;
     this.currentLines = 0;
   }

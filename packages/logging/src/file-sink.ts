@@ -138,6 +138,28 @@ export class FileSink {
       return;
     }
     this.pending.push(line);
+    this.queued();
+  }
+
+  /**
+   * The queue to write one line into in place (ByteQueue.beginLine), ended by `endLine` or
+   * `abortLine`; undefined when closed or while a line is being written: then `write` it.
+   */
+  beginLine(): ByteQueue | undefined {
+    return !this.closed && this.pending.beginLine() ? this.pending : undefined;
+  }
+
+  endLine(): void {
+    this.pending.endLine();
+    this.queued();
+  }
+
+  abortLine(): void {
+    this.pending.abortLine();
+  }
+
+  /** After a line is queued: the memory bounds, and the batch's turn to be written. */
+  private queued(): void {
     if (this.pending.bytes > SYNC_THRESHOLD && !this.failing && !this.syncDeferred) {
       if (this.flushSync(false)) return;
       this.syncDeferred = true;

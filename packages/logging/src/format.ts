@@ -30,24 +30,29 @@ let cachedPrefix = '';
 /** `,000` .. `,999`: the milliseconds of a time, made once. */
 const MILLIS = Array.from({ length: 1000 }, (_, ms) => `,${String(ms).padStart(3, '0')}`);
 
-/** `2025-08-30 21:49:03,511` (UTC); the part up to the second is cached, as most lines share it. */
-export function formatTime(ms: number): string {
-  const second = Math.floor(ms / 1000);
+/** `2025-08-30 21:49:03` (UTC) for a time in whole seconds; cached, as most lines share it. */
+export function secondText(second: number): string {
   if (second !== cachedSecond) {
     cachedSecond = second;
     cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19).replace('T', ' ');
   }
-  return cachedPrefix + MILLIS[ms - second * 1000];
+  return cachedPrefix;
+}
+
+/** `2025-08-30 21:49:03,511` (UTC). */
+export function formatTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  return secondText(second) + MILLIS[ms - second * 1000];
 }
 
 /** A value or key printed as is; anything else is JSON-quoted (with no control character raw). */
-const BARE = new RegExp(`^[^\\s="${CONTROL_RANGE}]+$`);
+export const BARE = new RegExp(`^[^\\s="${CONTROL_RANGE}]+$`);
 const BARE_KEY = /^[A-Za-z_][\w.-]*$/;
 
-const quoted = (text: string) => escapeJsonLine(JSON.stringify(text));
+export const quoted = (text: string) => escapeJsonLine(JSON.stringify(text));
 
 /** One field value as text, scrubbed: the text formats never build a scrubbed copy of the record. */
-function fieldValue(secret: boolean, v: unknown): string {
+export function fieldValue(secret: boolean, v: unknown): string {
   switch (typeof v) {
     case 'string': {
       if (secret) return REDACTED;
@@ -67,19 +72,26 @@ function fieldValue(secret: boolean, v: unknown): string {
 }
 
 /** What a field's key needs on every line: its ` key=` text made once (fewer strings per line), and its class. */
-interface FieldKey {
+export interface FieldKey {
   prefix: string;
+  /** `prefix` as UTF-8. */
+  prefixBytes: Uint8Array;
   secret: boolean;
   column: boolean;
 }
 const fieldKeys = new Map<string, FieldKey>();
 
-function fieldKey(key: string): FieldKey {
+export function fieldKey(key: string): FieldKey {
   let k = fieldKeys.get(key);
   if (k === undefined) {
     // A key is text of the caller's too: one with a space, `=` or a newline would forge a field or a line.
     const text = BARE_KEY.test(key) ? key : quoted(key);
-    k = { prefix: ` ${text}=`, secret: isSecretKey(key), column: COLUMN_KEYS.has(key) };
+    k = {
+      prefix: ` ${text}=`,
+      prefixBytes: Buffer.from(` ${text}=`),
+      secret: isSecretKey(key),
+      column: COLUMN_KEYS.has(key),
+    };
     if (fieldKeys.size < 10_000) fieldKeys.set(key, k);
   }
   return k;
@@ -141,7 +153,7 @@ const COLOURS: Record<number, string> = {
 /** ` | app | LEVEL |` per app and level, made once: every line of an app starts with one of six. */
 const heads = new Map<string, string[]>();
 
-function head(app: string, level: number, colour: boolean): string {
+export function head(app: string, level: number, colour: boolean): string {
   const label = levelLabel(level);
   if (colour) return ` | ${app} | ${COLOURS[level] ?? ''}${label}\x1b[0m |`;
   let byLevel = heads.get(app);

@@ -1,14 +1,15 @@
 /**
  * createLogger and the two entry points every process uses. pino decides levels and makes child
  * loggers; this package renders each call itself, scrubbed (redact.ts) and escaped (escape.ts), per
- * sink (format.ts), and writes it (file-sink.ts, console), with exit hooks that lose nothing
- * (exit-hooks.ts).
+ * sink (format.ts; a lone compact file straight into its bytes, compact-bytes.ts), and writes it
+ * (file-sink.ts, console), with exit hooks that lose nothing (exit-hooks.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { readCall } from './call.js';
 import { callerOf } from './caller.js';
+import { writeCompactLine } from './compact-bytes.js';
 import { registerFatalLogger, registerSink } from './exit-hooks.js';
 import { FileSink } from './file-sink.js';
 import { sweepRetention } from './files.js';
@@ -115,6 +116,37 @@ function toTextLine(level: number, app: string, bindings: string, args: unknown[
   return { time: Date.now(), app, level, msg, fields: bindings + fieldsText(fields), stack: stackText(err) };
 }
 
+/** A call as its compact line, rendered into the sink's queue without a string per line. */
+function writeCompactCall(
+  sink: FileSink,
+  level: number,
+  app: string,
+  bindings: string,
+  args: unknown[],
+): void {
+  const { fields, err, msg } = readCall(args);
+  const time = Date.now();
+  const q = sink.beginLine();
+  if (q === undefined) {
+    // closed, or a field's getter logs while this line is written: the line as a string
+    sink.write(
+      textLine(
+        { time, app, level, msg, fields: bindings + fieldsText(fields), stack: stackText(err) },
+        false,
+        false,
+      ),
+    );
+    return;
+  }
+  try {
+    writeCompactLine(q, time, app, level, msg, bindings, fields, err);
+  } catch (e) {
+    sink.abortLine();
+    throw e;
+  }
+  sink.endLine();
+}
+
 export function createLogger(options: CreateLoggerOptions): Logger {
   const { appName, critical: criticalOpt, ...rest } = options;
   const critical = criticalOpt ?? isCriticalApp(appName);
@@ -125,12 +157,15 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   // need pino's own serialization (and its `redact` paths).
   const text: TextWriter[] = [];
   const json: ((line: string) => void)[] = [];
-  if (o.enableFileLogging) {
-    const sink = fileSinkFor(o, critical);
-    if (o.fileFormat === 'json') json.push((line) => sink.write(line));
+  const fileSink = o.enableFileLogging ? fileSinkFor(o, critical) : undefined;
+  const consoleText = o.enableConsoleLogging && o.consoleFormat !== 'json';
+  // A compact file with no text console: each line is rendered straight into the file's bytes.
+  const compactFile = fileSink && o.fileFormat === 'compact' && !consoleText ? fileSink : undefined;
+  if (fileSink && !compactFile) {
+    if (o.fileFormat === 'json') json.push((line) => fileSink.write(line));
     else {
       const verbose = o.fileFormat === 'verbose';
-      text.push((l) => sink.write(textLine(l, false, verbose)));
+      text.push((l) => fileSink.write(textLine(l, false, verbose)));
     }
   }
   if (o.enableConsoleLogging) {
@@ -157,6 +192,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
         logMethod(args, _method, level) {
           const call = redactPaths.length ? redactArgs(args, redactPaths) : args;
           const bound = childBindings.get(this);
+          if (compactFile) writeCompactCall(compactFile, level, appName, bound?.text ?? '', call);
           if (text.length) {
             const line = toTextLine(level, appName, bound?.text ?? '', call);
             if (needsCaller) line.caller = callerOf();
@@ -172,7 +208,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     { write: () => {} },
   );
 
-  if (text.length || json.length) {
+  if (compactFile || text.length || json.length) {
     registerFatalLogger((err, origin) =>
       logger.fatal({ err, origin }, 'uncaught exception: the process exits'),
     );
