@@ -5,14 +5,16 @@
  */
 import { ConfigError, loadFleetConfig, startApp } from '@drift/core';
 import { setupCriticalLogging } from '@drift/logging';
-import { RpcPool } from './pool.js';
+import { POOL_DEFAULTS, RpcPool } from './pool.js';
 import { startProxy } from './proxy/proxy-server.js';
 import { paperEndpointsIgnored, parseCliArgs, resolveSettings, SettingsError, USAGE } from './settings.js';
+import { SlotFreshness } from './slot-freshness.js';
 
 const logger = setupCriticalLogging('rpc-manager');
 const lifecycle = startApp({ appName: 'rpc-manager', logger });
 
 let settings: ReturnType<typeof resolveSettings>;
+let staleOracleMs: number;
 try {
   const cli = parseCliArgs(process.argv.slice(2));
   if (cli.help) {
@@ -21,6 +23,7 @@ try {
   }
   const config = loadFleetConfig(cli.config !== undefined ? { path: cli.config } : {});
   settings = resolveSettings(config, cli);
+  staleOracleMs = config.risk.staleOracleMs;
   const ignored = paperEndpointsIgnored(config);
   if (ignored > 0)
     logger.warn({ ignored }, 'paper mode: RPC endpoints off loopback ignored (nothing goes to a network)');
@@ -59,8 +62,16 @@ try {
 }
 lifecycle.onShutdown('close the proxy', () => proxy.close());
 
-const countersTimer = setInterval(() => lifecycle.setStatus({ counters: { ...pool.counters } }), 1_000);
-countersTimer.unref();
+// The fleet's one freshness bound, plus a probe interval: the pool learns the slot once per probe.
+const freshness = new SlotFreshness(pool, {
+  maxAgeMs: staleOracleMs + (settings.pool.healthCheckMs ?? POOL_DEFAULTS.healthCheckMs),
+  logger,
+});
+const statusTimer = setInterval(() => {
+  const { dataAgeMs, dataStale } = freshness.check();
+  lifecycle.setStatus({ counters: { ...pool.counters }, dataAgeMs, dataStale });
+}, 1_000);
+statusTimer.unref();
 lifecycle.ready({
   proxy: proxy.url,
   ws: proxy.wsUrl,
