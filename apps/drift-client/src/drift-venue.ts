@@ -71,7 +71,14 @@ import { fromBN, toBN } from './bn.js';
 import { withLenientEvents } from './event-coder.js';
 import type { Logger } from './logger.js';
 import { perpMarketConfigs, specFromAccount } from './markets.js';
-import { type Checked, checkMaxTs, checkOrder, maxTsSeconds, toOrderParams } from './order-params.js';
+import {
+  type Checked,
+  checkMaxTs,
+  checkOrder,
+  isImmediateOrCancel,
+  maxTsSeconds,
+  toOrderParams,
+} from './order-params.js';
 import { type FillProgress, OrderTracker } from './order-tracker.js';
 import type { DriftClientParams } from './params.js';
 import { decodeSwiftMessage } from './swift-message.js';
@@ -314,7 +321,27 @@ export class DriftVenue implements Venue {
     }
     const client = this.need();
     const params = toOrderParams(spec, request, userOrderId);
-    return this.transact(sub, [await client.getPlacePerpOrderIx(params, sub)], { userOrderId, request });
+    if (!isImmediateOrCancel(request)) {
+      return this.transact(sub, [await client.getPlacePerpOrderIx(params, sub)], { userOrderId, request });
+    }
+    // The program refuses the IOC flag on a plain placement (`InvalidOrderIOC`): an IOC limit order
+    // is placed and taken in one instruction, filled at once, its remainder cancelled by the program.
+    const ix = await client.getPlaceAndTakePerpOrderIx(
+      params,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      sub,
+    );
+    return this.transact(sub, [ix], {
+      userOrderId,
+      request,
+      // Nothing to take at once (the AMM not yet available to a new taker order, no maker): the
+      // program refuses the whole instruction, so nothing was placed: the IOC ends unfilled.
+      whenRefused: (err) =>
+        err.refusedWith('ImpossibleFill') ? this.unfilledIoc(sub, request, userOrderId, err) : undefined,
+    });
   }
 
   async cancelOrder(orderId: string, scope?: AccountScope): Promise<boolean> {
@@ -649,7 +676,13 @@ export class DriftVenue implements Venue {
   private async transact(
     sub: number,
     ixs: Parameters<TxSender['send']>[0],
-    ctx: { userOrderId: number; request?: OrderRequest; clientOrderId?: string | undefined },
+    ctx: {
+      userOrderId: number;
+      request?: OrderRequest;
+      clientOrderId?: string | undefined;
+      /** The result for a refusal that is not a failure (undefined: rejected with its reason). */
+      whenRefused?: (err: TxError) => PlaceResult | undefined;
+    },
   ): Promise<PlaceResult> {
     const user = this.user(sub);
     const market = ctx.request ? this.spec(ctx.request.market) : undefined;
@@ -658,7 +691,7 @@ export class DriftVenue implements Venue {
     try {
       sent = await this.send(ixs);
     } catch (err) {
-      if (err instanceof TxError) return reject(err.reason, err.message);
+      if (err instanceof TxError) return ctx.whenRefused?.(err) ?? reject(err.reason, err.message);
       throw err;
     }
     await user?.fetchAccounts();
@@ -702,24 +735,15 @@ export class DriftVenue implements Venue {
           `transaction ${sent.signature} confirmed but its effect on order userOrderId ${ctx.userOrderId} could not be read (${why}); reconcile, do not retry`,
         );
       }
-      order = {
+      order = orderOfRequest(request, {
         orderId: String(outcome.orderId),
-        ...(clientOrderId !== undefined && { clientOrderId }),
+        clientOrderId,
         userOrderId: ctx.userOrderId,
         subAccount: sub,
-        market: request.market,
-        side: request.side,
-        type: request.type,
-        ...(request.price !== undefined && { price: request.price }),
-        baseAmount: request.baseAmount,
         filledBase: outcome.filledBase,
         status: 'open',
-        postOnly: request.postOnly ?? false,
-        reduceOnly: request.reduceOnly ?? false,
-        ioc: request.ioc ?? false,
-        createdAt: now.ts,
-        updatedAt: now.ts,
-      };
+        ts: now.ts,
+      });
     }
     if (clientOrderId !== undefined) this.clientOrderIds(sub).set(Number(order.orderId), clientOrderId);
     const recorded = (events?.actions ?? [])
@@ -750,6 +774,34 @@ export class DriftVenue implements Venue {
       'order transaction confirmed',
     );
     return { ok: true, order, fills };
+  }
+
+  /**
+   * An IOC order the program refused to place because nothing could fill it at once: the same
+   * result as the simulator's IOC with nothing to match (cancelled, unfilled). Its transaction did
+   * not land, so it has no Drift order id: `0`, which Drift never gives an order (ids start at 1).
+   */
+  private unfilledIoc(sub: number, request: OrderRequest, userOrderId: number, err: TxError): PlaceResult {
+    const order = orderOfRequest(request, {
+      orderId: '0',
+      clientOrderId: request.clientOrderId,
+      userOrderId,
+      subAccount: sub,
+      filledBase: 0n,
+      status: 'cancelled',
+      ts: Date.now(),
+    });
+    this.logger.info(
+      {
+        market: request.market,
+        side: request.side,
+        clientOrderId: request.clientOrderId,
+        subAccount: sub,
+        ...(err.signature !== undefined && { signature: err.signature }),
+      },
+      'IOC order had nothing to fill at once (ImpossibleFill): cancelled, nothing placed',
+    );
+    return { ok: true, order, fills: [] };
   }
 
   /**
@@ -1131,6 +1183,39 @@ function fillProgress(record: OrderActionRecord, fill: Fill): FillProgress | und
       createdAt: fill.ts,
       updatedAt: fill.ts,
     }),
+  };
+}
+
+/** The order a request became, for when the chain gave no order record to read it from. */
+function orderOfRequest(
+  request: OrderRequest,
+  known: {
+    orderId: string;
+    clientOrderId: string | undefined;
+    userOrderId: number;
+    subAccount: number;
+    filledBase: bigint;
+    status: Order['status'];
+    ts: number;
+  },
+): Order {
+  return {
+    orderId: known.orderId,
+    ...(known.clientOrderId !== undefined && { clientOrderId: known.clientOrderId }),
+    userOrderId: known.userOrderId,
+    subAccount: known.subAccount,
+    market: request.market,
+    side: request.side,
+    type: request.type,
+    ...(request.price !== undefined && { price: request.price }),
+    baseAmount: request.baseAmount,
+    filledBase: known.filledBase,
+    status: known.status,
+    postOnly: request.postOnly ?? false,
+    reduceOnly: request.reduceOnly ?? false,
+    ioc: request.ioc ?? false,
+    createdAt: known.ts,
+    updatedAt: known.ts,
   };
 }
 

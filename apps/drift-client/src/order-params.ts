@@ -51,6 +51,11 @@ export function checkOrder(
   return { ok: true, value: null };
 }
 
+/** A limit order to fill at once and cancel the rest of (the only kind the IOC flag is sent on). */
+export function isImmediateOrCancel(req: Pick<OrderRequest, 'type' | 'ioc'>): boolean {
+  return req.type === 'limit' && req.ioc === true;
+}
+
 /** The SDK order params for a checked request. */
 export function toOrderParams(spec: MarketSpec, req: OrderRequest, userOrderId: number): OptionalOrderParams {
   const common = {
@@ -70,7 +75,7 @@ export function toOrderParams(spec: MarketSpec, req: OrderRequest, userOrderId: 
     ...common,
     price: toBN(req.price ?? 0n),
     postOnly: req.postOnly ? PostOnlyParams.MUST_POST_ONLY : PostOnlyParams.NONE,
-    bitFlags: req.ioc ? OrderParamsBitFlag.ImmediateOrCancel : 0,
+    bitFlags: isImmediateOrCancel(req) ? OrderParamsBitFlag.ImmediateOrCancel : 0,
   });
 }
 

@@ -49,6 +49,12 @@ export class TxError extends Error {
   ) {
     super(message);
   }
+
+  /** Whether the program refused the transaction with the error named `name` (e.g. `ImpossibleFill`). */
+  refusedWith(name: string): boolean {
+    const named = new RegExp(`\\b${name}\\b`);
+    return named.test(this.message) || this.logs.some((line) => named.test(line));
+  }
 }
 
 export class TxSender {

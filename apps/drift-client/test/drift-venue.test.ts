@@ -112,7 +112,8 @@ function programPlacesOrders(opts: { fillImmediately?: boolean } = {}): void {
     const logs: string[] = [];
     for (const ix of drift) {
       const user = chain.user(authority.publicKey, 0);
-      if (ix.name === 'placePerpOrder') {
+      // An IOC limit order comes as place-and-take (2.84 refuses the IOC flag on placePerpOrder).
+      if (ix.name === 'placePerpOrder' || ix.name === 'placeAndTakePerpOrder') {
         const p = ix.data.params as Record<string, unknown>;
         const orderId = user.nextOrderId;
         const order = {
@@ -375,7 +376,7 @@ describe('DriftVenue over the SDK, offline', () => {
     }
   });
 
-  it('places a reduce-only IOC order that fills at once: flags on-chain, fill read from the transaction events', async () => {
+  it('places a reduce-only IOC order with place-and-take, filled at once: flags on-chain, fill read from the transaction events', async () => {
     programPlacesOrders({ fillImmediately: true });
     const result = await venue.placeOrder({
       market: 'SOL-PERP',
@@ -386,8 +387,9 @@ describe('DriftVenue over the SDK, offline', () => {
       ioc: true,
       reduceOnly: true,
     });
-    const p = chain.decodeTransaction(rpc.transactions[0]?.wire ?? Buffer.alloc(0)).drift[0]?.data
-      .params as Record<string, unknown>;
+    const [ix] = chain.decodeTransaction(rpc.transactions[0]?.wire ?? Buffer.alloc(0)).drift;
+    expect(ix?.name).toBe('placeAndTakePerpOrder');
+    const p = ix?.data.params as Record<string, unknown>;
     expect(p.reduceOnly).toBe(true);
     expect(p.bitFlags).toBe(1);
     expect(result.ok).toBe(true);

@@ -3,7 +3,9 @@
  * maker's sub-account holds a long on chain; the real HedgeBot, with a real OrderManager (core's
  * risk limits, SQLite journal) over DriftVenue, reads it and sends its capped market sell. The
  * order is on chain as decided, a maker fills its auction, the fleet's net is back inside the band
- * on chain, and the journal agrees with the chain.
+ * on chain, and the journal agrees with the chain. With `orderType: limit` (on an exchange whose
+ * State lets the AMM fill a new order at once) its IOC limit sell goes out as Drift's
+ * place-and-take and trades at once against the AMM, nothing left resting.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,14 +17,18 @@ import {
   auctionSeen,
   describeLane,
   eventually,
+  type Lane,
+  type LaneUser,
+  type LaneVenue,
   MAKER_BID,
   MODES,
+  type Mode,
   readUser,
   SOL_PERP,
   USDC_10K,
 } from 'drift-client/lane';
 import { startRiskCheckedOrders } from 'order-management';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { HedgeBot } from '../src/bot.js';
 import type { HedgeBotParams } from '../src/params.js';
 
@@ -72,34 +78,12 @@ describeLane('hedge-bot decision path', (lane) => {
         MM_LONG,
       );
 
-      const hedge = await lane().venue(mode, { user, subAccount: HEDGE, subAccounts: [MM] });
-      const venue = hedge.venue;
-      await eventually(
-        async () =>
-          (await venue.getPositions({ subAccount: MM }))[0]?.baseAmount === MM_LONG ? true : undefined,
-        5_000,
-        'the hedge venue to see the watched long',
-      );
-      const orders = await startRiskCheckedOrders({
-        bot: 'hedge-bot',
-        venue,
-        journal: join(dir, 'hedge-bot.sqlite'),
-        logger,
-        rateLimit: false,
-        limits: LIMITS,
-      });
-      const bot = new HedgeBot({ venue, orders, logger, params: PARAMS });
+      const { venue, orders, bot } = await hedgeBot(lane(), mode, user, { dir, logger, params: PARAMS });
       const maker = await lane().venue(mode);
       try {
         // A fresh oracle (the risk check refuses a stale one), then one poll: the bot's decision.
         const auction = await auctionSeen(lane(), mode, maker.venue, venue.authority, async () => {
-          const before = (await venue.getOraclePrice('SOL-PERP')).slot;
-          await lane().exchange.setOraclePrice(SOL_PERP.price);
-          await eventually(
-            async () => ((await venue.getOraclePrice('SOL-PERP')).slot > before ? true : undefined),
-            5_000,
-            'the venue to see the new oracle slot',
-          );
+          await freshOracle(lane(), venue);
           await bot.poll();
         });
         expect(bot.counters().outcomes).toEqual({ hedged: 1 });
@@ -165,3 +149,113 @@ describeLane('hedge-bot decision path', (lane) => {
     }, 120_000);
   });
 });
+
+describeLane('hedge-bot IOC limit path', (lane) => {
+  beforeAll(async () => {
+    await lane().exchange.setMinPerpAuctionDuration(0);
+  });
+
+  describe.each(MODES)('%s', (mode) => {
+    it('a watched long on chain: one IOC limit sell fills at once, net back in band; journal = chain', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hedge-ioc-lane-'));
+      const lines: LogLine[] = [];
+      const logger = recordingLogger(lines);
+      const user = await lane().exchange.createUser({ usdc: USDC_10K, subAccounts: [HEDGE, MM] });
+      const hedgeAccount = user.userAccount(HEDGE);
+
+      // The market maker's long, taken from the AMM by an IOC buy on a fresh oracle.
+      const mm = await lane().venue(mode, { user, subAccount: MM });
+      await lane().exchange.setOraclePrice(SOL_PERP.price);
+      const seeded = await mm.venue.placeOrder({
+        market: 'SOL-PERP',
+        side: 'buy',
+        type: 'limit',
+        price: 155_000_000n,
+        baseAmount: MM_LONG,
+        ioc: true,
+      });
+      expect(seeded).toMatchObject({ ok: true, order: { status: 'filled', filledBase: MM_LONG } });
+
+      const params: HedgeBotParams = { ...PARAMS, orderType: 'limit' };
+      const { venue, orders, bot } = await hedgeBot(lane(), mode, user, { dir, logger, params });
+      try {
+        // A fresh oracle: the risk check refuses a stale one, and the AMM fills only on a fresh one.
+        await freshOracle(lane(), venue);
+        await bot.poll();
+        expect(bot.counters().outcomes).toEqual({ hedged: 1 });
+        expect(lines.find((l) => l.msg === 'hedge sent')?.fields).toMatchObject({
+          type: 'limit',
+          status: 'filled',
+          netExposure: '3',
+        });
+
+        // On chain: the hedge filled at once, nothing resting; the journal says the same.
+        const chain = await readUser(lane().chain, hedgeAccount);
+        expect(chain.perpBase(SOL_PERP.marketIndex)).toBe(-HEDGE_SIZE);
+        expect(chain.openOrders).toEqual([]);
+        const [journaled, ...others] = orders.journal.allOrders();
+        expect(others).toEqual([]);
+        expect(journaled).toMatchObject({ side: 'sell', type: 'limit', ioc: true, status: 'filled' });
+        if (!journaled) return;
+        expect(journaled.filledBase).toBe(-chain.perpBase(SOL_PERP.marketIndex));
+        expect(orders.journal.fillsFor(journaled).reduce((sum, f) => sum + f.baseAmount, 0n)).toBe(
+          HEDGE_SIZE,
+        );
+        expect(orders.liveOrders()).toEqual([]);
+
+        // The fleet's net on chain (3 - 2) is inside the band; the next poll leaves it alone.
+        await eventually(
+          async () => ((await venue.getPositions())[0]?.baseAmount === -HEDGE_SIZE ? true : undefined),
+          5_000,
+          'the hedge venue to see its position',
+        );
+        await bot.poll();
+        expect(bot.counters().outcomes).toEqual({ hedged: 1, 'inside-band': 1 });
+      } finally {
+        await bot.stop();
+        await orders.stop({ cancel: false });
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+  });
+});
+
+/**
+ * The bot under test: a venue on the hedge sub-account following the market maker's (which it has
+ * seen hold its long), a risk-checked OrderManager journaling in `dir`, and the HedgeBot.
+ */
+async function hedgeBot(
+  lane: Lane,
+  mode: Mode,
+  user: LaneUser,
+  opts: { dir: string; logger: ReturnType<typeof recordingLogger>; params: HedgeBotParams },
+) {
+  const { venue } = await lane.venue(mode, { user, subAccount: HEDGE, subAccounts: [MM] });
+  await eventually(
+    async () =>
+      (await venue.getPositions({ subAccount: MM }))[0]?.baseAmount === MM_LONG ? true : undefined,
+    5_000,
+    'the hedge venue to see the watched long',
+  );
+  const orders = await startRiskCheckedOrders({
+    bot: 'hedge-bot',
+    venue,
+    journal: join(opts.dir, 'hedge-bot.sqlite'),
+    logger: opts.logger,
+    rateLimit: false,
+    limits: LIMITS,
+  });
+  const bot = new HedgeBot({ venue, orders, logger: opts.logger, params: opts.params });
+  return { venue, orders, bot };
+}
+
+/** Publishes the oracle now and waits until the venue has read the new slot. */
+async function freshOracle(lane: Lane, venue: LaneVenue['venue']): Promise<void> {
+  const before = (await venue.getOraclePrice('SOL-PERP')).slot;
+  await lane.exchange.setOraclePrice(SOL_PERP.price);
+  await eventually(
+    async () => ((await venue.getOraclePrice('SOL-PERP')).slot > before ? true : undefined),
+    5_000,
+    'the venue to see the new oracle slot',
+  );
+}

@@ -245,6 +245,18 @@ export class LaneExchange {
     );
   }
 
+  /**
+   * The State's `min_perp_auction_duration`: the slots a new taker order waits before the AMM may
+   * fill it (2.84's `initialize` sets 10; 0 lets a place-and-take take from the AMM at once).
+   */
+  async setMinPerpAuctionDuration(slots: number): Promise<void> {
+    await this.admin_(
+      await instruction(this.coder.program, 'updatePerpAuctionDuration')(slots, {
+        accounts: { admin: this.admin.publicKey, state: await getDriftStateAccountPublicKey(DRIFT_ID) },
+      }),
+    );
+  }
+
   /** A user with SOL for fees, USDC deposited into each sub-account. */
   async createUser(opts: { usdc: bigint; subAccounts?: number[] }): Promise<LaneUser> {
     const keypair = Keypair.generate();
