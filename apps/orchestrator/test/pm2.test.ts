@@ -203,7 +203,14 @@ describe('the exported ecosystem under the real pm2', () => {
     const closed = logLines(dir, 'sim')
       .filter((l) => l.msg === 'sim server closed')
       .at(-1);
-    expect(closed?.fields.openOrders).toEqual({});
+    // On failure, each bot's order-management lines from its stop say what it saw and cancelled.
+    const stopLines = Object.keys(BOTS).flatMap((bot) =>
+      logLines(dir, bot)
+        .filter((l) => /cancel|reconcil|stopped|unknown/.test(l.msg))
+        .slice(-6)
+        .map((l) => `${bot}: ${l.msg} ${JSON.stringify(l.fields)}`),
+    );
+    expect(closed?.fields.openOrders, stopLines.join('\n')).toEqual({});
     // pm2 escalates to SIGKILL only past kill_timeout ("... still alive after N ms, sending it SIGKILL").
     const stopLog = readFileSync(daemonLogFile, 'utf8').slice(daemonLogBefore);
     expect(stopLog).toMatch(/Stopping app:trend-bot/);
