@@ -1153,7 +1153,10 @@ describe('drift-logs on the repo and on the session', () => {
     for (const f of findings)
       if (!(state.riskCrashLoop && f === crashFatals))
         expect(f).toMatch(/^(orchestrator|jit-mm-swift|hedge-bot|trend-bot): errors \(/);
-    expect(r.code, r.output.slice(-3000)).toBe(1); // warnings, nothing critical
+    // Warnings only (exit 1), but for the crash loop's FATALs, which monitor rightly calls critical
+    // (exit 2): an operator must look at a process that died at start.
+    const critical = findings.includes(crashFatals);
+    expect(r.code, r.output.slice(-3000)).toBe(critical ? 2 : 1);
   }, 90_000);
 });
 
