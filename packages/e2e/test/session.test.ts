@@ -1137,12 +1137,13 @@ describe('drift-logs on the repo and on the session', () => {
     // ERRORs only where the session made them: the halt, failing closed while the SIGKILLed
     // risk manager was down (the orchestrator; each bot too when the restart outlasted the bound),
     // and stale data: the oracle stall (each bot; the orchestrator relaying the risk manager's
-    // staleOracle breach) and the sim's restart (each bot, while it had no venue).
+    // staleOracle breach), the sim's restart (each bot, while it had no venue) and rpc-manager's
+    // slot once the session killed its only upstream.
     // The lines first, so a failure names the unexpected one.
     const records = logFiles().flatMap((f) => errorRecords(f.text));
     const errorLines = records.map((r) => r.head);
     const failClosed =
-      /failing closed|the risk manager fell silent|data stale: not adding risk|oracle is \d+ ms old/;
+      /failing closed|the risk manager fell silent|data stale: not adding risk|oracle is \d+ ms old|\| rpc-manager \| ERROR \| data stale: no endpoint reports a new slot/;
     expect(errorLines.some((l) => /\| orchestrator \| ERROR \| .*failing closed/.test(l))).toBe(true);
     const planned = plannedFaultErrors(records);
     const others = records.filter((r) => !failClosed.test(r.head) && !planned.has(r)).map((r) => r.text);
@@ -1152,7 +1153,7 @@ describe('drift-logs on the repo and on the session', () => {
     const crashFatals = `risk-manager: fatal (${state.riskCrashLoop?.deadStarts} FATAL line(s) in the last hour)`;
     for (const f of findings)
       if (!(state.riskCrashLoop && f === crashFatals))
-        expect(f).toMatch(/^(orchestrator|jit-mm-swift|hedge-bot|trend-bot): errors \(/);
+        expect(f).toMatch(/^(orchestrator|jit-mm-swift|hedge-bot|trend-bot|rpc-manager): errors \(/);
     // Warnings only (exit 1), but for the crash loop's FATALs, which monitor rightly calls critical
     // (exit 2): an operator must look at a process that died at start.
     const critical = findings.includes(crashFatals);
