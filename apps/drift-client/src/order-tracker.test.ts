@@ -65,3 +65,30 @@ describe('OrderTracker: an order that left the account', () => {
     t.close();
   });
 });
+
+describe('OrderTracker: an order that left the account unfilled', () => {
+  it('is expired once past its maxTs (the program refuses to fill it), cancelled otherwise', async () => {
+    const now = 1_900_000_000_000;
+    const delivered: Order[] = [];
+    const t = new OrderTracker({
+      deliver: (o) => delivered.push(o),
+      filledOf: () => 0n,
+      readRecentFills: async () => true, // every transaction readable
+      graceMs: 5,
+      now: () => now,
+    });
+    t.reset([
+      { ...order, orderId: '1', maxTs: now - 1_000 },
+      { ...order, orderId: '2', maxTs: now + 30_000 },
+      { ...order, orderId: '3' },
+    ]);
+    t.onAccount([]);
+    await new Promise((r) => setTimeout(r, 50));
+    t.close();
+    expect(delivered.map((o) => [o.orderId, o.status])).toEqual([
+      ['1', 'expired'],
+      ['2', 'cancelled'],
+      ['3', 'cancelled'],
+    ]);
+  });
+});
