@@ -30,13 +30,39 @@ const results = {
 
 let passed = 0;
 let failed = 0;
+// The failures again, at the end: turbo's stream interleaves them with thousands of lines,
+// and CI keeps only the tail of the output.
+const failures = [];
 for (const ws of workspaces) {
   if (!fs.existsSync(reportOf(ws))) continue;
   const report = JSON.parse(fs.readFileSync(reportOf(ws), 'utf8'));
   passed += report.numPassedTests ?? 0;
   // A file that fails to load has no failed test, only a failed suite: count it too.
   failed += report.numFailedTests || report.numFailedTestSuites || 0;
+  const found = failuresOf(path.relative(root, ws), report);
+  // An unhandled error (a worker that died, a rejection after a test) fails the run alone.
+  if (report.success === false && found.length === 0) {
+    found.push(`${path.relative(root, ws)}: failed outside any test (unhandled error, see above)`);
+    failed += 1;
+  }
+  failures.push(...found);
 }
+function failuresOf(workspace, report) {
+  const firstLine = (text) =>
+    String(text ?? '')
+      .split('\n')
+      .find((line) => line.trim()) ?? '';
+  const out = [];
+  for (const file of report.testResults ?? []) {
+    const where = `${workspace}/${path.relative(path.join(root, workspace), file.name)}`;
+    const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of tests) out.push(`${where} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    if (file.status === 'failed' && tests.length === 0) out.push(`${where}: ${firstLine(file.message)}`);
+  }
+  return out;
+}
+
+if (failures.length) process.stdout.write(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
 const broken = Object.entries(results)
   .filter(([, ok]) => !ok)
   .map(([name]) => name);
