@@ -66,6 +66,7 @@ import {
   toCorePosition,
   unsettledPnlOf,
 } from './account-view.js';
+import { AccountViewAge } from './account-view-age.js';
 import { auctionEndSlot, inAuction, parseAuctionUuid } from './auction-orders.js';
 import { fromBN, toBN } from './bn.js';
 import { withLenientEvents } from './event-coder.js';
@@ -144,6 +145,7 @@ export class DriftVenue implements Venue {
   /** Signatures whose events were read for a vanished order (not read twice). */
   private readonly examined = new Set<string>();
   private nextUserOrderId = 1;
+  private accountAge: AccountViewAge | undefined;
 
   constructor(private readonly opts: DriftVenueOptions) {
     this.subAccount = opts.subAccount;
@@ -165,13 +167,18 @@ export class DriftVenue implements Venue {
         commitment: params.commitment,
         ...(this.opts.wsUrl !== undefined && { wsEndpoint: this.opts.wsUrl }),
       });
-    const accountSubscription: DriftClientSubscriptionConfig =
+    const loader =
       params.subscription === 'polling'
-        ? {
-            type: 'polling',
-            accountLoader: new BulkAccountLoader(connection, params.commitment, params.pollingIntervalMs),
-          }
-        : { type: 'websocket', commitment: params.commitment };
+        ? new BulkAccountLoader(connection, params.commitment, params.pollingIntervalMs)
+        : undefined;
+    const accountSubscription: DriftClientSubscriptionConfig = loader
+      ? { type: 'polling', accountLoader: loader }
+      : { type: 'websocket', commitment: params.commitment };
+    this.accountAge = new AccountViewAge({
+      subscription: params.subscription,
+      confirmMs: params.accountConfirmMs,
+      ...(loader && { loaderSlot: () => loader.mostRecentSlot }),
+    });
     const usdc = this.opts.quoteSpotMarket ?? SpotMarkets[env][0];
     const client = new DriftClient({
       connection,
@@ -259,6 +266,13 @@ export class DriftVenue implements Venue {
 
   markets(): readonly MarketSpec[] {
     return this.specs;
+  }
+
+  /** Up to when this venue's view of the sub-account is known current (see `AccountViewAge`). */
+  async accountAsOf(subAccount = this.subAccount): Promise<{ slot: number; ts: number }> {
+    const user = this.user(subAccount);
+    if (!user || !this.accountAge) throw new Error(`sub-account ${subAccount} is not followed by this venue`);
+    return Promise.resolve(this.accountAge.asOf(subAccount, user));
   }
 
   async clock(): Promise<{ slot: number; ts: number }> {

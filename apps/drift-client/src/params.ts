@@ -12,6 +12,12 @@ export const driftClientParamsSchema = z.strictObject({
   subscription: z.enum(['websocket', 'polling'], { error: 'is not websocket|polling' }).default('websocket'),
   /** Polling only: ms between account loads. */
   pollingIntervalMs: ms(100).default(1_000),
+  /**
+   * Websocket only: a user account with no notification for this long is read once to prove the
+   * view current (a quiet subscription and a stalled one look alike). Keep it under
+   * `risk.staleOracleMs`, the bound its age is held to.
+   */
+  accountConfirmMs: ms(100).max(60_000, { error: 'is above 60000 ms' }).default(2_000),
   commitment: z
     .enum(['processed', 'confirmed', 'finalized'], { error: 'is not processed|confirmed|finalized' })
     .default('confirmed'),

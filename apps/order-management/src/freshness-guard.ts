@@ -1,13 +1,15 @@
 /**
  * A bot trades only on fresh data. The guard follows the age of what the bot trades on (each
- * market's oracle by its own venue time, the venue's slot: core's `DataFreshness`) by reading the
- * venue's clock and oracles every `checkMs` and listening to its oracle pushes. Past the bound
+ * market's oracle by its own venue time, the venue's slot, the bot's account view as the venue
+ * confirms it: core's `DataFreshness`) by reading the venue's clock, oracles and account age every
+ * `checkMs` and listening to its oracle pushes. Past the bound
  * (`risk.staleOracleMs`) it says so once (ERROR), cancels the bot's resting orders and refuses every
  * order that is not reduce-only (a pre-trade check, behind the bots' own `stale` test); when the data
  * is fresh again it says so once (WARN) and the bot trades again. The ages and the flag go into the
  * app's heartbeat status (`dataAgeMs`, `dataStale`) for the status API, metrics and dashboard.
  */
 import {
+  ACCOUNT_SOURCE,
   type AppLifecycle,
   DataFreshness,
   type FleetConfig,
@@ -21,7 +23,7 @@ import type { OrderLogger } from './logger.js';
 import type { OrderManager } from './order-manager.js';
 
 export interface FreshnessGuardOptions {
-  venue: Pick<Venue, 'clock' | 'getOraclePrice' | 'subscribe'>;
+  venue: Pick<Venue, 'clock' | 'getOraclePrice' | 'subscribe' | 'accountAsOf'>;
   orders: Pick<OrderManager, 'cancelAll' | 'addPreTradeCheck'>;
   /** The markets the bot trades: their oracles are what it prices on. */
   markets: readonly string[];
@@ -50,7 +52,7 @@ export class FreshnessGuard {
   constructor(private readonly options: FreshnessGuardOptions) {
     this.freshness = new DataFreshness({
       maxAgeMs: options.maxAgeMs,
-      sources: options.markets.map(oracleSource),
+      sources: [...options.markets.map(oracleSource), ACCOUNT_SOURCE],
       ...(options.speed !== undefined && { speed: options.speed }),
       ...(options.now && { now: options.now }),
     });
@@ -103,7 +105,7 @@ export class FreshnessGuard {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
   }
 
-  /** The venue's clock, then each oracle with the stamps it carries. */
+  /** The venue's clock, then each oracle with the stamps it carries, then the account view. */
   private async read(): Promise<void> {
     const { venue, markets } = this.options;
     this.freshness.clockRead(await venue.clock());
@@ -111,6 +113,7 @@ export class FreshnessGuard {
       const price = await venue.getOraclePrice(market);
       this.freshness.observe(oracleSource(market), price.ts);
     }
+    this.freshness.observe(ACCOUNT_SOURCE, (await venue.accountAsOf()).ts);
   }
 
   private check(): void {

@@ -80,3 +80,43 @@ describe('freshness guard on a stalled oracle', () => {
     expect(staleAfterMs).toBeLessThan(2_000);
   });
 });
+
+describe('freshness guard on an unconfirmed account view', () => {
+  it('stops adding risk when the venue can no longer confirm the account, resumes after', async () => {
+    // The venue's account view stops being confirmed (live: a stalled subscription on a node that
+    // no longer answers reads); everything else stays fresh.
+    let frozen: { slot: number; ts: number } | undefined;
+    const accountGuard = new FreshnessGuard({
+      venue: {
+        clock: () => venue.clock(),
+        getOraclePrice: (market) => venue.getOraclePrice(market),
+        subscribe: (listener) => venue.subscribe(listener),
+        accountAsOf: async () => frozen ?? venue.accountAsOf(),
+      },
+      orders: manager,
+      markets: ['SOL-PERP'],
+      maxAgeMs: BOUND_MS,
+      logger: recordingLogger(logs),
+    });
+    await accountGuard.start();
+    try {
+      expect((await manager.place(buy('140', '1'))).ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(accountGuard.stale).toBe(false);
+
+      frozen = await venue.accountAsOf();
+      await until('stale', () => accountGuard.stale);
+      expect(accountGuard.report().staleSources).toEqual(['account']);
+      await until('resting order cancelled', () => engine.openOrdersList({ subAccount: 1 }).length === 0);
+      const refused = await manager.place(buy('141', '1'));
+      if (refused.ok) throw new Error('an order went out on an unconfirmed account view');
+      expect(refused.message).toMatch(/data is stale \(account \d+ ms old\)/);
+
+      frozen = undefined;
+      await until('fresh again', () => !accountGuard.stale);
+      expect((await manager.place(buy('141', '1'))).ok).toBe(true);
+    } finally {
+      accountGuard.stop();
+    }
+  });
+});

@@ -5,6 +5,7 @@
  * evaluation it rewrites `<data>/risk-word.json` for bots under another supervisor.
  */
 import {
+  ACCOUNT_SOURCE,
   DataFreshness,
   loadFleetConfig,
   noOptionsUsage,
@@ -59,7 +60,7 @@ try {
   // The age of what the limits are judged on, for the status (a stale oracle is also a breach).
   const freshness = new DataFreshness({
     maxAgeMs: config.risk.staleOracleMs,
-    sources: Object.keys(config.risk.maxPositionBase).map(oracleSource),
+    sources: [...Object.keys(config.risk.maxPositionBase).map(oracleSource), ACCOUNT_SOURCE],
     speed: venueSpeed(config),
   });
   const monitor = new RiskMonitor({

@@ -6,6 +6,7 @@
  * `reducing` clears by itself once no breach calls for it (it never cancelled anything).
  */
 import {
+  ACCOUNT_SOURCE,
   type Breach,
   type DataFreshness,
   evaluateRisk,
@@ -262,6 +263,11 @@ export class RiskMonitor {
     const now = clock.ts;
     this.options.freshness?.clockRead(clock);
     const accounts = await Promise.all(subs.map((s) => venue.getAccount(s)));
+    if (this.options.freshness) {
+      // The accounts are as fresh as the least confirmed view among them.
+      const asOf = await Promise.all(subs.map((s) => venue.accountAsOf(s)));
+      if (asOf.length > 0) this.options.freshness.observe(ACCOUNT_SOURCE, Math.min(...asOf.map((a) => a.ts)));
+    }
     const markets = new Set(Object.keys(this.options.limits.maxPositionBase));
     for (const a of accounts) for (const p of a.positions) if (p.baseAmount !== 0n) markets.add(p.market);
     const oracles: Record<string, OraclePrice> = {};

@@ -19,6 +19,8 @@
 import type { FleetConfig } from './config-schema.js';
 
 export const SLOT_SOURCE = 'slot';
+/** The bot's own account view (positions, orders, margin): `Venue.accountAsOf`. */
+export const ACCOUNT_SOURCE = 'account';
 
 /** Venue ms per local ms: a paper fleet's simulator runs `sim.speed` times faster; a real venue 1. */
 export function venueSpeed(config: Pick<FleetConfig, 'mode' | 'sim'>): number {

@@ -79,6 +79,11 @@ export interface Venue {
   getFills(scope?: AccountScope & { sinceTs?: number }): Promise<Fill[]>;
   getPositions(scope?: AccountScope): Promise<Position[]>;
   getAccount(subAccount?: number): Promise<AccountState>;
+  /**
+   * Up to when this venue's view of the sub-account is known to match the venue (slot and venue
+   * ms): its freshness. A view that only changes on notifications is confirmed, not assumed.
+   */
+  accountAsOf(subAccount?: number): Promise<{ slot: number; ts: number }>;
   /** Sub-accounts this venue can see (the fleet's, for the risk manager). */
   subAccounts(): Promise<number[]>;
 

@@ -85,6 +85,11 @@ export class SimVenue implements Venue {
     return this.api.clock();
   }
 
+  /** The simulator answers every account read from its own state: current as of its clock. */
+  accountAsOf(): Promise<{ slot: number; ts: number }> {
+    return this.api.clock();
+  }
+
   getOraclePrice(market: string): Promise<OraclePrice> {
     return this.api.oracle(market);
   }

@@ -8,6 +8,7 @@ import { recordingLogger } from '@drift/test-support';
 import { Connection } from '@solana/web3.js';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { DriftVenue } from '../../src/drift-venue.js';
+import type { DriftClientParams } from '../../src/params.js';
 import { BankrunChain } from './bankrun-chain.js';
 import { LaneExchange, type LaneUser, SOL_PERP } from './exchange.js';
 import { laneParams, type Mode, USDC_10K } from './lane-params.js';
@@ -43,7 +44,13 @@ export class Lane {
    */
   async venue(
     mode: Mode,
-    opts: { user?: LaneUser; usdc?: bigint; subAccount?: number; subAccounts?: number[] } = {},
+    opts: {
+      user?: LaneUser;
+      usdc?: bigint;
+      subAccount?: number;
+      subAccounts?: number[];
+      params?: Partial<DriftClientParams>;
+    } = {},
   ): Promise<LaneVenue> {
     const user = opts.user ?? (await this.exchange.createUser({ usdc: opts.usdc ?? USDC_10K }));
     const venue = new DriftVenue({
@@ -56,7 +63,7 @@ export class Lane {
       quoteSpotMarket: this.exchange.spotMarketConfigs()[0],
       subAccount: opts.subAccount ?? 0,
       subAccounts: opts.subAccounts ?? [],
-      params: laneParams(mode),
+      params: { ...laneParams(mode), ...opts.params },
       logger: this.logger,
     });
     const events: VenueEvent[] = [];

@@ -76,6 +76,9 @@ export class JsonRpcServer {
   private readonly transactionAsks = new Map<string, number>();
   /** Sent transactions are accepted but never executed (the leader never got them). */
   dropIncoming = false;
+  /** Methods this node stopped answering: their requests wait until released (see `hold`). */
+  private readonly held = new Map<string, Promise<void>>();
+  private readonly releases = new Set<() => void>();
   private server: Server | undefined;
   private pubsub: WebSocketServer | undefined;
   private subscriptionSeq = 0;
@@ -120,6 +123,7 @@ export class JsonRpcServer {
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    for (const release of [...this.releases]) release();
     for (const ws of this.pubsub?.clients ?? []) ws.terminate();
     this.pubsub?.close();
     // Let requests in flight finish (a poll racing the shutdown), then cut what is left.
@@ -221,8 +225,24 @@ export class JsonRpcServer {
     }
   }
 
+  /** The node stops answering `methods` (requests hang, as on an overloaded node) until released. */
+  hold(methods: readonly string[]): () => void {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = () => {
+        for (const m of methods) if (this.held.get(m) === gate) this.held.delete(m);
+        this.releases.delete(release);
+        resolve();
+      };
+    });
+    for (const m of methods) this.held.set(m, gate);
+    this.releases.add(release);
+    return release;
+  }
+
   private async handle(req: RpcRequest): Promise<unknown> {
     this.calls.push(req.method);
+    await this.held.get(req.method);
     const ok = (result: unknown) => ({ jsonrpc: '2.0', id: req.id, result });
     const context = { slot: this.slot, apiVersion: '2.1.0' };
     const params = req.params ?? [];
