@@ -28,6 +28,31 @@ const results = {
   tests: step('tests', 'pnpm', ['exec', 'turbo', 'run', 'test', '--continue', '--concurrency=1']),
 };
 
+const firstLine = (text) =>
+  String(text ?? '')
+    .split('\n')
+    .find((line) => line.trim()) ?? '';
+// vitest 4 records a timed-out test as a bare stack under `Error: STACK_TRACE_ERROR`.
+const failureLine = (text) =>
+  /STACK_TRACE_ERROR/.test(firstLine(text)) ? 'timed out (vitest records no message)' : firstLine(text);
+
+/** Each failed test (or file) as a line; `unrun`: tests a dead worker left pending. */
+function failuresOf(workspace, report) {
+  const lines = [];
+  let unrun = 0;
+  for (const file of report.testResults ?? []) {
+    const where = `${workspace}/${path.relative(path.join(root, workspace), file.name)}`;
+    const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of tests) lines.push(`${where} > ${t.fullName}: ${failureLine(t.failureMessages?.[0])}`);
+    // Tests left pending never ran: the worker running the file died under them.
+    const pending = (file.assertionResults ?? []).filter((t) => t.status === 'pending').length;
+    if (pending) lines.push(`${where}: ${pending} tests never ran (the test worker died)`);
+    unrun += pending;
+    if (file.status === 'failed' && tests.length === 0) lines.push(`${where}: ${firstLine(file.message)}`);
+  }
+  return { lines, unrun };
+}
+
 let passed = 0;
 let failed = 0;
 // The failures again, at the end: turbo's stream interleaves them with thousands of lines,
@@ -39,7 +64,8 @@ for (const ws of workspaces) {
   passed += report.numPassedTests ?? 0;
   // A file that fails to load has no failed test, only a failed suite: count it too.
   failed += report.numFailedTests || report.numFailedTestSuites || 0;
-  const found = failuresOf(path.relative(root, ws), report);
+  const { lines: found, unrun } = failuresOf(path.relative(root, ws), report);
+  failed += unrun;
   // An unhandled error (a worker that died, a rejection after a test) fails the run alone.
   if (report.success === false && found.length === 0) {
     found.push(`${path.relative(root, ws)}: failed outside any test (unhandled error, see above)`);
@@ -47,21 +73,6 @@ for (const ws of workspaces) {
   }
   failures.push(...found);
 }
-function failuresOf(workspace, report) {
-  const firstLine = (text) =>
-    String(text ?? '')
-      .split('\n')
-      .find((line) => line.trim()) ?? '';
-  const out = [];
-  for (const file of report.testResults ?? []) {
-    const where = `${workspace}/${path.relative(path.join(root, workspace), file.name)}`;
-    const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
-    for (const t of tests) out.push(`${where} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
-    if (file.status === 'failed' && tests.length === 0) out.push(`${where}: ${firstLine(file.message)}`);
-  }
-  return out;
-}
-
 if (failures.length) process.stdout.write(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
 const broken = Object.entries(results)
   .filter(([, ok]) => !ok)
