@@ -6,6 +6,7 @@
  * simulator names its refusals by).
  */
 import { type RejectReason, rejectReasonFrom } from '@drift/core';
+import { errorMessage } from '@drift/logging';
 import {
   type Commitment,
   ComputeBudgetProgram,
@@ -130,7 +131,7 @@ export class TxSender {
       const text = `${err.message}\n${logs.join('\n')}`;
       return new TxError(rejectReasonFrom(text), firstLine(err.message), undefined, logs);
     }
-    return new TxError('venue-error', firstLine(err instanceof Error ? err.message : String(err)));
+    return new TxError('venue-error', firstLine(errorMessage(err)));
   }
 }
 

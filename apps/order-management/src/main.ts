@@ -1,5 +1,5 @@
 /** `pnpm --filter order-management start -- --bot <name>`: a report of a bot's order journal. */
-import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { errorMessage, flushLogs, setupCriticalLogging } from '@drift/logging';
 import { CliArgsError, parseReportArgs, USAGE } from './cli-args.js';
 import { Journal } from './journal.js';
 import { formatReport } from './report.js';
@@ -36,7 +36,7 @@ try {
   process.exitCode = main();
 } catch (err) {
   logger.error({ err }, 'journal report failed');
-  process.stderr.write(`order-management: ${(err as Error).message}\n`);
+  process.stderr.write(`order-management: ${errorMessage(err)}\n`);
   process.exitCode = 1;
 }
 await flushLogs();

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type FleetConfig, parseAppParams, redactUrl } from '@drift/core';
+import { errorMessage } from '@drift/logging';
 import { z } from 'zod';
 import type { EndpointConfig } from './endpoint.js';
 import { POOL_DEFAULTS, type PoolOptions } from './pool.js';
@@ -76,10 +77,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     parsed = parseArgsStrict(argv);
   } catch (err) {
     // node's message names the flag; an argument that is not a flag is never echoed (it may be a URL with a key).
-    const message = (err as Error).message.replace(
-      /'[^']*:\/\/[^']*'/g,
-      (m) => `'${redactUrl(m.slice(1, -1))}'`,
-    );
+    const message = errorMessage(err).replace(/'[^']*:\/\/[^']*'/g, (m) => `'${redactUrl(m.slice(1, -1))}'`);
     throw new SettingsError(`command line: ${message}\n${USAGE}`);
   }
   const v = parsed.values;

@@ -5,6 +5,7 @@
  * matching the frame's. Decoding is the SDK's (`decodeSignedMsgOrderParamsMessage`).
  */
 import type { TakerOrder } from '@drift/core';
+import { errorMessage } from '@drift/logging';
 import { type DriftClient, type DriftEnv, isVariant, PerpMarkets } from '@drift-labs/sdk';
 import { PublicKey } from '@solana/web3.js';
 import { bnToSafeNumber, decodeSwiftMessage, fromBN } from 'drift-client/live';
@@ -54,7 +55,7 @@ export function toTakerOrder(wire: SwiftOrderWire, ctx: SwiftOrderContext): Take
   } catch (err) {
     throw new SwiftOrderRejected(
       'undecodable',
-      `order ${wire.uuid}: message does not decode (${(err as Error).message})`,
+      `order ${wire.uuid}: message does not decode (${errorMessage(err)})`,
     );
   }
   if (!decoded.delegate && !signer.equals(taker)) {

@@ -4,6 +4,7 @@
  * `<app>: unknown option '--bogus'` and the usage on stderr and exits 2. Nothing is ignored.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { errorMessage } from '@drift/logging';
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
@@ -34,7 +35,7 @@ export function parseFlags(argv: readonly string[], options: FlagOptions): FlagV
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    throw new CliUsageError(plainMessage(err as Error));
+    throw new CliUsageError(plainMessage(err));
   }
 }
 
@@ -50,7 +51,7 @@ export function checkCliArgs<T = Record<string, never>>(
     const args = spec.parse ? spec.parse(argv) : (parseFlags(argv, {}) as T);
     return { kind: 'args', args };
   } catch (err) {
-    const message = plainMessage(err as Error);
+    const message = plainMessage(err);
     // A parser's message may end with the usage already: print it once.
     const text = message.includes(spec.usage) ? message : `${message}\n${spec.usage}`;
     return { kind: 'error', text: `${spec.app}: ${text}` };
@@ -79,8 +80,8 @@ export function readCliArgs<T = Record<string, never>>(
  * node's parseArgs messages (also when an app's parser passes them on), shorter and in the style of
  * the others: `Unknown option '--bogus'. To specify...` → `unknown option '--bogus'`.
  */
-function plainMessage(err: Error): string {
-  const text = err.message.replace(/\. To specify a positional argument[^\n]*/, '');
+function plainMessage(err: unknown): string {
+  const text = errorMessage(err).replace(/\. To specify a positional argument[^\n]*/, '');
   return /^(Unknown option|Unexpected argument|Option) '/.test(text)
     ? text.charAt(0).toLowerCase() + text.slice(1)
     : text;

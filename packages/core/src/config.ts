@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { errorMessage } from '@drift/logging';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { type z, z as zod } from 'zod';
 import {
@@ -256,7 +257,7 @@ function parseYaml(text: string, source: string): unknown {
         return visit.BREAK;
       },
     });
-    throw new ConfigError(source, [`${at}: ${(err as Error).message} (YAML aliases expand too far)`]);
+    throw new ConfigError(source, [`${at}: ${errorMessage(err)} (YAML aliases expand too far)`]);
   }
 }
 

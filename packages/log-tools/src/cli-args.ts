@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { errorMessage } from '@drift/logging';
 import { InputError } from './input-error.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -25,9 +26,7 @@ export function parseFlags<O extends Options>(
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (err) {
-    throw new InputError(
-      `drift-logs ${command}: ${(err as Error).message} (see drift-logs ${command} --help)`,
-    );
+    throw new InputError(`drift-logs ${command}: ${errorMessage(err)} (see drift-logs ${command} --help)`);
   }
 }
 

@@ -1,4 +1,5 @@
 export { type ConsoleTarget, captureConsole } from './console-capture.js';
+export { DriftError, type DriftErrorCode, errorMessage } from './errors.js';
 export { escapeControls, escapeJsonLine } from './escape.js';
 export {
   closeAll as closeLogs,

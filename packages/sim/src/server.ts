@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '@drift/logging';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type SimSubscription, wants } from './api.js';
 import type { SimEngineConfig } from './config.js';
@@ -159,7 +160,7 @@ function errorReply(id: number | string | null, err: unknown, logger: SimLogger)
     return encodeWire({ id, ok: false, error: { field: err.field, value, message: err.message } });
   }
   logger.error({ err }, 'request failed');
-  return encodeWire({ id, ok: false, error: { message: err instanceof Error ? err.message : String(err) } });
+  return encodeWire({ id, ok: false, error: { message: errorMessage(err) } });
 }
 
 async function handleHttp(engine: SimEngine, req: IncomingMessage, res: ServerResponse, logger: SimLogger) {
