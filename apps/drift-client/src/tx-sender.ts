@@ -6,7 +6,7 @@
  * simulator names its refusals by).
  */
 import { type RejectReason, rejectReasonFrom } from '@drift/core';
-import { errorMessage } from '@drift/logging';
+import { DriftError, errorMessage } from '@drift/logging';
 import {
   type Commitment,
   ComputeBudgetProgram,
@@ -40,7 +40,8 @@ export interface Sent {
 }
 
 /** A transaction that did not land: the program refused it, or its blockhash expired. */
-export class TxError extends Error {
+export class TxError extends DriftError {
+  override readonly code = 'DRIFT_ERR_TX_NOT_LANDED';
   override readonly name = 'TxError';
   constructor(
     readonly reason: RejectReason,

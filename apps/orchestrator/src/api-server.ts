@@ -14,8 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@drift/logging';
-import { errorMessage } from '@drift/logging';
+import { DriftError, errorMessage, type Logger } from '@drift/logging';
 import type { Registry } from 'prom-client';
 import { tokenMatches } from './api-token.js';
 import { type Fleet, UnknownAppError } from './fleet.js';
@@ -47,7 +46,8 @@ const ACTIONS = new Set(['start', 'stop', 'restart']);
 const OPERATOR = /^[\w .@-]{1,64}$/;
 const dashboardHtml = readFileSync(new URL('./dashboard.html', import.meta.url), 'utf8');
 
-class HttpError extends Error {
+class HttpError extends DriftError {
+  override readonly code = 'DRIFT_ERR_API_REQUEST_REFUSED';
   constructor(
     readonly status: number,
     message: string,

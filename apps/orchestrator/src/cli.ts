@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/core';
+import { CliUsageError, ConfigError, type FleetConfig, loadFleetConfig } from '@drift/core';
 import { resolveLogDir } from '@drift/logging';
 import { readClientToken } from './api-token.js';
 import { REQUIRED_NODE_MAJOR } from './app-command.js';
@@ -25,8 +25,6 @@ const USAGE = `usage: fleet status | start <app> | stop <app> | restart <app> | 
        fleet export pm2|systemd|k8s|prometheus [--out DIR] [--image IMAGE] [--node PATH]
 options: --url URL   the orchestrator API (default: orchestrator.api in the config)
          --node PATH node 24 binary the pm2/systemd exports run (default: this one)`;
-
-class UsageError extends Error {}
 
 interface Args {
   command: string;
@@ -46,13 +44,13 @@ export function parseArgs(argv: readonly string[]): Args {
       continue;
     }
     const [key, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!OPTIONS.has(key)) throw new UsageError(`unknown option --${key}`);
+    if (!OPTIONS.has(key)) throw new CliUsageError(`unknown option --${key}`);
     const value = inline ?? argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${key} needs a value`);
+    if (value === undefined || value === '') throw new CliUsageError(`--${key} needs a value`);
     options.set(key, value);
   }
   const command = positional.shift();
-  if (!command) throw new UsageError('missing command');
+  if (!command) throw new CliUsageError('missing command');
   return { command, positional, options };
 }
 
@@ -161,7 +159,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     args = parseArgs(argv);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    if (!(err instanceof CliUsageError)) throw err;
     process.stderr.write(`fleet: ${err.message}\n${USAGE}\n`);
     return 2;
   }

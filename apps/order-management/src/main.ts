@@ -1,6 +1,7 @@
 /** `pnpm --filter order-management start -- --bot <name>`: a report of a bot's order journal. */
+import { CliUsageError } from '@drift/core';
 import { errorMessage, flushLogs, setupCriticalLogging } from '@drift/logging';
-import { CliArgsError, parseReportArgs, USAGE } from './cli-args.js';
+import { parseReportArgs, USAGE } from './cli-args.js';
 import { Journal } from './journal.js';
 import { formatReport } from './report.js';
 
@@ -12,7 +13,7 @@ function main(): number {
   try {
     args = parseReportArgs(process.argv.slice(2));
   } catch (err) {
-    if (!(err instanceof CliArgsError)) throw err;
+    if (!(err instanceof CliUsageError)) throw err;
     logger.warn({ argv: process.argv.slice(2), detail: err.message }, 'bad arguments');
     process.stderr.write(`order-management: ${err.message}\n`);
     return 2;

@@ -5,14 +5,15 @@
  */
 import { parseArgs } from 'node:util';
 import { type FleetConfig, parseAppParams, redactUrl } from '@drift/core';
-import { errorMessage } from '@drift/logging';
+import { DriftError, errorMessage } from '@drift/logging';
 import { z } from 'zod';
 import type { EndpointConfig } from './endpoint.js';
 import { POOL_DEFAULTS, type PoolOptions } from './pool.js';
 import { RELAY_DEFAULTS } from './proxy/proxy-server.js';
 import type { RelayOptions } from './proxy/subscription-relay.js';
 
-export class SettingsError extends Error {
+export class SettingsError extends DriftError {
+  override readonly code = 'DRIFT_ERR_RPC_SETTINGS_INVALID';
   override readonly name = 'SettingsError';
 }
 

@@ -4,9 +4,10 @@
  * `<app>: unknown option '--bogus'` and the usage on stderr and exits 2. Nothing is ignored.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { errorMessage } from '@drift/logging';
+import { DriftError, errorMessage } from '@drift/logging';
 
-export class CliUsageError extends Error {
+export class CliUsageError extends DriftError {
+  override readonly code = 'DRIFT_ERR_CLI_USAGE';
   override readonly name = 'CliUsageError';
 }
 

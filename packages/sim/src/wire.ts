@@ -20,9 +20,11 @@ import type {
   TopOfBook,
   Trade,
 } from '@drift/core';
+import { DriftError } from '@drift/logging';
 import type { EngineScope, MakerFill, SimEvent } from './engine.js';
 
-export class WireError extends Error {
+export class WireError extends DriftError {
+  override readonly code = 'DRIFT_ERR_SIM_WIRE_INVALID';
   /** Dotted path of the bad field; `message` for the message as a whole. */
   readonly field: string;
 
