@@ -6,6 +6,7 @@
  * simulator names its refusals by).
  */
 import { type RejectReason, rejectReasonFrom } from '@drift/core';
+import type { LoggerLike } from '@drift/logging';
 import { DriftError, errorMessage } from '@drift/logging';
 import {
   type Commitment,
@@ -16,7 +17,6 @@ import {
   Transaction,
   type TransactionInstruction,
 } from '@solana/web3.js';
-import type { Logger } from './logger.js';
 
 export interface TxSenderOptions {
   connection: Connection;
@@ -31,7 +31,7 @@ export interface TxSenderOptions {
   pollIntervalMs: number;
   /** Program error codes -> names (the IDL's `errors`), to read a landed transaction's failure. */
   programErrors?: ReadonlyMap<number, string>;
-  logger: Logger;
+  logger: LoggerLike;
 }
 
 export interface Sent {

@@ -26,6 +26,7 @@ export {
   setupCriticalLogging,
   setupUtilityLogging,
 } from './logger.js';
+export type { LoggerLike, LogMethod } from './logger-like.js';
 export {
   FORMATS,
   LOG_DEFAULTS,
