@@ -5,6 +5,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DriftError, errorMessage } from '@drift/logging';
+import { redactUrl } from './redact.js';
 
 export class CliUsageError extends DriftError {
   override readonly code = 'DRIFT_ERR_CLI_USAGE';
@@ -26,15 +27,38 @@ export type CliOutcome<T> =
   | { kind: 'error'; text: string };
 
 type FlagOptions = NonNullable<ParseArgsConfig['options']>;
-export type FlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** The flag values node's `parseArgs` types from the options (`string`, `boolean`, arrays for `multiple`). */
+export type FlagValuesOf<O extends FlagOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>
+>['values'];
 
 /**
  * Strict flags on `node:util` `parseArgs`: an unknown option, a positional or a missing value
  * throws a `CliUsageError` naming it (`unknown option '--bogus'`).
  */
-export function parseFlags(argv: readonly string[], options: FlagOptions): FlagValues {
+export function parseFlags<O extends FlagOptions>(argv: readonly string[], options: O): FlagValuesOf<O> {
+  return parseCommandLine(argv, options, { positionals: false }).values;
+}
+
+export interface CommandLine<O extends FlagOptions> {
+  values: FlagValuesOf<O>;
+  positionals: string[];
+}
+
+/**
+ * `parseFlags` that also takes positional arguments (a command and its operands:
+ * `fleet start hedge-bot --url URL`). A leading `--` (what `pnpm start -- ...` passes) is skipped.
+ */
+export function parseCommandLine<O extends FlagOptions>(
+  argv: readonly string[],
+  options: O,
+  { positionals = true }: { positionals?: boolean } = {},
+): CommandLine<O> {
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals: positionals });
+    return { values: parsed.values as FlagValuesOf<O>, positionals: parsed.positionals };
   } catch (err) {
     throw new CliUsageError(plainMessage(err));
   }
@@ -82,7 +106,10 @@ export function readCliArgs<T = Record<string, never>>(
  * the others: `Unknown option '--bogus'. To specify...` → `unknown option '--bogus'`.
  */
 function plainMessage(err: unknown): string {
-  const text = errorMessage(err).replace(/\. To specify a positional argument[^\n]*/, '');
+  const text = errorMessage(err)
+    .replace(/\. To specify a positional argument[^\n]*/, '')
+    // A stray argument may be a URL with an API key in it: never echoed in clear.
+    .replace(/'[^']*:\/\/[^']*'/g, (quoted) => `'${redactUrl(quoted.slice(1, -1))}'`);
   return /^(Unknown option|Unexpected argument|Option) '/.test(text)
     ? text.charAt(0).toLowerCase() + text.slice(1)
     : text;
