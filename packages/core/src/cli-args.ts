@@ -3,14 +3,16 @@
  * anything else starts: `--help` prints the usage (exit 0); a bad argument prints
  * `<app>: unknown option '--bogus'` and the usage on stderr and exits 2. Nothing is ignored.
  */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { DriftError, errorMessage } from '@drift/logging';
-import { redactUrl } from './redact.js';
+import { parseFlags, usageMessage } from '@drift/logging';
 
-export class CliUsageError extends DriftError {
-  override readonly code = 'DRIFT_ERR_CLI_USAGE';
-  override readonly name = 'CliUsageError';
-}
+// The parser itself lives in @drift/logging (log-tools uses it too); apps keep importing it from here.
+export {
+  CliUsageError,
+  type CommandLine,
+  type FlagValuesOf,
+  parseCommandLine,
+  parseFlags,
+} from '@drift/logging';
 
 export interface CliSpec<T> {
   /** The program's name, first on the error line. */
@@ -26,44 +28,6 @@ export type CliOutcome<T> =
   | { kind: 'help'; text: string }
   | { kind: 'error'; text: string };
 
-type FlagOptions = NonNullable<ParseArgsConfig['options']>;
-
-/** The flag values node's `parseArgs` types from the options (`string`, `boolean`, arrays for `multiple`). */
-export type FlagValuesOf<O extends FlagOptions> = ReturnType<
-  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>
->['values'];
-
-/**
- * Strict flags on `node:util` `parseArgs`: an unknown option, a positional or a missing value
- * throws a `CliUsageError` naming it (`unknown option '--bogus'`).
- */
-export function parseFlags<O extends FlagOptions>(argv: readonly string[], options: O): FlagValuesOf<O> {
-  return parseCommandLine(argv, options, { positionals: false }).values;
-}
-
-export interface CommandLine<O extends FlagOptions> {
-  values: FlagValuesOf<O>;
-  positionals: string[];
-}
-
-/**
- * `parseFlags` that also takes positional arguments (a command and its operands:
- * `fleet start hedge-bot --url URL`). A leading `--` (what `pnpm start -- ...` passes) is skipped.
- */
-export function parseCommandLine<O extends FlagOptions>(
-  argv: readonly string[],
-  options: O,
-  { positionals = true }: { positionals?: boolean } = {},
-): CommandLine<O> {
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  try {
-    const parsed = parseArgs({ args, options, strict: true, allowPositionals: positionals });
-    return { values: parsed.values as FlagValuesOf<O>, positionals: parsed.positionals };
-  } catch (err) {
-    throw new CliUsageError(plainMessage(err));
-  }
-}
-
 /** What the arguments amount to, without printing or exiting (tests, and `readCliArgs`). */
 export function checkCliArgs<T = Record<string, never>>(
   spec: CliSpec<T>,
@@ -76,7 +40,7 @@ export function checkCliArgs<T = Record<string, never>>(
     const args = spec.parse ? spec.parse(argv) : (parseFlags(argv, {}) as T);
     return { kind: 'args', args };
   } catch (err) {
-    const message = plainMessage(err);
+    const message = usageMessage(err);
     // A parser's message may end with the usage already: print it once.
     const text = message.includes(spec.usage) ? message : `${message}\n${spec.usage}`;
     return { kind: 'error', text: `${spec.app}: ${text}` };
@@ -99,20 +63,6 @@ export function readCliArgs<T = Record<string, never>>(
   }
   process.stderr.write(`${outcome.text}\n`);
   process.exit(2);
-}
-
-/**
- * node's parseArgs messages (also when an app's parser passes them on), shorter and in the style of
- * the others: `Unknown option '--bogus'. To specify...` → `unknown option '--bogus'`.
- */
-function plainMessage(err: unknown): string {
-  const text = errorMessage(err)
-    .replace(/\. To specify a positional argument[^\n]*/, '')
-    // A stray argument may be a URL with an API key in it: never echoed in clear.
-    .replace(/'[^']*:\/\/[^']*'/g, (quoted) => `'${redactUrl(quoted.slice(1, -1))}'`);
-  return /^(Unknown option|Unexpected argument|Option) '/.test(text)
-    ? text.charAt(0).toLowerCase() + text.slice(1)
-    : text;
 }
 
 /** The usage of an app configured only by the fleet config. */

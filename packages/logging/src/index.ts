@@ -1,3 +1,12 @@
+export {
+  CliUsageError,
+  type CommandLine,
+  type FlagOptions,
+  type FlagValuesOf,
+  parseCommandLine,
+  parseFlags,
+  usageMessage,
+} from './command-line.js';
 export { type ConsoleTarget, captureConsole } from './console-capture.js';
 export { DriftError, type DriftErrorCode, errorMessage } from './errors.js';
 export { escapeControls, escapeJsonLine } from './escape.js';
