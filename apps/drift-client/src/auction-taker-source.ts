@@ -8,6 +8,7 @@
  */
 import type { FleetConfig, TakerOrder, TakerOrderSource, Unsubscribe, Venue } from '@drift/core';
 import { parseAppParams } from '@drift/core';
+import type { LoggerLike } from '@drift/logging';
 import {
   AuctionSubscriber,
   getUserFilter,
@@ -18,14 +19,13 @@ import { PublicKey } from '@solana/web3.js';
 import { auctionUuid, inAuction, toAuctionTakerOrder } from './auction-orders.js';
 import { type CreateVenueOptions, createVenue } from './create-venue.js';
 import { DriftVenue } from './drift-venue.js';
-import type { Logger } from './logger.js';
 import { type DriftClientParams, driftClientParamsSchema } from './params.js';
 
 export interface AuctionTakerSourceOptions {
   /** The live venue whose DriftClient (connection, program, oracles) is shared; connected before `subscribe`. */
   venue: DriftVenue;
   params: Pick<DriftClientParams, 'subscription' | 'pollingIntervalMs' | 'commitment'>;
-  logger: Logger;
+  logger: LoggerLike;
   /** Close the venue with the source (it was made for the source). */
   ownsVenue?: boolean;
 }
@@ -40,7 +40,7 @@ const SEEN_MARGIN_SLOTS = 150;
 
 export class AuctionTakerSource implements TakerOrderSource {
   private readonly listeners = new Set<Listener>();
-  private readonly logger: Logger;
+  private readonly logger: LoggerLike;
   /** The fleet's wallet: its sub-accounts' orders are never ours to fill. */
   private readonly ownAuthority: PublicKey;
   /** uuid -> the slot its auction ends. */
@@ -186,7 +186,7 @@ export class AuctionTakerSource implements TakerOrderSource {
 }
 
 export interface CreateAuctionTakerSourceOptions {
-  logger: Logger;
+  logger: LoggerLike;
   /**
    * The live venue to share (a `DriftVenue` from `createVenue`, connected before `subscribe`).
    * Default: a venue of the source's own from `createVenue(config, venueOptions)`, connected here

@@ -5,16 +5,16 @@
  * The SDK is imported only on the live path, so a paper-mode process never loads it.
  */
 import { type AppLifecycle, type FleetConfig, parseAppParams, type Venue } from '@drift/core';
+import type { LoggerLike } from '@drift/logging';
 import { SimVenue } from '@drift/sim';
 import type { PerpMarketConfig, SpotMarketConfig } from '@drift-labs/sdk';
 import type { Connection, Keypair } from '@solana/web3.js';
-import type { Logger } from './logger.js';
 import { resolveSim, type SimChoice, simChoiceFor, stopEmbeddedEngine } from './paper.js';
 import { type DriftClientParams, driftClientParamsSchema } from './params.js';
 import { resolveRpc } from './rpc-endpoint.js';
 
 export interface CreateVenueOptions {
-  logger: Logger;
+  logger: LoggerLike;
   /** Sub-account to trade; default `apps.<appName>.subAccount`, else 0. */
   subAccount?: number;
   /** The calling app (for its configured sub-account). */

@@ -4,7 +4,6 @@
  * loads them on demand, and the SDK-bound API is `drift-client/live` (src/live.ts).
  */
 export { type CreateVenueOptions, createVenue, openVenue } from './create-venue.js';
-export type { Logger } from './logger.js';
 export { mergeTakerSources } from './merge-taker-sources.js';
 export {
   embeddedEngine,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorMessage } from '@drift/logging';
 import { encodeBase58 } from '@drift/sim';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,7 +36,7 @@ describe('loadKeypairFile', () => {
     try {
       loadKeypairFile(path);
     } catch (err) {
-      message = (err as Error).message;
+      message = errorMessage(err);
     }
     expect(message).toMatch(/wallet\.keypairPath: .*short\.b58 holds 40 bytes/);
     expect(message).not.toContain(secretText);

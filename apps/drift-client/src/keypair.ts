@@ -3,10 +3,12 @@
  * the base58 secret key. Errors name the path and what is wrong, never any of the file's content.
  */
 import { readFileSync } from 'node:fs';
+import { DriftError } from '@drift/logging';
 import { decodeBase58 } from '@drift/sim';
 import { Keypair } from '@solana/web3.js';
 
-export class KeypairFileError extends Error {
+export class KeypairFileError extends DriftError {
+  override readonly code = 'DRIFT_ERR_KEYPAIR_FILE';
   override readonly name = 'KeypairFileError';
 }
 

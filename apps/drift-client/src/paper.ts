@@ -5,7 +5,8 @@
  * happen on the same book.
  */
 import { type FleetConfig, isFleetMember } from '@drift/core';
-import { engineConfigFromFleet, SimEngine, type SimLogger } from '@drift/sim';
+import type { LoggerLike } from '@drift/logging';
+import { engineConfigFromFleet, SimEngine } from '@drift/sim';
 
 export type SimChoice = 'auto' | 'embedded' | 'remote';
 
@@ -37,7 +38,7 @@ export async function simServerReachable(host: string, port: number): Promise<bo
 export async function resolveSim(
   config: FleetConfig,
   choice: SimChoice,
-  logger?: SimLogger,
+  logger?: LoggerLike,
 ): Promise<SimTarget> {
   const { host, port } = config.sim;
   const url = `ws://${host}:${port}`;
@@ -52,7 +53,7 @@ let shared: { key: string; engine: SimEngine } | undefined;
  * The process's embedded engine for `config` (created on first use, clock running at
  * `sim.speed`). A second call with the same sim settings returns the same engine.
  */
-export function embeddedEngine(config: FleetConfig, logger?: SimLogger): SimEngine {
+export function embeddedEngine(config: FleetConfig, logger?: LoggerLike): SimEngine {
   const key = JSON.stringify(config.sim, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   if (shared?.key === key) return shared.engine;
   shared?.engine.stopRealtime();

@@ -6,6 +6,8 @@
  * simulator names its refusals by).
  */
 import { type RejectReason, rejectReasonFrom } from '@drift/core';
+import type { LoggerLike } from '@drift/logging';
+import { DriftError, errorMessage } from '@drift/logging';
 import {
   type Commitment,
   ComputeBudgetProgram,
@@ -15,7 +17,6 @@ import {
   Transaction,
   type TransactionInstruction,
 } from '@solana/web3.js';
-import type { Logger } from './logger.js';
 
 export interface TxSenderOptions {
   connection: Connection;
@@ -30,7 +31,7 @@ export interface TxSenderOptions {
   pollIntervalMs: number;
   /** Program error codes -> names (the IDL's `errors`), to read a landed transaction's failure. */
   programErrors?: ReadonlyMap<number, string>;
-  logger: Logger;
+  logger: LoggerLike;
 }
 
 export interface Sent {
@@ -39,7 +40,8 @@ export interface Sent {
 }
 
 /** A transaction that did not land: the program refused it, or its blockhash expired. */
-export class TxError extends Error {
+export class TxError extends DriftError {
+  override readonly code = 'DRIFT_ERR_TX_NOT_LANDED';
   override readonly name = 'TxError';
   constructor(
     readonly reason: RejectReason,
@@ -130,7 +132,7 @@ export class TxSender {
       const text = `${err.message}\n${logs.join('\n')}`;
       return new TxError(rejectReasonFrom(text), firstLine(err.message), undefined, logs);
     }
-    return new TxError('venue-error', firstLine(err instanceof Error ? err.message : String(err)));
+    return new TxError('venue-error', firstLine(errorMessage(err)));
   }
 }
 

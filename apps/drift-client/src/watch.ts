@@ -3,7 +3,7 @@
  * and each position when it changes (checked on fills and every `positionEveryMs`).
  */
 import type { Position, Venue } from '@drift/core';
-import type { Logger } from './logger.js';
+import type { LoggerLike } from '@drift/logging';
 import { describeOracle, describePosition } from './snapshot.js';
 
 export interface WatchOptions {
@@ -11,7 +11,7 @@ export interface WatchOptions {
   positionEveryMs?: number;
 }
 
-export function watchVenue(venue: Venue, logger: Logger, opts: WatchOptions = {}): () => void {
+export function watchVenue(venue: Venue, logger: LoggerLike, opts: WatchOptions = {}): () => void {
   const oracleEveryMs = opts.oracleEveryMs ?? 1_000;
   const lastOracle = new Map<string, { price: bigint; at: number }>();
   const lastPositions = new Map<string, string>();

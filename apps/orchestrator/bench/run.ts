@@ -14,6 +14,7 @@ import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { errorMessage } from '@drift/logging';
 import { startApiServer } from '../src/api-server.js';
 import { createFleetMetrics } from '../src/metrics.js';
 import {
@@ -106,7 +107,7 @@ async function builtRss(
     );
     return (JSON.parse(stdout) as { rss: number }).rss;
   } catch (err) {
-    return `not measured: ${(err as Error).message.split('\n')[0]}`;
+    return `not measured: ${errorMessage(err).split('\n')[0]}`;
   }
 }
 

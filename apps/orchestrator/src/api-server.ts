@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@drift/logging';
+import { DriftError, errorMessage, type Logger } from '@drift/logging';
 import type { Registry } from 'prom-client';
 import { tokenMatches } from './api-token.js';
 import { type Fleet, UnknownAppError } from './fleet.js';
@@ -46,7 +46,8 @@ const ACTIONS = new Set(['start', 'stop', 'restart']);
 const OPERATOR = /^[\w .@-]{1,64}$/;
 const dashboardHtml = readFileSync(new URL('./dashboard.html', import.meta.url), 'utf8');
 
-class HttpError extends Error {
+class HttpError extends DriftError {
+  override readonly code = 'DRIFT_ERR_API_REQUEST_REFUSED';
   constructor(
     readonly status: number,
     message: string,
@@ -181,7 +182,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
   try {
     fleet.resetRisk(by);
   } catch (err) {
-    throw new HttpError(409, (err as Error).message);
+    throw new HttpError(409, errorMessage(err));
   }
   return sendJson(res, 202, { ok: true, requested: 'reset', by, riskState: fleet.riskVerdict.state });
 }
@@ -208,7 +209,7 @@ async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknow
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new HttpError(400, `request body is not valid JSON: ${(err as Error).message}`);
+    throw new HttpError(400, `request body is not valid JSON: ${errorMessage(err)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new HttpError(400, 'request body is not a JSON object');

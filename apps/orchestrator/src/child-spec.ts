@@ -15,6 +15,7 @@ import {
   riskManagerIssues,
   riskWordFilePath,
 } from '@drift/core';
+import { DriftError } from '@drift/logging';
 import { appEntryFile, type LaunchMode, OWN_LAUNCH_MODE } from './app-command.js';
 
 export type ChildKind = 'sim' | ProcessKind;
@@ -37,7 +38,8 @@ const SIM_DIR = 'packages/sim';
 const SIM_ENTRY = 'server-main';
 const APP_ENTRY = 'main';
 
-export class FleetSpecError extends Error {
+export class FleetSpecError extends DriftError {
+  override readonly code = 'DRIFT_ERR_FLEET_SPEC_INVALID';
   override readonly name = 'FleetSpecError';
   constructor(readonly issues: readonly string[]) {
     super(

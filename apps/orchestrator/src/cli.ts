@@ -13,7 +13,14 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/core';
+import {
+  CliUsageError,
+  ConfigError,
+  type FlagValuesOf,
+  type FleetConfig,
+  loadFleetConfig,
+  parseCommandLine,
+} from '@drift/core';
 import { resolveLogDir } from '@drift/logging';
 import { readClientToken } from './api-token.js';
 import { REQUIRED_NODE_MAJOR } from './app-command.js';
@@ -26,34 +33,27 @@ const USAGE = `usage: fleet status | start <app> | stop <app> | restart <app> | 
 options: --url URL   the orchestrator API (default: orchestrator.api in the config)
          --node PATH node 24 binary the pm2/systemd exports run (default: this one)`;
 
-class UsageError extends Error {}
+const OPTIONS = {
+  url: { type: 'string' },
+  out: { type: 'string' },
+  image: { type: 'string' },
+  by: { type: 'string' },
+  node: { type: 'string' },
+} as const;
 
 interface Args {
   command: string;
   positional: string[];
-  options: Map<string, string>;
+  options: FlagValuesOf<typeof OPTIONS>;
 }
 
-const OPTIONS = new Set(['url', 'out', 'image', 'by', 'node']);
-
 export function parseArgs(argv: readonly string[]): Args {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [key, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!OPTIONS.has(key)) throw new UsageError(`unknown option --${key}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${key} needs a value`);
-    options.set(key, value);
-  }
-  const command = positional.shift();
-  if (!command) throw new UsageError('missing command');
-  return { command, positional, options };
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
+  for (const [key, value] of Object.entries(values))
+    if (value === '') throw new CliUsageError(`--${key} needs a value`);
+  const command = positionals.shift();
+  if (!command) throw new CliUsageError('missing command');
+  return { command, positional: positionals, options: values };
 }
 
 function out(text: string): void {
@@ -161,7 +161,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     args = parseArgs(argv);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    if (!(err instanceof CliUsageError)) throw err;
     process.stderr.write(`fleet: ${err.message}\n${USAGE}\n`);
     return 2;
   }
@@ -172,7 +172,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const config = loadFleetConfig({ cwd: userCwd() });
   const { host, port } = config.orchestrator.api;
   const url = (
-    args.options.get('url') ??
+    args.options.url ??
     process.env.ORCHESTRATOR_URL ??
     `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   ).replace(/\/$/, '');
@@ -199,7 +199,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     }
     case 'reset-halt': {
       if (args.positional.length) return usage('reset-halt takes no argument (use --by NAME)');
-      const by = args.options.get('by') ?? process.env.USER ?? 'cli';
+      const by = args.options.by ?? process.env.USER ?? 'cli';
       await api(url, '/api/risk/reset', { method: 'POST', token: token(), body: { by } });
       out(`reset requested by ${by}: the risk manager resumes the fleet`);
       return 0;
@@ -212,9 +212,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         );
       const root = rootOf(config);
       const specs = buildChildSpecs(config, { root, configPath: config.source });
-      const dir = resolve(userCwd(), args.options.get('out') ?? join(root, 'deploy', target));
-      const image = args.options.get('image');
-      const nodePath = args.options.get('node');
+      const dir = resolve(userCwd(), args.options.out ?? join(root, 'deploy', target));
+      const image = args.options.image;
+      const nodePath = args.options.node;
       const badNode = nodePath && nodeProblem(nodePath);
       if (badNode) return usage(badNode);
       const rssBytes = target === 'k8s' ? await measuredRss(url) : undefined;

@@ -14,7 +14,7 @@ import {
   type TradingStateName,
   worseState,
 } from '@drift/core';
-import type { Logger } from '@drift/logging';
+import { DriftError, type Logger } from '@drift/logging';
 import type { ChildKind, ChildSpec } from './child-spec.js';
 import { type AppSnapshot, SupervisedApp, type SupervisorTimings } from './supervised-app.js';
 
@@ -38,14 +38,16 @@ export interface RiskVerdict {
   failClosed?: boolean;
 }
 
-export class UnknownAppError extends Error {
+export class UnknownAppError extends DriftError {
+  override readonly code = 'DRIFT_ERR_FLEET_UNKNOWN_APP';
   override readonly name = 'UnknownAppError';
   constructor(readonly app: string) {
     super(`unknown app ${JSON.stringify(app)}`);
   }
 }
 
-export class FleetStartError extends Error {
+export class FleetStartError extends DriftError {
+  override readonly code = 'DRIFT_ERR_FLEET_START_FAILED';
   override readonly name = 'FleetStartError';
 }
 

@@ -9,11 +9,14 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findWorkspaceRoot } from '@drift/core';
+import { DriftError } from '@drift/logging';
 
 const NAME = /^[a-z][a-z0-9-]{1,40}$/;
 const RESERVED = new Set(['sim', 'orchestrator', 'core', 'logging']);
 
-export class NewBotError extends Error {}
+export class NewBotError extends DriftError {
+  override readonly code = 'DRIFT_ERR_NEW_BOT_REFUSED';
+}
 
 /** Writes the package; returns the files written (absolute). Refuses bad names and existing dirs. */
 export function generateBot(name: string, root: string): string[] {

@@ -102,7 +102,7 @@ describe('fleet CLI', { timeout: 120_000 }, () => {
     expect(missing.stderr).toMatch(/^fleet: restart takes exactly one app name\nusage: /);
     const unknown = await fleetCli(['export', 'docker', '--bogus', 'x']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^fleet: unknown option --bogus/);
+    expect(unknown.stderr).toMatch(/^fleet: unknown option '--bogus'/);
   });
 
   it('exports Kubernetes manifests from the config file', async () => {

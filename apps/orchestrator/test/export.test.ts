@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '@drift/logging';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { CronJob } from 'kubernetes-models/batch/v1';
 import { PersistentVolumeClaim, Secret } from 'kubernetes-models/v1';
@@ -142,7 +143,7 @@ describe('fleet export: systemd', () => {
     try {
       exportFleet('systemd', brokenSpecs, broken, { root: ROOT, outDir: out });
     } catch (err) {
-      expect((err as Error).message).not.toContain('secret-part');
+      expect(errorMessage(err)).not.toContain('secret-part');
     }
   });
 

@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findMarket, type OrderRequest, parsePrice, type Venue } from '@drift/core';
+import type { LoggerLike } from '@drift/logging';
 import { SimEngine, SimVenue } from '@drift/sim';
-import { type JournalSync, type OrderLogger, OrderManager } from '../src/index.js';
+import { type JournalSync, OrderManager } from '../src/index.js';
 
 const N = 2_000;
 const WARMUP = 200;
-const silent: OrderLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+const silent: LoggerLike = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child: () => silent };
 const spec = findMarket('SOL-PERP');
 if (!spec) throw new Error('SOL-PERP missing');
 

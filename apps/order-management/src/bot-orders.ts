@@ -15,9 +15,9 @@ import {
   riskManagerOf,
   type Venue,
 } from '@drift/core';
+import type { LoggerLike } from '@drift/logging';
 import { acquireInstanceLock, type InstanceLock, instanceLockFiles } from './instance-lock.js';
 import { defaultJournalPath } from './journal-path.js';
-import type { OrderLogger } from './logger.js';
 import { OrderManager, type OrderManagerOptions } from './order-manager.js';
 import { claimPaperJournal, paperSessionId } from './paper-session.js';
 import { riskLimitsCheck, venueRiskSnapshot } from './risk-check.js';
@@ -44,7 +44,7 @@ type BotLifecycle = Pick<
  * manager rewrites (`DRIFT_RISK_WORD_FILE`, which the exports set). Alone, a live bot refuses to
  * start (no risk manager watches it); a paper one runs with a WARN.
  */
-function followRiskManager(app: BotLifecycle, config: FleetConfig, bot: string, logger: OrderLogger): void {
+function followRiskManager(app: BotLifecycle, config: FleetConfig, bot: string, logger: LoggerLike): void {
   const issues = riskManagerIssues(config);
   if (issues.length > 0) throw new Error(`${bot}: ${issues.join('; ')}`);
   if (riskManagerOf(config) === undefined) return; // paper, allowed by risk.allowNoRiskManager (WARNed at start)
@@ -100,7 +100,7 @@ function lockInstance(
 
 export async function startBotOrders(
   app: BotLifecycle,
-  opts: { bot: string; venue: Venue; config: FleetConfig; logger: OrderLogger },
+  opts: { bot: string; venue: Venue; config: FleetConfig; logger: LoggerLike },
 ): Promise<OrderManager> {
   const { bot, venue, config, logger } = opts;
   followRiskManager(app, config, bot, logger);

@@ -1,6 +1,7 @@
-/** Arguments of `pnpm --filter order-management start` (the journal report). */
+/** Arguments of `pnpm --filter order-management start` (the journal report), read by core's parser. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CliUsageError, parseFlags } from '@drift/core';
 import { defaultJournalPath } from './journal-path.js';
 
 export const USAGE = `usage: pnpm --filter order-management start -- [--bot <name>] [--journal <path>]
@@ -8,42 +9,24 @@ export const USAGE = `usage: pnpm --filter order-management start -- [--bot <nam
   --journal <path>  the journal file to report (default: data/<bot>.orders.sqlite)
   --help            this text`;
 
-export class CliArgsError extends Error {
-  override readonly name = 'CliArgsError';
-}
-
 export interface ReportArgs {
   journalPath: string;
   bot?: string;
-  help: boolean;
 }
 
+const OPTIONS = {
+  bot: { type: 'string' },
+  journal: { type: 'string' },
+} as const;
+
 export function parseReportArgs(argv: readonly string[], cwd = process.cwd()): ReportArgs {
-  let bot: string | undefined;
-  let journal: string | undefined;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') continue;
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    if (arg !== '--bot' && arg !== '--journal') throw new CliArgsError(`unknown argument "${arg}"\n${USAGE}`);
-    const value = argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new CliArgsError(`${arg}: a value is required`);
-    if (arg === '--bot') {
-      if (!/^[A-Za-z0-9_.-]+$/.test(value)) throw new CliArgsError(`--bot: "${value}" is not a bot name`);
-      bot = value;
-    } else {
-      journal = value;
-    }
-  }
-  if (help) return { journalPath: '', help };
-  if (!journal && !bot) throw new CliArgsError(`--bot or --journal is required\n${USAGE}`);
+  const { bot, journal } = parseFlags(argv, OPTIONS);
+  if (bot !== undefined && !/^[A-Za-z0-9_.-]+$/.test(bot))
+    throw new CliUsageError(`--bot: "${bot}" is not a bot name`);
+  if (!journal && !bot) throw new CliUsageError('--bot or --journal is required');
   const journalPath = journal ? resolve(cwd, journal) : defaultJournalPath(bot as string, cwd);
   if (!existsSync(journalPath)) {
-    throw new CliArgsError(`${journal ? '--journal' : '--bot'}: no journal at ${journalPath}`);
+    throw new CliUsageError(`${journal ? '--journal' : '--bot'}: no journal at ${journalPath}`);
   }
-  return { journalPath, ...(bot ? { bot } : {}), help };
+  return { journalPath, ...(bot ? { bot } : {}) };
 }

@@ -19,7 +19,7 @@ import {
   type Venue,
   venueSpeed,
 } from '@drift/core';
-import type { OrderLogger } from './logger.js';
+import type { LoggerLike } from '@drift/logging';
 import type { OrderManager } from './order-manager.js';
 
 export interface FreshnessGuardOptions {
@@ -30,7 +30,7 @@ export interface FreshnessGuardOptions {
   maxAgeMs: number;
   /** Venue ms per local ms: a paper fleet's `sim.speed` (default 1). */
   speed?: number;
-  logger: OrderLogger;
+  logger: LoggerLike;
   /** Where the report goes with every check (the app's heartbeat status). */
   report?: (report: Pick<FreshnessReport, 'dataAgeMs' | 'dataStale'>) => void;
   /** Default: a quarter of the bound (in local time), between 50 ms and 1 s. */

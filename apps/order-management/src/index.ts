@@ -21,7 +21,6 @@ export {
 } from './instance-lock.js';
 export { Journal, type JournalEvent, type JournalFill, type JournalSync } from './journal.js';
 export { defaultJournalPath } from './journal-path.js';
-export type { OrderLogger } from './logger.js';
 export type { ManagedOrder, ManagerRejectReason } from './managed-order.js';
 export {
   type ManagedPlaceResult,

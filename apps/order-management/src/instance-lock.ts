@@ -11,8 +11,10 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, write
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dataDir, type FleetConfig, isFleetMember } from '@drift/core';
+import { DriftError } from '@drift/logging';
 
-export class InstanceLockError extends Error {
+export class InstanceLockError extends DriftError {
+  override readonly code = 'DRIFT_ERR_INSTANCE_LOCKED';
   override readonly name = 'InstanceLockError';
   constructor(
     readonly what: string,

@@ -1,10 +1,2 @@
-type LogMethod = (fields: object, message?: string) => void;
-
-/** The part of a pino `Logger` order-management uses; `@drift/logging`'s loggers satisfy it. */
-export interface OrderLogger {
-  debug: LogMethod;
-  info: LogMethod;
-  warn: LogMethod;
-  error: LogMethod;
-  child(bindings: Record<string, unknown>): OrderLogger;
-}
+// order-manager.ts imports the logger type from here until its split lands; new code imports @drift/logging.
+export type { LoggerLike as OrderLogger } from '@drift/logging';

@@ -1,6 +1,7 @@
 /** `pnpm --filter order-management start -- --bot <name>`: a report of a bot's order journal. */
-import { flushLogs, setupCriticalLogging } from '@drift/logging';
-import { CliArgsError, parseReportArgs, USAGE } from './cli-args.js';
+import { checkCliArgs } from '@drift/core';
+import { errorMessage, flushLogs, setupCriticalLogging } from '@drift/logging';
+import { parseReportArgs, USAGE } from './cli-args.js';
 import { Journal } from './journal.js';
 import { formatReport } from './report.js';
 
@@ -8,19 +9,21 @@ import { formatReport } from './report.js';
 const logger = setupCriticalLogging('order-management', { enableConsoleLogging: false });
 
 function main(): number {
-  let args: ReturnType<typeof parseReportArgs>;
-  try {
-    args = parseReportArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof CliArgsError)) throw err;
-    logger.warn({ argv: process.argv.slice(2), detail: err.message }, 'bad arguments');
-    process.stderr.write(`order-management: ${err.message}\n`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
+  const argv = process.argv.slice(2);
+  const outcome = checkCliArgs(
+    { app: 'order-management', usage: USAGE, parse: (a) => parseReportArgs(a) },
+    argv,
+  );
+  if (outcome.kind === 'help') {
+    process.stdout.write(`${outcome.text}\n`);
     return 0;
   }
+  if (outcome.kind === 'error') {
+    logger.warn({ argv, detail: outcome.text }, 'bad arguments');
+    process.stderr.write(`${outcome.text}\n`);
+    return 2;
+  }
+  const args = outcome.args;
   const journal = new Journal(args.journalPath, { readonly: true });
   try {
     const orders = journal.allOrders();
@@ -36,7 +39,7 @@ try {
   process.exitCode = main();
 } catch (err) {
   logger.error({ err }, 'journal report failed');
-  process.stderr.write(`order-management: ${(err as Error).message}\n`);
+  process.stderr.write(`order-management: ${errorMessage(err)}\n`);
   process.exitCode = 1;
 }
 await flushLogs();

@@ -8,14 +8,14 @@
  * check interval follows the measured pace of the venue clock.
  */
 import { ORDER_EXPIRY_MS, type Order, type Venue } from '@drift/core';
-import type { OrderLogger } from './logger.js';
+import type { LoggerLike } from '@drift/logging';
 import type { ManagedOrder } from './managed-order.js';
 
 export interface ExpiryKeeperOptions {
   venue: Venue;
   subAccount: number;
   expiryMs: number;
-  log: OrderLogger;
+  log: LoggerLike;
   /** Local clock (ms). */
   now: () => number;
   /** The bot's live orders meant to rest on the book (acknowledged, limit, not IOC). */

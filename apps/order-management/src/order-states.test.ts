@@ -1,8 +1,8 @@
-import type { OrderStatus } from '@drift/core';
+import { ORDER_STATUSES, type OrderStatus } from '@drift/core';
 import { describe, expect, it } from 'vitest';
 import { canTransition, isTerminal, liveStatusFor } from './order-states.js';
 
-const ALL: OrderStatus[] = ['new', 'open', 'partially-filled', 'filled', 'cancelled', 'rejected', 'expired'];
+const ALL = ORDER_STATUSES;
 const LEGAL: Record<OrderStatus, OrderStatus[]> = {
   new: ['open', 'partially-filled', 'filled', 'cancelled', 'rejected', 'expired'],
   open: ['partially-filled', 'filled', 'cancelled', 'expired'],

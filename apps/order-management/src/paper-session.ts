@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { CHILD_ENV } from '@drift/core';
-import type { OrderLogger } from './logger.js';
+import type { LoggerLike } from '@drift/logging';
 
 /** This process's session: the orchestrator's run, else one of its own (a bot alone). */
 export function paperSessionId(env = process.env): string {
@@ -17,7 +17,7 @@ export function paperSessionId(env = process.env): string {
 }
 
 /** Archives `journal` if another session wrote it, then marks it as this session's. Call under the journal lock. */
-export function claimPaperJournal(journal: string, session: string, logger: OrderLogger): void {
+export function claimPaperJournal(journal: string, session: string, logger: LoggerLike): void {
   const marker = `${journal}.session`;
   const previous = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
   if (previous !== session && existsSync(journal)) {

@@ -2,18 +2,8 @@
  * The journal as a human report: counts by status, every order with its state, every fill.
  * Read-only: the report never changes the journal a running bot is writing.
  */
-import { formatBase, formatPrice, formatQuote, type OrderStatus } from '@drift/core';
+import { formatBase, formatPrice, formatQuote, ORDER_STATUSES, type OrderStatus } from '@drift/core';
 import type { Journal } from './journal.js';
-
-const STATUS_ORDER: OrderStatus[] = [
-  'new',
-  'open',
-  'partially-filled',
-  'filled',
-  'cancelled',
-  'rejected',
-  'expired',
-];
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -31,7 +21,7 @@ export function formatReport(journal: Journal, options: { bot?: string } = {}): 
   const fills = journal.allFills().filter((f) => ids.has(f.clientOrderId));
   const counts = new Map<OrderStatus, number>();
   for (const o of orders) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
-  const summary = STATUS_ORDER.filter((s) => counts.has(s))
+  const summary = ORDER_STATUSES.filter((s) => counts.has(s))
     .map((s) => `${s} ${counts.get(s)}`)
     .join(', ');
   const out = [

@@ -69,8 +69,8 @@ describe('order-management start (journal report)', () => {
 
 describe('parseReportArgs', () => {
   it('names each bad argument', () => {
-    expect(() => parseReportArgs(['--frobnicate'], tmp.dir)).toThrow('unknown argument "--frobnicate"');
-    expect(() => parseReportArgs(['--bot'], tmp.dir)).toThrow('--bot: a value is required');
+    expect(() => parseReportArgs(['--frobnicate'], tmp.dir)).toThrow("unknown option '--frobnicate'");
+    expect(() => parseReportArgs(['--bot'], tmp.dir)).toThrow("option '--bot <value>' argument missing");
     expect(() => parseReportArgs(['--bot', '../etc'], tmp.dir)).toThrow('--bot: "../etc" is not a bot name');
     expect(() => parseReportArgs([], tmp.dir)).toThrow('--bot or --journal is required');
     expect(() => parseReportArgs(['--bot', 'ghost'], tmp.dir)).toThrow(

@@ -5,6 +5,7 @@
  * risk manager picks the reset up at its next poll (it re-reads the file); under the orchestrator,
  * the orchestrator's API reset (IPC `resume`) does the same.
  */
+import { CliUsageError, parseFlags } from '@drift/core';
 import type { Logger } from '@drift/logging';
 import { loadRiskState, type PersistedRiskState, saveRiskState } from './state-store.js';
 
@@ -13,21 +14,14 @@ export interface ResetArgs {
   reason: string;
 }
 
-/** `--by <name>` (required) and `--reason <text>`; errors name the flag and the value. */
+/** `--by <name>` (required) and `--reason <text>`, read by core's parser; errors name the flag and the value. */
 export function parseResetArgs(argv: readonly string[]): ResetArgs {
-  const args = argv.filter((a) => a !== '--');
-  const out: Partial<ResetArgs> = {};
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i] as string;
-    if (flag !== '--by' && flag !== '--reason')
-      throw new Error(`unknown argument ${JSON.stringify(flag)}: use --by <name> [--reason <text>]`);
-    const value = args[++i];
-    if (value === undefined || value.startsWith('--') || value.trim() === '')
-      throw new Error(`${flag}: ${JSON.stringify(value ?? '')} is not a value (e.g. ${flag} alice)`);
-    out[flag === '--by' ? 'by' : 'reason'] = value.trim();
-  }
-  if (!out.by) throw new Error('--by: missing: say who resets the risk state (e.g. --by alice)');
-  return { by: out.by, reason: out.reason ?? 'operator reset' };
+  const values = parseFlags(argv, { by: { type: 'string' }, reason: { type: 'string' } });
+  for (const [flag, value] of Object.entries(values))
+    if (value.trim() === '')
+      throw new CliUsageError(`--${flag}: ${JSON.stringify(value)} is not a value (e.g. --${flag} alice)`);
+  if (!values.by) throw new CliUsageError('--by: missing: say who resets the risk state (e.g. --by alice)');
+  return { by: values.by.trim(), reason: values.reason?.trim() ?? 'operator reset' };
 }
 
 /** Sets the persisted state to active; returns the state it replaced (undefined: there was none). */

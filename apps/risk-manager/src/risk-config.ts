@@ -3,8 +3,10 @@
  * limited market must be a market the fleet trades (the monitor reads its oracle on every poll).
  */
 import type { FleetConfig } from '@drift/core';
+import { DriftError } from '@drift/logging';
 
-export class RiskConfigError extends Error {
+export class RiskConfigError extends DriftError {
+  override readonly code = 'DRIFT_ERR_RISK_CONFIG_INVALID';
   override name = 'RiskConfigError';
 }
 

@@ -99,8 +99,9 @@ describe('operator reset', () => {
 
   it('refuses a reset without --by or with an unknown flag, naming it', () => {
     expect(() => parseResetArgs([])).toThrow(/--by: missing/);
-    expect(() => parseResetArgs(['--by'])).toThrow(/--by: "" is not a value/);
-    expect(() => parseResetArgs(['--who', 'x'])).toThrow(/unknown argument "--who"/);
+    expect(() => parseResetArgs(['--by'])).toThrow("option '--by <value>' argument missing");
+    expect(() => parseResetArgs(['--by', ' '])).toThrow(/--by: " " is not a value/);
+    expect(() => parseResetArgs(['--who', 'x'])).toThrow("unknown option '--who'");
     expect(parseResetArgs(['--', '--by', 'carol'])).toEqual({ by: 'carol', reason: 'operator reset' });
   });
 });

@@ -4,6 +4,7 @@
  * Retry rules are in README "Retry rules"; they are implemented in `request`.
  */
 import { EventEmitter } from 'node:events';
+import { DriftError } from '@drift/logging';
 import type { Logger } from 'pino';
 import { type BackoffPolicy, backoffDelayMs } from './backoff.js';
 import type { BreakerOptions } from './circuit-breaker.js';
@@ -79,11 +80,12 @@ export interface EndpointStatus {
 }
 
 /** Thrown by `RpcPool.call` when no upstream gave an answer. The message never contains a URL. */
-export class RpcPoolError extends Error {
+export class RpcPoolError extends DriftError {
+  override readonly code = 'DRIFT_ERR_RPC_NO_ANSWER';
   override readonly name = 'RpcPoolError';
   constructor(
     message: string,
-    readonly code: number,
+    readonly rpcErrorCode: number,
     readonly outcomeUnknown: boolean,
   ) {
     super(message);

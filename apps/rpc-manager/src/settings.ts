@@ -3,15 +3,23 @@
  * then command-line flags on top. Every error names the field or flag and its value, with
  * credentials in URLs redacted.
  */
-import { parseArgs } from 'node:util';
-import { type FleetConfig, parseAppParams, redactUrl } from '@drift/core';
+import {
+  CliUsageError,
+  type FlagValuesOf,
+  type FleetConfig,
+  parseAppParams,
+  parseFlags,
+  redactUrl,
+} from '@drift/core';
+import { DriftError } from '@drift/logging';
 import { z } from 'zod';
 import type { EndpointConfig } from './endpoint.js';
 import { POOL_DEFAULTS, type PoolOptions } from './pool.js';
 import { RELAY_DEFAULTS } from './proxy/proxy-server.js';
 import type { RelayOptions } from './proxy/subscription-relay.js';
 
-export class SettingsError extends Error {
+export class SettingsError extends DriftError {
+  override readonly code = 'DRIFT_ERR_RPC_SETTINGS_INVALID';
   override readonly name = 'SettingsError';
 }
 
@@ -70,19 +78,23 @@ export const USAGE = `usage: pnpm --filter rpc-manager start [-- options]
   --ws-port <n|off>   second WebSocket port (default port + 1, as web3.js expects)
 env: DRIFT_RPC_URL (comma-separated endpoints), RPC_PROXY_PORT, DRIFT_BOTS_CONFIG`;
 
+const CLI_OPTIONS = {
+  config: { type: 'string' },
+  endpoint: { type: 'string', multiple: true },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'ws-port': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  let parsed: ReturnType<typeof parseArgsStrict>;
+  let v: FlagValuesOf<typeof CLI_OPTIONS>;
   try {
-    parsed = parseArgsStrict(argv);
+    v = parseFlags(argv, CLI_OPTIONS); // names the flag; a stray URL is shown redacted
   } catch (err) {
-    // node's message names the flag; an argument that is not a flag is never echoed (it may be a URL with a key).
-    const message = (err as Error).message.replace(
-      /'[^']*:\/\/[^']*'/g,
-      (m) => `'${redactUrl(m.slice(1, -1))}'`,
-    );
-    throw new SettingsError(`command line: ${message}\n${USAGE}`);
+    if (!(err instanceof CliUsageError)) throw err;
+    throw new SettingsError(`command line: ${err.message}\n${USAGE}`);
   }
-  const v = parsed.values;
   const endpoints = (v.endpoint ?? []).map((url, i) => checkUrl(url, `--endpoint #${i + 1}`));
   return {
     endpoints,
@@ -94,23 +106,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       wsPort: v['ws-port'] === 'off' ? false : checkPort(v['ws-port'], '--ws-port'),
     }),
   };
-}
-
-function parseArgsStrict(argv: readonly string[]) {
-  return parseArgs({
-    // `pnpm start -- --port 1` passes the `--` on: without this, every flag after it was refused.
-    args: argv[0] === '--' ? argv.slice(1) : [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      config: { type: 'string' },
-      endpoint: { type: 'string', multiple: true },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'ws-port': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }
 
 /** Combines the fleet config and the command line. Throws `SettingsError` or core's `ConfigError`. */

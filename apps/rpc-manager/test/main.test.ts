@@ -67,7 +67,7 @@ it('exits 2 on a bad flag, naming it, without echoing the API key', async () => 
 it('exits 2 on an unknown flag, naming it (argv as `pnpm start -- --endponit ...` passes it)', async () => {
   const { exit, stderr } = startMain(['--', '--port', '0', '--endponit', 'http://127.0.0.1:1']);
   expect(await exit).toBe(2);
-  expect(stderr()).toContain("rpc-manager: command line: Unknown option '--endponit'");
+  expect(stderr()).toContain("rpc-manager: command line: unknown option '--endponit'");
 });
 
 it('exits 2 when the proxy port is taken, naming the field', async () => {

@@ -6,14 +6,15 @@
  * decodes Swift messages) is imported only on the live path: a paper-mode process never loads it.
  */
 import { type FleetConfig, parseAppParams, type TakerOrderSource } from '@drift/core';
+import type { LoggerLike } from '@drift/logging';
 import { SimTakerStream } from '@drift/sim';
 import type { Keypair } from '@solana/web3.js';
-import { type Logger, resolveSim, type SimChoice } from 'drift-client';
+import { resolveSim, type SimChoice } from 'drift-client';
 import { type SwiftClientParams, swiftClientParamsSchema } from './params.js';
 import { DEVNET_SWIFT_URL, MAINNET_SWIFT_URL } from './protocol.js';
 
 export interface CreateTakerSourceOptions {
-  logger: Logger;
+  logger: LoggerLike;
   /** Paper: `auto` (server if it answers, else embedded), `embedded` or `remote`. */
   sim?: SimChoice;
   /** Live: the Swift server; default `swift.url`, else Drift's public server for `env`. */

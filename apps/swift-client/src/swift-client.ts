@@ -6,9 +6,9 @@
  * and delivered as core `TakerOrder`s. The endpoint given is the endpoint used.
  */
 import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/core';
+import type { LoggerLike } from '@drift/logging';
 import type { DriftClient, DriftEnv } from '@drift-labs/sdk';
 import type { Keypair } from '@solana/web3.js';
-import type { Logger } from 'drift-client';
 import nacl from 'tweetnacl';
 import WebSocket from 'ws';
 import { Backoff } from './backoff.js';
@@ -24,7 +24,7 @@ export interface SwiftClientOptions {
   keypair: Keypair;
   /** DriftClient used only for its coder (see drift-client's `offlineDriftClient`). */
   decoder: DriftClient;
-  logger: Logger;
+  logger: LoggerLike;
   reconnect?: { baseMs: number; capMs: number };
   /** No frame (heartbeat or order) for this long: the connection is dead. */
   heartbeatTimeoutMs?: number;
@@ -68,7 +68,7 @@ export class SwiftClient implements TakerOrderSource {
   private readonly sentSubscriptions = new Set<string>();
   private readonly listeners = new Set<Listener>();
   private readonly statusListeners = new Set<(event: SwiftClientEvent) => void>();
-  private readonly logger: Logger;
+  private readonly logger: LoggerLike;
 
   constructor(private readonly opts: SwiftClientOptions) {
     this.backoff = new Backoff({

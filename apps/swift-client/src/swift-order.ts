@@ -5,13 +5,15 @@
  * matching the frame's. Decoding is the SDK's (`decodeSignedMsgOrderParamsMessage`).
  */
 import type { TakerOrder } from '@drift/core';
+import { DriftError, errorMessage } from '@drift/logging';
 import { type DriftClient, type DriftEnv, isVariant, PerpMarkets } from '@drift-labs/sdk';
 import { PublicKey } from '@solana/web3.js';
 import { bnToSafeNumber, decodeSwiftMessage, fromBN } from 'drift-client/live';
 import { verifyEd25519 } from './ed25519.js';
 import type { SwiftOrderWire } from './protocol.js';
 
-export class SwiftOrderRejected extends Error {
+export class SwiftOrderRejected extends DriftError {
+  override readonly code = 'DRIFT_ERR_SWIFT_ORDER_REJECTED';
   override readonly name = 'SwiftOrderRejected';
   constructor(
     readonly reason:
@@ -54,7 +56,7 @@ export function toTakerOrder(wire: SwiftOrderWire, ctx: SwiftOrderContext): Take
   } catch (err) {
     throw new SwiftOrderRejected(
       'undecodable',
-      `order ${wire.uuid}: message does not decode (${(err as Error).message})`,
+      `order ${wire.uuid}: message does not decode (${errorMessage(err)})`,
     );
   }
   if (!decoded.delegate && !signer.equals(taker)) {

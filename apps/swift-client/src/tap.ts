@@ -3,7 +3,7 @@
  * latency from the server's stamp when the stream is live Swift) and the connection's events.
  */
 import { formatBase, formatPrice, type TakerOrder, type TakerOrderSource } from '@drift/core';
-import type { Logger } from 'drift-client';
+import type { LoggerLike } from '@drift/logging';
 import type { SwiftClient } from './swift-client.js';
 
 export function describeTakerOrder(order: TakerOrder, latencyMs?: number): Record<string, unknown> {
@@ -27,7 +27,7 @@ function hasStatus(source: TakerOrderSource): source is SwiftClient {
   return typeof (source as Partial<SwiftClient>).onStatus === 'function';
 }
 
-export function tapStream(source: TakerOrderSource, markets: string[], logger: Logger): () => void {
+export function tapStream(source: TakerOrderSource, markets: string[], logger: LoggerLike): () => void {
   const latency = new Map<string, number>();
   const stopStatus = hasStatus(source)
     ? source.onStatus((event) => {

@@ -3,11 +3,16 @@
  * anything else starts: `--help` prints the usage (exit 0); a bad argument prints
  * `<app>: unknown option '--bogus'` and the usage on stderr and exits 2. Nothing is ignored.
  */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseFlags, usageMessage } from '@drift/logging';
 
-export class CliUsageError extends Error {
-  override readonly name = 'CliUsageError';
-}
+// The parser itself lives in @drift/logging (log-tools uses it too); apps keep importing it from here.
+export {
+  CliUsageError,
+  type CommandLine,
+  type FlagValuesOf,
+  parseCommandLine,
+  parseFlags,
+} from '@drift/logging';
 
 export interface CliSpec<T> {
   /** The program's name, first on the error line. */
@@ -23,21 +28,6 @@ export type CliOutcome<T> =
   | { kind: 'help'; text: string }
   | { kind: 'error'; text: string };
 
-type FlagOptions = NonNullable<ParseArgsConfig['options']>;
-export type FlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
-
-/**
- * Strict flags on `node:util` `parseArgs`: an unknown option, a positional or a missing value
- * throws a `CliUsageError` naming it (`unknown option '--bogus'`).
- */
-export function parseFlags(argv: readonly string[], options: FlagOptions): FlagValues {
-  try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    throw new CliUsageError(plainMessage(err as Error));
-  }
-}
-
 /** What the arguments amount to, without printing or exiting (tests, and `readCliArgs`). */
 export function checkCliArgs<T = Record<string, never>>(
   spec: CliSpec<T>,
@@ -50,7 +40,7 @@ export function checkCliArgs<T = Record<string, never>>(
     const args = spec.parse ? spec.parse(argv) : (parseFlags(argv, {}) as T);
     return { kind: 'args', args };
   } catch (err) {
-    const message = plainMessage(err as Error);
+    const message = usageMessage(err);
     // A parser's message may end with the usage already: print it once.
     const text = message.includes(spec.usage) ? message : `${message}\n${spec.usage}`;
     return { kind: 'error', text: `${spec.app}: ${text}` };
@@ -73,17 +63,6 @@ export function readCliArgs<T = Record<string, never>>(
   }
   process.stderr.write(`${outcome.text}\n`);
   process.exit(2);
-}
-
-/**
- * node's parseArgs messages (also when an app's parser passes them on), shorter and in the style of
- * the others: `Unknown option '--bogus'. To specify...` → `unknown option '--bogus'`.
- */
-function plainMessage(err: Error): string {
-  const text = err.message.replace(/\. To specify a positional argument[^\n]*/, '');
-  return /^(Unknown option|Unexpected argument|Option) '/.test(text)
-    ? text.charAt(0).toLowerCase() + text.slice(1)
-    : text;
 }
 
 /** The usage of an app configured only by the fleet config. */

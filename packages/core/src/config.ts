@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { DriftError, errorMessage } from '@drift/logging';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { type z, z as zod } from 'zod';
 import {
@@ -25,7 +26,8 @@ import { formatIssue } from './zod-issues.js';
 export const CONFIG_FILE_NAME = 'drift-bots.yaml';
 export const CONFIG_PATH_ENV = 'DRIFT_BOTS_CONFIG';
 
-export class ConfigError extends Error {
+export class ConfigError extends DriftError {
+  override readonly code = 'DRIFT_ERR_CONFIG_INVALID';
   override readonly name = 'ConfigError';
   /** One line per problem: `path: value problem`. */
   readonly issues: readonly string[];
@@ -256,7 +258,7 @@ function parseYaml(text: string, source: string): unknown {
         return visit.BREAK;
       },
     });
-    throw new ConfigError(source, [`${at}: ${(err as Error).message} (YAML aliases expand too far)`]);
+    throw new ConfigError(source, [`${at}: ${errorMessage(err)} (YAML aliases expand too far)`]);
   }
 }
 

@@ -10,7 +10,7 @@
  * stops in the same order as a normal fleet stop.
  */
 import { readFileSync } from 'node:fs';
-import { captureConsole, flushLogs } from '@drift/logging';
+import { captureConsole, flushLogs, type LoggerLike } from '@drift/logging';
 import type { FailClosedConfig, TradingStateName } from './config-schema.js';
 import { FAIL_CLOSED_BY, worseState } from './fail-closed.js';
 import {
@@ -21,17 +21,6 @@ import {
   parseParentMessage,
   tradingStateOf,
 } from './ipc.js';
-
-type LogMethod = (obj: object, msg?: string) => void;
-
-/** The part of a pino `Logger` (from `@drift/logging`) the lifecycle uses. */
-export interface LoggerLike {
-  debug: LogMethod;
-  info: LogMethod;
-  warn: LogMethod;
-  error: LogMethod;
-  fatal: LogMethod;
-}
 
 export type ShutdownHook = (reason: string) => void | Promise<void>;
 /** `by`: who asked, when the orchestrator's message says (an operator, `risk-manager`). */

@@ -9,14 +9,18 @@ export type Side = 'buy' | 'sell';
 /** `market` orders take liquidity at once (on Drift: through a JIT auction). */
 export type OrderType = 'limit' | 'market';
 
-export type OrderStatus =
-  | 'new'
-  | 'open'
-  | 'partially-filled'
-  | 'filled'
-  | 'cancelled'
-  | 'rejected'
-  | 'expired';
+/** Every status an order can have, in lifecycle order (reports list them so; wire decoding checks them). */
+export const ORDER_STATUSES = [
+  'new',
+  'open',
+  'partially-filled',
+  'filled',
+  'cancelled',
+  'rejected',
+  'expired',
+] as const;
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface OrderRequest {
   /** Market symbol, e.g. `SOL-PERP`. */

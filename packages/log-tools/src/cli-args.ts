@@ -1,33 +1,27 @@
-// Flag parsing for every command: node's parseArgs in strict mode, with errors that name the flag and value.
+// Flag parsing for every command: @drift/logging's parser, with errors that name the flag and value.
 import fs from 'node:fs';
 import path from 'node:path';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { CliUsageError, type CommandLine, type FlagOptions, parseCommandLine } from '@drift/logging';
 import { InputError } from './input-error.js';
-
-export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export const COMMON_OPTIONS = {
   root: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-} as const satisfies Options;
+} as const satisfies FlagOptions;
 
-export type ParsedFlags<O extends Options> = ReturnType<
-  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>
->;
-
-export function parseFlags<O extends Options>(
+/** @drift/logging's parser; bad flags become an InputError (exit 3) that points at the command's help. */
+export function parseFlags<O extends FlagOptions>(
   command: string,
   argv: string[],
   options: O,
   allowPositionals = false,
-): ParsedFlags<O> {
+): CommandLine<O> {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+    return parseCommandLine(argv, options, { positionals: allowPositionals });
   } catch (err) {
-    throw new InputError(
-      `drift-logs ${command}: ${(err as Error).message} (see drift-logs ${command} --help)`,
-    );
+    if (!(err instanceof CliUsageError)) throw err;
+    throw new InputError(`drift-logs ${command}: ${err.message} (see drift-logs ${command} --help)`);
   }
 }
 

@@ -2,7 +2,10 @@
  * Bad input from the user (a flag value, an unknown app, a missing or unreadable file).
  * The CLI prints its message and exits with EXIT_BAD_INPUT; nothing has been changed.
  */
-export class InputError extends Error {
+import { DriftError } from '@drift/logging';
+
+export class InputError extends DriftError {
+  override readonly code = 'DRIFT_ERR_LOG_TOOLS_INPUT';
   override readonly name = 'InputError';
 }
 

@@ -1,6 +1,7 @@
 // Reads a pnpm workspace: the package globs in pnpm-workspace.yaml and each package's package.json.
 import fs from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '@drift/logging';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from './input-error.js';
 import { isCriticalPackage } from './registry.js';
@@ -49,7 +50,7 @@ export function readWorkspace(root: string): Workspace {
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new InputError(`${file} is not valid YAML: ${(err as Error).message}`);
+    throw new InputError(`${file} is not valid YAML: ${errorMessage(err)}`);
   }
   const globs = (doc as { packages?: unknown } | null)?.packages;
   if (!Array.isArray(globs) || !globs.every((g) => typeof g === 'string')) {
@@ -69,7 +70,7 @@ export function readWorkspace(root: string): Workspace {
     try {
       packageJson = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as PackageJson;
     } catch (err) {
-      throw new InputError(`${pkgFile} is not valid JSON: ${(err as Error).message}`);
+      throw new InputError(`${pkgFile} is not valid JSON: ${errorMessage(err)}`);
     }
     const name = packageJson.name ?? path.basename(dir);
     packages.push({

@@ -133,7 +133,7 @@ describe('drift-logs audit bad input', () => {
   it('names an unknown flag', async () => {
     const { code, stderr } = await cli('audit', '--verbose');
     expect(code).toBe(3);
-    expect(stderr).toContain("Unknown option '--verbose'");
+    expect(stderr).toContain("unknown option '--verbose'");
   });
 
   it('prints help for every command', async () => {

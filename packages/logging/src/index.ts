@@ -1,4 +1,14 @@
+export {
+  CliUsageError,
+  type CommandLine,
+  type FlagOptions,
+  type FlagValuesOf,
+  parseCommandLine,
+  parseFlags,
+  usageMessage,
+} from './command-line.js';
 export { type ConsoleTarget, captureConsole } from './console-capture.js';
+export { DriftError, type DriftErrorCode, errorMessage } from './errors.js';
 export { escapeControls, escapeJsonLine } from './escape.js';
 export {
   closeAll as closeLogs,
@@ -25,6 +35,7 @@ export {
   setupCriticalLogging,
   setupUtilityLogging,
 } from './logger.js';
+export type { LoggerLike, LogMethod } from './logger-like.js';
 export {
   FORMATS,
   LOG_DEFAULTS,

@@ -3,6 +3,7 @@
  * the variable (or option), the value and what is allowed: a logger never starts half-configured.
  */
 import path from 'node:path';
+import { DriftError } from './errors.js';
 import { LEVELS, type LogLevel } from './levels.js';
 import { findWorkspaceRoot } from './workspace.js';
 
@@ -41,7 +42,8 @@ export const LOG_DEFAULTS = {
   logLevel: 'info' as LogLevel,
 };
 
-export class LoggingConfigError extends Error {
+export class LoggingConfigError extends DriftError {
+  override readonly code = 'DRIFT_ERR_LOGGING_CONFIG_INVALID';
   override name = 'LoggingConfigError';
 }
 

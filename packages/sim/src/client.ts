@@ -4,6 +4,7 @@
  * dropped connection it reconnects and re-subscribes until closed.
  */
 import type { MarketSpec, OrderChanges, OrderRequest, TakerOrder } from '@drift/core';
+import { DriftError } from '@drift/logging';
 import WebSocket from 'ws';
 import { type SimApi, type SimSubscription, wants } from './api.js';
 import type { EngineScope, MakerFill, SimEvent } from './engine.js';
@@ -24,7 +25,8 @@ import {
 } from './wire.js';
 
 /** The server refused a request (bad field, unknown market, ...). */
-export class SimRemoteError extends Error {
+export class SimRemoteError extends DriftError {
+  override readonly code = 'DRIFT_ERR_SIM_REQUEST_REFUSED';
   constructor(
     message: string,
     readonly field?: string,

@@ -26,6 +26,7 @@ import {
   type TopOfBook,
   type Trade,
 } from '@drift/core';
+import type { LoggerLike } from '@drift/logging';
 import { auctionBounds, auctionPriceAt, makerPriceAcceptable } from './auction.js';
 import { crosses, OrderBook, type RestingOrder, remainingOf } from './book.js';
 import { Competition, type RivalBid } from './competition.js';
@@ -40,7 +41,7 @@ import { type FeeTierRates, fillFee, ratesFor } from './fee-tiers.js';
 import { fundingCredit, premiumRatePpb } from './funding.js';
 import { type HistoryEntry, HistoryLog, type UnstampedEntry } from './history.js';
 import { Ledger, leverageBps, toPosition, unrealizedPnl } from './ledger.js';
-import { type SimLogger, silentLogger } from './log.js';
+import { silentLogger } from './log.js';
 import { type MarginState, type MarketMargin, marginState } from './margin.js';
 import { type OraclePath, RandomWalkPath, ReplayPath } from './oracle.js';
 import { checkPrice, checkSize, type Rejection } from './order-checks.js';
@@ -127,7 +128,7 @@ export class SimEngine {
   private readonly tradesKept: number;
   private readonly startTs: number;
   private readonly slotMs: number;
-  private readonly logger: SimLogger;
+  private readonly logger: LoggerLike;
 
   private slot: number;
   /** The slot number at `startTs` (0, or a recording's first slot when replaying one). */
@@ -155,7 +156,7 @@ export class SimEngine {
   private readonly stalledOracles = new Set<string>();
   private realtime: NodeJS.Timeout | undefined;
 
-  constructor(config: SimEngineConfig, logger: SimLogger = silentLogger) {
+  constructor(config: SimEngineConfig, logger: LoggerLike = silentLogger) {
     this.logger = logger.child({ component: 'sim' });
     this.prng = new Prng(config.seed);
     this.startTs = config.startTs ?? DEFAULTS.startTs;

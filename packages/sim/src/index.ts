@@ -24,7 +24,6 @@ export { type EngineScope, type MakerFill, SimEngine, type SimEvent, type SimLis
 export type { FeeTierRates } from './fee-tiers.js';
 export { engineConfigFromFleet } from './fleet-config.js';
 export { type HistoryEntry, type HistoryKind, serializeHistory } from './history.js';
-export type { SimLogger } from './log.js';
 export { parseOracleCsv, type ReplayPoint } from './oracle.js';
 export {
   runOrderScript,

@@ -1,16 +1,12 @@
-/** The part of a pino `Logger` the simulator uses; @drift/logging's loggers satisfy it. */
-export interface SimLogger {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-  child(bindings: Record<string, unknown>): SimLogger;
-}
+import type { LoggerLike } from '@drift/logging';
 
 /** Discards everything: the default when the embedding app passes no logger. */
-export const silentLogger: SimLogger = {
+export const silentLogger: LoggerLike = {
+  debug() {},
   info() {},
   warn() {},
   error() {},
+  fatal() {},
   child() {
     return silentLogger;
   },

@@ -4,19 +4,16 @@
  * with the same (fields, message) shape. Remove the fallback once it has landed.
  */
 
-import type { LoggerLike } from '@drift/core';
+import type { LoggerLike } from '@drift/logging';
 import * as logging from '@drift/logging';
-import type { SimLogger } from './log.js';
 
-export type ProcessLogger = SimLogger & LoggerLike;
-
-export function processLogger(appName: string): ProcessLogger {
+export function processLogger(appName: string): LoggerLike {
   const setup = (logging as Record<string, unknown>).setupCriticalLogging;
-  if (typeof setup === 'function') return setup(appName) as ProcessLogger;
+  if (typeof setup === 'function') return setup(appName) as LoggerLike;
   return stderrLogger({ app: appName });
 }
 
-function stderrLogger(bindings: Record<string, unknown>): ProcessLogger {
+function stderrLogger(bindings: Record<string, unknown>): LoggerLike {
   const line = (level: string) => (fields: object, msg?: string) => {
     const out = { level, time: Date.now(), ...bindings, ...serializable(fields), msg };
     process.stderr.write(`${JSON.stringify(out, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);

@@ -8,12 +8,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LoggerLike } from '@drift/logging';
+import { errorMessage } from '@drift/logging';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type SimSubscription, wants } from './api.js';
 import type { SimEngineConfig } from './config.js';
 import { dispatch, historyPage, readSubscription } from './dispatch.js';
 import { SimEngine, type SimEvent } from './engine.js';
-import { type SimLogger, silentLogger } from './log.js';
+import { silentLogger } from './log.js';
 import { handleSolanaRpc } from './solana-rpc.js';
 import { encodeWire, Reader, WireError } from './wire.js';
 
@@ -27,7 +29,7 @@ export interface SimServerOptions {
   config?: SimEngineConfig;
   /** Run the engine's clock on wall time at this multiplier (omit for a clock the caller drives). */
   speed?: number;
-  logger?: SimLogger;
+  logger?: LoggerLike;
 }
 
 export interface SimServer {
@@ -126,7 +128,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
 }
 
 /** Answers one WebSocket message; never throws. */
-function handleMessage(engine: SimEngine, connection: Connection, text: string, logger: SimLogger): string {
+function handleMessage(engine: SimEngine, connection: Connection, text: string, logger: LoggerLike): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -152,17 +154,17 @@ function idOf(parsed: unknown): number | string | null {
   return typeof id === 'number' || typeof id === 'string' ? id : null;
 }
 
-function errorReply(id: number | string | null, err: unknown, logger: SimLogger): string {
+function errorReply(id: number | string | null, err: unknown, logger: LoggerLike): string {
   if (err instanceof WireError) {
     logger.warn({ field: err.field, problem: err.message }, 'bad request');
     const value = typeof err.value === 'string' ? err.value.slice(0, 200) : err.value;
     return encodeWire({ id, ok: false, error: { field: err.field, value, message: err.message } });
   }
   logger.error({ err }, 'request failed');
-  return encodeWire({ id, ok: false, error: { message: err instanceof Error ? err.message : String(err) } });
+  return encodeWire({ id, ok: false, error: { message: errorMessage(err) } });
 }
 
-async function handleHttp(engine: SimEngine, req: IncomingMessage, res: ServerResponse, logger: SimLogger) {
+async function handleHttp(engine: SimEngine, req: IncomingMessage, res: ServerResponse, logger: LoggerLike) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (req.method === 'GET' && url.pathname === '/health') {
     return reply(res, 200, { ok: true, clock: engine.clock(), halted: engine.halted() ?? null });

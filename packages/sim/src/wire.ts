@@ -10,7 +10,6 @@ import type {
   OraclePrice,
   Order,
   OrderRequest,
-  OrderStatus,
   PlaceResult,
   Position,
   PriceLevel,
@@ -20,9 +19,12 @@ import type {
   TopOfBook,
   Trade,
 } from '@drift/core';
+import { ORDER_STATUSES } from '@drift/core';
+import { DriftError } from '@drift/logging';
 import type { EngineScope, MakerFill, SimEvent } from './engine.js';
 
-export class WireError extends Error {
+export class WireError extends DriftError {
+  override readonly code = 'DRIFT_ERR_SIM_WIRE_INVALID';
   /** Dotted path of the bad field; `message` for the message as a whole. */
   readonly field: string;
 
@@ -179,15 +181,6 @@ export const readNat = (item: unknown, path: string): number => {
 
 const SIDES: readonly Side[] = ['buy', 'sell'];
 const ORDER_TYPES = ['limit', 'market'] as const;
-const STATUSES: readonly OrderStatus[] = [
-  'new',
-  'open',
-  'partially-filled',
-  'filled',
-  'cancelled',
-  'rejected',
-  'expired',
-];
 const REJECT_REASONS: readonly RejectReason[] = [
   'unknown-market',
   'invalid-size',
@@ -276,7 +269,7 @@ export function readOrder(r: Reader): Order {
     type: r.oneOf('type', ORDER_TYPES),
     baseAmount: r.big('baseAmount'),
     filledBase: r.big('filledBase'),
-    status: r.oneOf('status', STATUSES),
+    status: r.oneOf('status', ORDER_STATUSES),
     postOnly: r.bool('postOnly'),
     reduceOnly: r.bool('reduceOnly'),
     ioc: r.bool('ioc'),

@@ -1,7 +1,7 @@
 /**
  * A logger that keeps every line, child bindings merged in, so a test can assert what was logged
- * (and that no secret was). It has the shape every package's narrow logger interface asks for
- * (BotLogger, OrderLogger, drift-client's Logger), so one serves them all.
+ * (and that no secret was). It has the shape of `@drift/logging`'s `LoggerLike`, the logger every
+ * package takes, so one serves them all.
  */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 

@@ -4,11 +4,12 @@
  * LANE_ORDERS post-only bids with stable client ids (`lane-bot-<i>`), printing one line per
  * answer. Killed and run again by the test.
  */
+
+import type { LoggerLike } from '@drift/logging';
 import { OracleSource, type PerpMarketConfig } from '@drift-labs/sdk';
 import { Connection, Keypair, PublicKey } from '@solana/web3.js';
 import { OrderManager } from 'order-management';
 import { DriftVenue } from '../../src/drift-venue.js';
-import type { Logger } from '../../src/logger.js';
 import { laneParams, MODES, type Mode } from './lane-params.js';
 
 const env = (name: string): string => {
@@ -32,13 +33,14 @@ const market: PerpMarketConfig = {
 };
 /** Errors to stderr (the test prints them if the child fails); the rest is not needed here. */
 const quiet = () => undefined;
-const logger: Logger = {
+const logger: LoggerLike = {
   child: () => logger,
   debug: quiet,
   info: quiet,
   warn: quiet,
   error: (fields, message) =>
     process.stderr.write(`${message ?? ''} ${String((fields as { err?: unknown }).err ?? '')}\n`),
+  fatal: (fields, message) => logger.error(fields, message),
 };
 const venue = new DriftVenue({
   env: 'devnet',

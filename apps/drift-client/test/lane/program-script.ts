@@ -9,6 +9,7 @@
  * without its client-side checks: the program judges.
  */
 import { BASE_PRECISION, type MarketSpec, type RejectReason, rejectReasonFrom, type Side } from '@drift/core';
+import { errorMessage } from '@drift/logging';
 import type { ScriptedOrder } from '@drift/sim';
 import {
   BN,
@@ -209,7 +210,7 @@ async function send(lane: Lane, ixs: TransactionInstruction[], signers: Trader[]
     );
     return { ok: true, logs: landed.outcome.logs };
   } catch (err) {
-    const text = (err as Error).message;
+    const text = errorMessage(err);
     const error = /Error Code: (\w+)/.exec(text)?.[1] ?? text;
     return { ok: false, error, reason: rejectReasonFrom(error) };
   }

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorMessage } from '@drift/logging';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const SHARED = join(REPO_ROOT, '..', 'shared', 'drift-program');
@@ -42,7 +43,7 @@ export function locateLanePrograms(env: NodeJS.ProcessEnv = process.env): LaneAv
     const bankrun: unknown = createRequire(sdk)('solana-bankrun');
     return { ok: true, programs: { drift, pyth, bankrun } };
   } catch (err) {
-    return { ok: false, reason: `solana-bankrun cannot load here: ${(err as Error).message}` };
+    return { ok: false, reason: `solana-bankrun cannot load here: ${errorMessage(err)}` };
   }
 }
 

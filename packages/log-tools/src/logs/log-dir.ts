@@ -1,6 +1,7 @@
 // The log dir a command was pointed at, checked: what is wrong with it, named, instead of an empty
 // answer (a file in its place) or "does not exist" for what does (a symlink loop).
 import fs from 'node:fs';
+import { errorMessage } from '@drift/logging';
 import { InputError } from '../input-error.js';
 
 export function checkLogDir(dir: string): string {
@@ -13,7 +14,7 @@ export function checkLogDir(dir: string): string {
       throw new InputError(`log dir ${dir} does not exist (pass --log-dir or set LOG_DIR)`);
     if (code === 'ELOOP')
       throw new InputError(`log dir ${dir} is a symlink loop (ELOOP): point it at a directory`);
-    throw new InputError(`log dir ${dir} cannot be read (${code ?? (err as Error).message})`);
+    throw new InputError(`log dir ${dir} cannot be read (${code ?? errorMessage(err)})`);
   }
   if (!stat.isDirectory())
     throw new InputError(`log dir ${dir} is not a directory (pass --log-dir or set LOG_DIR)`);
