@@ -7,11 +7,18 @@
  * started, ticked, its status in every heartbeat. Shutdown unwinds in reverse: the bot stops, then
  * what its factory opened, the guard, the orders are cancelled, the venue closes.
  */
-import { type FleetConfig, loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
-import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import {
+  type FleetConfig,
+  type LoggerLike,
+  loadFleetConfig,
+  noOptionsUsage,
+  readCliArgs,
+  startApp,
+} from '@drift/core';
+import { flushLogs } from '@drift/logging';
 import { openVenue } from 'drift-client';
 import { startBotOrders, startFreshnessGuard } from 'order-management';
-import type { Bot, BotDeps } from './bot.js';
+import type { Bot, BotDeps, BotLogger } from './bot.js';
 import { heartbeatStatus } from './heartbeat-status.js';
 import { startTickLoop, type TickLoop } from './tick-loop.js';
 
@@ -21,6 +28,12 @@ const STATUS_MS = 250;
 export interface RunBotOptions<P> {
   /** The app's name: its log file, journal, config entry (`apps.<app>`). */
   app: string;
+  /**
+   * `setupCriticalLogging` from `@drift/logging`, handed over by the bot's entry (where the repo
+   * wants a process's logging set up, and `drift-logs audit` looks); called once the arguments
+   * are known good, with `app`.
+   */
+  setupLogging: (app: string) => BotLogger & LoggerLike;
   /** Reads and validates `apps.<app>.params`; throws naming the field and the value. */
   loadParams: (config: FleetConfig) => P;
   /** The markets the bot trades: their data's freshness is guarded; named in the ready message. */
@@ -39,7 +52,8 @@ export interface RunBotOptions<P> {
 export async function runBot<P>(options: RunBotOptions<P>): Promise<void> {
   const name = options.app;
   readCliArgs({ app: name, usage: noOptionsUsage(name) });
-  const logger = setupCriticalLogging(name);
+  const logger = options.setupLogging(name);
+  const failedToStart = `${name} failed to start`;
   const app = startApp({ appName: name, logger, flushLogs });
 
   // Keeps the process alive (the embedded simulator's clock does not) and feeds the heartbeats.
@@ -93,7 +107,7 @@ export async function runBot<P>(options: RunBotOptions<P>): Promise<void> {
       markets,
     });
   } catch (err) {
-    logger.error({ err }, `${name} failed to start`);
+    logger.error({ err }, failedToStart);
     await app.shutdown('start-up failed', 1);
   }
 }

@@ -22,6 +22,7 @@ export function startTickLoop(options: {
 }): TickLoop {
   const { tick, everyMs, logger, what, after } = options;
   const failures = new FailureStreak();
+  const failedLine = `${what} failed`;
   let running: Promise<void> | undefined;
   const turn = () => {
     running ??= tick()
@@ -31,7 +32,7 @@ export function startTickLoop(options: {
           after?.();
         },
         (err: unknown) =>
-          logger[failures.failed(err)]({ err, failingForMs: failures.failingForMs() }, `${what} failed`),
+          logger[failures.failed(err)]({ err, failingForMs: failures.failingForMs() }, failedLine),
       )
       .finally(() => {
         running = undefined;

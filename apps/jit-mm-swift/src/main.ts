@@ -4,6 +4,7 @@
  * live mode fills Drift's Swift orders and on-chain auctions. Runs until SIGINT/SIGTERM or the orchestrator's stop.
  */
 import type { TakerOrder } from '@drift/core';
+import { setupCriticalLogging } from '@drift/logging';
 import { type BotDeps, runBot } from 'bot-runtime';
 import { mergeTakerSources, simChoiceFor } from 'drift-client';
 import { createTakerSource } from 'swift-client';
@@ -41,6 +42,7 @@ async function createMaker(deps: BotDeps<JitParams>): Promise<JitMaker> {
 
 await runBot({
   app: 'jit-mm-swift',
+  setupLogging: setupCriticalLogging,
   loadParams: loadJitParams,
   markets: (params) => params.markets,
   create: createMaker,
