@@ -5,8 +5,8 @@
  * the exposure that caused it, broken down by sub-account.
  */
 import { findMarket, formatBase, formatPrice, formatQuote, type MarketSpec, type Venue } from '@drift/core';
+import type { Bot, BotLogger, BotStatus } from 'bot-runtime';
 import type { OrderManager } from 'order-management';
-import type { BotLogger } from './logger.js';
 import { type HedgeBotParams, hedgedMarkets, planParamsFor } from './params.js';
 import { type HedgePlan, planHedge } from './plan.js';
 
@@ -20,9 +20,10 @@ export interface HedgeBotDeps {
   bot?: string;
 }
 
-export class HedgeBot {
+export class HedgeBot implements Bot {
+  readonly name: string;
+  readonly tickMs: number;
   private readonly log: BotLogger;
-  private readonly bot: string;
   private readonly markets: Map<string, MarketSpec>;
   /** Own sub-account first; watched ones after, without repeats. */
   private readonly subAccounts: number[];
@@ -35,8 +36,9 @@ export class HedgeBot {
   private running: Promise<void> | undefined;
 
   constructor(private readonly deps: HedgeBotDeps) {
-    this.bot = deps.bot ?? 'hedge-bot';
-    this.log = deps.logger.child({ component: 'hedge-bot', bot: this.bot });
+    this.name = deps.bot ?? 'hedge-bot';
+    this.tickMs = deps.params.pollIntervalMs;
+    this.log = deps.logger.child({ component: 'hedge-bot', bot: this.name });
     this.subAccounts = [...new Set([deps.venue.subAccount, ...deps.params.watchSubAccounts])];
     this.markets = new Map(
       hedgedMarkets(deps.params).map((m) => {
@@ -45,6 +47,16 @@ export class HedgeBot {
         return [m, spec];
       }),
     );
+  }
+
+  /** The first poll: the exposure is read (and hedged) before the bot reports ready. */
+  start(): Promise<void> {
+    return this.poll();
+  }
+
+  /** Every `pollIntervalMs`: one poll. */
+  tick(): Promise<void> {
+    return this.poll();
   }
 
   /**
@@ -65,20 +77,13 @@ export class HedgeBot {
     await this.running;
   }
 
-  status() {
-    const om = this.deps.orders.status();
+  status(): BotStatus {
     return {
-      openOrders: om.openOrders,
-      fills: om.fills,
-      ordersPlaced: om.ordersPlaced,
       pnlQuote: formatQuote(this.pnl),
-      feesPaidQuote: om.feesPaidQuote,
-      feesReceivedQuote: om.feesReceivedQuote,
       counters: {
-        ...om.counters,
         ...this.counts,
         ...Object.fromEntries(Object.entries(this.outcomes).map(([k, v]) => [`plan.${k}`, v])),
-      } as Record<string, number>,
+      },
     };
   }
 

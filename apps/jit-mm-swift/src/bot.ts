@@ -21,10 +21,10 @@ import {
   type Unsubscribe,
   type Venue,
 } from '@drift/core';
+import type { Bot, BotLogger, BotStatus } from 'bot-runtime';
 import type { OrderManager } from 'order-management';
 import { type Decision, decide, type SkipReason } from './decide.js';
 import { Histogram } from './histogram.js';
-import type { BotLogger } from './logger.js';
 import { type JitParams, quoteParamsFor } from './params.js';
 import { PnlBook } from './pnl.js';
 import { VolatilityGuard } from './volatility-guard.js';
@@ -79,12 +79,12 @@ interface Pending {
 type FillDecision = Extract<Decision, { decision: 'fill' }>;
 type Skip = { decision: 'skip'; reason: OutcomeReason; requiredPrice?: bigint };
 
-export class JitMaker {
+export class JitMaker implements Bot {
+  readonly name: string;
   readonly decisionLatency = new Histogram();
   readonly fillLatency = new Histogram();
   readonly pnl = new PnlBook();
   private readonly log: BotLogger;
-  private readonly bot: string;
   private readonly now: () => number;
   private readonly markets: Map<string, MarketSpec>;
   private readonly guards = new Map<string, VolatilityGuard>();
@@ -103,8 +103,8 @@ export class JitMaker {
   private readonly skipped: Partial<Record<OutcomeReason | `rejected.${string}`, number>> = {};
 
   constructor(private readonly deps: JitMakerDeps) {
-    this.bot = deps.bot ?? 'jit-mm-swift';
-    this.log = deps.logger.child({ component: 'jit-mm-swift', bot: this.bot });
+    this.name = deps.bot ?? 'jit-mm-swift';
+    this.log = deps.logger.child({ component: 'jit-mm-swift', bot: this.name });
     this.now = deps.now ?? (() => performance.now());
     this.markets = new Map(
       deps.params.markets.map((m) => {
@@ -166,31 +166,16 @@ export class JitMaker {
     return this.pnl.position(market);
   }
 
-  /** Heartbeat status: order-management's counts plus the maker's counters, PnL and latencies. */
-  status(): {
-    openOrders: number;
-    fills: number;
-    ordersPlaced: number;
-    pnlQuote: string;
-    feesPaidQuote: string;
-    feesReceivedQuote: string;
-    counters: Record<string, number>;
-  } {
-    const om = this.deps.orders.status();
+  /** The maker's part of the heartbeat: PnL, fill rates, skips by reason and latencies. */
+  status(): BotStatus {
     const skipped = Object.fromEntries(
       Object.entries(this.skipped).map(([k, v]) => [`skipped.${k}`, v ?? 0]),
     );
     const pnl = this.pnl.markToMarket((m) => this.oracles.get(m)?.price);
     return {
-      openOrders: om.openOrders,
-      fills: om.fills,
-      ordersPlaced: om.ordersPlaced,
       // Net of fees: the fills' cash includes every fee paid and rebate received.
       pnlQuote: formatQuote(pnl),
-      feesPaidQuote: om.feesPaidQuote,
-      feesReceivedQuote: om.feesReceivedQuote,
       counters: {
-        ...om.counters,
         takersSeen: this.counts.seen,
         takersFilled: this.counts.filled,
         fillRate: this.counts.seen === 0 ? 0 : this.counts.filled / this.counts.seen,

@@ -37,7 +37,7 @@ async function session(edgeBps: number): Promise<Outcome> {
   await harness.runSlots(1200);
   const { maker } = harness;
   const counts = maker.counters();
-  const status = maker.status();
+  const status = harness.orders.status();
   const lost = Object.fromEntries(
     Object.entries(counts.skipped)
       .filter(([k]) => k.startsWith('rejected.'))

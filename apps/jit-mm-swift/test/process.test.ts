@@ -3,14 +3,23 @@
  * its own embedded simulator (no sim server on the configured port), logs and journal in a temp dir.
  */
 import { join } from 'node:path';
-import { type AppProcess, freePort, isHeartbeat, isReady, startAppProcess } from '@drift/test-support';
+import {
+  type AppProcess,
+  describeBotUnderOrchestrator,
+  freePort,
+  isHeartbeat,
+  isReady,
+  startAppProcess,
+} from '@drift/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
+
+describeBotUnderOrchestrator('jit-mm-swift', join(import.meta.dirname, '..'));
 
 let bot: AppProcess | undefined;
 afterEach(() => bot?.dispose());
 
-describe('jit-mm-swift under an orchestrator', () => {
-  it('reports ready, heartbeats its status, trades nothing while halted, and exits 0 on SIGTERM', async () => {
+describe('jit-mm-swift trading under an orchestrator', () => {
+  it('fills taker orders, fills nothing while halted, and exits 0 on SIGTERM', async () => {
     bot = startAppProcess({
       app: 'jit-mm-swift',
       cwd: join(import.meta.dirname, '..'),

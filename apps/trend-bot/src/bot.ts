@@ -19,9 +19,9 @@ import {
   type Unsubscribe,
   type Venue,
 } from '@drift/core';
+import type { Bot, BotLogger, BotStatus } from 'bot-runtime';
 import type { OrderManager } from 'order-management';
 import { type Candle, CandleBuilder } from './indicators.js';
-import type { BotLogger } from './logger.js';
 import { ruleParamsFor, type TrendBotParams } from './params.js';
 import { TrendRule, type TrendSignal } from './rule.js';
 
@@ -48,27 +48,33 @@ interface MarketState {
   again: boolean;
 }
 
-export class TrendBot {
+/** How often the account's equity (the PnL in the status) is read, ms. */
+const EQUITY_MS = 1_000;
+
+export class TrendBot implements Bot {
+  readonly name: string;
+  readonly tickMs = EQUITY_MS;
   private readonly log: BotLogger;
-  private readonly bot: string;
   private readonly markets = new Map<string, MarketState>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly counts = { candles: 0, entries: 0, stops: 0, trades: 0, tradeErrors: 0 };
   private readonly outcomes: Record<string, number> = {};
   private unsubscribe: Unsubscribe | undefined;
   private startEquity = 0n;
+  private equity = 0n;
   private lastState: TradingStateName = 'active';
   private stopped = false;
 
   constructor(private readonly deps: TrendBotDeps) {
-    this.bot = deps.bot ?? 'trend-bot';
-    this.log = deps.logger.child({ component: 'trend-bot', bot: this.bot });
+    this.name = deps.bot ?? 'trend-bot';
+    this.log = deps.logger.child({ component: 'trend-bot', bot: this.name });
   }
 
   /** Sizes the risk budget from the account's equity now, then follows the oracle. */
   async start(): Promise<void> {
     const { venue, params } = this.deps;
     this.startEquity = (await venue.getAccount()).equity;
+    this.equity = this.startEquity;
     for (const market of params.markets) {
       const spec = venue.markets().find((s) => s.symbol === market) ?? findMarket(market);
       if (!spec) throw new Error(`trend-bot: market ${market} is unknown to the venue`);
@@ -112,21 +118,19 @@ export class TrendBot {
     return this.markets.get(market)?.target ?? 0n;
   }
 
-  async status() {
-    const om = this.deps.orders.status();
-    const equity = (await this.deps.venue.getAccount()).equity;
+  /** Every second: the account's equity, for the PnL the status shows. */
+  async tick(): Promise<void> {
+    this.equity = (await this.deps.venue.getAccount()).equity;
+  }
+
+  /** PnL as of the last equity read (at most `tickMs` old). */
+  status(): BotStatus {
     return {
-      openOrders: om.openOrders,
-      fills: om.fills,
-      ordersPlaced: om.ordersPlaced,
-      pnlQuote: formatQuote(equity - this.startEquity),
-      feesPaidQuote: om.feesPaidQuote,
-      feesReceivedQuote: om.feesReceivedQuote,
+      pnlQuote: formatQuote(this.equity - this.startEquity),
       counters: {
-        ...om.counters,
         ...this.counts,
         ...Object.fromEntries(Object.entries(this.outcomes).map(([k, v]) => [`trade.${k}`, v])),
-      } as Record<string, number>,
+      },
     };
   }
 

@@ -114,6 +114,32 @@ describe('drift-logs audit entries', () => {
     );
     expect(auditWorkspace(ws).counts.critical).toBe(0);
   });
+
+  it('accepts a setup function handed to the code that calls it, and not one only imported', () => {
+    const ws = tempDir('passed');
+    fs.writeFileSync(path.join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - apps/*\n');
+    const app = (name: string, main: string) => {
+      fs.mkdirSync(path.join(ws, `apps/${name}/src`), { recursive: true });
+      fs.writeFileSync(
+        path.join(ws, `apps/${name}/package.json`),
+        JSON.stringify({
+          name,
+          dependencies: { '@drift/logging': 'workspace:*', 'bot-runtime': 'workspace:*' },
+          drift: { logging: 'critical' },
+        }),
+      );
+      fs.writeFileSync(path.join(ws, `apps/${name}/src/main.ts`), main);
+    };
+    const imports =
+      "import { setupCriticalLogging } from '@drift/logging';\nimport { runBot } from 'bot-runtime';\n";
+    app('grid-bot', `${imports}await runBot({ app: 'grid-bot', setupLogging: setupCriticalLogging });\n`);
+    app('idle-bot', `${imports}await runBot({ app: 'idle-bot' });\n`);
+    const result = auditWorkspace(ws);
+    const critical = (name: string) =>
+      result.apps.find((a) => a.name === name)?.findings.filter((f) => f.severity === 'critical');
+    expect(critical('grid-bot')).toEqual([]);
+    expect(critical('idle-bot')?.map((f) => f.code)).toEqual(['no-file-logging']);
+  });
 });
 
 describe('drift-logs audit bad input', () => {

@@ -86,6 +86,10 @@ export function scanSource(file: string, text: string): FileFacts {
       const called = ts.isCallExpression(node.parent) && node.parent.expression === node;
       if (!called)
         facts.setups.push({ kind: node.name.text as SetupKind, fileLoggingOff: false, line: lineOf(node) });
+    } else if (ts.isIdentifier(node) && SETUPS.has(loggingNames.get(node.text) ?? '') && isPassedOn(node)) {
+      // An imported setup function handed to the code that calls it (bot-runtime's `runBot`).
+      const kind = loggingNames.get(node.text) as SetupKind;
+      facts.setups.push({ kind, fileLoggingOff: false, line: lineOf(node) });
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       if (envName(node.left) === 'LOG_FILE_ENABLED' && isFalsyLiteral(node.right)) {
@@ -149,6 +153,16 @@ export function scanSource(file: string, text: string): FileFacts {
       return;
     }
     if (LEVELS.has(method) && looksLikeLogger(receiver)) checkLogCall(call, lineOf(call));
+  };
+
+  /** An identifier used as a value: not the callee of a call, not its own import or declaration. */
+  const isPassedOn = (node: ts.Identifier): boolean => {
+    const parent = node.parent;
+    if (ts.isCallExpression(parent) && parent.expression === node) return false;
+    if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent))
+      return false;
+    if (ts.isPropertyAssignment(parent) && parent.name === node) return false;
+    return !(ts.isPropertyAccessExpression(parent) && parent.name === node);
   };
 
   const isLoggingNamespace = (expr: ts.Expression): boolean => {
