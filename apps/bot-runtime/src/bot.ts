@@ -4,13 +4,8 @@
  * shutdown), the data-freshness guard, the heartbeat and the process lifecycle are the runtime's.
  */
 import type { AppLifecycle, FleetConfig, Venue } from '@drift/core';
-import type { FreshnessGuard, OrderLogger, OrderManager } from 'order-management';
-
-/**
- * The logger a bot takes: order-management's (a pino logger from `@drift/logging` satisfies it; tests
- * pass `@drift/test-support`'s recording logger).
- */
-export type BotLogger = OrderLogger;
+import type { LoggerLike } from '@drift/logging';
+import type { FreshnessGuard, OrderManager } from 'order-management';
 
 /** The bot's own part of its heartbeat; the runtime adds order-management's counts (`heartbeatStatus`). */
 export interface BotStatus {
@@ -51,7 +46,7 @@ export interface BotDeps<P> {
   orders: OrderManager;
   /** True while the data is stale: add no risk. */
   freshness: Pick<FreshnessGuard, 'stale'>;
-  logger: BotLogger;
+  logger: LoggerLike;
   /** For what the bot opens itself (a taker stream): registered steps run before the venue closes. */
   app: Pick<AppLifecycle, 'onShutdown' | 'supervised'>;
 }

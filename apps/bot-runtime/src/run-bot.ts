@@ -7,18 +7,11 @@
  * started, ticked, its status in every heartbeat. Shutdown unwinds in reverse: the bot stops, then
  * what its factory opened, the guard, the orders are cancelled, the venue closes.
  */
-import {
-  type FleetConfig,
-  type LoggerLike,
-  loadFleetConfig,
-  noOptionsUsage,
-  readCliArgs,
-  startApp,
-} from '@drift/core';
-import { flushLogs } from '@drift/logging';
+import { type FleetConfig, loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
+import { flushLogs, type LoggerLike } from '@drift/logging';
 import { openVenue } from 'drift-client';
 import { startBotOrders, startFreshnessGuard } from 'order-management';
-import type { Bot, BotDeps, BotLogger } from './bot.js';
+import type { Bot, BotDeps } from './bot.js';
 import { heartbeatStatus } from './heartbeat-status.js';
 import { startTickLoop, type TickLoop } from './tick-loop.js';
 
@@ -33,7 +26,7 @@ export interface RunBotOptions<P> {
    * wants a process's logging set up, and `drift-logs audit` looks); called once the arguments
    * are known good, with `app`.
    */
-  setupLogging: (app: string) => BotLogger & LoggerLike;
+  setupLogging: (app: string) => LoggerLike;
   /** Reads and validates `apps.<app>.params`; throws naming the field and the value. */
   loadParams: (config: FleetConfig) => P;
   /** The markets the bot trades: their data's freshness is guarded; named in the ready message. */

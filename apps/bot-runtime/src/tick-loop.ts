@@ -4,7 +4,7 @@
  * `FailureStreak` grace (a venue restarting), at ERROR otherwise; the next turn retries.
  */
 import { FailureStreak } from '@drift/core';
-import type { BotLogger } from './bot.js';
+import type { LoggerLike } from '@drift/logging';
 
 export interface TickLoop {
   /** Stops the turns; a tick in progress finishes first. */
@@ -14,7 +14,7 @@ export interface TickLoop {
 export function startTickLoop(options: {
   tick: () => Promise<void>;
   everyMs: number;
-  logger: Pick<BotLogger, 'warn' | 'error'>;
+  logger: Pick<LoggerLike, 'warn' | 'error'>;
   /** What failed, in the log line (`<what> failed`). */
   what: string;
   /** After each tick that succeeded (the heartbeat status). */

@@ -5,7 +5,8 @@
  * the exposure that caused it, broken down by sub-account.
  */
 import { findMarket, formatBase, formatPrice, formatQuote, type MarketSpec, type Venue } from '@drift/core';
-import type { Bot, BotLogger, BotStatus } from 'bot-runtime';
+import type { LoggerLike } from '@drift/logging';
+import type { Bot, BotStatus } from 'bot-runtime';
 import type { OrderManager } from 'order-management';
 import { type HedgeBotParams, hedgedMarkets, planParamsFor } from './params.js';
 import { type HedgePlan, planHedge } from './plan.js';
@@ -13,7 +14,7 @@ import { type HedgePlan, planHedge } from './plan.js';
 export interface HedgeBotDeps {
   venue: Venue;
   orders: OrderManager;
-  logger: BotLogger;
+  logger: LoggerLike;
   params: HedgeBotParams;
   /** order-management's freshness guard: while the data is stale no hedge is sent. */
   freshness?: { readonly stale: boolean };
@@ -23,7 +24,7 @@ export interface HedgeBotDeps {
 export class HedgeBot implements Bot {
   readonly name: string;
   readonly tickMs: number;
-  private readonly log: BotLogger;
+  private readonly log: LoggerLike;
   private readonly markets: Map<string, MarketSpec>;
   /** Own sub-account first; watched ones after, without repeats. */
   private readonly subAccounts: number[];

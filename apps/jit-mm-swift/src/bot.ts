@@ -21,7 +21,8 @@ import {
   type Unsubscribe,
   type Venue,
 } from '@drift/core';
-import type { Bot, BotLogger, BotStatus } from 'bot-runtime';
+import type { LoggerLike } from '@drift/logging';
+import type { Bot, BotStatus } from 'bot-runtime';
 import type { OrderManager } from 'order-management';
 import { type Decision, decide, type SkipReason } from './decide.js';
 import { Histogram } from './histogram.js';
@@ -46,7 +47,7 @@ export interface JitMakerDeps {
   venue: Venue;
   takers: TakerOrderSource;
   orders: OrderManager;
-  logger: BotLogger;
+  logger: LoggerLike;
   params: JitParams;
   /**
    * Checks a Swift order's signature (paper: the simulator's; live: swift-client already did). A
@@ -84,7 +85,7 @@ export class JitMaker implements Bot {
   readonly decisionLatency = new Histogram();
   readonly fillLatency = new Histogram();
   readonly pnl = new PnlBook();
-  private readonly log: BotLogger;
+  private readonly log: LoggerLike;
   private readonly now: () => number;
   private readonly markets: Map<string, MarketSpec>;
   private readonly guards = new Map<string, VolatilityGuard>();

@@ -147,13 +147,14 @@ describe('${name} params', () => {
  * at shutdown), the data-freshness guard, the heartbeats.
  */
 import { absBig, applyBps, formatPrice, formatQuote, type MarketSpec, roundToStep } from '@drift/core';
-import type { Bot, BotDeps, BotLogger, BotStatus } from 'bot-runtime';
+import type { LoggerLike } from '@drift/logging';
+import type { Bot, BotDeps, BotStatus } from 'bot-runtime';
 import type { BotParams } from './params.js';
 
 export class ${cls} implements Bot {
   readonly name: string;
   readonly tickMs: number;
-  private readonly log: BotLogger;
+  private readonly log: LoggerLike;
   private readonly markets = new Map<string, MarketSpec>();
   /** The oracle price each market's grid was laid around. */
   private readonly centres = new Map<string, bigint>();

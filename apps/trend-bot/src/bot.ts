@@ -19,7 +19,8 @@ import {
   type Unsubscribe,
   type Venue,
 } from '@drift/core';
-import type { Bot, BotLogger, BotStatus } from 'bot-runtime';
+import type { LoggerLike } from '@drift/logging';
+import type { Bot, BotStatus } from 'bot-runtime';
 import type { OrderManager } from 'order-management';
 import { type Candle, CandleBuilder } from './indicators.js';
 import { ruleParamsFor, type TrendBotParams } from './params.js';
@@ -28,7 +29,7 @@ import { TrendRule, type TrendSignal } from './rule.js';
 export interface TrendBotDeps {
   venue: Venue;
   orders: OrderManager;
-  logger: BotLogger;
+  logger: LoggerLike;
   params: TrendBotParams;
   /** order-management's freshness guard: while the data is stale nothing is traded. */
   freshness?: { readonly stale: boolean };
@@ -54,7 +55,7 @@ const EQUITY_MS = 1_000;
 export class TrendBot implements Bot {
   readonly name: string;
   readonly tickMs = EQUITY_MS;
-  private readonly log: BotLogger;
+  private readonly log: LoggerLike;
   private readonly markets = new Map<string, MarketState>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly counts = { candles: 0, entries: 0, stops: 0, trades: 0, tradeErrors: 0 };
