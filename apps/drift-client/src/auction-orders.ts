@@ -2,7 +2,7 @@
  * On-chain taker orders in their auction, read as core's `TakerOrder`. Pure functions over the
  * SDK's decoded `UserAccount` / `Order`; prices come from the SDK's own auction math.
  */
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import {
   type BN,
   getAuctionPrice,

@@ -6,8 +6,9 @@
  * (`programSubscribe`) after one `getProgramAccounts` load; polling: `getProgramAccounts` every
  * `pollingIntervalMs`. The venue's own authority (the fleet's sub-accounts) is skipped.
  */
-import type { FleetConfig, TakerOrder, TakerOrderSource, Unsubscribe, Venue } from '@drift/core';
-import { parseAppParams } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
+import { parseAppParams } from '@drift/config';
+import type { TakerOrder, TakerOrderSource, Unsubscribe, Venue } from '@drift/domain';
 import {
   AuctionSubscriber,
   getUserFilter,

@@ -3,7 +3,7 @@
  * after the checks the program would otherwise fail a transaction for. A rejected request never
  * reaches the network.
  */
-import type { MarketSpec, OrderRequest, RejectReason, Side } from '@drift/core';
+import type { MarketSpec, OrderRequest, RejectReason, Side } from '@drift/domain';
 import {
   type BN,
   getLimitOrderParams,

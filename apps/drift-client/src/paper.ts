@@ -4,7 +4,8 @@
  * shared by every venue and taker stream the process creates so a bot's taker orders and its fills
  * happen on the same book.
  */
-import { type FleetConfig, isFleetMember } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
+import { isFleetMember } from '@drift/runtime';
 import { engineConfigFromFleet, SimEngine, type SimLogger } from '@drift/sim';
 
 export type SimChoice = 'auto' | 'embedded' | 'remote';

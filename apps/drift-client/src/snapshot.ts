@@ -10,7 +10,7 @@ import {
   type OraclePrice,
   type Position,
   type Venue,
-} from '@drift/core';
+} from '@drift/domain';
 
 export interface MarketSnapshot {
   market: string;

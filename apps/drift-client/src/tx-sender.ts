@@ -5,7 +5,7 @@
  * Program errors are mapped to the fleet's reject reasons by core's `rejectReasonFrom` (the table the
  * simulator names its refusals by).
  */
-import { type RejectReason, rejectReasonFrom } from '@drift/core';
+import { type RejectReason, rejectReasonFrom } from '@drift/domain';
 import {
   type Commitment,
   ComputeBudgetProgram,

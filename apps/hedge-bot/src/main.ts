@@ -3,8 +3,9 @@
  * (default) reads the shared sim server when the orchestrator runs the fleet (where the market
  * maker's positions are), else an embedded simulator. Runs until SIGINT/SIGTERM or a stop.
  */
-import { FailureStreak, loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { FailureStreak, noOptionsUsage, readCliArgs, startApp } from '@drift/runtime';
 import { openVenue } from 'drift-client';
 import { startBotOrders, startFreshnessGuard } from 'order-management';
 import { HedgeBot } from './bot.js';

@@ -10,7 +10,7 @@ import {
   parseAppParams,
   perMarket,
   subAccountField,
-} from '@drift/core';
+} from '@drift/config';
 import { z } from 'zod';
 import type { HedgeParams } from './plan.js';
 

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LimitSet, parseBase, parseQuote } from '@drift/core';
+import { type LimitSet, parseBase, parseQuote } from '@drift/domain';
 import { type LogLine, recordingLogger } from '@drift/test-support';
 import {
   auctionFor,

@@ -20,7 +20,7 @@ import {
   type TakerOrderSource,
   type Unsubscribe,
   type Venue,
-} from '@drift/core';
+} from '@drift/domain';
 import type { OrderManager } from 'order-management';
 import { type Decision, decide, type SkipReason } from './decide.js';
 import { Histogram } from './histogram.js';

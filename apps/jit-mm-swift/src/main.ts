@@ -3,8 +3,10 @@
  * trades the shared sim server when the orchestrator runs the fleet, else an embedded simulator;
  * live mode fills Drift's Swift orders and on-chain auctions. Runs until SIGINT/SIGTERM or the orchestrator's stop.
  */
-import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp, type TakerOrder } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
+import type { TakerOrder } from '@drift/domain';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { noOptionsUsage, readCliArgs, startApp } from '@drift/runtime';
 import { mergeTakerSources, openVenue, simChoiceFor } from 'drift-client';
 import { startBotOrders, startFreshnessGuard } from 'order-management';
 import { createTakerSource } from 'swift-client';

@@ -11,7 +11,7 @@ import {
   msField,
   parseAppParams,
   perMarket,
-} from '@drift/core';
+} from '@drift/config';
 import { z } from 'zod';
 import type { QuoteParams } from './decide.js';
 

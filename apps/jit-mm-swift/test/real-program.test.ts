@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quoteValue, type TakerOrder } from '@drift/core';
+import { quoteValue, type TakerOrder } from '@drift/domain';
 import { recordingLogger } from '@drift/test-support';
 import {
   auctionSource,

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/core';
+import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/config';
 import { resolveLogDir } from '@drift/logging';
 import { readClientToken } from './api-token.js';
 import { REQUIRED_NODE_MAJOR } from './app-command.js';

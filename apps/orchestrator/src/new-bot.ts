@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { findWorkspaceRoot } from '@drift/core';
+import { findWorkspaceRoot } from '@drift/logging';
 
 const NAME = /^[a-z][a-z0-9-]{1,40}$/;
 const RESERVED = new Set(['sim', 'orchestrator', 'core', 'logging']);
@@ -54,7 +54,7 @@ export function generateBot(name: string, root: string): string[] {
     'vitest.config.mts': `import shared from '${up}/vitest.shared.mjs';\n\nexport default shared;\n`,
     'src/index.ts': `export { type BotParams, botParamsSchema } from './params.js';\n`,
     'src/params.ts': `/** ${name}'s parameters (\`apps.${name}.params\` in drift-bots.yaml), validated at start-up. */
-import { baseField, intField, marketField } from '@drift/core';
+import { baseField, intField, marketField } from '@drift/config';
 import { z } from 'zod';
 
 export const botParamsSchema = z.strictObject({
@@ -70,7 +70,7 @@ export const paramsSchema = botParamsSchema;
 
 export type BotParams = z.output<typeof botParamsSchema>;
 `,
-    'src/params.test.ts': `import { parseAppParams, parseFleetConfig } from '@drift/core';
+    'src/params.test.ts': `import { parseAppParams, parseFleetConfig } from '@drift/config';
 import { describe, expect, it } from 'vitest';
 import { botParamsSchema } from './params.js';
 
@@ -100,7 +100,8 @@ describe('${name} params', () => {
  * ${name}: started by the orchestrator (or alone with \`pnpm --filter ${name} start\`). Reports ready,
  * heartbeats, obeys halt/resume and stops gracefully through core's lifecycle helper.
  */
-import { loadFleetConfig, parseAppParams, startApp } from '@drift/core';
+import { loadFleetConfig, parseAppParams } from '@drift/config';
+import { startApp } from '@drift/runtime';
 import { setupCriticalLogging } from '@drift/logging';
 import { botParamsSchema } from './params.js';
 

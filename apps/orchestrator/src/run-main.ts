@@ -4,8 +4,9 @@
  * stop). A bad config or a missing app entry is reported (stderr and log) before anything starts,
  * exit code 2; a fleet that cannot start exits 1. `main.ts` supplies the logging.
  */
-import { ConfigError, loadFleetConfig, startApp } from '@drift/core';
+import { ConfigError, loadFleetConfig } from '@drift/config';
 import type { Logger } from '@drift/logging';
+import { startApp } from '@drift/runtime';
 import { FleetSpecError, userCwd, workspaceRootFor } from './child-spec.js';
 import { FleetStartError } from './fleet.js';
 import type { LogFeedOptions } from './log-feed.js';

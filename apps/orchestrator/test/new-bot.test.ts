@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseFleetConfig } from '@drift/core';
+import { parseFleetConfig } from '@drift/config';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildChildSpecs } from '../src/child-spec.js';
 import { Fleet } from '../src/fleet.js';

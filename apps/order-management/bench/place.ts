@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findMarket, type OrderRequest, parsePrice, type Venue } from '@drift/core';
+import { findMarket, type OrderRequest, parsePrice, type Venue } from '@drift/domain';
 import { SimEngine, SimVenue } from '@drift/sim';
 import { type JournalSync, type OrderLogger, OrderManager } from '../src/index.js';
 

@@ -7,16 +7,15 @@
  * is fresh again it says so once (WARN) and the bot trades again. The ages and the flag go into the
  * app's heartbeat status (`dataAgeMs`, `dataStale`) for the status API, metrics and dashboard.
  */
+import { type FleetConfig, venueSpeed } from '@drift/config';
 import {
-  type AppLifecycle,
   DataFreshness,
-  type FleetConfig,
   type FreshnessReport,
   oracleSource,
   type Unsubscribe,
   type Venue,
-  venueSpeed,
-} from '@drift/core';
+} from '@drift/domain';
+import type { AppLifecycle } from '@drift/runtime';
 import type { OrderLogger } from './logger.js';
 import type { OrderManager } from './order-manager.js';
 

@@ -6,7 +6,7 @@
  * deleted; a bot restarted within its session keeps its journal. Live journals are never touched.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { CHILD_ENV } from '@drift/core';
+import { CHILD_ENV } from '@drift/runtime';
 import type { OrderLogger } from './logger.js';
 
 /** This process's session: the orchestrator's run, else one of its own (a bot alone). */

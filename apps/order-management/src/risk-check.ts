@@ -3,7 +3,7 @@
  * risk-manager service evaluates) on a snapshot of the fleet, so a bot never sends an order the
  * risk manager would call a breach.
  */
-import { checkOrder, type LimitSet, type OraclePrice, type RiskSnapshot, type Venue } from '@drift/core';
+import { checkOrder, type LimitSet, type OraclePrice, type RiskSnapshot, type Venue } from '@drift/domain';
 import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
 
 /** Builds the snapshot an order is checked against (fresh per order, or cached by the caller). */

@@ -8,7 +8,7 @@ import {
   type Unsubscribe,
   type Venue,
   type VenueEvent,
-} from '@drift/core';
+} from '@drift/domain';
 import { SimEngine, SimVenue } from '@drift/sim';
 
 export const px = (text: string) => parsePrice(text);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LimitSet } from '@drift/core';
+import type { LimitSet } from '@drift/domain';
 import { createLogger, flushLogs } from '@drift/logging';
 import type { SimEngine, SimVenue } from '@drift/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -9,7 +9,6 @@ import {
   type Breach,
   type DataFreshness,
   evaluateRisk,
-  FailureStreak,
   type LimitSet,
   type OraclePrice,
   oracleSource,
@@ -17,8 +16,9 @@ import {
   type TradingStateName,
   type Venue,
   worstState,
-} from '@drift/core';
+} from '@drift/domain';
 import type { Logger } from '@drift/logging';
+import { FailureStreak } from '@drift/runtime';
 import type { AlertDispatcher } from './alerts.js';
 import { loadRiskState, type PersistedRiskState, saveRiskState } from './state-store.js';
 

@@ -2,7 +2,7 @@
  * What the risk manager needs of the config beyond core's validation of the `risk` section: every
  * limited market must be a market the fleet trades (the monitor reads its oracle on every poll).
  */
-import type { FleetConfig } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
 
 export class RiskConfigError extends Error {
   override name = 'RiskConfigError';

@@ -3,7 +3,7 @@
  * directory (`DRIFT_DATA_DIR`, else `<workspace root>/data`, core's `dataDir`).
  */
 import path from 'node:path';
-import { dataDir } from '@drift/core';
+import { dataDir } from '@drift/runtime';
 
 export const STATE_FILE_ENV = 'RISK_STATE_FILE';
 

@@ -1,5 +1,5 @@
 /** Bad limits are clear errors naming the field and the value: core's schema, then the app's checks. */
-import { parseAppParams, parseFleetConfig } from '@drift/core';
+import { parseAppParams, parseFleetConfig } from '@drift/config';
 import { describe, expect, it } from 'vitest';
 import { riskManagerParamsSchema } from '../src/params.js';
 import { checkRiskConfig } from '../src/risk-config.js';

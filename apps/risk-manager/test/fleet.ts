@@ -2,15 +2,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseFleetConfig } from '@drift/config';
 import {
   type DataFreshness,
   findMarket,
   type LimitSet,
   parseBase,
-  parseFleetConfig,
   parsePrice,
   parseQuote,
-} from '@drift/core';
+} from '@drift/domain';
 import { type Logger, setupUtilityLogging } from '@drift/logging';
 import { parseOracleCsv, SimEngine, SimVenue } from '@drift/sim';
 import { AlertDispatcher } from '../src/alerts.js';

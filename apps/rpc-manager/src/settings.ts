@@ -4,7 +4,7 @@
  * credentials in URLs redacted.
  */
 import { parseArgs } from 'node:util';
-import { type FleetConfig, parseAppParams, redactUrl } from '@drift/core';
+import { type FleetConfig, parseAppParams, redactUrl } from '@drift/config';
 import { z } from 'zod';
 import type { EndpointConfig } from './endpoint.js';
 import { POOL_DEFAULTS, type PoolOptions } from './pool.js';

@@ -5,7 +5,7 @@
  * heartbeat (status API, `drift_app_data_age_seconds`, the stale-data alert) and a stall is said
  * once at ERROR, its end once at WARN.
  */
-import { DataFreshness, type FreshnessReport } from '@drift/core';
+import { DataFreshness, type FreshnessReport } from '@drift/domain';
 import type { Logger } from 'pino';
 import type { RpcPool } from './pool.js';
 

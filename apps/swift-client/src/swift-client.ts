@@ -5,7 +5,7 @@
  * not on the socket). Orders are verified (ed25519), decoded with the SDK, de-duplicated by uuid
  * and delivered as core `TakerOrder`s. The endpoint given is the endpoint used.
  */
-import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/core';
+import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/domain';
 import type { DriftClient, DriftEnv } from '@drift-labs/sdk';
 import type { Keypair } from '@solana/web3.js';
 import type { Logger } from 'drift-client';

@@ -4,7 +4,7 @@
  * the taker unless the message is a delegate message, and the uuid inside the signed message
  * matching the frame's. Decoding is the SDK's (`decodeSignedMsgOrderParamsMessage`).
  */
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import { type DriftClient, type DriftEnv, isVariant, PerpMarkets } from '@drift-labs/sdk';
 import { PublicKey } from '@solana/web3.js';
 import { bnToSafeNumber, decodeSwiftMessage, fromBN } from 'drift-client/live';

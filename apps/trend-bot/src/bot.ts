@@ -18,7 +18,7 @@ import {
   type TradingStateName,
   type Unsubscribe,
   type Venue,
-} from '@drift/core';
+} from '@drift/domain';
 import type { OrderManager } from 'order-management';
 import { type Candle, CandleBuilder } from './indicators.js';
 import type { BotLogger } from './logger.js';

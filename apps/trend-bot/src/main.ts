@@ -3,8 +3,9 @@
  * trades the shared sim server when the orchestrator runs the fleet, else an embedded simulator.
  * Runs until SIGINT/SIGTERM or the orchestrator's stop.
  */
-import { loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { noOptionsUsage, readCliArgs, startApp } from '@drift/runtime';
 import { openVenue } from 'drift-client';
 import { startBotOrders, startFreshnessGuard } from 'order-management';
 import { TrendBot } from './bot.js';

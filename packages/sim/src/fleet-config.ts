@@ -4,7 +4,8 @@
  * and parsed here. Errors name the config path and the value.
  */
 import { readFileSync } from 'node:fs';
-import { type SimConfig as FleetSimConfig, findMarket } from '@drift/core';
+import type { SimConfig as FleetSimConfig } from '@drift/config';
+import { findMarket } from '@drift/domain';
 import { DEFAULT_RIVALS } from './competition.js';
 import type { SimEngineConfig, SimMarketConfig } from './config.js';
 import { parseOracleCsv } from './oracle.js';

@@ -4,8 +4,8 @@
  * with the same (fields, message) shape. Remove the fallback once it has landed.
  */
 
-import type { LoggerLike } from '@drift/core';
 import * as logging from '@drift/logging';
+import type { LoggerLike } from '@drift/runtime';
 import type { SimLogger } from './log.js';
 
 export type ProcessLogger = SimLogger & LoggerLike;

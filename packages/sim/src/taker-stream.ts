@@ -4,7 +4,7 @@
  * the `signature` and the taker's base58 key (`taker`), checkable with `verifyTakerOrder`.
  * `receivedAt` is venue time.
  */
-import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/core';
+import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/domain';
 import { embeddedApi, type SimApi } from './api.js';
 import { SimClient } from './client.js';
 import type { SimEngine } from './engine.js';

@@ -19,7 +19,7 @@ import type {
   Unsubscribe,
   Venue,
   VenueEvent,
-} from '@drift/core';
+} from '@drift/domain';
 import { embeddedApi, type SimApi } from './api.js';
 import { SimClient } from './client.js';
 import type { SimEngine } from './engine.js';

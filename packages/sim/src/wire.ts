@@ -19,7 +19,7 @@ import type {
   TakerOrder,
   TopOfBook,
   Trade,
-} from '@drift/core';
+} from '@drift/domain';
 import type { EngineScope, MakerFill, SimEvent } from './engine.js';
 
 export class WireError extends Error {

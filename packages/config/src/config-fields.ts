@@ -3,9 +3,8 @@
  * own `params` (with `parseAppParams`), so money and markets read the same way everywhere.
  * Messages are phrased to follow the offending value: `apps.x.subAccount: -1 is not a non-negative integer`.
  */
+import { BASE_DECIMALS, findMarket, PRICE_DECIMALS, parseDecimal, QUOTE_DECIMALS } from '@drift/domain';
 import { z } from 'zod';
-import { findMarket } from './markets.js';
-import { BASE_DECIMALS, PRICE_DECIMALS, parseDecimal, QUOTE_DECIMALS } from './precision.js';
 
 /**
  * A decimal amount written as a string (`"150.25"`) or a whole number, converted exactly to a
