@@ -1,5 +1,5 @@
 /**
- * `AuctionTakerSource`: core's `TakerOrderSource` for on-chain auctions. It follows the User
+ * `AuctionTakerSource`: @drift/domain's `TakerOrderSource` for on-chain auctions. It follows the User
  * accounts the program marks as having an open auction (the SDK's `getUserFilter` +
  * `getUserWithAuctionFilter`), decoded with the SDK's coder, and emits each new perp taker order of
  * the venue's markets once, while its auction runs. Websocket: the SDK's `AuctionSubscriber`

@@ -1,5 +1,5 @@
 /**
- * Core order requests -> the SDK's order params (`getLimitOrderParams` / `getMarketOrderParams`),
+ * @drift/domain order requests -> the SDK's order params (`getLimitOrderParams` / `getMarketOrderParams`),
  * after the checks the program would otherwise fail a transaction for. A rejected request never
  * reaches the network.
  */

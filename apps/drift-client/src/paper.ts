@@ -11,7 +11,7 @@ import { engineConfigFromFleet, SimEngine, type SimLogger } from '@drift/sim';
 export type SimChoice = 'auto' | 'embedded' | 'remote';
 
 /**
- * A member of the fleet (core's `isFleetMember`) uses the fleet's sim server (`auto`). Started
+ * A member of the fleet (@drift/runtime's `isFleetMember`) uses the fleet's sim server (`auto`). Started
  * alone: always an embedded engine, never a running fleet's server (a second instance would trade
  * the fleet's sub-account).
  */

@@ -2,7 +2,7 @@
  * Sends a transaction and sees it confirmed: compute budget and a capped priority fee first, the
  * transaction re-sent at an interval (validators drop them under load) and its status polled until
  * it is confirmed, fails, or its blockhash expires (block height past `lastValidBlockHeight`).
- * Program errors are mapped to the fleet's reject reasons by core's `rejectReasonFrom` (the table the
+ * Program errors are mapped to the fleet's reject reasons by @drift/domain's `rejectReasonFrom` (the table the
  * simulator names its refusals by).
  */
 import { type RejectReason, rejectReasonFrom } from '@drift/domain';

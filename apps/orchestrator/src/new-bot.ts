@@ -1,7 +1,7 @@
 /**
  * `pnpm new:bot <name> [--root DIR]`: creates `apps/<name>`, a bot package the orchestrator can run:
- * critical logging declared in package.json, a params zod schema read with core's `parseAppParams`,
- * `src/main.ts` on core's lifecycle helper (ready, heartbeats, halt/resume, graceful stop), a passing
+ * critical logging declared in package.json, a params zod schema read with @drift/config's `parseAppParams`,
+ * `src/main.ts` on @drift/runtime's lifecycle helper (ready, heartbeats, halt/resume, graceful stop), a passing
  * test, and the same scripts and tsconfig as every app. Then: add it to `drift-bots.yaml` and
  * `pnpm install`; `pnpm start` runs it with the fleet.
  */
@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { findWorkspaceRoot } from '@drift/logging';
 
 const NAME = /^[a-z][a-z0-9-]{1,40}$/;
-const RESERVED = new Set(['sim', 'orchestrator', 'core', 'logging']);
+const RESERVED = new Set(['sim', 'orchestrator', 'domain', 'config', 'runtime', 'logging']);
 
 export class NewBotError extends Error {}
 
@@ -43,7 +43,12 @@ export function generateBot(name: string, root: string): string[] {
           test: 'vitest run',
           start: 'node --conditions=source --import tsx src/main.ts',
         },
-        dependencies: { '@drift/core': 'workspace:*', '@drift/logging': 'workspace:*', zod: '4.0.17' },
+        dependencies: {
+          '@drift/config': 'workspace:*',
+          '@drift/logging': 'workspace:*',
+          '@drift/runtime': 'workspace:*',
+          zod: '4.0.17',
+        },
         devDependencies: { tsx: '4.23.15' },
       },
       null,
@@ -98,11 +103,11 @@ describe('${name} params', () => {
 `,
     'src/main.ts': `/**
  * ${name}: started by the orchestrator (or alone with \`pnpm --filter ${name} start\`). Reports ready,
- * heartbeats, obeys halt/resume and stops gracefully through core's lifecycle helper.
+ * heartbeats, obeys halt/resume and stops gracefully through @drift/runtime's lifecycle helper.
  */
 import { loadFleetConfig, parseAppParams } from '@drift/config';
-import { startApp } from '@drift/runtime';
 import { setupCriticalLogging } from '@drift/logging';
+import { startApp } from '@drift/runtime';
 import { botParamsSchema } from './params.js';
 
 const APP = '${name}';

@@ -1,6 +1,6 @@
 /**
  * The orchestrator process: load the config, check the fleet, serve the API, start the fleet, and
- * stop it in order on SIGINT/SIGTERM (core's lifecycle helper, with a deadline over the worst-case
+ * stop it in order on SIGINT/SIGTERM (@drift/runtime's lifecycle helper, with a deadline over the worst-case
  * stop). A bad config or a missing app entry is reported (stderr and log) before anything starts,
  * exit code 2; a fleet that cannot start exits 1. `main.ts` supplies the logging.
  */

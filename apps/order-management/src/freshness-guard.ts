@@ -1,6 +1,6 @@
 /**
  * A bot trades only on fresh data. The guard follows the age of what the bot trades on (each
- * market's oracle by its own venue time, the venue's slot: core's `DataFreshness`) by reading the
+ * market's oracle by its own venue time, the venue's slot: @drift/domain's `DataFreshness`) by reading the
  * venue's clock and oracles every `checkMs` and listening to its oracle pushes. Past the bound
  * (`risk.staleOracleMs`) it says so once (ERROR), cancels the bot's resting orders and refuses every
  * order that is not reduce-only (a pre-trade check, behind the bots' own `stale` test); when the data

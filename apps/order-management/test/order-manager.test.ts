@@ -271,7 +271,7 @@ describe('pre-trade checks, rate limit, trading state', () => {
     expect(om.counters().rejected).toEqual({ 'risk-limit': 1 });
   });
 
-  it("plugs in core's risk limits: position and order-rate limits refuse with core's reason", async () => {
+  it("plugs in the domain's risk limits: position and order-rate limits refuse with their reason", async () => {
     const om = await startManager();
     const limits: LimitSet = {
       maxPositionBase: { 'SOL-PERP': base('5') },

@@ -1,5 +1,5 @@
 /**
- * What the risk manager needs of the config beyond core's validation of the `risk` section: every
+ * What the risk manager needs of the config beyond @drift/config's validation of the `risk` section: every
  * limited market must be a market the fleet trades (the monitor reads its oracle on every poll).
  */
 import type { FleetConfig } from '@drift/config';

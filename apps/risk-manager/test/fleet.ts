@@ -19,7 +19,7 @@ import { RiskMonitor, type StateChange } from '../src/monitor.js';
 export const SOL = findMarket('SOL-PERP')!;
 export const quiet = setupUtilityLogging('risk-manager-test', { logLevel: 'silent' });
 
-/** `risk` section as an operator writes it, validated by core. */
+/** `risk` section as an operator writes it, validated by @drift/config. */
 export function limitsFrom(risk: Record<string, unknown>): LimitSet {
   const config = parseFleetConfig({
     mode: 'paper',

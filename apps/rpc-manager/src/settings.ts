@@ -113,7 +113,7 @@ function parseArgsStrict(argv: readonly string[]) {
   });
 }
 
-/** Combines the fleet config and the command line. Throws `SettingsError` or core's `ConfigError`. */
+/** Combines the fleet config and the command line. Throws `SettingsError` or @drift/config's `ConfigError`. */
 export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
   const params = parseAppParams(config, 'rpc-manager', rpcManagerParamsSchema);
   const endpoints: EndpointConfig[] =

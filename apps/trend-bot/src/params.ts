@@ -1,5 +1,5 @@
 /**
- * `apps.trend-bot.params` in drift-bots.yaml, parsed with core's `parseAppParams` so errors read
+ * `apps.trend-bot.params` in drift-bots.yaml, parsed with @drift/config's `parseAppParams` so errors read
  * `apps.trend-bot.params.signal.fastPeriod: 0 is not an integer >= 1`.
  */
 import {

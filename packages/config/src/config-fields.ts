@@ -79,14 +79,14 @@ export const bpsField = (min = 0) =>
 /** A market symbol the fleet knows (`SOL-PERP`). */
 export const marketField = () =>
   z.string({ error: 'is not a market symbol' }).refine((s) => findMarket(s) !== undefined, {
-    error: 'is not a known market (see MARKETS in @drift/core)',
+    error: 'is not a known market (see MARKETS in @drift/domain)',
   });
 
 /** A map keyed by known market symbols: `{ SOL-PERP: ..., BTC-PERP: ... }`. */
 export const perMarket = <T extends z.ZodType>(value: T) =>
   z.record(
     z.string().refine((s) => findMarket(s) !== undefined, {
-      error: 'is not a known market (see MARKETS in @drift/core)',
+      error: 'is not a known market (see MARKETS in @drift/domain)',
     }),
     value,
   );

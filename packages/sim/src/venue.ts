@@ -1,5 +1,5 @@
 /**
- * `SimVenue`: core's `Venue` over the simulator, in-process (`SimVenue.embedded`) or over the
+ * `SimVenue`: @drift/domain's `Venue` over the simulator, in-process (`SimVenue.embedded`) or over the
  * shared server (`SimVenue.remote`). Calls without a sub-account act on the venue's own.
  */
 import type {

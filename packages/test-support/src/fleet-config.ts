@@ -1,4 +1,4 @@
-/** A small paper fleet config for tests, through core's real parser (real defaults and conversions). */
+/** A small paper fleet config for tests, through @drift/config's real parser (real defaults and conversions). */
 import { type FleetConfig, parseFleetConfig } from '@drift/config';
 
 /** `overrides` replace top-level sections; `sim` is merged into the simulator section. */
