@@ -18,7 +18,7 @@ export interface ConfigRow {
   absent?: string[];
 }
 
-/** An app's own params, validated with that app's zod schema through core's `parseAppParams`. */
+/** An app's own params, validated with that app's zod schema through @drift/config's `parseAppParams`. */
 export interface ParamsRow {
   kind: 'params';
   name: string;

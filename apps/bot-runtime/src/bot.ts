@@ -3,8 +3,10 @@
  * its strategy: the venue, the order flow (journal, risk check, trading state, expiry, cancel-all at
  * shutdown), the data-freshness guard, the heartbeat and the process lifecycle are the runtime's.
  */
-import type { AppLifecycle, FleetConfig, Venue } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
+import type { Venue } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
+import type { AppLifecycle } from '@drift/runtime';
 import type { FreshnessGuard, OrderManager } from 'order-management';
 
 /** The bot's own part of its heartbeat; the runtime adds order-management's counts (`heartbeatStatus`). */

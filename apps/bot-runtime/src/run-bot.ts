@@ -7,8 +7,9 @@
  * started, ticked, its status in every heartbeat. Shutdown unwinds in reverse: the bot stops, then
  * what its factory opened, the guard, the orders are cancelled, the venue closes.
  */
-import { type FleetConfig, loadFleetConfig, noOptionsUsage, readCliArgs, startApp } from '@drift/core';
+import { type FleetConfig, loadFleetConfig } from '@drift/config';
 import { flushLogs, type LoggerLike } from '@drift/logging';
+import { noOptionsUsage, readCliArgs, startApp } from '@drift/runtime';
 import { openVenue } from 'drift-client';
 import { startBotOrders, startFreshnessGuard } from 'order-management';
 import type { Bot, BotDeps } from './bot.js';

@@ -3,8 +3,9 @@
  * overlaps). A failure is logged at WARN while it is a connection error younger than core's
  * `FailureStreak` grace (a venue restarting), at ERROR otherwise; the next turn retries.
  */
-import { FailureStreak } from '@drift/core';
+
 import type { LoggerLike } from '@drift/logging';
+import { FailureStreak } from '@drift/runtime';
 
 export interface TickLoop {
   /** Stops the turns; a tick in progress finishes first. */

@@ -15,7 +15,7 @@ import {
   type RejectReason,
   rejectReasonFrom,
   type Side,
-} from '@drift/core';
+} from '@drift/domain';
 import {
   isVariant,
   type OrderActionRecord,

@@ -1,8 +1,8 @@
 /**
- * On-chain taker orders in their auction, read as core's `TakerOrder`. Pure functions over the
+ * On-chain taker orders in their auction, read as @drift/domain's `TakerOrder`. Pure functions over the
  * SDK's decoded `UserAccount` / `Order`; prices come from the SDK's own auction math.
  */
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import {
   type BN,
   getAuctionPrice,

@@ -1,13 +1,13 @@
 /**
- * `AuctionTakerSource`: core's `TakerOrderSource` for on-chain auctions. It follows the User
+ * `AuctionTakerSource`: @drift/domain's `TakerOrderSource` for on-chain auctions. It follows the User
  * accounts the program marks as having an open auction (the SDK's `getUserFilter` +
  * `getUserWithAuctionFilter`), decoded with the SDK's coder, and emits each new perp taker order of
  * the venue's markets once, while its auction runs. Websocket: the SDK's `AuctionSubscriber`
  * (`programSubscribe`) after one `getProgramAccounts` load; polling: `getProgramAccounts` every
  * `pollingIntervalMs`. The venue's own authority (the fleet's sub-accounts) is skipped.
  */
-import type { FleetConfig, TakerOrder, TakerOrderSource, Unsubscribe, Venue } from '@drift/core';
-import { parseAppParams } from '@drift/core';
+import { type FleetConfig, parseAppParams } from '@drift/config';
+import type { TakerOrder, TakerOrderSource, Unsubscribe, Venue } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import {
   AuctionSubscriber,

@@ -1,5 +1,5 @@
 /** `drift-client` command line: `[--watch] [--sub-account N] [--record FILE]`, read by core's `readCliArgs`. */
-import { CliUsageError, parseFlags } from '@drift/core';
+import { CliUsageError, parseFlags } from '@drift/runtime';
 import { recordPathArg } from '@drift/sim';
 
 export interface CliOptions {

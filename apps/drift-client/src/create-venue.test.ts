@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseBase, parsePrice } from '@drift/core';
+import { parseBase, parsePrice } from '@drift/domain';
 import { engineConfigFromFleet, type SimServer, startSimServer } from '@drift/sim';
 import { recordingLogger, testFleetConfig } from '@drift/test-support';
 import { Keypair } from '@solana/web3.js';

@@ -4,8 +4,10 @@
  * live mode gives `DriftVenue` over the SDK. The venue is returned unconnected: call `connect()`.
  * The SDK is imported only on the live path, so a paper-mode process never loads it.
  */
-import { type AppLifecycle, type FleetConfig, parseAppParams, type Venue } from '@drift/core';
+import { type FleetConfig, parseAppParams } from '@drift/config';
+import type { Venue } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
+import type { AppLifecycle } from '@drift/runtime';
 import { SimVenue } from '@drift/sim';
 import type { PerpMarketConfig, SpotMarketConfig } from '@drift-labs/sdk';
 import type { Connection, Keypair } from '@solana/web3.js';

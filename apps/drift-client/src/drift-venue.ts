@@ -22,8 +22,8 @@ import type {
   Unsubscribe,
   Venue,
   VenueEvent,
-} from '@drift/core';
-import { maxBig } from '@drift/core';
+} from '@drift/domain';
+import { maxBig } from '@drift/domain';
 import {
   BulkAccountLoader,
   calculateBidAskPrice,

@@ -4,8 +4,9 @@
  * configured markets, and exits; with `--watch` (implied when the orchestrator runs it) it keeps
  * logging oracle and position changes.
  */
-import { loadFleetConfig, readCliArgs, startApp } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { readCliArgs, startApp } from '@drift/runtime';
 import { recordOracles, StreamRecorder } from '@drift/sim';
 import { parseCli, USAGE } from './cli.js';
 import { createVenue } from './create-venue.js';

@@ -2,7 +2,7 @@
  * The fleet's market symbols resolved against the SDK's market configs for the chosen env, and
  * each market's spec read from its on-chain PerpMarket account (tick, step, minimum, margins).
  */
-import type { MarketSpec } from '@drift/core';
+import type { MarketSpec } from '@drift/domain';
 import { type DriftEnv, type PerpMarketAccount, type PerpMarketConfig, PerpMarkets } from '@drift-labs/sdk';
 import { fromBN } from './bn.js';
 

@@ -1,4 +1,4 @@
-import type { TakerOrder, TakerOrderSource } from '@drift/core';
+import type { TakerOrder, TakerOrderSource } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
 import { mergeTakerSources } from './merge-taker-sources.js';
 

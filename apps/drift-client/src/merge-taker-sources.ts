@@ -2,7 +2,7 @@
  * One `TakerOrderSource` over several (live: swift-client's Swift stream and drift-client's
  * on-chain auctions), so a maker bot listens to one stream whatever feeds it.
  */
-import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/core';
+import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/domain';
 
 export function mergeTakerSources(...sources: TakerOrderSource[]): TakerOrderSource {
   return {

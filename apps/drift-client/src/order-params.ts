@@ -1,9 +1,9 @@
 /**
- * Core order requests -> the SDK's order params (`getLimitOrderParams` / `getMarketOrderParams`),
+ * @drift/domain order requests -> the SDK's order params (`getLimitOrderParams` / `getMarketOrderParams`),
  * after the checks the program would otherwise fail a transaction for. A rejected request never
  * reaches the network.
  */
-import type { MarketSpec, OrderRequest, RejectReason, Side } from '@drift/core';
+import type { MarketSpec, OrderRequest, RejectReason, Side } from '@drift/domain';
 import {
   type BN,
   getLimitOrderParams,

@@ -1,4 +1,4 @@
-import type { Order } from '@drift/core';
+import type { Order } from '@drift/domain';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OrderTracker } from './order-tracker.js';
 

@@ -12,7 +12,7 @@
  *   is not called anything: the read is retried, backing off, until it can be.
  * Every order gets one terminal event.
  */
-import { maxBig, type Order, type RejectReason } from '@drift/core';
+import { maxBig, type Order, type RejectReason } from '@drift/domain';
 
 export interface FillProgress {
   orderId: number;

@@ -4,14 +4,15 @@
  * shared by every venue and taker stream the process creates so a bot's taker orders and its fills
  * happen on the same book.
  */
-import { type FleetConfig, isFleetMember } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
 import type { LoggerLike } from '@drift/logging';
+import { isFleetMember } from '@drift/runtime';
 import { engineConfigFromFleet, SimEngine } from '@drift/sim';
 
 export type SimChoice = 'auto' | 'embedded' | 'remote';
 
 /**
- * A member of the fleet (core's `isFleetMember`) uses the fleet's sim server (`auto`). Started
+ * A member of the fleet (@drift/runtime's `isFleetMember`) uses the fleet's sim server (`auto`). Started
  * alone: always an embedded engine, never a running fleet's server (a second instance would trade
  * the fleet's sub-account).
  */

@@ -1,6 +1,6 @@
 /**
  * drift-client's own settings (`apps.drift-client.params` in the fleet config), validated with zod
- * through core's `parseAppParams` so errors read `apps.drift-client.params.<field>: <value> ...`.
+ * through @drift/config's `parseAppParams` so errors read `apps.drift-client.params.<field>: <value> ...`.
  */
 import { z } from 'zod';
 

@@ -3,7 +3,7 @@
  * and fails over the configured endpoints, HTTP and WebSocket on one port), otherwise the first
  * configured endpoint directly.
  */
-import type { FleetConfig } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
 
 const PROBE_TIMEOUT_MS = 500;
 

@@ -1,4 +1,4 @@
-import { parseBase, parsePrice } from '@drift/core';
+import { parseBase, parsePrice } from '@drift/domain';
 import { recordingLogger, testFleetConfig } from '@drift/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVenue } from './create-venue.js';

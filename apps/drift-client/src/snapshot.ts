@@ -1,6 +1,6 @@
 /**
  * What `drift-client` prints about a venue: the account and each configured market, as log fields
- * with human decimals (formatted by core's precision module; bigints do not survive JSON).
+ * with human decimals (formatted by @drift/domain's precision module; bigints do not survive JSON).
  */
 import {
   type AccountState,
@@ -10,7 +10,7 @@ import {
   type OraclePrice,
   type Position,
   type Venue,
-} from '@drift/core';
+} from '@drift/domain';
 
 export interface MarketSnapshot {
   market: string;

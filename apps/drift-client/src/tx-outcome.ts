@@ -5,7 +5,7 @@
  * transaction's slot, exactly one new order id used, no other order of the account changed, and
  * the position moved the order's way by no more than its size. Anything else is unknown.
  */
-import type { Side } from '@drift/core';
+import type { Side } from '@drift/domain';
 import { isVariant, type UserAccount } from '@drift-labs/sdk';
 import { fromBN } from './bn.js';
 

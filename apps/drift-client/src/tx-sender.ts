@@ -2,10 +2,10 @@
  * Sends a transaction and sees it confirmed: compute budget and a capped priority fee first, the
  * transaction re-sent at an interval (validators drop them under load) and its status polled until
  * it is confirmed, fails, or its blockhash expires (block height past `lastValidBlockHeight`).
- * Program errors are mapped to the fleet's reject reasons by core's `rejectReasonFrom` (the table the
+ * Program errors are mapped to the fleet's reject reasons by @drift/domain's `rejectReasonFrom` (the table the
  * simulator names its refusals by).
  */
-import { type RejectReason, rejectReasonFrom } from '@drift/core';
+import { type RejectReason, rejectReasonFrom } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import { DriftError, errorMessage } from '@drift/logging';
 import {

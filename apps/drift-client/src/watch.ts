@@ -2,7 +2,7 @@
  * `--watch`: logs each market's oracle when it moves (at most once per `oracleEveryMs` per market)
  * and each position when it changes (checked on fills and every `positionEveryMs`).
  */
-import type { Position, Venue } from '@drift/core';
+import type { Position, Venue } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import { describeOracle, describePosition } from './snapshot.js';
 

@@ -3,7 +3,7 @@
  * the loopback server's Solana PubSub: updates are pushed, not polled.
  */
 
-import type { TakerOrder, VenueEvent } from '@drift/core';
+import type { TakerOrder, VenueEvent } from '@drift/domain';
 import { recordingLogger, testFleetConfig } from '@drift/test-support';
 import { BN, getUserAccountPublicKeySync } from '@drift-labs/sdk';
 import { Keypair } from '@solana/web3.js';

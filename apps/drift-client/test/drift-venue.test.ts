@@ -5,7 +5,7 @@
  * SDK's IDL coder, asserts them, and writes the resulting accounts and event logs back.
  */
 import net from 'node:net';
-import type { Fill, TakerOrder, VenueEvent } from '@drift/core';
+import type { Fill, TakerOrder, VenueEvent } from '@drift/domain';
 import { recordingLogger, testFleetConfig } from '@drift/test-support';
 import {
   BN,

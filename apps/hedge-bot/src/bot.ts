@@ -4,7 +4,7 @@
  * band sends one capped hedge order (plan.ts) through order-management. Each hedge is logged with
  * the exposure that caused it, broken down by sub-account.
  */
-import { findMarket, formatBase, formatPrice, formatQuote, type MarketSpec, type Venue } from '@drift/core';
+import { findMarket, formatBase, formatPrice, formatQuote, type MarketSpec, type Venue } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import type { Bot, BotStatus } from 'bot-runtime';
 import type { OrderManager } from 'order-management';

@@ -1,5 +1,5 @@
 /**
- * `apps.hedge-bot.params` in drift-bots.yaml, parsed with core's `parseAppParams` so errors read
+ * `apps.hedge-bot.params` in drift-bots.yaml, parsed with @drift/config's `parseAppParams` so errors read
  * `apps.hedge-bot.params.maxSlippageBps: -1 is not a number of basis points >= 0`.
  */
 import {
@@ -10,7 +10,7 @@ import {
   parseAppParams,
   perMarket,
   subAccountField,
-} from '@drift/core';
+} from '@drift/config';
 import { z } from 'zod';
 import type { HedgeParams } from './plan.js';
 

@@ -1,4 +1,4 @@
-import { findMarket, parseBase, parsePrice } from '@drift/core';
+import { findMarket, parseBase, parsePrice } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
 import { type HedgeParams, planHedge } from './plan.js';
 

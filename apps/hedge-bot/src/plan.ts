@@ -3,7 +3,7 @@
  * toward flat: capped in size, priced no worse than the max slippage from the oracle, and never
  * sooner than the cool-down after the previous hedge. Pure: the caller reads positions and places.
  */
-import { absBig, applyBps, type MarketSpec, minBig, roundToStep, type Side } from '@drift/core';
+import { absBig, applyBps, type MarketSpec, minBig, roundToStep, type Side } from '@drift/domain';
 
 export interface HedgeParams {
   /** Net exposure tolerated without hedging, BASE_PRECISION (absolute). */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { absBig, findMarket, type LimitSet, parseBase, parsePrice, parseQuote } from '@drift/core';
+import { absBig, findMarket, type LimitSet, parseBase, parsePrice, parseQuote } from '@drift/domain';
 import { type HistoryEntry, SimEngine, type SimEngineConfig, SimVenue } from '@drift/sim';
 import { type LogLine, recordingLogger } from '@drift/test-support';
 import { startRiskCheckedOrders } from 'order-management';

@@ -1,6 +1,6 @@
 /**
  * hedge-bot's decision path against the compiled Drift program (drift-client's lane): the market
- * maker's sub-account holds a long on chain; the real HedgeBot, with a real OrderManager (core's
+ * maker's sub-account holds a long on chain; the real HedgeBot, with a real OrderManager (@drift/domain's
  * risk limits, SQLite journal) over DriftVenue, reads it and sends its capped market sell. The
  * order is on chain as decided, a maker fills its auction, the fleet's net is back inside the band
  * on chain, and the journal agrees with the chain. With `orderType: limit` (on an exchange whose
@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LimitSet, parseBase, parseQuote } from '@drift/core';
+import { type LimitSet, parseBase, parseQuote } from '@drift/domain';
 import { type LogLine, recordingLogger } from '@drift/test-support';
 import {
   auctionFor,

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RiskWord, writeRiskWord } from '@drift/core';
+import { type RiskWord, writeRiskWord } from '@drift/runtime';
 import { type AppProcess, freePort, startAppProcess } from '@drift/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 

@@ -17,7 +17,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { findMarket, formatPrice, type OrderRequest, type TakerOrder } from '@drift/core';
+import { findMarket, formatPrice, type OrderRequest, type TakerOrder } from '@drift/domain';
 import {
   decodeBase58,
   encodeTakerMessage,

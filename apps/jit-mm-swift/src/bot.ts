@@ -20,7 +20,7 @@ import {
   type TakerOrderSource,
   type Unsubscribe,
   type Venue,
-} from '@drift/core';
+} from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import type { Bot, BotStatus } from 'bot-runtime';
 import type { OrderManager } from 'order-management';

@@ -1,4 +1,4 @@
-import { findMarket, parseBase, parsePrice, type TakerOrder } from '@drift/core';
+import { findMarket, parseBase, parsePrice, type TakerOrder } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
 import { auctionPriceAt, decide, type QuoteParams, requiredMakerPrice } from './decide.js';
 import { VolatilityGuard } from './volatility-guard.js';

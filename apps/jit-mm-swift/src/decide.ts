@@ -12,7 +12,7 @@ import {
   roundToStep,
   type Side,
   type TakerOrder,
-} from '@drift/core';
+} from '@drift/domain';
 
 export interface QuoteParams {
   /** Edge over the oracle the maker keeps on every fill, basis points. */

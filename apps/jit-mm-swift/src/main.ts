@@ -3,7 +3,7 @@
  * trades the shared sim server when the orchestrator runs the fleet, else an embedded simulator;
  * live mode fills Drift's Swift orders and on-chain auctions. Runs until SIGINT/SIGTERM or the orchestrator's stop.
  */
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import { setupCriticalLogging } from '@drift/logging';
 import { type BotDeps, runBot } from 'bot-runtime';
 import { mergeTakerSources, simChoiceFor } from 'drift-client';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { findWorkspaceRoot, loadFleetConfig } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
+import { findWorkspaceRoot } from '@drift/logging';
 import { describe, expect, it } from 'vitest';
 import { fleetTakers } from './own-takers.js';
 

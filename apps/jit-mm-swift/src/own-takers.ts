@@ -1,4 +1,4 @@
-import type { FleetConfig } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
 
 /**
  * The fleet's own takers in paper mode (the hedge and trend bots' auctions, the risk view's

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { ConfigError, type FleetConfig, findWorkspaceRoot, loadFleetConfig, parseBase } from '@drift/core';
+import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/config';
+import { parseBase } from '@drift/domain';
+import { findWorkspaceRoot } from '@drift/logging';
 import { describe, expect, it } from 'vitest';
 import { loadJitParams } from './params.js';
 

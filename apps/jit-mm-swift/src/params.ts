@@ -1,5 +1,5 @@
 /**
- * `apps.jit-mm-swift.params` in drift-bots.yaml: parsed with core's `parseAppParams`, so a bad
+ * `apps.jit-mm-swift.params` in drift-bots.yaml: parsed with @drift/config's `parseAppParams`, so a bad
  * value reads `apps.jit-mm-swift.params.edgeBps: -5 is not a number of basis points >= 0`.
  */
 import {
@@ -11,7 +11,7 @@ import {
   msField,
   parseAppParams,
   perMarket,
-} from '@drift/core';
+} from '@drift/config';
 import { z } from 'zod';
 import type { QuoteParams } from './decide.js';
 

@@ -3,7 +3,7 @@
  * the spread captured (each fill's price against the oracle at the moment of the fill, fees in),
  * which is what the edge is meant to earn regardless of where the market goes afterwards.
  */
-import { type Fill, quoteValue } from '@drift/core';
+import { type Fill, quoteValue } from '@drift/domain';
 
 export class PnlBook {
   private readonly cash = new Map<string, bigint>();

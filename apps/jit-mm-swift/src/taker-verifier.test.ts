@@ -1,4 +1,4 @@
-import { findMarket, parsePrice, type TakerOrder } from '@drift/core';
+import { findMarket, parsePrice, type TakerOrder } from '@drift/domain';
 import { SimEngine, verifyTakerOrder } from '@drift/sim';
 import { describe, expect, it } from 'vitest';
 import { TakerVerifier } from './taker-verifier.js';

@@ -10,7 +10,7 @@
  * (the calling thread) is what the bot is given by default.
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import { decodeBase58, encodeTakerMessage } from '@drift/sim';
 
 // DER prefix that wraps a raw 32-byte ed25519 public key (RFC 8410).

@@ -2,7 +2,7 @@
  * Paper mode that does not flatter: against the simulator's default rival makers, the maker loses
  * most races, and what it wins depends on the edge it asks — less edge, more fills, less each.
  */
-import { formatQuote, parseQuote } from '@drift/core';
+import { formatQuote, parseQuote } from '@drift/domain';
 import { DEFAULT_LANDING_DELAY_MS, DEFAULT_RIVALS, SimEngine } from '@drift/sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import { engineConfig, PARAMS, SUB, startMaker } from './harness.js';

@@ -9,7 +9,7 @@ import {
   parsePrice,
   parseQuote,
   type TakerOrderSource,
-} from '@drift/core';
+} from '@drift/domain';
 import { type SimEngine, type SimEngineConfig, SimTakerStream, SimVenue } from '@drift/sim';
 import { type LogLine, recordingLogger } from '@drift/test-support';
 import { startRiskCheckedOrders } from 'order-management';

@@ -1,4 +1,4 @@
-import { absBig, formatQuote, parseBase, parsePrice, quoteValue, type TakerOrderSource } from '@drift/core';
+import { absBig, formatQuote, parseBase, parsePrice, quoteValue, type TakerOrderSource } from '@drift/domain';
 import {
   type HistoryEntry,
   parseOracleCsv,

@@ -2,14 +2,14 @@
  * jit-mm-swift's decision path against the compiled Drift program (drift-client's lane): a taker's
  * market sell on chain is found by the project's AuctionTakerSource, the real JitMaker decides it
  * with its edge, waits for the decided slot of the auction (its clock is the oracle's slot) and
- * fills through a real OrderManager (core's risk limits, SQLite journal) and DriftVenue's
+ * fills through a real OrderManager (@drift/domain's risk limits, SQLite journal) and DriftVenue's
  * place-and-make. On chain: the fill at the decided price and size, both positions; the journal
  * agrees with the chain.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quoteValue, type TakerOrder } from '@drift/core';
+import { quoteValue, type TakerOrder } from '@drift/domain';
 import { recordingLogger } from '@drift/test-support';
 import {
   auctionSource,

@@ -3,7 +3,7 @@
 // built JS on plain node (production, no tsx loader thread); `src`: the TypeScript source, as `pnpm
 // start` runs it (the caller adds `--conditions=source --import tsx`).
 import http from 'node:http';
-import { parseFleetConfig } from '@drift/core';
+import { parseFleetConfig } from '@drift/config';
 import { closeLogs, setupCriticalLogging } from '@drift/logging';
 
 const [, , configJson, root, simEntry, from = 'dist'] = process.argv;

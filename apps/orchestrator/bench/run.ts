@@ -1,6 +1,6 @@
 /**
  * `pnpm bench` (bench:orchestrator): the orchestrator's own costs, each beside a baseline measured in
- * the same run, with the fixture app (core's lifecycle helper: the same start-up path as a real app):
+ * the same run, with the fixture app (@drift/runtime's lifecycle helper: the same start-up path as a real app):
  *  - restart overhead: SIGKILL -> replacement ready, minus the configured backoff, minus the child's
  *    own start-up measured alone (fork -> ready), runs interleaved;   target < 300 ms
  *  - fleet stop: ordered SIGTERM over 8 apps;                          target < 5 s

@@ -8,7 +8,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { dataDir } from '@drift/core';
+import { dataDir } from '@drift/runtime';
 
 /** The token file for the workspace at `root` (or the `DRIFT_DATA_DIR` in `env`). */
 export function tokenFilePath(root: string, env: NodeJS.ProcessEnv = process.env): string {

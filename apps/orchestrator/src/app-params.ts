@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { checkAppParams, type FleetConfig } from '@drift/core';
+import { checkAppParams, type FleetConfig } from '@drift/config';
 import type { z } from 'zod';
 
 const fromSource = extname(fileURLToPath(import.meta.url)) === '.ts';

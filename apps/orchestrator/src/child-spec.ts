@@ -5,17 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import {
-  appsInStartOrder,
-  CHILD_ENV,
-  type FleetConfig,
-  findWorkspaceRoot,
-  type ProcessKind,
-  RISK_WORD_FILE_ENV,
-  riskManagerIssues,
-  riskWordFilePath,
-} from '@drift/core';
-import { DriftError } from '@drift/logging';
+import { appsInStartOrder, type FleetConfig, type ProcessKind } from '@drift/config';
+import { DriftError, findWorkspaceRoot } from '@drift/logging';
+import { CHILD_ENV, RISK_WORD_FILE_ENV, riskManagerIssues, riskWordFilePath } from '@drift/runtime';
 import { appEntryFile, type LaunchMode, OWN_LAUNCH_MODE } from './app-command.js';
 
 export type ChildKind = 'sim' | ProcessKind;

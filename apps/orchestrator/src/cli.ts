@@ -13,15 +13,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  CliUsageError,
-  ConfigError,
-  type FlagValuesOf,
-  type FleetConfig,
-  loadFleetConfig,
-  parseCommandLine,
-} from '@drift/core';
+import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/config';
 import { resolveLogDir } from '@drift/logging';
+import { CliUsageError, type FlagValuesOf, parseCommandLine } from '@drift/runtime';
 import { readClientToken } from './api-token.js';
 import { REQUIRED_NODE_MAJOR } from './app-command.js';
 import { buildChildSpecs, FleetSpecError, userCwd, workspaceRootFor } from './child-spec.js';

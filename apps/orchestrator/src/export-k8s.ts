@@ -13,7 +13,8 @@
  * closed when it stops changing, as under the orchestrator.
  */
 import { relative } from 'node:path';
-import { type FleetConfig, RISK_WORD_FILE_ENV } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
+import { RISK_WORD_FILE_ENV } from '@drift/runtime';
 import { stringify } from 'yaml';
 import { nodeFlagsFor } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';

@@ -7,7 +7,7 @@
  * its own log file through @drift/logging, so pm2's stdout capture is discarded (stderr is kept by
  * pm2 for what happens before the logger starts). The file holds the apps' env: written 0600.
  */
-import type { FleetConfig } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
 import { appCommand } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';
 import type { ExportedFile, ExportOptions } from './export-spec.js';

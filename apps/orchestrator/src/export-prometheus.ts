@@ -6,7 +6,7 @@
  * `test/prometheus.test.ts` shows each firing with `promtool test rules`.
  */
 import { join } from 'node:path';
-import type { FleetConfig } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
 import { LOG_DEFAULTS } from '@drift/logging';
 import { stringify } from 'yaml';
 import { tokenFilePath } from './api-token.js';

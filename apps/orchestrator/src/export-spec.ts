@@ -2,7 +2,7 @@
  * What every `fleet export` target shares: the exported file, the options, the start-order stages
  * and the split of an app's env into plain (derived) and possibly secret (the config's `env`).
  */
-import type { FleetConfig } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
 import type { ChildKind, ChildSpec } from './child-spec.js';
 
 export interface ExportedFile {

@@ -6,7 +6,7 @@
  * `drift-<app>.env` (0600, `EnvironmentFile=`), never into the unit. The log routine comes as
  * one-shot services with timers.
  */
-import { ConfigError, type FleetConfig } from '@drift/core';
+import { ConfigError, type FleetConfig } from '@drift/config';
 import { appCommand } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';
 import { appsBefore, type ExportedFile, type ExportOptions, splitEnv } from './export-spec.js';

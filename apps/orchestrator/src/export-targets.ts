@@ -6,7 +6,7 @@
  * goes to a file written 0600 (pm2 ecosystem, systemd EnvironmentFile) or a Kubernetes `Secret`.
  * The orchestrator's own token and pid never reach the files.
  */
-import type { FleetConfig } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
 import type { ChildSpec } from './child-spec.js';
 import { exportK8s } from './export-k8s.js';
 import { exportPm2 } from './export-pm2.js';

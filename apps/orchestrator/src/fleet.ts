@@ -6,15 +6,10 @@
  * kept told which processes those are (`stop-after`), so that a fleet orphaned by a SIGKILLed
  * orchestrator still stops in that order (bots cancel their orders while the simulator still runs).
  */
-import {
-  type ChildMessage,
-  FAIL_CLOSED_BY,
-  type FailClosedConfig,
-  type ParentMessage,
-  type TradingStateName,
-  worseState,
-} from '@drift/core';
+import type { FailClosedConfig } from '@drift/config';
+import { type TradingStateName, worseState } from '@drift/domain';
 import { DriftError, type Logger } from '@drift/logging';
+import { type ChildMessage, FAIL_CLOSED_BY, type ParentMessage } from '@drift/runtime';
 import type { ChildKind, ChildSpec } from './child-spec.js';
 import { type AppSnapshot, SupervisedApp, type SupervisorTimings } from './supervised-app.js';
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { dataDir } from '@drift/core';
+import { dataDir } from '@drift/runtime';
 import { routineNamed, writeRoutineResult } from './log-routine.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,6 +1,7 @@
 /** `pnpm start`: the orchestrator, logging through @drift/logging (see run-main.ts). */
-import { readCliArgs } from '@drift/core';
+
 import { flushLogs, logFilePath, parseLogLine, resolveLogDir, setupCriticalLogging } from '@drift/logging';
+import { readCliArgs } from '@drift/runtime';
 import { toParsedLine } from './log-lines.js';
 import { runMain } from './run-main.js';
 

@@ -37,7 +37,8 @@ export function botFiles(name: string, up: string): Record<string, string> {
           start: 'node --conditions=source --import tsx src/main.ts',
         },
         dependencies: {
-          '@drift/core': 'workspace:*',
+          '@drift/config': 'workspace:*',
+          '@drift/domain': 'workspace:*',
           '@drift/logging': 'workspace:*',
           'bot-runtime': 'workspace:*',
           zod: '4.0.17',
@@ -55,7 +56,7 @@ export { ${cls} } from './bot.js';
 export { type BotParams, botParamsSchema, loadBotParams } from './params.js';
 `,
     'src/params.ts': `/** ${name}'s parameters (\`apps.${name}.params\` in drift-bots.yaml), validated at start-up. */
-import { baseField, type FleetConfig, intField, marketField, parseAppParams, perMarket } from '@drift/core';
+import { baseField, type FleetConfig, intField, marketField, parseAppParams, perMarket } from '@drift/config';
 import { z } from 'zod';
 
 export const botParamsSchema = z
@@ -85,7 +86,7 @@ export function loadBotParams(config: FleetConfig): BotParams {
   return parseAppParams(config, '${name}', botParamsSchema);
 }
 `,
-    'src/params.test.ts': `import { parseAppParams, parseFleetConfig } from '@drift/core';
+    'src/params.test.ts': `import { parseAppParams, parseFleetConfig } from '@drift/config';
 import { describe, expect, it } from 'vitest';
 import { botParamsSchema } from './params.js';
 
@@ -146,7 +147,7 @@ describe('${name} params', () => {
  * bot-runtime's: the venue, the order flow (journal, risk check, trading state, expiry, cancel-all
  * at shutdown), the data-freshness guard, the heartbeats.
  */
-import { absBig, applyBps, formatPrice, formatQuote, type MarketSpec, roundToStep } from '@drift/core';
+import { absBig, applyBps, formatPrice, formatQuote, type MarketSpec, roundToStep } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import type { Bot, BotDeps, BotStatus } from 'bot-runtime';
 import type { BotParams } from './params.js';

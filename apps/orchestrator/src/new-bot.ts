@@ -8,12 +8,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CliUsageError, findWorkspaceRoot, parseCommandLine, readCliArgs } from '@drift/core';
-import { DriftError } from '@drift/logging';
+import { DriftError, findWorkspaceRoot } from '@drift/logging';
+import { CliUsageError, parseCommandLine, readCliArgs } from '@drift/runtime';
 import { botFiles } from './new-bot-files.js';
 
 const NAME = /^[a-z][a-z0-9-]{1,40}$/;
-const RESERVED = new Set(['sim', 'orchestrator', 'core', 'logging', 'bot-runtime']);
+const RESERVED = new Set(['sim', 'orchestrator', 'domain', 'config', 'runtime', 'logging', 'bot-runtime']);
 const USAGE = 'usage: pnpm new:bot <name> [--root DIR]';
 
 export class NewBotError extends DriftError {

@@ -2,8 +2,9 @@
  * Wires one orchestrator: fleet specs from the config (checked before anything starts), the fleet,
  * metrics, the log feed and the API server. `main.ts` adds process concerns (logging setup, signals).
  */
-import { ConfigError, dataDir, type FleetConfig, riskManagerOf } from '@drift/core';
+import { ConfigError, type FleetConfig } from '@drift/config';
 import { type Logger, resolveLogDir } from '@drift/logging';
+import { dataDir, riskManagerOf } from '@drift/runtime';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { ensureToken } from './api-token.js';
 import { appParamsIssues } from './app-params.js';

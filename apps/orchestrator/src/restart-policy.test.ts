@@ -1,4 +1,4 @@
-import type { RestartPolicy } from '@drift/core';
+import type { RestartPolicy } from '@drift/config';
 import { describe, expect, it } from 'vitest';
 import { RestartTracker } from './restart-policy.js';
 

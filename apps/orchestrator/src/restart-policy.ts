@@ -3,7 +3,7 @@
  * a stable run, and crash-loop detection (more than `maxRestarts` exits within `windowMs`). Pure: the
  * supervisor feeds it exits and it answers with a delay or a verdict.
  */
-import type { RestartPolicy } from '@drift/core';
+import type { RestartPolicy } from '@drift/config';
 
 export type RestartDecision =
   | { restart: true; delayMs: number }

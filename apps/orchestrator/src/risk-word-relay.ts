@@ -4,7 +4,8 @@
  * change of the state it carries as `halt` / `resume` / `trading-state`. A file that stops changing
  * relays nothing, so the bot's own watch fails it closed.
  */
-import { type ParentMessage, type RiskWord, readRiskWord, type TradingStateName } from '@drift/core';
+import type { TradingStateName } from '@drift/domain';
+import { type ParentMessage, type RiskWord, readRiskWord } from '@drift/runtime';
 
 interface Relay {
   send(message: ParentMessage): boolean;

@@ -1,11 +1,12 @@
 /**
  * The orchestrator process: load the config, check the fleet, serve the API, start the fleet, and
- * stop it in order on SIGINT/SIGTERM (core's lifecycle helper, with a deadline over the worst-case
+ * stop it in order on SIGINT/SIGTERM (@drift/runtime's lifecycle helper, with a deadline over the worst-case
  * stop). A bad config or a missing app entry is reported (stderr and log) before anything starts,
  * exit code 2; a fleet that cannot start exits 1. `main.ts` supplies the logging.
  */
-import { ConfigError, loadFleetConfig, startApp } from '@drift/core';
+import { ConfigError, loadFleetConfig } from '@drift/config';
 import type { Logger } from '@drift/logging';
+import { startApp } from '@drift/runtime';
 import { FleetSpecError, userCwd, workspaceRootFor } from './child-spec.js';
 import { FleetStartError } from './fleet.js';
 import type { LogFeedOptions } from './log-feed.js';

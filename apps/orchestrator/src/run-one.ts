@@ -9,8 +9,9 @@
  * manager rewrites (`DRIFT_RISK_WORD_FILE`, on a volume the pods share), its state included.
  */
 import { createServer } from 'node:http';
-import { loadFleetConfig, RISK_WORD_FILE_ENV } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
 import { setupUtilityLogging } from '@drift/logging';
+import { RISK_WORD_FILE_ENV } from '@drift/runtime';
 import { builtEntryOf } from './app-command.js';
 import { buildChildSpecs, userCwd, workspaceRootFor } from './child-spec.js';
 import { HEALTH_PORT } from './export-k8s.js';

@@ -8,14 +8,9 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type AppStatus,
-  type ChildMessage,
-  type ParentMessage,
-  parseChildMessage,
-  type RestartPolicy,
-} from '@drift/core';
+import type { RestartPolicy } from '@drift/config';
 import type { Logger } from '@drift/logging';
+import { type AppStatus, type ChildMessage, type ParentMessage, parseChildMessage } from '@drift/runtime';
 import { nodeFlagsFor } from './app-command.js';
 import type { ChildSpec } from './child-spec.js';
 import { RestartTracker } from './restart-policy.js';

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadFleetConfig } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
 import { SHORT_GC_PAUSE_FLAGS } from '@drift/logging';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appCommand, nodeFlagsFor } from '../src/app-command.js';

@@ -2,7 +2,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type FleetConfig, parseFleetConfig, riskManagerOf } from '@drift/core';
+import { type FleetConfig, parseFleetConfig } from '@drift/config';
+import { riskManagerOf } from '@drift/runtime';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../src/api-server.js';
 import { buildChildSpecs, type ChildSpec } from '../src/child-spec.js';
 import { Fleet } from '../src/fleet.js';

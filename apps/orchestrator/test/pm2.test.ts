@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadFleetConfig } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChildSpecs } from '../src/child-spec.js';
 import { exportFleet } from '../src/export-targets.js';

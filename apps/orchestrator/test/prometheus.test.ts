@@ -6,7 +6,7 @@
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFleetConfig } from '@drift/core';
+import { parseFleetConfig } from '@drift/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { buildChildSpecs } from '../src/child-spec.js';

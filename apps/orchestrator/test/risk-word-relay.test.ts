@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ParentMessage, writeRiskWord } from '@drift/core';
+import { type ParentMessage, writeRiskWord } from '@drift/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { relayRiskWordFile } from '../src/risk-word-relay.js';
 

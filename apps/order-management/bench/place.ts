@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findMarket, type OrderRequest, parsePrice, type Venue } from '@drift/core';
+import { findMarket, type OrderRequest, parsePrice, type Venue } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import { SimEngine, SimVenue } from '@drift/sim';
 import { type JournalSync, OrderManager } from '../src/index.js';

@@ -4,18 +4,17 @@
  * every order's expiry from `orders.expiryMs` (refreshed while the bot lives), and the bot's open
  * orders cancelled at shutdown.
  */
+import type { FleetConfig } from '@drift/config';
+import type { LimitSet, Venue } from '@drift/domain';
+import type { LoggerLike } from '@drift/logging';
 import {
   type AppLifecycle,
   FAIL_CLOSED_BY,
-  type FleetConfig,
-  type LimitSet,
   RISK_WORD_FILE_ENV,
   readRiskWord,
   riskManagerIssues,
   riskManagerOf,
-  type Venue,
-} from '@drift/core';
-import type { LoggerLike } from '@drift/logging';
+} from '@drift/runtime';
 import { acquireInstanceLock, type InstanceLock, instanceLockFiles } from './instance-lock.js';
 import { defaultJournalPath } from './journal-path.js';
 import { OrderManager, type OrderManagerOptions } from './order-manager.js';

@@ -1,7 +1,7 @@
 /** Arguments of `pnpm --filter order-management start` (the journal report), read by core's parser. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CliUsageError, parseFlags } from '@drift/core';
+import { CliUsageError, parseFlags } from '@drift/runtime';
 import { defaultJournalPath } from './journal-path.js';
 
 export const USAGE = `usage: pnpm --filter order-management start -- [--bot <name>] [--journal <path>]

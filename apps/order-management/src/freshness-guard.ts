@@ -1,25 +1,24 @@
 /**
  * A bot trades only on fresh data. The guard follows the age of what the bot trades on (each
  * market's oracle by its own venue time, the venue's slot, the bot's account view as the venue
- * confirms it: core's `DataFreshness`) by reading the venue's clock, oracles and account age every
+ * confirms it: @drift/domain's `DataFreshness`) by reading the venue's clock, oracles and account age every
  * `checkMs` and listening to its oracle pushes. Past the bound
  * (`risk.staleOracleMs`) it says so once (ERROR), cancels the bot's resting orders and refuses every
  * order that is not reduce-only (a pre-trade check, behind the bots' own `stale` test); when the data
  * is fresh again it says so once (WARN) and the bot trades again. The ages and the flag go into the
  * app's heartbeat status (`dataAgeMs`, `dataStale`) for the status API, metrics and dashboard.
  */
+import { type FleetConfig, venueSpeed } from '@drift/config';
 import {
   ACCOUNT_SOURCE,
-  type AppLifecycle,
   DataFreshness,
-  type FleetConfig,
   type FreshnessReport,
   oracleSource,
   type Unsubscribe,
   type Venue,
-  venueSpeed,
-} from '@drift/core';
+} from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
+import type { AppLifecycle } from '@drift/runtime';
 import type { OrderManager } from './order-manager.js';
 
 export interface FreshnessGuardOptions {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CHILD_ENV, loadFleetConfig } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
+import { CHILD_ENV } from '@drift/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireInstanceLock, InstanceLockError, instanceLockFiles } from './instance-lock.js';
 

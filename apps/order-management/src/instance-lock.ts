@@ -10,8 +10,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { dataDir, type FleetConfig, isFleetMember } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
 import { DriftError } from '@drift/logging';
+import { dataDir, isFleetMember } from '@drift/runtime';
 
 export class InstanceLockError extends DriftError {
   override readonly code = 'DRIFT_ERR_INSTANCE_LOCKED';

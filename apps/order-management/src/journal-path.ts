@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { dataDir } from '@drift/core';
+import { dataDir } from '@drift/runtime';
 
 /**
  * `<data dir>/<bot>.orders.sqlite`: the data dir is `DRIFT_DATA_DIR` when set (tests, several

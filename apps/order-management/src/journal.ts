@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { Fill, OrderStatus, OrderType, Side } from '@drift/core';
+import type { Fill, OrderStatus, OrderType, Side } from '@drift/domain';
 import type { ManagedOrder } from './managed-order.js';
 
 export type JournalSync = 'full' | 'normal';

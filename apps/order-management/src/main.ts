@@ -1,6 +1,7 @@
 /** `pnpm --filter order-management start -- --bot <name>`: a report of a bot's order journal. */
-import { checkCliArgs } from '@drift/core';
+
 import { errorMessage, flushLogs, setupCriticalLogging } from '@drift/logging';
+import { checkCliArgs } from '@drift/runtime';
 import { parseReportArgs, USAGE } from './cli-args.js';
 import { Journal } from './journal.js';
 import { formatReport } from './report.js';

@@ -1,4 +1,4 @@
-import type { OrderStatus, OrderType, RejectReason, Side } from '@drift/core';
+import type { OrderStatus, OrderType, RejectReason, Side } from '@drift/domain';
 
 /** One order as the bot sees it: its intent, where the venue has it, and its state. */
 export interface ManagedOrder {

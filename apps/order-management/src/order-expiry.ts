@@ -7,7 +7,8 @@
  * Venue time, not local time: a fast-forwarded simulator's clock runs ahead of the wall, so the
  * check interval follows the measured pace of the venue clock.
  */
-import { ORDER_EXPIRY_MS, type Order, type Venue } from '@drift/core';
+import { ORDER_EXPIRY_MS } from '@drift/config';
+import type { Order, Venue } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import type { ManagedOrder } from './managed-order.js';
 

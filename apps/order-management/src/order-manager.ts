@@ -3,14 +3,13 @@
  * checks and the rate limit, is journaled as an intent, sent, and then followed through its
  * states by the place result and the venue's events. See README.md for the guarantees.
  */
+import { ORDER_EXPIRY_MS } from '@drift/config';
 import {
   type Fill,
   formatBase,
   formatPrice,
   formatQuote,
-  isConnectionError,
   maxBig,
-  ORDER_EXPIRY_MS,
   type Order,
   type OrderRequest,
   type OrderStatus,
@@ -21,7 +20,8 @@ import {
   type Unsubscribe,
   type Venue,
   type VenueEvent,
-} from '@drift/core';
+} from '@drift/domain';
+import { isConnectionError } from '@drift/runtime';
 import {
   ClientOrderIdGenerator,
   USER_ORDER_ID_MAX,

@@ -1,4 +1,4 @@
-import { ORDER_STATUSES, type OrderStatus } from '@drift/core';
+import { ORDER_STATUSES, type OrderStatus } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
 import { canTransition, isTerminal, liveStatusFor } from './order-states.js';
 

@@ -2,7 +2,7 @@
  * The order state machine: which status may follow which. Fills only ever add, so an order
  * never goes back to `open` once partially filled, and a terminal status is final.
  */
-import type { OrderStatus } from '@drift/core';
+import type { OrderStatus } from '@drift/domain';
 
 export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set([
   'filled',

@@ -6,8 +6,8 @@
  * deleted; a bot restarted within its session keeps its journal. Live journals are never touched.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { CHILD_ENV } from '@drift/core';
 import type { LoggerLike } from '@drift/logging';
+import { CHILD_ENV } from '@drift/runtime';
 
 /** This process's session: the orchestrator's run, else one of its own (a bot alone). */
 export function paperSessionId(env = process.env): string {

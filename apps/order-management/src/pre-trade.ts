@@ -3,7 +3,7 @@
  * manager's limits plug in here (see `riskLimitsCheck`), so a bot and the risk manager evaluate
  * the same limits with the same code.
  */
-import type { OrderRequest, TradingStateName } from '@drift/core';
+import type { OrderRequest, TradingStateName } from '@drift/domain';
 import type { ManagedOrder, ManagerRejectReason } from './managed-order.js';
 
 export interface PreTradeContext {

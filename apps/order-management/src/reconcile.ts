@@ -13,7 +13,7 @@
  *   order -> cancel it. Without an intent the bot cannot account for it, and adopting a stale
  *   decision would let it trade on a market that has moved.
  */
-import { type Fill, maxBig, type Order, type OrderStatus } from '@drift/core';
+import { type Fill, maxBig, type Order, type OrderStatus } from '@drift/domain';
 import type { ManagedOrder } from './managed-order.js';
 import { liveStatusFor } from './order-states.js';
 

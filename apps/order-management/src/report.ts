@@ -2,7 +2,7 @@
  * The journal as a human report: counts by status, every order with its state, every fill.
  * Read-only: the report never changes the journal a running bot is writing.
  */
-import { formatBase, formatPrice, formatQuote, ORDER_STATUSES, type OrderStatus } from '@drift/core';
+import { formatBase, formatPrice, formatQuote, ORDER_STATUSES, type OrderStatus } from '@drift/domain';
 import type { Journal } from './journal.js';
 
 function table(header: string[], rows: string[][]): string {

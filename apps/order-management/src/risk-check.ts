@@ -1,9 +1,9 @@
 /**
- * The risk manager's limits as a pre-trade check: core's `checkOrder` (the same pure function the
+ * The risk manager's limits as a pre-trade check: @drift/domain's `checkOrder` (the same pure function the
  * risk-manager service evaluates) on a snapshot of the fleet, so a bot never sends an order the
  * risk manager would call a breach.
  */
-import { checkOrder, type LimitSet, type OraclePrice, type RiskSnapshot, type Venue } from '@drift/core';
+import { checkOrder, type LimitSet, type OraclePrice, type RiskSnapshot, type Venue } from '@drift/domain';
 import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
 
 /** Builds the snapshot an order is checked against (fresh per order, or cached by the caller). */
@@ -11,7 +11,7 @@ export type RiskSnapshotProvider = (context: PreTradeContext) => RiskSnapshot | 
 
 /**
  * `addPreTradeCheck(riskLimitsCheck(config.risk, venueRiskSnapshot(venue)))`: refuses with the
- * reason core gives (`risk-limit`, `halted`, `rate-limited`, `invalid-size`) and its message.
+ * reason @drift/domain gives (`risk-limit`, `halted`, `rate-limited`, `invalid-size`) and its message.
  * The order is checked as if the bot's live orders on the same market and side filled with it
  * (worst case), so resting orders cannot add up past a limit one at a time.
  */

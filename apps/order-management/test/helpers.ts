@@ -8,13 +8,13 @@ import {
   type Unsubscribe,
   type Venue,
   type VenueEvent,
-} from '@drift/core';
+} from '@drift/domain';
 import { SimEngine, SimVenue } from '@drift/sim';
 
 export const px = (text: string) => parsePrice(text);
 export const base = (text: string) => parseBase(text);
 const SOL = findMarket('SOL-PERP');
-if (!SOL) throw new Error('SOL-PERP missing from core markets');
+if (!SOL) throw new Error('SOL-PERP missing from @drift/domain markets');
 
 /** A flat-oracle SOL-PERP simulator, fees off: fills happen only when the test makes them. */
 export function flatEngine(): SimEngine {

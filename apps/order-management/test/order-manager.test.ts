@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LimitSet } from '@drift/core';
+import type { LimitSet } from '@drift/domain';
 import { createLogger, flushLogs } from '@drift/logging';
 import type { SimEngine, SimVenue } from '@drift/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -271,7 +271,7 @@ describe('pre-trade checks, rate limit, trading state', () => {
     expect(om.counters().rejected).toEqual({ 'risk-limit': 1 });
   });
 
-  it("plugs in core's risk limits: position and order-rate limits refuse with core's reason", async () => {
+  it("plugs in the domain's risk limits: position and order-rate limits refuse with their reason", async () => {
     const om = await startManager();
     const limits: LimitSet = {
       maxPositionBase: { 'SOL-PERP': base('5') },

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AppLifecycle, CHILD_ENV, type ShutdownHook } from '@drift/core';
+import { type AppLifecycle, CHILD_ENV, type ShutdownHook } from '@drift/runtime';
 import { testFleetConfig } from '@drift/test-support';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startBotOrders } from '../src/index.js';

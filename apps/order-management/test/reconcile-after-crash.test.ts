@@ -5,7 +5,7 @@
  * which is how a crash between "send" and "ack" looks from inside the process.
  */
 import { join } from 'node:path';
-import type { OrderRequest, PlaceResult } from '@drift/core';
+import type { OrderRequest, PlaceResult } from '@drift/domain';
 import type { SimEngine, SimVenue } from '@drift/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Journal, OrderManager } from '../src/index.js';

@@ -4,22 +4,17 @@
  * simulator in paper mode; under the orchestrator it reports `risk-state` over IPC, and after every
  * evaluation it rewrites `<data>/risk-word.json` for bots under another supervisor.
  */
+import { loadFleetConfig, parseAppParams, venueSpeed } from '@drift/config';
+import { ACCOUNT_SOURCE, DataFreshness, oracleSource, type TradingStateName } from '@drift/domain';
+import { setupCriticalLogging } from '@drift/logging';
 import {
-  ACCOUNT_SOURCE,
-  DataFreshness,
-  loadFleetConfig,
   noOptionsUsage,
-  oracleSource,
-  parseAppParams,
   RISK_WORD_FILE_ENV,
   readCliArgs,
   riskWordFilePath,
   startApp,
-  type TradingStateName,
-  venueSpeed,
   writeRiskWord,
-} from '@drift/core';
-import { setupCriticalLogging } from '@drift/logging';
+} from '@drift/runtime';
 import { openVenue } from 'drift-client';
 import { AlertDispatcher } from './alerts.js';
 import { RiskMonitor } from './monitor.js';

@@ -1,5 +1,5 @@
 /**
- * The risk service: polls every sub-account of the fleet through the venue, evaluates core's
+ * The risk service: polls every sub-account of the fleet through the venue, evaluates @drift/domain's
  * limits (`evaluateRisk`, the same module order-management's pre-trade hook calls) and drives the
  * fleet's trading state. Escalation is automatic (active -> reducing -> halted); a halt cancels every
  * open order of every sub-account itself, is persisted and only an operator reset lowers it.
@@ -10,7 +10,6 @@ import {
   type Breach,
   type DataFreshness,
   evaluateRisk,
-  FailureStreak,
   type LimitSet,
   type OraclePrice,
   oracleSource,
@@ -18,8 +17,9 @@ import {
   type TradingStateName,
   type Venue,
   worstState,
-} from '@drift/core';
+} from '@drift/domain';
 import type { Logger } from '@drift/logging';
+import { FailureStreak } from '@drift/runtime';
 import type { AlertDispatcher } from './alerts.js';
 import { loadRiskState, type PersistedRiskState, saveRiskState } from './state-store.js';
 
@@ -36,7 +36,7 @@ export interface RiskMonitorOptions {
   dayStartUtcHour?: number;
   /** Fed every clock and oracle reading an evaluation makes: the age of what the limits judge. */
   freshness?: DataFreshness;
-  /** Told on every state change (main.ts sends core's `risk-state` IPC message). */
+  /** Told on every state change (main.ts sends @drift/runtime's `risk-state` IPC message). */
   onStateChange?: (change: StateChange) => void;
   /**
    * Told after every evaluation that completed (main.ts sends it as the fleet's fresh word: bots

@@ -5,8 +5,9 @@
  * risk manager picks the reset up at its next poll (it re-reads the file); under the orchestrator,
  * the orchestrator's API reset (IPC `resume`) does the same.
  */
-import { CliUsageError, parseFlags } from '@drift/core';
+
 import type { Logger } from '@drift/logging';
+import { CliUsageError, parseFlags } from '@drift/runtime';
 import { loadRiskState, type PersistedRiskState, saveRiskState } from './state-store.js';
 
 export interface ResetArgs {

@@ -1,8 +1,8 @@
 /**
- * What the risk manager needs of the config beyond core's validation of the `risk` section: every
+ * What the risk manager needs of the config beyond @drift/config's validation of the `risk` section: every
  * limited market must be a market the fleet trades (the monitor reads its oracle on every poll).
  */
-import type { FleetConfig } from '@drift/core';
+import type { FleetConfig } from '@drift/config';
 import { DriftError } from '@drift/logging';
 
 export class RiskConfigError extends DriftError {

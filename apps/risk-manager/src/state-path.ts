@@ -1,9 +1,9 @@
 /**
  * Where the risk state lives: `RISK_STATE_FILE`, else `risk-state.json` in the fleet's data
- * directory (`DRIFT_DATA_DIR`, else `<workspace root>/data`, core's `dataDir`).
+ * directory (`DRIFT_DATA_DIR`, else `<workspace root>/data`, @drift/runtime's `dataDir`).
  */
 import path from 'node:path';
-import { dataDir } from '@drift/core';
+import { dataDir } from '@drift/runtime';
 
 export const STATE_FILE_ENV = 'RISK_STATE_FILE';
 

@@ -1,5 +1,5 @@
-/** Bad limits are clear errors naming the field and the value: core's schema, then the app's checks. */
-import { parseAppParams, parseFleetConfig } from '@drift/core';
+/** Bad limits are clear errors naming the field and the value: @drift/config's schema, then the app's checks. */
+import { parseAppParams, parseFleetConfig } from '@drift/config';
 import { describe, expect, it } from 'vitest';
 import { riskManagerParamsSchema } from '../src/params.js';
 import { checkRiskConfig } from '../src/risk-config.js';
@@ -42,7 +42,7 @@ describe('risk limits in the config', () => {
     );
   });
 
-  it('names a limit for a market the fleet does not trade (the app check core leaves out)', () => {
+  it('names a limit for a market the fleet does not trade (the app check @drift/config leaves out)', () => {
     const config = parseFleetConfig(
       fleet({ maxPositionBase: { 'SOL-PERP': '500', 'BTC-PERP': '5', 'ETH-PERP': '3' } }),
     );

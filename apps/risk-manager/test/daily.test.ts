@@ -1,5 +1,5 @@
 /** The daily-loss base: kept across a restart, renewed when the UTC day rolls. */
-import { formatQuote } from '@drift/core';
+import { formatQuote } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
 import { loadRiskState } from '../src/state-store.js';
 import { fill, fleetEngine, limitsFrom, monitorOf, tempStatePath } from './fleet.js';

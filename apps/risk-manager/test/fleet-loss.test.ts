@@ -7,7 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatQuote, loadFleetConfig, parseQuote } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
+import { formatQuote, parseQuote } from '@drift/domain';
 import { engineConfigFromFleet, type SimServer, startSimServer } from '@drift/sim';
 import { type AppProcess, freePort, startAppProcess } from '@drift/test-support';
 import { afterEach, describe, expect, it } from 'vitest';

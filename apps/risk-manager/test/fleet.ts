@@ -2,15 +2,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseFleetConfig } from '@drift/config';
 import {
   type DataFreshness,
   findMarket,
   type LimitSet,
   parseBase,
-  parseFleetConfig,
   parsePrice,
   parseQuote,
-} from '@drift/core';
+} from '@drift/domain';
 import { type Logger, setupUtilityLogging } from '@drift/logging';
 import { parseOracleCsv, SimEngine, SimVenue } from '@drift/sim';
 import { AlertDispatcher } from '../src/alerts.js';
@@ -19,7 +19,7 @@ import { RiskMonitor, type StateChange } from '../src/monitor.js';
 export const SOL = findMarket('SOL-PERP')!;
 export const quiet = setupUtilityLogging('risk-manager-test', { logLevel: 'silent' });
 
-/** `risk` section as an operator writes it, validated by core. */
+/** `risk` section as an operator writes it, validated by @drift/config. */
 export function limitsFrom(risk: Record<string, unknown>): LimitSet {
   const config = parseFleetConfig({
     mode: 'paper',

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { formatQuote } from '@drift/core';
+import { formatQuote } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
 import type { StateChange } from '../src/monitor.js';
 import { loadRiskState } from '../src/state-store.js';

@@ -1,5 +1,5 @@
 /** Every limit through the service: a case just inside stays quiet, one just past trips. */
-import { DataFreshness, oracleSource, type RiskLimitName, type TradingStateName } from '@drift/core';
+import { DataFreshness, oracleSource, type RiskLimitName, type TradingStateName } from '@drift/domain';
 import type { SimEngine } from '@drift/sim';
 import { describe, expect, it } from 'vitest';
 import type { RiskMonitor } from '../src/monitor.js';

@@ -8,7 +8,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type ChildMessage, readRiskWord } from '@drift/core';
+import { type ChildMessage, readRiskWord } from '@drift/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRiskState } from '../src/state-store.js';
 import { tempStatePath } from './fleet.js';

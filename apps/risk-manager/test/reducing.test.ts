@@ -1,6 +1,6 @@
-/** `reducing` as a bot sees it: the real OrderManager with core's risk check, fed by the monitor. */
+/** `reducing` as a bot sees it: the real OrderManager with @drift/domain's risk check, fed by the monitor. */
 import path from 'node:path';
-import { parseBase, parsePrice } from '@drift/core';
+import { parseBase, parsePrice } from '@drift/domain';
 import { SimVenue } from '@drift/sim';
 import { type OrderManager, startRiskCheckedOrders } from 'order-management';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /** One upstream RPC endpoint and what the pool knows about it. */
-import { redactUrl } from '@drift/core';
+import { redactUrl } from '@drift/config';
 import { type BreakerOptions, CircuitBreaker } from './circuit-breaker.js';
 
 export interface EndpointConfig {

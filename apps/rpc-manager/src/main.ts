@@ -3,8 +3,9 @@
  * Reports `ready` (with the proxy URLs) to the orchestrator over IPC. Bad config or flags: the
  * problem on stderr and in the log, exit code 2.
  */
-import { ConfigError, loadFleetConfig, startApp } from '@drift/core';
+import { ConfigError, loadFleetConfig } from '@drift/config';
 import { setupCriticalLogging } from '@drift/logging';
+import { startApp } from '@drift/runtime';
 import { POOL_DEFAULTS, RpcPool } from './pool.js';
 import { startProxy } from './proxy/proxy-server.js';
 import { paperEndpointsIgnored, parseCliArgs, resolveSettings, SettingsError, USAGE } from './settings.js';

@@ -3,15 +3,9 @@
  * then command-line flags on top. Every error names the field or flag and its value, with
  * credentials in URLs redacted.
  */
-import {
-  CliUsageError,
-  type FlagValuesOf,
-  type FleetConfig,
-  parseAppParams,
-  parseFlags,
-  redactUrl,
-} from '@drift/core';
+import { type FleetConfig, parseAppParams, redactUrl } from '@drift/config';
 import { DriftError } from '@drift/logging';
+import { CliUsageError, type FlagValuesOf, parseFlags } from '@drift/runtime';
 import { z } from 'zod';
 import type { EndpointConfig } from './endpoint.js';
 import { POOL_DEFAULTS, type PoolOptions } from './pool.js';
@@ -108,7 +102,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   };
 }
 
-/** Combines the fleet config and the command line. Throws `SettingsError` or core's `ConfigError`. */
+/** Combines the fleet config and the command line. Throws `SettingsError` or @drift/config's `ConfigError`. */
 export function resolveSettings(config: FleetConfig, cli: CliArgs): Settings {
   const params = parseAppParams(config, 'rpc-manager', rpcManagerParamsSchema);
   const endpoints: EndpointConfig[] =

@@ -1,11 +1,11 @@
 /**
  * How old the pool's view of the chain is: local time since the best slot any endpoint reports last
- * advanced (core's `DataFreshness`, source `slot`). Every process the pool serves trades on that
+ * advanced (@drift/domain's `DataFreshness`, source `slot`). Every process the pool serves trades on that
  * view, and a pool whose endpoints all stalled still answers, so the age is reported with the
  * heartbeat (status API, `drift_app_data_age_seconds`, the stale-data alert) and a stall is said
  * once at ERROR, its end once at WARN.
  */
-import { DataFreshness, type FreshnessReport } from '@drift/core';
+import { DataFreshness, type FreshnessReport } from '@drift/domain';
 import type { Logger } from 'pino';
 import type { RpcPool } from './pool.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, type FleetConfig, parseFleetConfig } from '@drift/core';
+import { ConfigError, type FleetConfig, parseFleetConfig } from '@drift/config';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, resolveSettings, SettingsError } from '../src/settings.js';
 

@@ -1,5 +1,5 @@
 /** `swift-client` command line: `[--market SYMBOL]... [--record FILE]`, read by core's `readCliArgs`. */
-import { CliUsageError, parseFlags } from '@drift/core';
+import { CliUsageError, parseFlags } from '@drift/runtime';
 import { recordPathArg } from '@drift/sim';
 
 export const USAGE = `usage: pnpm --filter swift-client start -- [--market SOL-PERP]... [--record FILE]

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import { engineConfigFromFleet, startSimServer, verifyTakerOrder } from '@drift/sim';
 import { recordingLogger } from '@drift/test-support';
 import { Keypair } from '@solana/web3.js';

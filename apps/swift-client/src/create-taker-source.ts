@@ -5,7 +5,8 @@
  * server (`swift.url`), or Drift's public one for the env when none is configured. The SDK (which
  * decodes Swift messages) is imported only on the live path: a paper-mode process never loads it.
  */
-import { type FleetConfig, parseAppParams, type TakerOrderSource } from '@drift/core';
+import { type FleetConfig, parseAppParams } from '@drift/config';
+import type { TakerOrderSource } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import { SimTakerStream } from '@drift/sim';
 import type { Keypair } from '@solana/web3.js';

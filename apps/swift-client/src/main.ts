@@ -2,8 +2,9 @@
  * `pnpm --filter swift-client start [--market SOL-PERP]...`: taps the taker order stream the fleet
  * config selects (paper: the simulator's signed stream; live: Swift) and logs every order.
  */
-import { loadFleetConfig, readCliArgs, startApp } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
+import { readCliArgs, startApp } from '@drift/runtime';
 import { recordTakers, StreamRecorder } from '@drift/sim';
 import { parseCli, USAGE } from './cli.js';
 import { createTakerSource } from './create-taker-source.js';

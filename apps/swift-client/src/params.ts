@@ -1,4 +1,4 @@
-/** swift-client's settings (`apps.swift-client.params`), validated through core's `parseAppParams`. */
+/** swift-client's settings (`apps.swift-client.params`), validated through @drift/config's `parseAppParams`. */
 import { z } from 'zod';
 
 const ms = (min: number) =>

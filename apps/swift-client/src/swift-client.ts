@@ -3,9 +3,9 @@
  * a heartbeat timeout it reconnects after a jittered exponential backoff (one reconnect in flight,
  * never two), re-authenticates and re-subscribes every market it was asked for (settings live here,
  * not on the socket). Orders are verified (ed25519), decoded with the SDK, de-duplicated by uuid
- * and delivered as core `TakerOrder`s. The endpoint given is the endpoint used.
+ * and delivered as @drift/domain `TakerOrder`s. The endpoint given is the endpoint used.
  */
-import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/core';
+import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import type { DriftClient, DriftEnv } from '@drift-labs/sdk';
 import type { Keypair } from '@solana/web3.js';

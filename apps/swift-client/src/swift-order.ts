@@ -1,10 +1,10 @@
 /**
- * A Swift order frame -> core's `TakerOrder`, after checking it: the ed25519 signature of the
+ * A Swift order frame -> @drift/domain's `TakerOrder`, after checking it: the ed25519 signature of the
  * signing authority over the signed bytes (the hex text of the borsh message), the signer being
  * the taker unless the message is a delegate message, and the uuid inside the signed message
  * matching the frame's. Decoding is the SDK's (`decodeSignedMsgOrderParamsMessage`).
  */
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import { DriftError, errorMessage } from '@drift/logging';
 import { type DriftClient, type DriftEnv, isVariant, PerpMarkets } from '@drift-labs/sdk';
 import { PublicKey } from '@solana/web3.js';

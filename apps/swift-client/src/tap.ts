@@ -2,7 +2,7 @@
  * `swift-client` on its own: log every taker order of the stream (market, side, size, auction,
  * latency from the server's stamp when the stream is live Swift) and the connection's events.
  */
-import { formatBase, formatPrice, type TakerOrder, type TakerOrderSource } from '@drift/core';
+import { formatBase, formatPrice, type TakerOrder, type TakerOrderSource } from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import type { SwiftClient } from './swift-client.js';
 

@@ -1,4 +1,4 @@
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import { recordingLogger } from '@drift/test-support';
 import { Keypair } from '@solana/web3.js';
 import { offlineDriftClient } from 'drift-client/live';

@@ -18,7 +18,7 @@ import {
   type TradingStateName,
   type Unsubscribe,
   type Venue,
-} from '@drift/core';
+} from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import type { Bot, BotStatus } from 'bot-runtime';
 import type { OrderManager } from 'order-management';

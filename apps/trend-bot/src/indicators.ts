@@ -1,5 +1,5 @@
 /** Candles and the two indicators the trend rule uses, in integer price units (PRICE_PRECISION). */
-import { absBig, divRound, maxBig } from '@drift/core';
+import { absBig, divRound, maxBig } from '@drift/domain';
 
 export interface Candle {
   /** Bucket start, ms. */

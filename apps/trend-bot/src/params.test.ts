@@ -1,12 +1,7 @@
 import { join } from 'node:path';
-import {
-  ConfigError,
-  type FleetConfig,
-  findWorkspaceRoot,
-  loadFleetConfig,
-  parseBase,
-  parseQuote,
-} from '@drift/core';
+import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/config';
+import { parseBase, parseQuote } from '@drift/domain';
+import { findWorkspaceRoot } from '@drift/logging';
 import { describe, expect, it } from 'vitest';
 import { loadTrendParams, ruleParamsFor } from './params.js';
 

@@ -1,9 +1,8 @@
 /**
- * `apps.trend-bot.params` in drift-bots.yaml, parsed with core's `parseAppParams` so errors read
+ * `apps.trend-bot.params` in drift-bots.yaml, parsed with @drift/config's `parseAppParams` so errors read
  * `apps.trend-bot.params.signal.fastPeriod: 0 is not an integer >= 1`.
  */
 import {
-  applyBps,
   baseField,
   bpsField,
   decimalField,
@@ -12,7 +11,8 @@ import {
   marketField,
   parseAppParams,
   perMarket,
-} from '@drift/core';
+} from '@drift/config';
+import { applyBps } from '@drift/domain';
 import { z } from 'zod';
 import type { TrendParams } from './rule.js';
 

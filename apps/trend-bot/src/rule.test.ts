@@ -1,4 +1,4 @@
-import { findMarket, parseBase, parsePrice, parseQuote } from '@drift/core';
+import { findMarket, parseBase, parsePrice, parseQuote } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
 import { CRAFTED_CLOSES } from '../test/crafted-path.js';
 import { Atr, type Candle, CandleBuilder, Ema } from './indicators.js';

@@ -10,7 +10,7 @@
  *   enters at once).
  * The output is the target position; the bot trades the difference.
  */
-import { BASE_PRECISION, divRound, type MarketSpec, minBig, roundToStep } from '@drift/core';
+import { BASE_PRECISION, divRound, type MarketSpec, minBig, roundToStep } from '@drift/domain';
 import { Atr, type Candle } from './indicators.js';
 import { type EntrySignal, entrySignal, type SignalSpec } from './signals.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findMarket, type LimitSet, parseBase, parseDecimal, parsePrice, parseQuote } from '@drift/core';
+import { findMarket, type LimitSet, parseBase, parseDecimal, parsePrice, parseQuote } from '@drift/domain';
 import { type HistoryEntry, parseOracleCsv, SimEngine, SimVenue } from '@drift/sim';
 import { type LogLine, recordingLogger } from '@drift/test-support';
 import { startRiskCheckedOrders } from 'order-management';

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, type FleetConfig, parseAppParams, parseFleetConfig } from '@drift/core';
+import { ConfigError, type FleetConfig, parseAppParams, parseFleetConfig } from '@drift/config';
 import { engineConfigFromFleet, type SimServer, startSimServer } from '@drift/sim';
 import { hedgeParamsSchema } from 'hedge-bot';
 import { jitParamsSchema } from 'jit-mm-swift';

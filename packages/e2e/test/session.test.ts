@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FleetConfig, loadFleetConfig } from '@drift/core';
+import { type FleetConfig, loadFleetConfig } from '@drift/config';
 import { parseLogLine } from '@drift/logging';
 import { SimVenue } from '@drift/sim';
 import { Journal } from 'order-management';

@@ -1,6 +1,6 @@
 /**
  * The fleet's errors, one shape: a `DRIFT_ERR_*` code a user can search for (the table in
- * packages/core/README.md says what each means and what to do), a name, a message. Here, at the
+ * packages/runtime/README.md says what each means and what to do), a name, a message. Here, at the
  * bottom of the dependency graph, so that every package (logging and log-tools too) can use it.
  */
 

@@ -1,6 +1,6 @@
-export { type MarketSpec, parsePrice } from '@drift/core';
+export { type MarketSpec, parsePrice } from '@drift/domain';
 
-import { findMarket } from '@drift/core';
+import { findMarket } from '@drift/domain';
 
 export const SOL = findMarket('SOL-PERP')!;
 export const BTC = findMarket('BTC-PERP')!;

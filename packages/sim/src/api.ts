@@ -17,7 +17,7 @@ import type {
   TakerOrder,
   TopOfBook,
   Trade,
-} from '@drift/core';
+} from '@drift/domain';
 import type { EngineScope, MakerFill, SimEngine, SimEvent } from './engine.js';
 
 /** Which pushed events a subscriber wants. */

@@ -9,7 +9,7 @@
  * (end - start) * min(elapsed, duration) / duration rounded down, then `standardize_price` to the
  * tick (down for a long, up for a short) — the same integer as the one division here.
  */
-import { applyBps, divRound, maxBig, minBig, type Side } from '@drift/core';
+import { applyBps, divRound, maxBig, minBig, type Side } from '@drift/domain';
 
 export interface AuctionTerms {
   side: Side;

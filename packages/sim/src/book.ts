@@ -2,7 +2,7 @@
  * A limit order book for one market: price levels with FIFO queues (price-time priority).
  * Each side keeps its levels sorted worst-to-best so the best level is the array's last element.
  */
-import type { Order, PriceLevel, Side } from '@drift/core';
+import type { Order, PriceLevel, Side } from '@drift/domain';
 
 /** A resting order: the engine's live Order (price is always set for resting orders). */
 export type RestingOrder = Order & { price: bigint };

@@ -1,4 +1,4 @@
-import type { VenueEvent } from '@drift/core';
+import type { VenueEvent } from '@drift/domain';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flatEngine } from '../test/helpers.js';
 import { type SimServer, startSimServer } from './server.js';

@@ -3,7 +3,7 @@
  * the matching reply; pushed events reach the listeners whose subscription wants them. After a
  * dropped connection it reconnects and re-subscribes until closed.
  */
-import type { MarketSpec, OrderChanges, OrderRequest, TakerOrder } from '@drift/core';
+import type { MarketSpec, OrderChanges, OrderRequest, TakerOrder } from '@drift/domain';
 import { DriftError } from '@drift/logging';
 import WebSocket from 'ws';
 import { type SimApi, type SimSubscription, wants } from './api.js';

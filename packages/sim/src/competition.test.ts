@@ -1,4 +1,4 @@
-import type { PlaceResult, TakerOrder } from '@drift/core';
+import type { PlaceResult, TakerOrder } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
 import { base, flatEngine, px, SOL, usd } from '../test/helpers.js';
 import { auctionPriceAt } from './auction.js';

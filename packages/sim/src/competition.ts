@@ -10,7 +10,7 @@
  * first fills first (a tie goes to the rival); a fill landing at or after the auction's end is too
  * late. The fill price is the auction price of the landing slot.
  */
-import { divRound, type MarketSpec, minBig, type Side } from '@drift/core';
+import { divRound, type MarketSpec, minBig, type Side } from '@drift/domain';
 import { type AuctionTerms, auctionPriceAt } from './auction.js';
 import type { Prng } from './prng.js';
 

@@ -2,7 +2,7 @@
  * The engine's configuration, in engine units (bigints in Drift precisions, integer rates).
  * `fleet-config.ts` builds one from the fleet config's decimal strings.
  */
-import { type MarketSpec, parseDecimal, QUOTE_PRECISION, type TakerOrder } from '@drift/core';
+import { type MarketSpec, parseDecimal, QUOTE_PRECISION, type TakerOrder } from '@drift/domain';
 import { type CompetitionConfig, DEFAULT_LANDING_DELAY_MS, DEFAULT_RIVALS } from './competition.js';
 import type { FeeTierRates } from './fee-tiers.js';
 import type { ReplayPoint } from './oracle.js';

@@ -3,7 +3,7 @@
  * Requests are `{ id, type, ...params }`; every field is checked before the engine is touched, and a
  * bad one throws a WireError naming it.
  */
-import type { OrderChanges } from '@drift/core';
+import type { OrderChanges } from '@drift/domain';
 import type { SimEngine } from './engine.js';
 import type { HistoryEntry } from './history.js';
 import {

@@ -25,7 +25,7 @@ import {
   type TakerOrder,
   type TopOfBook,
   type Trade,
-} from '@drift/core';
+} from '@drift/domain';
 import type { LoggerLike } from '@drift/logging';
 import { auctionBounds, auctionPriceAt, makerPriceAcceptable } from './auction.js';
 import { crosses, OrderBook, type RestingOrder, remainingOf } from './book.js';

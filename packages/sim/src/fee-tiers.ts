@@ -9,7 +9,7 @@
  * down (`calculate_maker_rebate`, `safe_div`), which is what `ceil(quote * rate)` gives for a
  * positive fee rate and a negative (rebate) rate alike.
  */
-import { divRound, QUOTE_PRECISION } from '@drift/core';
+import { divRound, QUOTE_PRECISION } from '@drift/domain';
 import { FEE_RATE_PRECISION, type FeeRate } from './config.js';
 
 /** Volume (QUOTE_PRECISION) from which each tier applies: tier 1 from 0. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseFleetConfig } from '@drift/core';
+import { parseFleetConfig } from '@drift/config';
 import { afterEach, describe, expect, it } from 'vitest';
 import { px } from '../test/helpers.js';
 import { DEFAULT_RIVALS } from './competition.js';

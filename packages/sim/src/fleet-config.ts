@@ -1,10 +1,11 @@
 /**
- * The fleet config's `sim` section (validated by core's `loadFleetConfig`) -> engine config.
- * Markets must be ones core knows (their tick/step/margins come from `MARKETS`); a replay CSV is read
+ * The fleet config's `sim` section (validated by @drift/config's `loadFleetConfig`) -> engine config.
+ * Markets must be ones @drift/domain knows (their tick/step/margins come from `MARKETS`); a replay CSV is read
  * and parsed here. Errors name the config path and the value.
  */
 import { readFileSync } from 'node:fs';
-import { type SimConfig as FleetSimConfig, findMarket } from '@drift/core';
+import type { SimConfig as FleetSimConfig } from '@drift/config';
+import { findMarket } from '@drift/domain';
 import { DEFAULT_RIVALS } from './competition.js';
 import type { SimEngineConfig, SimMarketConfig } from './config.js';
 import { parseOracleCsv } from './oracle.js';
@@ -22,7 +23,7 @@ export function engineConfigFromFleet(
   const markets: SimMarketConfig[] = symbols.map((symbol) => {
     const spec = findMarket(symbol);
     if (!spec)
-      throw new RangeError(`sim.markets.${symbol}: "${symbol}" is not a market in @drift/core MARKETS`);
+      throw new RangeError(`sim.markets.${symbol}: "${symbol}" is not a market in @drift/domain MARKETS`);
     const market = sim.markets[symbol];
     if (!market) throw new RangeError(`sim.markets.${symbol}: missing (paper mode needs its startPrice)`);
     const config: SimMarketConfig = {

@@ -6,7 +6,7 @@
  * - payment: longs pay `rate` of their oracle notional to shorts (shorts pay when the rate is < 0).
  *   Credits round down and debits up: the venue never pays out a unit it did not take.
  */
-import { BASE_PRECISION, divRound, maxBig, minBig } from '@drift/core';
+import { BASE_PRECISION, divRound, maxBig, minBig } from '@drift/domain';
 
 export const PPB = 1_000_000_000n;
 

@@ -2,7 +2,7 @@
  * The engine's record of everything that happened, in order: what an end-to-end test replays to
  * check that limits held and no order was duplicated. Entries are snapshots (never mutated).
  */
-import type { Fill, Order, OrderRequest, RejectReason, TakerOrder } from '@drift/core';
+import type { Fill, Order, OrderRequest, RejectReason, TakerOrder } from '@drift/domain';
 import { snapshotOrder } from './order-snapshot.js';
 
 interface Stamp {

@@ -18,7 +18,7 @@ import {
   type Position,
   quoteValue,
   type Side,
-} from '@drift/core';
+} from '@drift/domain';
 
 export interface PositionState {
   market: string;

@@ -10,7 +10,7 @@
  *   default `unrealized_pnl_initial_asset_weight` of 0 — while equity (the maintenance view) counts
  *   it whole.
  */
-import { absBig, type MarketSpec, maxBig, QUOTE_PRECISION } from '@drift/core';
+import { absBig, type MarketSpec, maxBig, QUOTE_PRECISION } from '@drift/domain';
 import { marginFor } from './ledger.js';
 
 /** The program's margin charge per open order ($0.01). */

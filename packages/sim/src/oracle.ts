@@ -3,7 +3,7 @@
  * Prices are PRICE_PRECISION bigints; the only float is the random shock, turned into an integer
  * parts-per-billion move before it touches a price.
  */
-import { divRound, parsePrice, roundToStep } from '@drift/core';
+import { divRound, parsePrice, roundToStep } from '@drift/domain';
 import type { Prng } from './prng.js';
 
 const HOUR_MS = 3_600_000;

@@ -4,7 +4,7 @@
  * and prices off the tick the program would round (down, and toward the order's side); the live
  * venue refuses them before sending (drift-client's `checkOrder`), and so does the sim.
  */
-import type { MarketSpec, RejectReason } from '@drift/core';
+import type { MarketSpec, RejectReason } from '@drift/domain';
 
 export type Rejection = [RejectReason, string];
 

@@ -4,7 +4,7 @@
  * its fee, the positions and each sub-account's margin. The real-program lane runs the same list
  * through the program (bankrun) and compares the two within stated tolerances.
  */
-import type { AccountState, Fill, OrderRequest, PlaceResult, Position, TakerOrder } from '@drift/core';
+import type { AccountState, Fill, OrderRequest, PlaceResult, Position, TakerOrder } from '@drift/domain';
 import type { SimEngineConfig } from './config.js';
 import { SimEngine } from './engine.js';
 

@@ -1,4 +1,4 @@
-import type { Order } from '@drift/core';
+import type { Order } from '@drift/domain';
 
 /** A copy of an order's current state (callers and the history never share the live object). */
 export function snapshotOrder(order: Order): Order {

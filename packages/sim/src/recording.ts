@@ -9,14 +9,8 @@
  */
 import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  CliUsageError,
-  type OraclePrice,
-  type TakerOrder,
-  type TakerOrderSource,
-  type Unsubscribe,
-  type Venue,
-} from '@drift/core';
+import type { OraclePrice, TakerOrder, TakerOrderSource, Unsubscribe, Venue } from '@drift/domain';
+import { CliUsageError } from '@drift/runtime';
 import type { SimEngineConfig, SimMarketConfig } from './config.js';
 import type { ReplayPoint } from './oracle.js';
 import { encodeWire, Reader, readOracle, readTakerOrder, WireError } from './wire.js';

@@ -4,7 +4,8 @@
  * Reads the fleet config's `sim` section, serves on loopback, reports `ready` over IPC, and closes
  * cleanly on SIGTERM/SIGINT or the orchestrator's stop.
  */
-import { loadFleetConfig, readCliArgs, startApp } from '@drift/core';
+import { loadFleetConfig } from '@drift/config';
+import { readCliArgs, startApp } from '@drift/runtime';
 import { parseSimCliArgs, SIM_USAGE } from './cli-args.js';
 import { engineConfigFromFleet } from './fleet-config.js';
 import { processLogger } from './process-logger.js';

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
 import { decodeBase58, encodeBase58 } from './base58.js';
 import { signingKeyFromSeed, signTakerOrder, verifySignature, verifyTakerOrder } from './signing.js';

@@ -4,7 +4,7 @@
  * terms, so anyone can check both the signature and that the order says what was signed.
  */
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import { decodeBase58, encodeBase58 } from './base58.js';
 
 // DER prefixes that wrap a raw 32-byte ed25519 seed / public key (RFC 8410).

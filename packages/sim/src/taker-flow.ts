@@ -3,7 +3,7 @@
  * configured rate per market. Per slot the count is floor(rate) plus one more with probability
  * frac(rate), where rate = ordersPerMinute / slots per minute.
  */
-import { BASE_PRECISION, divRound, type MarketSpec, maxBig, type TakerOrder } from '@drift/core';
+import { BASE_PRECISION, divRound, type MarketSpec, maxBig, type TakerOrder } from '@drift/domain';
 import { auctionBounds } from './auction.js';
 import type { AuctionConfig, TakerFlowConfig } from './config.js';
 import type { Prng } from './prng.js';

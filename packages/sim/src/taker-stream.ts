@@ -1,10 +1,10 @@
 /**
- * `SimTakerStream`: core's `TakerOrderSource` over the simulator — the signed Swift-like stream and
+ * `SimTakerStream`: @drift/domain's `TakerOrderSource` over the simulator — the signed Swift-like stream and
  * the auctions of sub-accounts' market orders, per market. Each order carries the signed `message`,
  * the `signature` and the taker's base58 key (`taker`), checkable with `verifyTakerOrder`.
  * `receivedAt` is venue time.
  */
-import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/core';
+import type { TakerOrder, TakerOrderSource, Unsubscribe } from '@drift/domain';
 import { embeddedApi, type SimApi } from './api.js';
 import { SimClient } from './client.js';
 import type { SimEngine } from './engine.js';

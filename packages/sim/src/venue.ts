@@ -1,5 +1,5 @@
 /**
- * `SimVenue`: core's `Venue` over the simulator, in-process (`SimVenue.embedded`) or over the
+ * `SimVenue`: @drift/domain's `Venue` over the simulator, in-process (`SimVenue.embedded`) or over the
  * shared server (`SimVenue.remote`). Calls without a sub-account act on the venue's own.
  */
 import type {
@@ -19,7 +19,7 @@ import type {
   Unsubscribe,
   Venue,
   VenueEvent,
-} from '@drift/core';
+} from '@drift/domain';
 import { embeddedApi, type SimApi } from './api.js';
 import { SimClient } from './client.js';
 import type { SimEngine } from './engine.js';

@@ -3,23 +3,23 @@
  * `Reader` that knows the path it is at, so a bad message is answered with the exact field and value
  * (`order.baseAmount: "abc" is not an integer string`).
  */
-import type {
-  AccountState,
-  Fill,
-  MarketSpec,
-  OraclePrice,
-  Order,
-  OrderRequest,
-  PlaceResult,
-  Position,
-  PriceLevel,
-  RejectReason,
-  Side,
-  TakerOrder,
-  TopOfBook,
-  Trade,
-} from '@drift/core';
-import { ORDER_STATUSES } from '@drift/core';
+import {
+  type AccountState,
+  type Fill,
+  type MarketSpec,
+  ORDER_STATUSES,
+  type OraclePrice,
+  type Order,
+  type OrderRequest,
+  type PlaceResult,
+  type Position,
+  type PriceLevel,
+  type RejectReason,
+  type Side,
+  type TakerOrder,
+  type TopOfBook,
+  type Trade,
+} from '@drift/domain';
 import { DriftError } from '@drift/logging';
 import type { EngineScope, MakerFill, SimEvent } from './engine.js';
 

@@ -1,4 +1,4 @@
-import { findMarket, type MarketSpec, parseBase, parsePrice, parseQuote } from '@drift/core';
+import { findMarket, type MarketSpec, parseBase, parsePrice, parseQuote } from '@drift/domain';
 import type { SimEngineConfig } from '../src/config.js';
 import { SimEngine } from '../src/engine.js';
 

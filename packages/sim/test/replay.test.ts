@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Fill, TakerOrder } from '@drift/core';
+import type { Fill, TakerOrder } from '@drift/domain';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auctionPriceAt } from '../src/auction.js';
 import { SimEngine } from '../src/engine.js';

@@ -2,7 +2,7 @@
  * One contract for `SimVenue`, run against the engine in-process and against the server over
  * WebSocket: both modes must behave the same. The test drives the engine's clock directly.
  */
-import type { TakerOrder, VenueEvent } from '@drift/core';
+import type { TakerOrder, VenueEvent } from '@drift/domain';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SimEngine } from '../src/engine.js';
 import { startSimServer } from '../src/server.js';

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ChildMessage, parseChildMessage } from '@drift/core';
+import { type ChildMessage, parseChildMessage } from '@drift/runtime';
 
 export type Heartbeat = Extract<ChildMessage, { type: 'heartbeat' }>;
 export const isReady = (m: ChildMessage): m is Extract<ChildMessage, { type: 'ready' }> => m.type === 'ready';

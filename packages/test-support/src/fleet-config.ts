@@ -1,5 +1,5 @@
-/** A small paper fleet config for tests, through core's real parser (real defaults and conversions). */
-import { type FleetConfig, parseFleetConfig } from '@drift/core';
+/** A small paper fleet config for tests, through @drift/config's real parser (real defaults and conversions). */
+import { type FleetConfig, parseFleetConfig } from '@drift/config';
 
 /** `overrides` replace top-level sections; `sim` is merged into the simulator section. */
 export function testFleetConfig(

@@ -2,7 +2,7 @@
  * A user account as the program left it in the bank, read with the SDK's coder alone (not the
  * venue's mapping, which is what the lane tests): what a test asserts the chain did.
  */
-import type { Side } from '@drift/core';
+import type { Side } from '@drift/domain';
 import { isVariant, type UserAccount } from '@drift-labs/sdk';
 import type { PublicKey } from '@solana/web3.js';
 import { offlineDriftClient } from '../../src/live.js';

@@ -6,7 +6,7 @@
  * collateral, collateral) and refusals (reason, and the program's error name) are compared within
  * the tolerances below, which packages/sim/README.md's calibration table states.
  */
-import { type MarketSpec, parseBase, parsePrice, parseQuote } from '@drift/core';
+import { type MarketSpec, parseBase, parsePrice, parseQuote } from '@drift/domain';
 import {
   type FeeTierRates,
   runOrderScript,

@@ -8,7 +8,7 @@
  * (`min_perp_auction_duration` 0), and one as 2.84's `initialize` leaves it (10 slots), where a
  * place-and-take with no maker has nothing to take and the program refuses it (`ImpossibleFill`).
  */
-import type { OrderRequest } from '@drift/core';
+import type { OrderRequest } from '@drift/domain';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readUser } from './chain-user.js';
 import { SOL_PERP } from './exchange.js';

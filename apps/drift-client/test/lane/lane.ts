@@ -3,7 +3,7 @@
  * exchange created by its admin instructions, and the project's real DriftVenue connected to it
  * through an injected Connection and the exchange's market/oracle configuration.
  */
-import type { VenueEvent } from '@drift/core';
+import type { VenueEvent } from '@drift/domain';
 import { recordingLogger } from '@drift/test-support';
 import { Connection } from '@solana/web3.js';
 import { afterAll, beforeAll, describe } from 'vitest';

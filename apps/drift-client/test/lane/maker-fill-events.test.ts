@@ -3,7 +3,7 @@
  * `cancelled`) whatever order the node delivers the account update and the fill logs in, when one
  * of them never comes, and in polling mode when the order opened and filled between two polls.
  */
-import type { Order, VenueEvent } from '@drift/core';
+import type { Order, VenueEvent } from '@drift/domain';
 import {
   BN,
   getLimitOrderParams,

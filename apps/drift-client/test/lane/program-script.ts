@@ -8,7 +8,13 @@
  * its auction price at that slot). The order params are the venue's own mapping (`toOrderParams`)
  * without its client-side checks: the program judges.
  */
-import { BASE_PRECISION, type MarketSpec, type RejectReason, rejectReasonFrom, type Side } from '@drift/core';
+import {
+  BASE_PRECISION,
+  type MarketSpec,
+  type RejectReason,
+  rejectReasonFrom,
+  type Side,
+} from '@drift/domain';
 import { errorMessage } from '@drift/logging';
 import type { ScriptedOrder } from '@drift/sim';
 import {

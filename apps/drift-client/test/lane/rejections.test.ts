@@ -7,7 +7,7 @@
  * then); it refuses it when a fill is attempted: the order is cancelled with the explanation
  * `reduceOnlyOrderIncreasedPosition`, which the venue reports as the order's reason.
  */
-import { rejectReasonFrom } from '@drift/core';
+import { rejectReasonFrom } from '@drift/domain';
 import { BN, getLimitOrderParams, PositionDirection } from '@drift-labs/sdk';
 import { SendTransactionError, Transaction } from '@solana/web3.js';
 import type { OrderManager } from 'order-management';

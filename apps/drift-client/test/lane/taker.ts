@@ -1,5 +1,5 @@
 /** An on-chain auction to fill: a taker's market order, as the maker's AuctionTakerSource sees it. */
-import type { TakerOrder } from '@drift/core';
+import type { TakerOrder } from '@drift/domain';
 import { BN, getMarketOrderParams, getUserStatsAccountPublicKey, PositionDirection } from '@drift-labs/sdk';
 import { ComputeBudgetProgram, Transaction } from '@solana/web3.js';
 import { AuctionTakerSource } from '../../src/auction-taker-source.js';

@@ -10,9 +10,10 @@
  * stops in the same order as a normal fleet stop.
  */
 import { readFileSync } from 'node:fs';
+import type { FailClosedConfig } from '@drift/config';
+import { type TradingStateName, worseState } from '@drift/domain';
 import { captureConsole, flushLogs, type LoggerLike } from '@drift/logging';
-import type { FailClosedConfig, TradingStateName } from './config-schema.js';
-import { FAIL_CLOSED_BY, worseState } from './fail-closed.js';
+import { FAIL_CLOSED_BY } from './fail-closed.js';
 import {
   type AppStatus,
   CHILD_ENV,

@@ -3,7 +3,7 @@
  * `DRIFT_DATA_DIR` (tests, several fleets on one machine), else `<workspace root>/data`.
  */
 import { join, resolve } from 'node:path';
-import { findWorkspaceRoot } from './config.js';
+import { findWorkspaceRoot } from '@drift/logging';
 
 export const DATA_DIR_ENV = 'DRIFT_DATA_DIR';
 

@@ -16,16 +16,9 @@
  * forgotten, so its stamps neither hide the new one's staleness nor make it look stale.
  */
 
-import type { FleetConfig } from './config-schema.js';
-
 export const SLOT_SOURCE = 'slot';
 /** The bot's own account view (positions, orders, margin): `Venue.accountAsOf`. */
 export const ACCOUNT_SOURCE = 'account';
-
-/** Venue ms per local ms: a paper fleet's simulator runs `sim.speed` times faster; a real venue 1. */
-export function venueSpeed(config: Pick<FleetConfig, 'mode' | 'sim'>): number {
-  return config.mode === 'paper' ? config.sim.speed : 1;
-}
 
 /** The source name of a market's oracle. */
 export function oracleSource(market: string): string {

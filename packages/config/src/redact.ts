@@ -1,7 +1,7 @@
 /**
  * Keeps secrets out of error messages: config values under secret-looking keys, inline keypairs,
  * and API keys carried inside RPC / webhook URLs. The logger redacts its own output; this is for
- * the text core itself builds (config errors).
+ * the text the config itself builds (config errors).
  */
 
 import { REDACTED } from '@drift/logging';

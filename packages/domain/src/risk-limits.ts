@@ -3,21 +3,47 @@
  * order-management's pre-trade hook (`checkOrder`) both call this module, so a bot and the risk
  * manager never disagree about a limit. A value equal to its limit is inside it; one unit over breaches.
  */
-import type { RiskLimitName, RiskLimits, TradingStateName } from './config-schema.js';
-import { DEFAULT_ON_BREACH } from './config-schema.js';
 import { absBig, BPS, divRound, formatBase, formatDecimal, formatQuote, quoteValue } from './precision.js';
 import type { AccountState, OraclePrice, OrderRequest, RejectReason } from './trading.js';
+import { type TradingStateName, worseState } from './trading-state.js';
 
-/** The limits this module reads (`FleetConfig.risk` fits; `onBreach` defaults as in the config). */
-export type LimitSet = Pick<
-  RiskLimits,
-  | 'maxPositionBase'
-  | 'maxGrossNotional'
-  | 'maxLeverageBps'
-  | 'dailyLossLimit'
-  | 'staleOracleMs'
-  | 'maxOrdersPerMinute'
-> & { onBreach?: Partial<RiskLimits['onBreach']> };
+export type RiskLimitName =
+  | 'position'
+  | 'grossNotional'
+  | 'leverage'
+  | 'dailyLoss'
+  | 'staleOracle'
+  | 'orderRate';
+
+/** The trading state each limit's breach calls for. */
+export type BreachStates = Record<RiskLimitName, Exclude<TradingStateName, 'active'>>;
+
+export const DEFAULT_ON_BREACH: BreachStates = {
+  position: 'reducing',
+  grossNotional: 'reducing',
+  leverage: 'reducing',
+  dailyLoss: 'halted',
+  staleOracle: 'reducing',
+  orderRate: 'halted',
+};
+
+/** The limits this module reads (the fleet config's `risk` fits; `onBreach` defaults as in the config). */
+export interface LimitSet {
+  /** Largest |position| per market per sub-account, BASE_PRECISION. */
+  maxPositionBase: Record<string, bigint>;
+  /** Largest sum of |position notional| over the fleet, QUOTE_PRECISION. */
+  maxGrossNotional: bigint;
+  /** Largest grossNotional / equity per sub-account, bps (5x = 50_000). */
+  maxLeverageBps: bigint;
+  /** Largest fall of fleet equity from the day's start equity, QUOTE_PRECISION. */
+  dailyLossLimit: bigint;
+  /** The freshness bound, ms: an oracle (venue time) or a slot older than this is stale; bots stop adding risk. */
+  staleOracleMs: number;
+  /** Orders placed per sub-account in any 60 s. */
+  maxOrdersPerMinute: number;
+  /** Trading state each breach recommends. */
+  onBreach?: Partial<BreachStates>;
+}
 
 /** What the fleet looks like now. */
 export interface RiskSnapshot {
@@ -63,8 +89,6 @@ export type ProposedOrder = Pick<OrderRequest, 'market' | 'side' | 'baseAmount' 
   subAccount: number;
 };
 
-const RANK: Record<TradingStateName, number> = { active: 0, reducing: 1, halted: 2 };
-
 /** Evaluates every limit on the snapshot. */
 export function evaluateRisk(limits: LimitSet, snapshot: RiskSnapshot): RiskVerdict {
   const breaches = [
@@ -83,7 +107,7 @@ export function worstState(
   breaches: readonly { severity: TradingStateName }[],
   floor: TradingStateName = 'active',
 ) {
-  return breaches.reduce<TradingStateName>((s, b) => (RANK[b.severity] > RANK[s] ? b.severity : s), floor);
+  return breaches.reduce<TradingStateName>((s, b) => worseState(s, b.severity), floor);
 }
 
 /**

@@ -108,7 +108,7 @@ describe('bad config: every problem at once, each naming path and value', () => 
     expect(issues).toEqual(
       expect.arrayContaining([
         'apps.hedge-bot.subAccount: -1 is not a non-negative integer',
-        'markets.1: "DOGE-PERP" is not a known market (see MARKETS in @drift/core)',
+        'markets.1: "DOGE-PERP" is not a known market (see MARKETS in @drift/domain)',
         'risk.maxGrossNotional: "-5" is not a positive quote amount',
         'risk.maxPositionBase.SOL-PERP: 1.5 is a float: quote it as a decimal string (e.g. "1.5")',
         'orchestrator.restart.baseMs: 0 is not an integer >= 1',

@@ -3,9 +3,8 @@
  * own `params` (with `parseAppParams`), so money and markets read the same way everywhere.
  * Messages are phrased to follow the offending value: `apps.x.subAccount: -1 is not a non-negative integer`.
  */
+import { BASE_DECIMALS, findMarket, PRICE_DECIMALS, parseDecimal, QUOTE_DECIMALS } from '@drift/domain';
 import { z } from 'zod';
-import { findMarket } from './markets.js';
-import { BASE_DECIMALS, PRICE_DECIMALS, parseDecimal, QUOTE_DECIMALS } from './precision.js';
 
 /**
  * A decimal amount written as a string (`"150.25"`) or a whole number, converted exactly to a
@@ -80,14 +79,14 @@ export const bpsField = (min = 0) =>
 /** A market symbol the fleet knows (`SOL-PERP`). */
 export const marketField = () =>
   z.string({ error: 'is not a market symbol' }).refine((s) => findMarket(s) !== undefined, {
-    error: 'is not a known market (see MARKETS in @drift/core)',
+    error: 'is not a known market (see MARKETS in @drift/domain)',
   });
 
 /** A map keyed by known market symbols: `{ SOL-PERP: ..., BTC-PERP: ... }`. */
 export const perMarket = <T extends z.ZodType>(value: T) =>
   z.record(
     z.string().refine((s) => findMarket(s) !== undefined, {
-      error: 'is not a known market (see MARKETS in @drift/core)',
+      error: 'is not a known market (see MARKETS in @drift/domain)',
     }),
     value,
   );

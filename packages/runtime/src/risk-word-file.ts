@@ -7,7 +7,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TradingStateName } from './config-schema.js';
+import type { TradingStateName } from '@drift/domain';
 import { dataDir } from './data-dir.js';
 
 export const RISK_WORD_FILE_ENV = 'DRIFT_RISK_WORD_FILE';

@@ -4,17 +4,10 @@
  * `risk-word` to the bots. Silence past `failClosed.silenceMs` (a crash loop, a stop, a risk state it
  * cannot read) takes every bot to `failClosed.state` and cancels its resting orders.
  */
-import { type FleetConfig, runsAsProcess, type TradingStateName } from './config-schema.js';
+import { type FleetConfig, runsAsProcess } from '@drift/config';
 
 /** The `by` of a trading-state change made because the risk manager's word went stale (or came back). */
 export const FAIL_CLOSED_BY = 'fail-closed';
-
-const RANK: Record<TradingStateName, number> = { active: 0, reducing: 1, halted: 2 };
-
-/** The more restrictive of two trading states. */
-export function worseState(a: TradingStateName, b: TradingStateName): TradingStateName {
-  return RANK[a] >= RANK[b] ? a : b;
-}
 
 /** The name of the risk manager the fleet runs, if it has one. */
 export function riskManagerOf(config: FleetConfig): string | undefined {

@@ -3,15 +3,15 @@
  * returns a typed `FleetConfig` with money as bigint. Every problem is reported at once, each naming
  * its path and the offending value (secrets shown as `[redacted]`), and nothing starts on a bad file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { DriftError, errorMessage } from '@drift/logging';
+import { BASE_DECIMALS, DEFAULT_ON_BREACH, formatDecimal } from '@drift/domain';
+import { DriftError, errorMessage, findWorkspaceRoot } from '@drift/logging';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { type z, z as zod } from 'zod';
 import {
   type AppConfig,
-  DEFAULT_ON_BREACH,
   type FleetConfig,
   type FleetConfigFile,
   fleetConfigFileSchema,
@@ -19,7 +19,6 @@ import {
   type ProcessKind,
   runsAsProcess,
 } from './config-schema.js';
-import { BASE_DECIMALS, formatDecimal } from './precision.js';
 import { showValue } from './redact.js';
 import { formatIssue } from './zod-issues.js';
 
@@ -97,17 +96,6 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     description: 'API token',
   },
 ];
-
-/** The nearest directory at or above `from` holding `pnpm-workspace.yaml`. */
-export function findWorkspaceRoot(from = process.cwd()): string | undefined {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
 
 /** `DRIFT_BOTS_CONFIG` (relative to `cwd`) or `<workspace root>/drift-bots.yaml`. */
 export function resolveConfigPath(opts: { env?: Env; cwd?: string } = {}): string {
@@ -222,6 +210,11 @@ export function checkAppParams<S extends z.ZodType>(
 /** `schema` as it sits at `path` in the whole file (for the nearest-key lookup). */
 function nestUnder(path: readonly string[], schema: z.ZodType): z.ZodType {
   return path.reduceRight<z.ZodType>((inner, key) => zod.object({ [key]: inner }), schema);
+}
+
+/** Venue ms per local ms: a paper fleet's simulator runs `sim.speed` times faster; a real venue 1. */
+export function venueSpeed(config: Pick<FleetConfig, 'mode' | 'sim'>): number {
+  return config.mode === 'paper' ? config.sim.speed : 1;
 }
 
 /** The fleet's processes in start order: infrastructure, risk, bots; file order within a kind. */

@@ -3,6 +3,7 @@
  * Money is decimal strings in the file and bigint here; every app's `params` stays `unknown` until
  * the app validates it with its own schema (`parseAppParams`).
  */
+import type { BreachStates, LimitSet, TradingStateName } from '@drift/domain';
 import { z } from 'zod';
 import {
   baseField,
@@ -29,7 +30,6 @@ export type DriftEnv = 'devnet' | 'mainnet-beta';
 export type AppKind = 'infrastructure' | 'risk' | 'bot' | 'library';
 /** The kinds the orchestrator runs as processes. */
 export type ProcessKind = Exclude<AppKind, 'library'>;
-export type TradingStateName = 'active' | 'reducing' | 'halted';
 export type WebhookFormat = 'slack' | 'discord' | 'telegram';
 
 export interface RpcEndpoint {
@@ -96,31 +96,11 @@ export interface WebhookConfig {
   chatId?: string;
 }
 
-export interface RiskLimits {
-  /** Largest |position| per market per sub-account, BASE_PRECISION. */
-  maxPositionBase: Record<string, bigint>;
-  /** Largest sum of |position notional| over the fleet, QUOTE_PRECISION. */
-  maxGrossNotional: bigint;
-  /** Largest grossNotional / equity per sub-account, bps (5x = 50_000). */
-  maxLeverageBps: bigint;
-  /** Largest fall of fleet equity from the day's start equity, QUOTE_PRECISION. */
-  dailyLossLimit: bigint;
-  /** The freshness bound, ms: an oracle (venue time) or a slot older than this is stale; bots stop adding risk. */
-  staleOracleMs: number;
-  /** Orders placed per sub-account in any 60 s. */
-  maxOrdersPerMinute: number;
+export interface RiskLimits extends LimitSet {
   /** Trading state each breach recommends. */
-  onBreach: Record<RiskLimitName, Exclude<TradingStateName, 'active'>>;
+  onBreach: BreachStates;
   webhooks: WebhookConfig[];
 }
-
-export type RiskLimitName =
-  | 'position'
-  | 'grossNotional'
-  | 'leverage'
-  | 'dailyLoss'
-  | 'staleOracle'
-  | 'orderRate';
 
 export interface RestartPolicy {
   /** First backoff delay. */
@@ -362,15 +342,6 @@ const webhookSchema = z
   });
 
 const breachState = z.enum(['reducing', 'halted'], { error: 'is not reducing|halted' });
-
-export const DEFAULT_ON_BREACH: RiskLimits['onBreach'] = {
-  position: 'reducing',
-  grossNotional: 'reducing',
-  leverage: 'reducing',
-  dailyLoss: 'halted',
-  staleOracle: 'reducing',
-  orderRate: 'halted',
-};
 
 /**
  * The freshness bound: past it a market's oracle, or the venue's slot, is stale; the risk manager

@@ -4,9 +4,9 @@
  * receive with `parseChildMessage` / `parseParentMessage`: a malformed message is dropped with a
  * warning naming the field, never acted on. Money travels as decimal strings (IPC is JSON).
  */
+import { formatIssue } from '@drift/config';
+import type { TradingStateName } from '@drift/domain';
 import { z } from 'zod';
-import type { TradingStateName } from './config-schema.js';
-import { formatIssue } from './zod-issues.js';
 
 /** Environment the orchestrator sets for each child (read by `startApp`). */
 export const CHILD_ENV = {
