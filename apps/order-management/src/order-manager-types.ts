@@ -38,7 +38,10 @@ export interface OrderManagerOptions {
    * orders have it refreshed while the manager runs (see order-expiry.ts). Default 60 s.
    */
   orderExpiryMs?: number;
-  /** Local clock (ms) for the rate limit and the expiry checks. */
+  /**
+   * Local clock (ms): the rate limit, the expiry checks and every local timestamp the manager
+   * writes (orders' `createdAt`/`updatedAt`, the journal's event times when it opens the journal).
+   */
   now?: () => number;
 }
 

@@ -111,7 +111,10 @@ export class OrderManager {
     this.ownsJournal = typeof options.journal === 'string';
     this.journal =
       typeof options.journal === 'string'
-        ? new Journal(options.journal, options.journalSync === undefined ? {} : { sync: options.journalSync })
+        ? new Journal(options.journal, {
+            ...(options.journalSync !== undefined && { sync: options.journalSync }),
+            now: this.now,
+          })
         : options.journal;
     const now = this.now;
     const log = this.log;
@@ -453,7 +456,7 @@ export class OrderManager {
         `all ${this.pool.size} user order ids (${min}..${max}) are held by live orders; wait for one to end`,
       );
     }
-    const now = Date.now();
+    const now = this.now();
     const order: ManagedOrder = {
       clientOrderId: request.clientOrderId,
       userOrderId,

@@ -145,7 +145,7 @@ export class OrderStateMachine {
       return;
     }
     index.replaced(current, previous, venueOrder.orderId);
-    current.updatedAt = Date.now();
+    current.updatedAt = this.opts.now();
     journal.recordUpdate(
       current,
       'expiry-refreshed',
@@ -162,7 +162,7 @@ export class OrderStateMachine {
     if (changes.reason !== undefined) order.reason = changes.reason;
     const acked = changes.orderId !== undefined && order.orderId === undefined;
     if (acked) order.orderId = changes.orderId;
-    order.updatedAt = Date.now();
+    order.updatedAt = this.opts.now();
     journal.recordUpdate(order, kind, changes.reason);
     if (isTerminal(order.status)) {
       index.untrack(order);

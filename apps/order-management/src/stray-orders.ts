@@ -38,7 +38,7 @@ export class StrayOrders {
     if (journal.get(clientOrderId)) {
       journal.recordEvent(clientOrderId, 'unknown-cancelled', undefined, detail);
     } else {
-      const now = Date.now();
+      const now = this.opts.now();
       journal.recordIntent({
         clientOrderId,
         userOrderId: venueOrder.userOrderId ?? 0,
