@@ -33,6 +33,11 @@ export interface DriftVenueOptions {
   subAccounts?: readonly number[];
   params: DriftClientParams;
   logger: Logger;
+  /**
+   * Local clock (ms, default the wall clock): venue time, oracle and order timestamps, the check
+   * that an order's expiry is still ahead, and when a vanished order's grace ends.
+   */
+  now?: () => number;
 }
 
 export class VenueContext {
@@ -41,7 +46,6 @@ export class VenueContext {
   readonly subs: number[];
   readonly configs: PerpMarketConfig[];
   readonly logger: Logger;
-  /** Local clock (ms). */
   readonly now: () => number;
   client: DriftClient | undefined;
   specs: MarketSpec[] = [];
@@ -56,7 +60,7 @@ export class VenueContext {
     this.subs = [...new Set([opts.subAccount, ...(opts.subAccounts ?? [])])].sort((a, b) => a - b);
     this.configs = perpMarketConfigs(opts.env, opts.markets, opts.perpMarkets);
     this.logger = opts.logger.child({ component: 'drift-client' });
-    this.now = Date.now;
+    this.now = opts.now ?? Date.now;
   }
 
   /** The authority (wallet) public key, base58. */

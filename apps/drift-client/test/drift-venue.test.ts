@@ -289,6 +289,29 @@ describe('DriftVenue over the SDK, offline', () => {
     await other.close();
   });
 
+  it('keeps time by its injected clock: venue time, oracle times, and an expiry already past by it', async () => {
+    // An hour ahead of the wall: an order expiring in a minute of wall time has expired by this clock.
+    const fakeNow = Date.now() + 3_600_000;
+    const other = secondVenue({ now: () => fakeNow });
+    try {
+      await other.connect();
+      expect((await other.clock()).ts).toBe(fakeNow);
+      expect((await other.getOraclePrice('SOL-PERP')).ts).toBe(fakeNow);
+      const placed = await other.placeOrder({
+        market: 'SOL-PERP',
+        side: 'buy',
+        type: 'limit',
+        baseAmount: 1_000_000_000n,
+        price: 150_000_000n,
+        maxTs: Date.now() + 60_000,
+      });
+      expect(placed).toMatchObject({ ok: false, reason: 'order-expired' });
+      expect(rpc.sentTransactions).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('sees an oracle update on the next poll and announces it', async () => {
     await chain.setOracle(0, 151_500_000n, 1_005);
     const deadline = Date.now() + 3_000;
