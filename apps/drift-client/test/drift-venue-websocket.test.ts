@@ -9,12 +9,13 @@ import { BN, getUserAccountPublicKeySync } from '@drift-labs/sdk';
 import { Keypair } from '@solana/web3.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuctionTakerSource } from '../src/auction-taker-source.js';
-import { DriftVenue } from '../src/drift-venue.js';
+import type { DriftVenue } from '../src/drift-venue.js';
 import { DEFAULT_PARAMS } from '../src/params.js';
 import { DriftChain, PROGRAM_ID } from './support/drift-chain.js';
 import { JsonRpcServer } from './support/json-rpc-server.js';
 import { pushMakerFill } from './support/maker-fill.js';
 import { seedChain } from './support/seed.js';
+import { venueOnTestChain } from './support/test-venue.js';
 
 let rpc: JsonRpcServer;
 let chain: DriftChain;
@@ -28,15 +29,8 @@ beforeEach(async () => {
   chain = new DriftChain(rpc);
   authority = Keypair.generate();
   await seedChain(chain, authority);
-  venue = new DriftVenue({
-    env: 'devnet',
-    rpcUrl: rpc.url,
-    wsUrl: rpc.url.replace('http', 'ws'),
-    keypair: authority,
-    markets: ['SOL-PERP'],
-    subAccount: 0,
+  venue = venueOnTestChain(rpc, authority, {
     params: { ...DEFAULT_PARAMS, subscription: 'websocket', events: 'websocket' },
-    logger: recordingLogger(),
   });
   events = [];
   venue.subscribe((e) => events.push(e));

@@ -25,7 +25,7 @@ import { Keypair, PublicKey } from '@solana/web3.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuctionTakerSource } from '../src/auction-taker-source.js';
 import { createVenue } from '../src/create-venue.js';
-import { DriftVenue } from '../src/drift-venue.js';
+import { DriftVenue, type DriftVenueOptions } from '../src/drift-venue.js';
 import { stopEmbeddedEngine } from '../src/paper.js';
 import { DEFAULT_PARAMS, type DriftClientParams } from '../src/params.js';
 import { offlineDriftClient } from '../src/swift-message.js';
@@ -33,6 +33,7 @@ import { DriftChain, type OrderSetup, PROGRAM_ID } from './support/drift-chain.j
 import { JsonRpcServer } from './support/json-rpc-server.js';
 import { pushMakerFill } from './support/maker-fill.js';
 import { seedChain } from './support/seed.js';
+import { venueOnTestChain } from './support/test-venue.js';
 
 const params: DriftClientParams = {
   ...DEFAULT_PARAMS,
@@ -104,6 +105,11 @@ afterEach(async () => {
   expect(logged).not.toContain(JSON.stringify([...authority.secretKey]).slice(1, 40));
   expect(logged).not.toContain(API_KEY);
 });
+
+/** Another venue of the same authority on the same test chain (SOL-PERP, sub-account 0 unless told). */
+function secondVenue(options: Partial<DriftVenueOptions>): DriftVenue {
+  return venueOnTestChain(rpc, authority, { params, logger, ...options });
+}
 
 /** Plays the program for place/cancel: writes orders into the User account and emits OrderRecords. */
 function programPlacesOrders(opts: { fillImmediately?: boolean } = {}): void {
@@ -276,20 +282,34 @@ describe('DriftVenue over the SDK, offline', () => {
   });
 
   it('refuses to connect a sub-account that has no Drift user account, naming it', async () => {
-    const other = new DriftVenue({
-      env: 'devnet',
-      rpcUrl: rpc.url,
-      wsUrl: rpc.url.replace('http', 'ws'),
-      keypair: authority,
-      markets: ['SOL-PERP'],
-      subAccount: 4,
-      params,
-      logger,
-    });
+    const other = secondVenue({ subAccount: 4 });
     await expect(other.connect()).rejects.toThrow(
       `sub-account 4 of ${authority.publicKey.toBase58()} has no Drift user account on devnet`,
     );
     await other.close();
+  });
+
+  it('keeps time by its injected clock: venue time, oracle times, and an expiry already past by it', async () => {
+    // An hour ahead of the wall: an order expiring in a minute of wall time has expired by this clock.
+    const fakeNow = Date.now() + 3_600_000;
+    const other = secondVenue({ now: () => fakeNow });
+    try {
+      await other.connect();
+      expect((await other.clock()).ts).toBe(fakeNow);
+      expect((await other.getOraclePrice('SOL-PERP')).ts).toBe(fakeNow);
+      const placed = await other.placeOrder({
+        market: 'SOL-PERP',
+        side: 'buy',
+        type: 'limit',
+        baseAmount: 1_000_000_000n,
+        price: 150_000_000n,
+        maxTs: Date.now() + 60_000,
+      });
+      expect(placed).toMatchObject({ ok: false, reason: 'order-expired' });
+      expect(rpc.sentTransactions).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('sees an oracle update on the next poll and announces it', async () => {

@@ -61,14 +61,13 @@ export function paperEnv(dir: string): Record<string, string> {
   };
 }
 
-/** `pnpm build` of what the paper fleet runs (turbo: cached when nothing changed). */
+/**
+ * `pnpm build` of what the built paper fleet needs (turbo: cached when nothing changed): every app,
+ * as `pnpm start` builds them (the built orchestrator checks the params of every configured app,
+ * rpc-manager's too, against its `dist/params.js`), the simulator, and log-tools for the log routine.
+ */
 export function buildPaperFleet(): void {
-  const filters = [
-    'orchestrator',
-    '@drift/sim',
-    '@drift/log-tools',
-    ...PAPER_APPS.filter((a) => a !== 'sim'),
-  ];
+  const filters = ['./apps/*', '@drift/sim', '@drift/log-tools'];
   execFileSync(
     'pnpm',
     ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only', ...filters.map((f) => `--filter=${f}`)],

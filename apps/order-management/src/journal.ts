@@ -197,10 +197,15 @@ export class Journal {
   private readonly db: DatabaseSync;
   private readonly stmts: ReturnType<typeof prepareStatements>;
   private readonly intentSync: JournalSync;
+  private readonly now: () => number;
 
-  /** Opens (creating if needed) the journal at `path`; `readonly` opens an existing file for reports. */
-  constructor(path: string, options: { sync?: JournalSync; readonly?: boolean } = {}) {
+  /**
+   * Opens (creating if needed) the journal at `path`; `readonly` opens an existing file for reports.
+   * `now` (ms, default the wall clock) stamps the event rows: the order manager's clock.
+   */
+  constructor(path: string, options: { sync?: JournalSync; readonly?: boolean; now?: () => number } = {}) {
     this.path = path;
+    this.now = options.now ?? Date.now;
     const readonly = options.readonly ?? false;
     this.intentSync = options.sync ?? 'full';
     if (!readonly) mkdirSync(dirname(path), { recursive: true });
@@ -351,6 +356,6 @@ export class Journal {
   }
 
   private event(clientOrderId: string, kind: string, status?: OrderStatus, detail?: string): void {
-    this.stmts.insertEvent.run(Date.now(), clientOrderId, kind, status ?? null, detail ?? null);
+    this.stmts.insertEvent.run(this.now(), clientOrderId, kind, status ?? null, detail ?? null);
   }
 }

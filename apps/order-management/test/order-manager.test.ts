@@ -338,6 +338,34 @@ describe('pre-trade checks, rate limit, trading state', () => {
   });
 });
 
+describe('the injected clock', () => {
+  it("stamps orders and the journal's events with it, not the wall clock", async () => {
+    // Years from the wall clock: a stamp taken from Date.now() cannot pass for one from this clock.
+    let now = Date.UTC(2031, 0, 1);
+    const placedAt = now;
+    const om = await startManager({ now: () => now });
+    const placed = await om.place(buy('140', '1'));
+    if (!placed.ok) throw new Error(placed.message);
+    const id = placed.order.clientOrderId;
+    expect(placed.order).toMatchObject({ status: 'open', createdAt: placedAt, updatedAt: placedAt });
+
+    now += 5_000;
+    expect(await om.cancel(id)).toBe(true);
+    const cancelled = om.get(id);
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      createdAt: placedAt,
+      updatedAt: placedAt + 5_000,
+    });
+    // The order's age as a reader of the journal computes it, from the same clock.
+    expect(cancelled!.updatedAt - cancelled!.createdAt).toBe(5_000);
+    const events = om.journal.eventsFor(id);
+    expect(events.map((e) => e.kind)).toContain('intent');
+    expect(events.length).toBeGreaterThan(1);
+    for (const event of events) expect([placedAt, placedAt + 5_000]).toContain(event.at);
+  });
+});
+
 describe('trading state from the app lifecycle', () => {
   it('follows a lifecycle-style source (halt, then resume)', async () => {
     const om = await startManager();

@@ -1,2 +1,0 @@
-// order-manager.ts imports the logger type from here until its split lands; new code imports @drift/logging.
-export type { LoggerLike as OrderLogger } from '@drift/logging';
