@@ -7,7 +7,7 @@
  * started, ticked, its status in every heartbeat. Shutdown unwinds in reverse: the bot stops, then
  * what its factory opened, the guard, the orders are cancelled, the venue closes.
  */
-import { type FleetConfig, loadFleetConfig } from '@drift/config';
+import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/config';
 import { flushLogs, type LoggerLike } from '@drift/logging';
 import { noOptionsUsage, readCliArgs, startApp } from '@drift/runtime';
 import { openVenue } from 'drift-client';
@@ -40,8 +40,8 @@ export interface RunBotOptions<P> {
 
 /**
  * Runs the bot until SIGINT/SIGTERM, the orchestrator's stop or the loss of its IPC channel. A
- * failure before ready is logged (`<app> failed to start`, ERROR) and the process exits 1 after
- * unwinding what had started.
+ * failure before ready is logged (`<app> failed to start`, ERROR) and the process exits after
+ * unwinding what had started: 2 for a configuration error (config or params), else 1.
  */
 export async function runBot<P>(options: RunBotOptions<P>): Promise<void> {
   const name = options.app;
@@ -102,6 +102,7 @@ export async function runBot<P>(options: RunBotOptions<P>): Promise<void> {
     });
   } catch (err) {
     logger.error({ err }, failedToStart);
-    await app.shutdown('start-up failed', 1);
+    // A configuration error (the fleet config, the bot's params) is the operator's to fix: exit 2.
+    await app.shutdown('start-up failed', err instanceof ConfigError ? 2 : 1);
   }
 }

@@ -110,7 +110,7 @@ export function describeBotUnderOrchestrator(app: string, cwd: string): void {
         writeFileSync(config, JSON.stringify(badParamsConfig(app)));
         bot = startAppProcess({ app, cwd, env: { DRIFT_BOTS_CONFIG: config } });
         const code = await new Promise<number | null>((r) => bot?.child.once('exit', (c) => r(c)));
-        expect(code).toBe(1);
+        expect(code).toBe(2); // a configuration error
         expect(bot.messages.some(isReady)).toBe(false);
         const log = bot.log();
         expect(log).toMatch(new RegExp(`\\| ERROR \\| ${app} failed to start`));
