@@ -1,7 +1,7 @@
 /**
  * A bot's periodic work: `tick` every `everyMs`, never two at once (a slow tick skips the turns it
- * overlaps). A failure is logged at WARN while it is a connection error younger than core's
- * `FailureStreak` grace (a venue restarting), at ERROR otherwise; the next turn retries.
+ * overlaps). A failure is logged at WARN while it is a connection error younger than
+ * @drift/runtime's `FailureStreak` grace (a venue restarting), at ERROR otherwise; the next turn retries.
  */
 
 import type { LoggerLike } from '@drift/logging';

@@ -1,4 +1,4 @@
-/** `drift-client` command line: `[--watch] [--sub-account N] [--record FILE]`, read by core's `readCliArgs`. */
+/** `drift-client` command line: `[--watch] [--sub-account N] [--record FILE]`, read by @drift/runtime's `readCliArgs`. */
 import { CliUsageError, parseFlags } from '@drift/runtime';
 import { recordPathArg } from '@drift/sim';
 

@@ -1,5 +1,5 @@
 /**
- * `DriftVenue`: core's `Venue` over @drift-labs/sdk. A DriftClient (websocket or polling
+ * `DriftVenue`: @drift/domain's `Venue` over @drift-labs/sdk. A DriftClient (websocket or polling
  * subscription) follows the State, the configured perp markets, the USDC spot market, their oracles
  * and this authority's user accounts; orders are SDK-built instructions sent by `TxSender`; fills
  * come from the SDK's EventSubscriber on our user accounts.

@@ -40,7 +40,7 @@ export function generateBot(name: string, root: string): string[] {
   return written;
 }
 
-/** The arguments (core's `readCliArgs` has dropped a leading `--`): one name, an optional root. */
+/** The arguments (@drift/runtime's `readCliArgs` has dropped a leading `--`): one name, an optional root. */
 export function parseNewBotArgs(argv: string[]): { name: string; root?: string } {
   const { values, positionals } = parseCommandLine(argv, { root: { type: 'string' } });
   const [name, ...extra] = positionals;

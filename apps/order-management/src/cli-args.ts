@@ -1,4 +1,4 @@
-/** Arguments of `pnpm --filter order-management start` (the journal report), read by core's parser. */
+/** Arguments of `pnpm --filter order-management start` (the journal report), read by the shared parser. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliUsageError, parseFlags } from '@drift/runtime';

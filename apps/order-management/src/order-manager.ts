@@ -229,7 +229,7 @@ export class OrderManager {
     }
   }
 
-  /** Follows a trading-state source such as core's `AppLifecycle`; returns the unsubscribe. */
+  /** Follows a trading-state source such as @drift/runtime's `AppLifecycle`; returns the unsubscribe. */
   followTradingState(source: {
     readonly tradingState: TradingStateName;
     onTradingState(fn: (state: TradingStateName, reason: string) => void): () => void;
@@ -257,7 +257,7 @@ export class OrderManager {
     return this.tally.snapshot();
   }
 
-  /** What a bot reports with its heartbeat (core's `AppStatus` fields). */
+  /** What a bot reports with its heartbeat (@drift/runtime's `AppStatus` fields). */
   status(): OrderStatusReport {
     return this.tally.report(this.index.size);
   }

@@ -6,7 +6,7 @@ import { formatQuote } from '@drift/domain';
 import type { ManagerRejectReason } from './managed-order.js';
 import type { OrderCounters } from './order-manager-types.js';
 
-/** The heartbeat fields of core's `AppStatus` an order manager fills in. */
+/** The heartbeat fields of @drift/runtime's `AppStatus` an order manager fills in. */
 export interface OrderStatusReport {
   openOrders: number;
   fills: number;

@@ -15,7 +15,7 @@ export interface ResetArgs {
   reason: string;
 }
 
-/** `--by <name>` (required) and `--reason <text>`, read by core's parser; errors name the flag and the value. */
+/** `--by <name>` (required) and `--reason <text>`, read by the shared parser; errors name the flag and the value. */
 export function parseResetArgs(argv: readonly string[]): ResetArgs {
   const values = parseFlags(argv, { by: { type: 'string' }, reason: { type: 'string' } });
   for (const [flag, value] of Object.entries(values))

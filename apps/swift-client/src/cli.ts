@@ -1,4 +1,4 @@
-/** `swift-client` command line: `[--market SYMBOL]... [--record FILE]`, read by core's `readCliArgs`. */
+/** `swift-client` command line: `[--market SYMBOL]... [--record FILE]`, read by @drift/runtime's `readCliArgs`. */
 import { CliUsageError, parseFlags } from '@drift/runtime';
 import { recordPathArg } from '@drift/sim';
 

@@ -1,8 +1,8 @@
 /**
  * The one command-line parser of the fleet: node's `parseArgs`, strict, with errors that name the
  * argument (`unknown option '--bogus'`) and never echo a secret. Here, at the bottom layer, so that
- * `drift-logs` (log-tools sits beside logging, below core) and every app share it; core's
- * `readCliArgs` builds the entry points' usage/exit-2 behaviour on it.
+ * `drift-logs` (log-tools sits beside logging, below the runtime) and every app share it;
+ * @drift/runtime's `readCliArgs` builds the entry points' usage/exit-2 behaviour on it.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DriftError, errorMessage } from './errors.js';
