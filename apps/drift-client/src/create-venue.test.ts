@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBase, parsePrice } from '@drift/domain';
@@ -88,7 +89,70 @@ describe('createVenue in paper mode', () => {
       await venue.close();
     }
   });
+
+  it('waits for a sim server that is there but slow, never trading on an embedded one meanwhile', async () => {
+    const base = testFleetConfig();
+    server = await startSimServer({
+      port: 0,
+      host: '127.0.0.1',
+      config: engineConfigFromFleet(base.sim, { markets: base.markets }),
+    });
+    // A loaded machine's sim server: it accepts connections but answers nothing for 1.5 s.
+    const slow = await slowProxy(server.port, 1_500);
+    try {
+      const config = testFleetConfig({ sim: { ...rawSim(), port: slow.port } });
+      const venue = await createVenue(config, { logger, subAccount: 1 });
+      await venue.connect();
+      try {
+        const placed = await venue.placeOrder({
+          market: 'SOL-PERP',
+          side: 'buy',
+          type: 'limit',
+          baseAmount: parseBase('3'),
+          price: parsePrice('144'),
+        });
+        expect(placed.ok).toBe(true);
+        expect(server.engine.openOrdersList({ subAccount: 1 }).map((o) => o.baseAmount)).toEqual([
+          parseBase('3'),
+        ]);
+      } finally {
+        await venue.close();
+      }
+    } finally {
+      slow.close();
+    }
+  });
 });
+
+/** A TCP proxy to `port` on loopback that holds every connection for `holdMs` from its start. */
+async function slowProxy(port: number, holdMs: number): Promise<{ port: number; close(): void }> {
+  const opensAt = Date.now() + holdMs;
+  const sockets = new Set<Socket>();
+  const proxy = createServer((client) => {
+    sockets.add(client);
+    client.pause();
+    setTimeout(
+      () => {
+        const upstream = connect(port, '127.0.0.1', () => {
+          client.pipe(upstream).pipe(client);
+          client.resume();
+        });
+        sockets.add(upstream);
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      },
+      Math.max(0, opensAt - Date.now()),
+    );
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (proxy.address() as AddressInfo).port,
+    close() {
+      for (const s of sockets) s.destroy();
+      proxy.close();
+    },
+  };
+}
 
 describe('createVenue in live mode', () => {
   it('builds a DriftVenue from the keypair file, without connecting', async () => {

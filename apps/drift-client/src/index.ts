@@ -7,11 +7,11 @@ export { type CreateVenueOptions, createVenue, openVenue } from './create-venue.
 export { mergeTakerSources } from './merge-taker-sources.js';
 export {
   embeddedEngine,
+  probeSimServer,
   resolveSim,
   type SimChoice,
   type SimTarget,
   simChoiceFor,
-  simServerReachable,
   stopEmbeddedEngine,
 } from './paper.js';
 export { DEFAULT_PARAMS, type DriftClientParams, driftClientParamsSchema } from './params.js';

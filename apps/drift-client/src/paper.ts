@@ -22,20 +22,32 @@ export const simChoiceFor = (supervised: boolean, env = process.env): SimChoice 
 export type SimTarget = { kind: 'remote'; url: string } | { kind: 'embedded'; engine: SimEngine };
 
 const PROBE_TIMEOUT_MS = 500;
+/** How long a sim server that is there but slow to answer is waited for before start-up fails. */
+const SLOW_SERVER_WAIT_MS = 30_000;
 
-/** True when the sim server's `/health` answers within the probe timeout. */
-export async function simServerReachable(host: string, port: number): Promise<boolean> {
+/**
+ * What answers on the sim server's address: `up`, `absent` (nothing listens: the connection is
+ * refused) or `slow` (something accepted the connection but did not answer within the probe's
+ * timeout: a server busy starting, or a loaded machine).
+ */
+export async function probeSimServer(host: string, port: number): Promise<'up' | 'absent' | 'slow'> {
   try {
     const res = await fetch(`http://${host}:${port}/health`, {
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     });
     await res.body?.cancel();
-    return res.ok;
-  } catch {
-    return false;
+    return res.ok ? 'up' : 'slow';
+  } catch (err) {
+    return err instanceof DOMException && err.name === 'TimeoutError' ? 'slow' : 'absent';
   }
 }
 
+/**
+ * `auto`: the fleet's server when one is there, an embedded engine when none is. A server that is
+ * there but slow is waited for, never replaced by an embedded engine: a bot trading on a simulator
+ * of its own while the fleet's exists would trade a phantom book, and its cancel-all at shutdown
+ * would leave its orders on the real one (seen under pm2 on a loaded machine).
+ */
 export async function resolveSim(
   config: FleetConfig,
   choice: SimChoice,
@@ -44,7 +56,19 @@ export async function resolveSim(
   const { host, port } = config.sim;
   const url = `ws://${host}:${port}`;
   if (choice === 'remote') return { kind: 'remote', url };
-  if (choice === 'auto' && (await simServerReachable(host, port))) return { kind: 'remote', url };
+  if (choice === 'auto') {
+    const deadline = Date.now() + SLOW_SERVER_WAIT_MS;
+    for (let warned = false; ; warned = true) {
+      const probe = await probeSimServer(host, port);
+      if (probe === 'up') return { kind: 'remote', url };
+      if (probe === 'absent') break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `sim server at ${host}:${port} did not answer /health within ${SLOW_SERVER_WAIT_MS} ms`,
+        );
+      if (!warned) logger?.warn({ host, port }, 'sim server slow to answer: waiting for it');
+    }
+  }
   return { kind: 'embedded', engine: embeddedEngine(config, logger) };
 }
 
