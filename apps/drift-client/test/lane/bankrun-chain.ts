@@ -86,6 +86,13 @@ const DEFAULT_DELIVERY: Delivery = {
   dropLogsOf: new Set(),
 };
 
+/**
+ * Every bank started in this process, kept until the process ends. Test workers that ran a second
+ * lane after stopping a first died natively at times (no JS error, the file's results lost, in
+ * about half the CI runs); a collected context is the one native teardown that can happen then.
+ */
+const STARTED: ProgramTestContext[] = [];
+
 export class BankrunChain {
   readonly rpc = new JsonRpcServer();
   delivery: Delivery = DEFAULT_DELIVERY;
@@ -119,6 +126,7 @@ export class BankrunChain {
       ],
       1_400_000n,
     );
+    STARTED.push(context);
     const chain = new BankrunChain(context, bankrun);
     await chain.init();
     return chain;
