@@ -26,6 +26,18 @@ describe('remote SimVenue connection', () => {
     expect((await venue.getAccount()).subAccount).toBe(1);
   });
 
+  it('refuses a request once closed, opening no connection that would keep the process alive', async () => {
+    const server = await startSimServer({ port: 0, engine: flatEngine() });
+    cleanup.push(() => server.close());
+    const venue = SimVenue.remote(server.url, 1);
+    await venue.connect();
+    await venue.close();
+    await expect(venue.getOpenOrders()).rejects.toThrow(/closed/);
+    await new Promise((r) => setTimeout(r, 100));
+    const sockets = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TCPWRAP');
+    expect(sockets).toEqual([]);
+  });
+
   it('reconnects after the server restarts and subscribes again', async () => {
     const engine = flatEngine();
     let server: SimServer = await startSimServer({ port: 0, engine });

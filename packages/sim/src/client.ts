@@ -153,6 +153,8 @@ export class SimClient implements SimApi {
 
   /** Sends `{ id, type, ...params }` and decodes the reply's `result`. */
   async request<T>(type: string, params: object, decode: (reply: Reader) => T): Promise<T> {
+    // Closed on purpose: a late request must not open a connection that keeps the process alive.
+    if (this.closed) throw new SimRemoteError('the sim client is closed');
     if (!this.ws) await this.connect();
     const ws = this.ws;
     if (!ws) throw new SimRemoteError('not connected to the sim server');
