@@ -63,66 +63,50 @@ describe('createVenue in paper mode', () => {
   });
 
   it('uses the shared sim server when it answers on sim.host:sim.port', async () => {
-    const base = testFleetConfig();
-    server = await startSimServer({
-      port: 0,
-      host: '127.0.0.1',
-      config: engineConfigFromFleet(base.sim, { markets: base.markets }),
-    });
-    const config = testFleetConfig({ sim: { ...rawSim(), port: server.port } });
-    const venue = await createVenue(config, { logger, subAccount: 1 });
-    await venue.connect();
-    try {
-      const placed = await venue.placeOrder({
-        market: 'SOL-PERP',
-        side: 'buy',
-        type: 'limit',
-        baseAmount: parseBase('2'),
-        price: parsePrice('145'),
-      });
-      expect(placed.ok).toBe(true);
-      // The order rests in the server's engine, where the rest of the fleet sees it.
-      expect(server.engine.openOrdersList({ subAccount: 1 }).map((o) => o.baseAmount)).toEqual([
-        parseBase('2'),
-      ]);
-    } finally {
-      await venue.close();
-    }
+    server = await startFleetSimServer();
+    // The order rests in the server's engine, where the rest of the fleet sees it.
+    await expectOrderOnServer(server, server.port, '2');
   });
 
   it('waits for a sim server that is there but slow, never trading on an embedded one meanwhile', async () => {
-    const base = testFleetConfig();
-    server = await startSimServer({
-      port: 0,
-      host: '127.0.0.1',
-      config: engineConfigFromFleet(base.sim, { markets: base.markets }),
-    });
+    server = await startFleetSimServer();
     // A loaded machine's sim server: it accepts connections but answers nothing for 1.5 s.
     const slow = await slowProxy(server.port, 1_500);
     try {
-      const config = testFleetConfig({ sim: { ...rawSim(), port: slow.port } });
-      const venue = await createVenue(config, { logger, subAccount: 1 });
-      await venue.connect();
-      try {
-        const placed = await venue.placeOrder({
-          market: 'SOL-PERP',
-          side: 'buy',
-          type: 'limit',
-          baseAmount: parseBase('3'),
-          price: parsePrice('144'),
-        });
-        expect(placed.ok).toBe(true);
-        expect(server.engine.openOrdersList({ subAccount: 1 }).map((o) => o.baseAmount)).toEqual([
-          parseBase('3'),
-        ]);
-      } finally {
-        await venue.close();
-      }
+      await expectOrderOnServer(server, slow.port, '3');
     } finally {
       slow.close();
     }
   });
 });
+
+function startFleetSimServer(): Promise<SimServer> {
+  const base = testFleetConfig();
+  return startSimServer({
+    port: 0,
+    host: '127.0.0.1',
+    config: engineConfigFromFleet(base.sim, { markets: base.markets }),
+  });
+}
+
+/** A venue made for a fleet whose sim is at `port` places a bid that rests in `sim`'s engine. */
+async function expectOrderOnServer(sim: SimServer, port: number, size: string): Promise<void> {
+  const venue = await createVenue(testFleetConfig({ sim: { ...rawSim(), port } }), { logger, subAccount: 1 });
+  await venue.connect();
+  try {
+    const placed = await venue.placeOrder({
+      market: 'SOL-PERP',
+      side: 'buy',
+      type: 'limit',
+      baseAmount: parseBase(size),
+      price: parsePrice('145'),
+    });
+    expect(placed.ok).toBe(true);
+    expect(sim.engine.openOrdersList({ subAccount: 1 }).map((o) => o.baseAmount)).toEqual([parseBase(size)]);
+  } finally {
+    await venue.close();
+  }
+}
 
 /** A TCP proxy to `port` on loopback that holds every connection for `holdMs` from its start. */
 async function slowProxy(port: number, holdMs: number): Promise<{ port: number; close(): void }> {
