@@ -2,9 +2,12 @@
  * Real program: every Venue operation of DriftVenue in websocket and polling mode and a transaction
  * that never lands (the program's refusals, through order-management: `rejections.test.ts`).
  */
+import { BASE_PRECISION } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
+import { readUser } from './chain-user.js';
 import { SOL_PERP } from './exchange.js';
 import { describeLane, eventually, MODES, USDC_10K } from './lane.js';
+import { MAKER_BID, TAKER_BASE, takeMakerOrder } from './taker.js';
 
 const ONE_SOL = 1_000_000_000n;
 
@@ -125,6 +128,69 @@ describeLane('Venue operations', (lane) => {
       expect(lane().chain.rpc.transactions.length).toBe(sent);
       expect(await venue.getOpenOrders()).toHaveLength(1);
       expect(await venue.cancelAllOrders()).toBe(1);
+    });
+
+    it('a maker fill on chain: getFills and getRecentTrades report it at its on-chain price and size', async () => {
+      const maker = await lane().venue(mode);
+      const placed = await maker.venue.placeOrder({
+        market: 'SOL-PERP',
+        side: 'buy',
+        type: 'limit',
+        postOnly: true,
+        price: MAKER_BID,
+        baseAmount: TAKER_BASE,
+        clientOrderId: 'fill-me',
+      });
+      if (!placed.ok) throw new Error(`maker bid refused: ${placed.reason} ${placed.message}`);
+      await takeMakerOrder(
+        lane(),
+        mode,
+        { user: maker.user, orderId: Number(placed.order.orderId) },
+        TAKER_BASE,
+      );
+
+      // What the program did, from the maker's User account alone: the position it opened.
+      const position = (await readUser(lane().chain, maker.user.userAccount())).account.perpPositions.find(
+        (p) => p.marketIndex === 0,
+      );
+      const chainBase = BigInt(position?.baseAssetAmount.toString() ?? '0');
+      const chainQuote = -BigInt(position?.quoteEntryAmount.toString() ?? '0');
+      const chainFee = BigInt(position?.quoteEntryAmount.sub(position.quoteAssetAmount).toString() ?? '0');
+      expect(chainBase).toBe(TAKER_BASE);
+      expect((chainQuote * BASE_PRECISION) % chainBase).toBe(0n);
+      const chainPrice = (chainQuote * BASE_PRECISION) / chainBase;
+
+      const fills = await eventually(
+        async () => {
+          const found = await maker.venue.getFills();
+          return found.length > 0 ? found : undefined;
+        },
+        5_000,
+        'the fill in getFills',
+      );
+      expect(fills).toEqual([
+        expect.objectContaining({
+          orderId: placed.order.orderId,
+          clientOrderId: 'fill-me',
+          subAccount: 0,
+          market: 'SOL-PERP',
+          side: 'buy',
+          price: chainPrice,
+          baseAmount: chainBase,
+          quoteAmount: chainQuote,
+          fee: chainFee,
+          liquidity: 'maker',
+        }),
+      ]);
+      // A maker fills at its own limit price.
+      expect(chainPrice).toBe(MAKER_BID);
+      const [fill] = fills;
+      expect(await maker.venue.getFills({ market: 'SOL-PERP', sinceTs: fill?.ts })).toEqual(fills);
+      expect(await maker.venue.getFills({ sinceTs: (fill?.ts ?? 0) + 1 })).toEqual([]);
+      // The trade as the market saw it: the taker sold.
+      expect(await maker.venue.getRecentTrades('SOL-PERP')).toEqual([
+        { market: 'SOL-PERP', price: chainPrice, baseAmount: chainBase, side: 'sell', ts: fill?.ts },
+      ]);
     });
 
     it('a transaction that never lands expires: venue-error naming it, nothing on chain', async () => {
