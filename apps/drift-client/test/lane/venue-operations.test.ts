@@ -3,15 +3,49 @@
  * that never lands (the program's refusals, through order-management: `rejections.test.ts`).
  */
 import { BASE_PRECISION } from '@drift/domain';
+import { testFleetConfig } from '@drift/test-support';
+import { PerpMarkets } from '@drift-labs/sdk';
 import { describe, expect, it } from 'vitest';
+import { createVenue } from '../../src/create-venue.js';
+import type { DriftVenue } from '../../src/drift-venue.js';
 import { readUser } from './chain-user.js';
 import { SOL_PERP } from './exchange.js';
-import { describeLane, eventually, MODES, USDC_10K } from './lane.js';
+import { describeLane, eventually, laneParams, MODES, USDC_10K } from './lane.js';
 import { MAKER_BID, TAKER_BASE, takeMakerOrder } from './taker.js';
 
 const ONE_SOL = 1_000_000_000n;
 
 describeLane('Venue operations', (lane) => {
+  it('createVenue with an injected connection and market/oracle configs: markets, oracle, account from chain', async () => {
+    const user = await lane().exchange.createUser({ usdc: USDC_10K });
+    // The fleet config's RPC endpoint answers nothing and the SDK's devnet SOL-PERP oracle is not
+    // on this chain: only the injected connection and configs can connect the venue.
+    const config = testFleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } });
+    expect(config.rpc.endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:1']);
+    const perpMarkets = lane().exchange.perpMarketConfigs();
+    const devnetOracle = PerpMarkets.devnet.find((m) => m.symbol === 'SOL-PERP')?.oracle;
+    expect(perpMarkets[0]?.oracle.toBase58()).not.toBe(devnetOracle?.toBase58());
+    const venue = (await createVenue(config, {
+      logger: lane().logger,
+      keypair: user.keypair,
+      connection: lane().connection(),
+      perpMarkets,
+      quoteSpotMarket: lane().exchange.spotMarketConfigs()[0],
+      params: laneParams('websocket'),
+    })) as DriftVenue;
+    try {
+      await venue.connect();
+      expect(venue.authority).toBe(user.keypair.publicKey.toBase58());
+      expect(venue.markets()).toEqual([
+        expect.objectContaining({ symbol: 'SOL-PERP', marketIndex: 0, tickSize: SOL_PERP.tickSize }),
+      ]);
+      expect((await venue.getOraclePrice('SOL-PERP')).price).toBe(SOL_PERP.price);
+      expect(await venue.getAccount()).toMatchObject({ subAccount: 0, equity: USDC_10K, positions: [] });
+    } finally {
+      await venue.close();
+    }
+  });
+
   describe.each(MODES)('%s', (mode) => {
     it('markets, clock, oracle, top of book and the account read from chain', async () => {
       const { venue } = await lane().venue(mode);
