@@ -11,7 +11,7 @@ import type { Lane, LaneVenue } from './lane.js';
 
 export function laneOrderManagers(
   lane: () => Lane,
-  opts: { placeTimeoutMs?: number } = {},
+  opts: { placeTimeoutMs?: number; orderExpiryMs?: number } = {},
 ): (venue: LaneVenue, bot: string) => Promise<OrderManager> {
   let dir: string | undefined;
   beforeAll(() => {

@@ -2,13 +2,50 @@
  * Real program: every Venue operation of DriftVenue in websocket and polling mode and a transaction
  * that never lands (the program's refusals, through order-management: `rejections.test.ts`).
  */
+import { BASE_PRECISION } from '@drift/domain';
+import { testFleetConfig } from '@drift/test-support';
+import { PerpMarkets } from '@drift-labs/sdk';
 import { describe, expect, it } from 'vitest';
+import { createVenue } from '../../src/create-venue.js';
+import type { DriftVenue } from '../../src/drift-venue.js';
+import { readUser } from './chain-user.js';
 import { SOL_PERP } from './exchange.js';
-import { describeLane, eventually, MODES, USDC_10K } from './lane.js';
+import { describeLane, eventually, laneParams, MODES, USDC_10K } from './lane.js';
+import { MAKER_BID, TAKER_BASE, takeMakerOrder } from './taker.js';
 
 const ONE_SOL = 1_000_000_000n;
 
 describeLane('Venue operations', (lane) => {
+  it('createVenue with an injected connection and market/oracle configs: markets, oracle, account from chain', async () => {
+    const user = await lane().exchange.createUser({ usdc: USDC_10K });
+    // The fleet config's RPC endpoint answers nothing and the SDK's devnet SOL-PERP oracle is not
+    // on this chain: only the injected connection and configs can connect the venue.
+    const config = testFleetConfig({ mode: 'live', wallet: { keypairPath: '/unused' } });
+    expect(config.rpc.endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:1']);
+    const perpMarkets = lane().exchange.perpMarketConfigs();
+    const devnetOracle = PerpMarkets.devnet.find((m) => m.symbol === 'SOL-PERP')?.oracle;
+    expect(perpMarkets[0]?.oracle.toBase58()).not.toBe(devnetOracle?.toBase58());
+    const venue = (await createVenue(config, {
+      logger: lane().logger,
+      keypair: user.keypair,
+      connection: lane().connection(),
+      perpMarkets,
+      quoteSpotMarket: lane().exchange.spotMarketConfigs()[0],
+      params: laneParams('websocket'),
+    })) as DriftVenue;
+    try {
+      await venue.connect();
+      expect(venue.authority).toBe(user.keypair.publicKey.toBase58());
+      expect(venue.markets()).toEqual([
+        expect.objectContaining({ symbol: 'SOL-PERP', marketIndex: 0, tickSize: SOL_PERP.tickSize }),
+      ]);
+      expect((await venue.getOraclePrice('SOL-PERP')).price).toBe(SOL_PERP.price);
+      expect(await venue.getAccount()).toMatchObject({ subAccount: 0, equity: USDC_10K, positions: [] });
+    } finally {
+      await venue.close();
+    }
+  });
+
   describe.each(MODES)('%s', (mode) => {
     it('markets, clock, oracle, top of book and the account read from chain', async () => {
       const { venue } = await lane().venue(mode);
@@ -125,6 +162,69 @@ describeLane('Venue operations', (lane) => {
       expect(lane().chain.rpc.transactions.length).toBe(sent);
       expect(await venue.getOpenOrders()).toHaveLength(1);
       expect(await venue.cancelAllOrders()).toBe(1);
+    });
+
+    it('a maker fill on chain: getFills and getRecentTrades report it at its on-chain price and size', async () => {
+      const maker = await lane().venue(mode);
+      const placed = await maker.venue.placeOrder({
+        market: 'SOL-PERP',
+        side: 'buy',
+        type: 'limit',
+        postOnly: true,
+        price: MAKER_BID,
+        baseAmount: TAKER_BASE,
+        clientOrderId: 'fill-me',
+      });
+      if (!placed.ok) throw new Error(`maker bid refused: ${placed.reason} ${placed.message}`);
+      await takeMakerOrder(
+        lane(),
+        mode,
+        { user: maker.user, orderId: Number(placed.order.orderId) },
+        TAKER_BASE,
+      );
+
+      // What the program did, from the maker's User account alone: the position it opened.
+      const position = (await readUser(lane().chain, maker.user.userAccount())).account.perpPositions.find(
+        (p) => p.marketIndex === 0,
+      );
+      const chainBase = BigInt(position?.baseAssetAmount.toString() ?? '0');
+      const chainQuote = -BigInt(position?.quoteEntryAmount.toString() ?? '0');
+      const chainFee = BigInt(position?.quoteEntryAmount.sub(position.quoteAssetAmount).toString() ?? '0');
+      expect(chainBase).toBe(TAKER_BASE);
+      expect((chainQuote * BASE_PRECISION) % chainBase).toBe(0n);
+      const chainPrice = (chainQuote * BASE_PRECISION) / chainBase;
+
+      const fills = await eventually(
+        async () => {
+          const found = await maker.venue.getFills();
+          return found.length > 0 ? found : undefined;
+        },
+        5_000,
+        'the fill in getFills',
+      );
+      expect(fills).toEqual([
+        expect.objectContaining({
+          orderId: placed.order.orderId,
+          clientOrderId: 'fill-me',
+          subAccount: 0,
+          market: 'SOL-PERP',
+          side: 'buy',
+          price: chainPrice,
+          baseAmount: chainBase,
+          quoteAmount: chainQuote,
+          fee: chainFee,
+          liquidity: 'maker',
+        }),
+      ]);
+      // A maker fills at its own limit price.
+      expect(chainPrice).toBe(MAKER_BID);
+      const [fill] = fills;
+      expect(await maker.venue.getFills({ market: 'SOL-PERP', sinceTs: fill?.ts })).toEqual(fills);
+      expect(await maker.venue.getFills({ sinceTs: (fill?.ts ?? 0) + 1 })).toEqual([]);
+      // The trade as the market saw it: the taker sold.
+      expect(await maker.venue.getRecentTrades('SOL-PERP')).toEqual([
+        { market: 'SOL-PERP', price: chainPrice, baseAmount: chainBase, side: 'sell', ts: fill?.ts },
+      ]);
     });
 
     it('a transaction that never lands expires: venue-error naming it, nothing on chain', async () => {
