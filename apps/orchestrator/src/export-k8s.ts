@@ -4,8 +4,9 @@
  * config env and the secret env vars the config names (`DRIFT_RPC_URL`, a webhook's `urlEnv`), and
  * `drift-fleet-config` holding the config file, mounted read-only where `DRIFT_BOTS_CONFIG` points.
  * The config goes in a Secret, not a ConfigMap, because the file may hold secrets itself (an RPC URL
- * with its key, a webhook `url`, the API token); the image holds no config (.dockerignore). Each pod runs `run-one <app>` from built JavaScript on the image's Node 24 (the
- * Dockerfile at the workspace root): it supervises the app over IPC and serves `/healthz` on 8781,
+ * with its key, a webhook `url`, the API token); the image holds no config (.dockerignore).
+ * Each pod runs `run-one <app>` from built JavaScript on the image's Node 24 (the Dockerfile at
+ * the workspace root): it supervises the app over IPC and serves `/healthz` on 8781,
  * 200 only while the app is running AND its last heartbeat is fresh, which the startup and liveness
  * probes read; the readiness probe reads `/readyz`, which is also 503 while the app reports the data
  * it trades on stale (a stalled oracle: alive, so not restarted, but not ready). Memory requests come from the apps' measured resident memory. State
