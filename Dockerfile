@@ -1,6 +1,8 @@
 # The fleet's container image (the Kubernetes export runs it): the workspace built with pnpm, every
 # app run as built JavaScript (dist/) on Node 24, the version the project pins (root package.json).
 #   docker build -t drift-bots:1 .   then   pnpm fleet export k8s --image drift-bots:1
+# `COPY . .` takes what .dockerignore lets through: never drift-bots.yaml, env files, keys, state,
+# logs or exports. The pods get the config from a Secret (the export's drift-fleet-config).
 FROM node:24.21.0-bookworm-slim AS build
 RUN npm install -g pnpm@12.4.2
 WORKDIR /app

@@ -10,7 +10,7 @@
  * the config, or the file the orchestrator generated. Exit codes: 0 ok, 1 the API refused, 2 bad usage.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type FleetConfig, loadFleetConfig } from '@drift/config';
@@ -219,13 +219,15 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         ...(image && { image }),
         ...(nodePath && { nodePath: resolve(nodePath) }),
         ...(rssBytes && { rssBytes }),
+        // The pods get the config from a Secret: the file as written (loadFleetConfig just read it).
+        ...(target === 'k8s' && { configText: readFileSync(config.source, 'utf8') }),
       });
       mkdirSync(dir, { recursive: true });
       for (const f of files) {
         const path = join(dir, f.path);
         writeFileSync(path, f.content, { mode: f.mode ?? 0o644 });
         chmodSync(path, f.mode ?? 0o644); // an existing file keeps its mode otherwise
-        out(`wrote ${path}${f.mode === 0o600 ? " (0600: holds the apps' env)" : ''}`);
+        out(`wrote ${path}${f.mode === 0o600 ? ' (0600: holds secrets)' : ''}`);
       }
       if (target === 'k8s')
         out(

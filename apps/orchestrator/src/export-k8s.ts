@@ -1,8 +1,12 @@
 /**
  * Kubernetes: `drift-fleet.k8s.yaml` (a Deployment per app, CronJobs for the log routine) and
- * `drift-fleet.secrets.k8s.yaml` (a `Secret` per app holding its config env; written 0600, apply
- * it first). Each pod runs `run-one <app>` from built JavaScript on the image's Node 24 (the
- * Dockerfile at the workspace root): it supervises the app over IPC and serves `/healthz` on 8781,
+ * `drift-fleet.secrets.k8s.yaml` (written 0600, apply it first): a `Secret` per app holding its
+ * config env and the secret env vars the config names (`DRIFT_RPC_URL`, a webhook's `urlEnv`), and
+ * `drift-fleet-config` holding the config file, mounted read-only where `DRIFT_BOTS_CONFIG` points.
+ * The config goes in a Secret, not a ConfigMap, because the file may hold secrets itself (an RPC URL
+ * with its key, a webhook `url`, the API token); the image holds no config (.dockerignore).
+ * Each pod runs `run-one <app>` from built JavaScript on the image's Node 24 (the Dockerfile at
+ * the workspace root): it supervises the app over IPC and serves `/healthz` on 8781,
  * 200 only while the app is running AND its last heartbeat is fresh, which the startup and liveness
  * probes read; the readiness probe reads `/readyz`, which is also 503 while the app reports the data
  * it trades on stale (a stalled oracle: alive, so not restarted, but not ready). Memory requests come from the apps' measured resident memory. State
@@ -60,6 +64,8 @@ const DATA_MOUNT = '/var/lib/drift/data';
 const LOG_MOUNT = '/var/lib/drift/logs';
 const FLEET_MOUNT = '/var/lib/drift/fleet';
 const LOGS_CLAIM = 'drift-logs';
+const CONFIG_SECRET = 'drift-fleet-config';
+const CONFIG_KEY = 'drift-bots.yaml';
 const FLEET_CLAIM = 'drift-fleet';
 const VOLUME_ENV = { DRIFT_DATA_DIR: DATA_MOUNT, LOG_DIR: LOG_MOUNT };
 /** The risk manager writes it, every bot's run-one reads it: on the volume they share. */
@@ -85,14 +91,29 @@ export function exportK8s(
   const namespace = opts.namespace ?? 'drift';
   const image = opts.image ?? 'drift-bots:latest';
   const runOne = `${imageRoot}/apps/orchestrator/dist/run-one.js`;
-  const secrets: object[] = [];
+  if (opts.configText === undefined)
+    throw new Error('fleet export k8s needs the config file text (ExportOptions.configText)');
+  const secrets: object[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: CONFIG_SECRET, namespace, labels: { 'app.kubernetes.io/part-of': 'drift-fleet' } },
+      type: 'Opaque',
+      stringData: { [CONFIG_KEY]: opts.configText },
+    },
+  ];
   const docs: object[] = specs.map((spec) => {
     const labels = {
       'app.kubernetes.io/name': spec.name,
       'app.kubernetes.io/part-of': 'drift-fleet',
       'drift/kind': spec.kind,
     };
-    const { plain, secret } = splitEnv(spec, config, inImage);
+    const { plain, secret } = splitEnv(spec, config, opts, inImage);
+    // Where run-one (and the app) read the config, from the Secret: at the config's place in the
+    // workspace (its relative paths resolve the same), or at the root for a config kept outside it.
+    const inWorkspace = plain.DRIFT_BOTS_CONFIG;
+    const configPath =
+      inWorkspace && !inWorkspace.includes('/../') ? inWorkspace : `${imageRoot}/${CONFIG_KEY}`;
     const secretName = `${spec.name}-env`;
     if (Object.keys(secret).length > 0)
       secrets.push({
@@ -106,6 +127,7 @@ export function exportK8s(
     const sharesWord = RISK_WORD_FILE_ENV in plain;
     const env = Object.entries({
       ...plain,
+      DRIFT_BOTS_CONFIG: configPath,
       ...VOLUME_ENV,
       ...(sharesWord && RISK_WORD_ENV),
       LOG_FORMAT: 'json',
@@ -145,6 +167,7 @@ export function exportK8s(
                 ...(Object.keys(secret).length > 0 && { envFrom: [{ secretRef: { name: secretName } }] }),
                 ports: [{ name: 'health', containerPort: HEALTH_PORT }],
                 volumeMounts: [
+                  { name: 'config', mountPath: configPath, subPath: CONFIG_KEY, readOnly: true },
                   { name: 'data', mountPath: DATA_MOUNT },
                   { name: 'logs', mountPath: LOG_MOUNT },
                   ...(sharesWord ? [{ name: 'fleet', mountPath: FLEET_MOUNT }] : []),
@@ -161,6 +184,7 @@ export function exportK8s(
               },
             ],
             volumes: [
+              { name: 'config', secret: { secretName: CONFIG_SECRET } },
               { name: 'data', persistentVolumeClaim: { claimName: `${spec.name}-data` } },
               { name: 'logs', persistentVolumeClaim: { claimName: LOGS_CLAIM } },
               ...(sharesWord ? [{ name: 'fleet', persistentVolumeClaim: { claimName: FLEET_CLAIM } }] : []),
@@ -209,17 +233,10 @@ export function exportK8s(
       },
     });
   }
-  const files: ExportedFile[] = [
-    {
-      path: 'drift-fleet.k8s.yaml',
-      content: docs.map((d) => stringify(d, { aliasDuplicateObjects: false })).join('---\n'),
-    },
+  const yaml = (objects: object[]) =>
+    objects.map((d) => stringify(d, { aliasDuplicateObjects: false })).join('---\n');
+  return [
+    { path: 'drift-fleet.k8s.yaml', content: yaml(docs) },
+    { path: 'drift-fleet.secrets.k8s.yaml', content: yaml(secrets), mode: 0o600 },
   ];
-  if (secrets.length > 0)
-    files.push({
-      path: 'drift-fleet.secrets.k8s.yaml',
-      content: secrets.map((d) => stringify(d, { aliasDuplicateObjects: false })).join('---\n'),
-      mode: 0o600,
-    });
-  return files;
 }

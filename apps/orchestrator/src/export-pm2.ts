@@ -5,7 +5,8 @@
  * stage by stage, bots first (README). `kill_timeout` is the app's stop budget: SIGINT, then SIGKILL
  * only after the app had its whole budget to cancel its orders and flush its logs. Each app writes
  * its own log file through @drift/logging, so pm2's stdout capture is discarded (stderr is kept by
- * pm2 for what happens before the logger starts). The file holds the apps' env: written 0600.
+ * pm2 for what happens before the logger starts). The file holds the apps' env, the secret env
+ * vars the config names included: written 0600. The config file stays where it is on the host.
  */
 import type { FleetConfig } from '@drift/config';
 import { appCommand } from './app-command.js';
@@ -28,7 +29,7 @@ export function exportPm2(
   const apps: Record<string, unknown>[] = specs.map((spec) => {
     const cmd = appCommand(spec, opts.nodePath);
     const [script, ...rest] = cmd.args.slice().reverse();
-    const { plain, secret } = splitEnv(spec, config);
+    const { plain, secret } = splitEnv(spec, config, opts);
     return {
       name: spec.name,
       namespace: pm2Namespace(spec),

@@ -2,9 +2,10 @@
  * systemd: `drift-<app>.service` per app and `drift-fleet.target`. Each unit `Requires=` and is
  * `After=` every app of the stages before it (simulator, infrastructure, risk), so systemd starts in
  * the fleet's order, stops in reverse, and stops a bot when the risk manager is stopped: the
- * fail-closed rule holds without the orchestrator. An app's config env goes to
- * `drift-<app>.env` (0600, `EnvironmentFile=`), never into the unit. The log routine comes as
- * one-shot services with timers.
+ * fail-closed rule holds without the orchestrator. An app's config env and the secret env vars the
+ * config names (`DRIFT_RPC_URL`, a webhook's `urlEnv`) go to `drift-<app>.env` (0600,
+ * `EnvironmentFile=`), never into the unit. The units read the config file where it is on the host.
+ * The log routine comes as one-shot services with timers.
  */
 import { ConfigError, type FleetConfig } from '@drift/config';
 import { appCommand } from './app-command.js';
@@ -23,10 +24,12 @@ function quote(value: string): string {
 /** An EnvironmentFile line: double-quoted, with the characters systemd would interpret escaped. */
 function envFileLine(config: FleetConfig, app: string, key: string, value: string): string {
   // The value itself is never echoed: it may be a secret.
-  if (/[\r\n]/.test(value))
+  if (/[\r\n]/.test(value)) {
+    const field = key in (config.apps[app]?.env ?? {}) ? `apps.${app}.env.${key}` : `env var ${key}`;
     throw new ConfigError(config.source, [
-      `apps.${app}.env.${key}: a value with a line break cannot go in a systemd EnvironmentFile`,
+      `${field}: a value with a line break cannot go in a systemd EnvironmentFile`,
     ]);
+  }
   return `${key}="${value.replace(/["\\`$]/g, (c) => `\\${c}`)}"`;
 }
 
@@ -43,7 +46,7 @@ export function exportSystemd(
   for (const spec of specs) {
     const before = appsBefore(spec, specs).map((s) => unitOf(s.name));
     const cmd = appCommand(spec, opts.nodePath);
-    const { plain, secret } = splitEnv(spec, config);
+    const { plain, secret } = splitEnv(spec, config, opts);
     const envFile = `${PREFIX}${spec.name}.env`;
     if (Object.keys(secret).length > 0)
       files.push({

@@ -2,8 +2,10 @@
  * `fleet export pm2|systemd|k8s|prometheus`: the same fleet, from the same config, for the tools an
  * operator already runs. Every app (simulator included in paper mode) runs its built JavaScript
  * (`appCommand`) on the project's Node; start order becomes dependencies where the target has them.
- * An app's `env` from the config may hold secrets (RPC URLs with keys, webhook URLs, tokens): it only
- * goes to a file written 0600 (pm2 ecosystem, systemd EnvironmentFile) or a Kubernetes `Secret`.
+ * An app's `env` from the config may hold secrets (RPC URLs with keys, webhook URLs, tokens), and so
+ * do the env vars the config names (`DRIFT_RPC_URL`, a webhook's `urlEnv`), carried with the value
+ * they have where the export runs: they only go to a file written 0600 (pm2 ecosystem, systemd
+ * EnvironmentFile) or a Kubernetes `Secret`, as does the config file itself for the pods.
  * The orchestrator's own token and pid never reach the files.
  */
 import type { FleetConfig } from '@drift/config';

@@ -10,6 +10,9 @@ import { FIXTURE_DIR, fixtureFleetWithApi, removeDir, tempDir } from './fleet-fi
 const PKG = resolve(import.meta.dirname, '..');
 const TOKEN = 'cli-token-0123456789abcdef';
 const SECRET = 'rpc-key-6f1d2c';
+/** A webhook URL's token, in the env var the config names (`urlEnv`), set where the CLI runs. */
+const HOOK_SECRET = 'hook-token-3a9e07';
+const HOOK_ENV = { FLEET_ALERT_URL: `https://hooks.example/services/${HOOK_SECRET}` };
 let fleet: Fleet;
 let api: ApiServer;
 let stop: (() => Promise<void>) | undefined;
@@ -28,7 +31,9 @@ rpc: { endpoints: [{ url: "http://127.0.0.1:1" }] }
 apps:
   risk-manager: { kind: risk, dir: ${FIXTURE_DIR} }
   hedge-bot: { kind: bot, subAccount: 2, dir: ${FIXTURE_DIR}, env: { DRIFT_RPC_URL: "https://rpc.example/?api-key=${SECRET}" } }
-risk: { maxPositionBase: { SOL-PERP: "10" }, maxGrossNotional: "1000", maxLeverage: "5", dailyLossLimit: "100" }
+risk:
+  { maxPositionBase: { SOL-PERP: "10" }, maxGrossNotional: "1000", maxLeverage: "5", dailyLossLimit: "100",
+    webhooks: [{ format: slack, urlEnv: FLEET_ALERT_URL }] }
 `,
   );
   return file;
@@ -46,6 +51,7 @@ function fleetCli(args: string[], env: Record<string, string> = {}) {
           DRIFT_BOTS_CONFIG: configFile,
           ORCHESTRATOR_URL: api.url,
           ORCHESTRATOR_TOKEN: '',
+          ...HOOK_ENV,
           ...env,
         },
       },
@@ -125,8 +131,19 @@ describe('fleet CLI', { timeout: 120_000 }, () => {
       const out = join(dir, `secrets-${target}`);
       const { code } = await fleetCli(['export', target, '--out', out]);
       expect(code, target).toBe(0);
-      const holding = readdirSync(out).filter((f) => readFileSync(join(out, f), 'utf8').includes(SECRET));
-      if (target !== 'prometheus') expect(holding.length, target).toBeGreaterThan(0);
+      const holding = readdirSync(out).filter((f) => {
+        const text = readFileSync(join(out, f), 'utf8');
+        return text.includes(SECRET) || text.includes(HOOK_SECRET);
+      });
+      const all = readdirSync(out)
+        .map((f) => readFileSync(join(out, f), 'utf8'))
+        .join('\n');
+      // The app's env and the webhook URL from the CLI's environment are both exported...
+      if (target !== 'prometheus') {
+        expect(all, target).toContain(SECRET);
+        expect(all, target).toContain(HOOK_SECRET);
+      }
+      // ...but only to a 0600 file, on Kubernetes only as Secret objects.
       for (const file of holding) {
         expect(statSync(join(out, file)).mode & 0o777, `${target}/${file}`).toBe(0o600);
         if (target === 'k8s') {

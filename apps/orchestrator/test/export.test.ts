@@ -1,15 +1,25 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseFleetConfig } from '@drift/config';
 import { errorMessage } from '@drift/logging';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { CronJob } from 'kubernetes-models/batch/v1';
 import { PersistentVolumeClaim, Secret } from 'kubernetes-models/v1';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { HEALTH_PORT } from '../src/export-k8s.js';
 import { type ExportedFile, exportFleet } from '../src/export-targets.js';
-import { FIXTURE_DIR, fixtureConfig, fixtureSpecs, ROOT, removeDir, tempDir } from './fleet-fixture.js';
+import { buildContext } from './build-context.js';
+import {
+  FIXTURE_DIR,
+  fixtureConfig,
+  fixtureConfigInput,
+  fixtureSpecs,
+  ROOT,
+  removeDir,
+  tempDir,
+} from './fleet-fixture.js';
 import { onPath, skipReason } from './tools.js';
 
 const config = fixtureConfig(
@@ -25,6 +35,20 @@ const names = ['sim', 'rpc-manager', 'risk-manager', 'hedge-bot'];
 const BUILT_BOT = join(ROOT, FIXTURE_DIR, 'dist/main.js');
 const out = tempDir('export-');
 afterAll(() => removeDir(out));
+
+const MODELS: Record<string, new (o: never) => { validate(): void }> = {
+  Deployment,
+  CronJob,
+  PersistentVolumeClaim,
+  Secret,
+};
+
+/** Validates a manifest object against the Kubernetes schema of its kind. */
+function validate(doc: { kind: string }): void {
+  const Model = MODELS[doc.kind];
+  if (!Model) throw new Error(`no Kubernetes schema loaded for kind ${doc.kind}`);
+  new Model(doc as never).validate();
+}
 
 function write(files: ExportedFile[]): void {
   for (const f of files) writeFileSync(join(out, f.path), f.content, { mode: f.mode ?? 0o644 });
@@ -57,6 +81,7 @@ describe('fleet export: pm2', () => {
       root: ROOT,
       outDir: out,
       nodePath: '/opt/node24/bin/node',
+      env: {},
     });
     expect(file!.mode).toBe(0o600); // it holds the apps' env
     const eco = JSON.parse(file!.content) as { apps: Record<string, unknown>[] };
@@ -99,7 +124,7 @@ describe('fleet export: pm2', () => {
 });
 
 describe('fleet export: systemd', () => {
-  const files = exportFleet('systemd', specs, config, { root: ROOT, outDir: out });
+  const files = exportFleet('systemd', specs, config, { root: ROOT, outDir: out, env: {} });
   const units = Object.fromEntries(
     files.filter((f) => !f.path.endsWith('.env')).map((f) => [f.path, parseIni(f.content)]),
   );
@@ -189,6 +214,8 @@ describe('fleet export: Kubernetes', () => {
     outDir: out,
     image: 'registry.local/drift:1',
     rssBytes: { 'hedge-bot': 100 * 1024 * 1024 },
+    configText: 'mode: paper\n',
+    env: {},
   });
   const docsOf = (path: string) =>
     parseAllDocuments(files.find((f) => f.path === path)!.content).map((d) => {
@@ -199,19 +226,13 @@ describe('fleet export: Kubernetes', () => {
   const secrets = docsOf('drift-fleet.secrets.k8s.yaml');
 
   it('validates every object against the Kubernetes schemas (kubernetes-models)', () => {
-    const models: Record<string, new (o: never) => { validate(): void }> = {
-      Deployment,
-      CronJob,
-      PersistentVolumeClaim,
-      Secret,
-    };
     const kinds = [...docs, ...secrets].map((d) => {
-      const Model = models[d.kind];
-      expect(Model, d.kind).toBeDefined();
-      new Model!(d as never).validate();
+      validate(d);
       return d.kind;
     });
     expect(kinds.filter((k) => k === 'Deployment')).toHaveLength(4);
+    // The config, and the env of each app but the simulator (it has none from the config).
+    expect(kinds.filter((k) => k === 'Secret')).toHaveLength(4);
     expect(kinds.filter((k) => k === 'CronJob')).toHaveLength(3);
     // The validator bites: a port that is not a number is refused.
     const bad = structuredClone(docs.find((d) => d.kind === 'Deployment'));
@@ -228,6 +249,25 @@ describe('fleet export: Kubernetes', () => {
     expect(container.envFrom).toEqual([{ secretRef: { name: 'hedge-bot-env' } }]);
     expect(container.env.map((e: { name: string }) => e.name)).not.toContain('FIXTURE_RECORD');
     expect(JSON.stringify(bot)).not.toContain('/tmp/unused.jsonl');
+  });
+
+  it('gives every pod the config file from a Secret, read-only, where DRIFT_BOTS_CONFIG points', () => {
+    const config = secrets.find((s) => s.metadata.name === 'drift-fleet-config');
+    expect(config.stringData).toEqual({ 'drift-bots.yaml': 'mode: paper\n' });
+    for (const d of docs.filter((d) => d.kind === 'Deployment')) {
+      const pod = d.spec.template.spec;
+      expect(pod.volumes).toContainEqual({ name: 'config', secret: { secretName: 'drift-fleet-config' } });
+      expect(pod.containers[0].volumeMounts).toContainEqual({
+        name: 'config',
+        mountPath: '/app/drift-bots.yaml',
+        subPath: 'drift-bots.yaml',
+        readOnly: true,
+      });
+      expect(pod.containers[0].env).toContainEqual({
+        name: 'DRIFT_BOTS_CONFIG',
+        value: '/app/drift-bots.yaml',
+      });
+    }
   });
 
   it('runs built JS on Node, probes the fresh-heartbeat health endpoint, requests measured memory', () => {
@@ -301,5 +341,147 @@ describe('fleet export: Kubernetes', () => {
     expect(dockerfile).toMatch(/pnpm install --frozen-lockfile/);
     expect(dockerfile).toMatch(/pnpm build/);
     expect(dockerfile).not.toMatch(/tsx/);
+  });
+});
+
+describe('fleet export: no secret in clear in an exported file or in the image', () => {
+  // Secret-looking values in every place the config can hold or name one.
+  const RPC_KEY = 'rpc-key-9c2e41d7';
+  const HOOK_TOKEN = 'hook-token-77ab10f3';
+  const APP_TOKEN = 'app-token-51f0c2aa';
+  const ORCH_TOKEN = 'orch-token-0d4b9e61';
+  const SECRETS = [RPC_KEY, HOOK_TOKEN, APP_TOKEN, ORCH_TOKEN];
+  // The exporting shell's environment: the fleet started here would run with these.
+  const env = {
+    DRIFT_RPC_URL: `https://rpc.example/?api-key=${RPC_KEY}`,
+    ALERT_HOOK_URL: `https://hooks.example/services/${HOOK_TOKEN}`,
+    ORCHESTRATOR_TOKEN: ORCH_TOKEN,
+  };
+  const input = fixtureConfigInput(
+    {
+      'risk-manager': { kind: 'risk' },
+      'hedge-bot': { kind: 'bot', subAccount: 2 },
+    },
+    { record: '/tmp/unused.jsonl', risk: { webhooks: [{ format: 'slack', urlEnv: 'ALERT_HOOK_URL' }] } },
+  ) as { apps: Record<string, { env: Record<string, string> }> };
+  input.apps['hedge-bot']!.env.VENUE_API_TOKEN = APP_TOKEN;
+  const configText = stringify(input);
+  const secretConfig = parseFleetConfig(configText, '<inline>', { env });
+  const secretSpecs = fixtureSpecs(secretConfig, { record: '/tmp/unused.jsonl' });
+  const apps = secretSpecs.map((s) => s.name);
+
+  // A workspace as an operator has it: code, the config, an env file, state, logs, keys, and
+  // `fleet export`'s output in its default place (deploy/<target>).
+  const ws = tempDir('image-');
+  afterAll(() => removeDir(ws));
+  const put = (path: string, content: string, mode = 0o644) => {
+    mkdirSync(dirname(join(ws, path)), { recursive: true });
+    writeFileSync(join(ws, path), content, { mode });
+  };
+  writeFileSync(join(ws, '.dockerignore'), readFileSync(join(ROOT, '.dockerignore')));
+  const code = [
+    'package.json',
+    'pnpm-workspace.yaml',
+    'pnpm-lock.yaml',
+    'tsconfig.base.json',
+    'apps/hedge-bot/package.json',
+    'apps/hedge-bot/tsconfig.json',
+    'apps/hedge-bot/src/main.ts',
+    'apps/drift-client/src/keypair.ts',
+    'packages/log-tools/src/logs/records.ts',
+  ];
+  for (const path of code) put(path, '{}\n');
+  put('drift-bots.yaml', configText);
+  put('drift-bots.local.yaml', configText);
+  put('.env', `DRIFT_RPC_URL=${env.DRIFT_RPC_URL}\n`, 0o600);
+  put('.env.production', `ALERT_HOOK_URL=${env.ALERT_HOOK_URL}\n`, 0o600);
+  put('apps/hedge-bot/.env', `VENUE_API_TOKEN=${APP_TOKEN}\n`, 0o600);
+  put('data/orchestrator/api-token', ORCH_TOKEN, 0o600);
+  put('logs/hedge-bot/hedge-bot.log', `{"msg":"${RPC_KEY}"}\n`);
+  put('keys/hedge-bot.json', `[${ORCH_TOKEN}]`, 0o600);
+  put('apps/hedge-bot/id.json', `[${ORCH_TOKEN}]`, 0o600);
+  put('apps/hedge-bot/bot-keypair.json', `[${ORCH_TOKEN}]`, 0o600);
+  const exported: { target: string; file: ExportedFile }[] = [];
+  for (const target of ['pm2', 'systemd', 'k8s', 'prometheus'] as const) {
+    const outDir = join(ws, 'deploy', target);
+    for (const file of exportFleet(target, secretSpecs, secretConfig, {
+      root: ROOT,
+      outDir,
+      configText,
+      env,
+    })) {
+      exported.push({ target, file });
+      put(`deploy/${target}/${file.path}`, file.content, file.mode ?? 0o644);
+    }
+  }
+  const holding = (text: string) => SECRETS.filter((s) => text.includes(s));
+
+  it('writes each secret only to a 0600 file, and on Kubernetes only inside Secret objects', () => {
+    // Every app secret is exported (the check below has something to check)...
+    expect(new Set(exported.flatMap(({ file }) => holding(file.content)))).toEqual(
+      new Set([RPC_KEY, HOOK_TOKEN, APP_TOKEN]),
+    );
+    for (const { target, file } of exported) {
+      if (holding(file.content).length === 0) continue;
+      const where = `${target}/${file.path}`;
+      expect(file.mode, where).toBe(0o600);
+      expect(statSync(join(ws, 'deploy', target, file.path)).mode & 0o777, where).toBe(0o600);
+      if (target === 'k8s')
+        for (const doc of parseAllDocuments(file.content).map((d) => d.toJS()))
+          if (holding(JSON.stringify(doc)).length) expect(doc.kind, where).toBe('Secret');
+    }
+    // The orchestrator's own token is no app's: never exported, not even to a 0600 file.
+    expect(exported.filter(({ file }) => file.content.includes(ORCH_TOKEN))).toEqual([]);
+  });
+
+  it('carries the env vars the config names as secrets to every app, where secrets go', () => {
+    const named = { DRIFT_RPC_URL: env.DRIFT_RPC_URL, ALERT_HOOK_URL: env.ALERT_HOOK_URL };
+    const fileOf = (target: string, path: string) =>
+      exported.find((e) => e.target === target && e.file.path === path)!.file.content;
+    const eco = JSON.parse(fileOf('pm2', 'ecosystem.config.json')) as {
+      apps: { name: string; env: Record<string, string> }[];
+    };
+    const k8sSecrets = parseAllDocuments(fileOf('k8s', 'drift-fleet.secrets.k8s.yaml')).map((d) => d.toJS());
+    const deployments = parseAllDocuments(fileOf('k8s', 'drift-fleet.k8s.yaml'))
+      .map((d) => d.toJS())
+      .filter((d) => d.kind === 'Deployment');
+    for (const app of apps) {
+      expect(eco.apps.find((a) => a.name === app)!.env, app).toMatchObject(named);
+      const envFile = fileOf('systemd', `drift-${app}.env`);
+      expect(envFile, app).toContain(`DRIFT_RPC_URL="${env.DRIFT_RPC_URL}"`);
+      expect(envFile, app).toContain(`ALERT_HOOK_URL="${env.ALERT_HOOK_URL}"`);
+      const unit = fileOf('systemd', `drift-${app}.service`);
+      expect(unit, app).toContain(`EnvironmentFile=${join(ws, 'deploy/systemd', `drift-${app}.env`)}`);
+      expect(k8sSecrets.find((s) => s.metadata.name === `${app}-env`).stringData, app).toMatchObject(named);
+      const container = deployments.find((d) => d.metadata.name === app).spec.template.spec.containers[0];
+      expect(container.envFrom, app).toEqual([{ secretRef: { name: `${app}-env` } }]);
+    }
+    // The config reaches the pods whole (it may hold secrets itself), in a Secret.
+    const configSecret = k8sSecrets.find((s) => s.metadata.name === 'drift-fleet-config');
+    expect(configSecret.stringData['drift-bots.yaml']).toBe(configText);
+    for (const doc of [...k8sSecrets, ...deployments]) expect(() => validate(doc)).not.toThrow();
+  });
+
+  it('keeps the config, env files, state, logs, keys and exports out of the image (.dockerignore)', () => {
+    const context = buildContext(ws);
+    expect(context).toEqual(expect.arrayContaining(code));
+    expect(context.filter((path) => holding(readFileSync(join(ws, path), 'utf8')).length)).toEqual([]);
+    expect(context.filter((p) => !code.includes(p))).toEqual(['.dockerignore']);
+    // The check bites: without the .dockerignore, `COPY . .` takes the config and the exports.
+    const unguarded = buildContext(ws, []);
+    expect(unguarded).toEqual(
+      expect.arrayContaining(['drift-bots.yaml', '.env', 'deploy/k8s/drift-fleet.secrets.k8s.yaml']),
+    );
+  });
+
+  const git = onPath('git');
+  const tracked = git ? spawnSync(git, ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }) : undefined;
+  const noGit = tracked?.status === 0 ? '' : ' (SKIPPED: git missing or the workspace is not a git checkout)';
+  it.skipIf(noGit !== '')(`builds the image from every tracked file but the fleet config${noGit}`, () => {
+    const context = new Set(buildContext(ROOT));
+    const excluded = tracked!.stdout.split('\0').filter((f) => f && !context.has(f));
+    expect(excluded).toEqual(['drift-bots.yaml']);
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^COPY \. \.$/m);
   });
 });

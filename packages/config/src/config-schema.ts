@@ -92,6 +92,8 @@ export interface WebhookConfig {
   format: WebhookFormat;
   /** Resolved URL (from `url` or the env var named by `urlEnv`). A secret: never log it. */
   url: string;
+  /** The env var the URL came from, when the file names one (an export carries it as a secret). */
+  urlEnv?: string;
   /** Telegram only: the chat to post to. */
   chatId?: string;
 }

@@ -9,6 +9,7 @@ import {
   loadFleetConfig,
   parseAppParams,
   parseFleetConfig,
+  secretEnvNames,
 } from './config.js';
 import { baseField, perMarket } from './config-fields.js';
 
@@ -277,8 +278,16 @@ describe('env overrides', () => {
       },
     });
     expect(config.risk.webhooks).toEqual([
-      { format: 'slack', url: 'http://127.0.0.1:1/hook' },
-      { format: 'telegram', url: 'http://127.0.0.1:2/bot', chatId: '42' },
+      { format: 'slack', url: 'http://127.0.0.1:1/hook', urlEnv: 'SLACK_URL' },
+      { format: 'telegram', url: 'http://127.0.0.1:2/bot', urlEnv: 'TG_URL', chatId: '42' },
+    ]);
+    // The names an export carries as secrets: the secret overrides and each webhook's variable.
+    expect(secretEnvNames(config)).toEqual([
+      'DRIFT_RPC_URL',
+      'DRIFT_SWIFT_URL',
+      'ORCHESTRATOR_TOKEN',
+      'SLACK_URL',
+      'TG_URL',
     ]);
     expect(
       problems(() => loadFleetConfig({ path: join(dir, 'fleet.yaml'), env: { SLACK_URL: 'http://x' } })),

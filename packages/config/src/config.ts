@@ -47,6 +47,8 @@ interface EnvOverride {
   path: readonly string[];
   type: 'string' | 'number' | 'list' | 'endpoints';
   description: string;
+  /** Its value is a secret (a URL that may carry a key, a token): never in an exported file in clear. */
+  secret?: true;
 }
 
 /** The env vars that override config keys (documented in the README). Empty values are ignored. */
@@ -59,6 +61,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     path: ['rpc', 'endpoints'],
     type: 'endpoints',
     description: 'comma-separated RPC URLs',
+    secret: true,
   },
   {
     env: 'DRIFT_KEYPAIR_PATH',
@@ -66,7 +69,13 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     type: 'string',
     description: 'keypair file path',
   },
-  { env: 'DRIFT_SWIFT_URL', path: ['swift', 'url'], type: 'string', description: 'Swift server URL' },
+  {
+    env: 'DRIFT_SWIFT_URL',
+    path: ['swift', 'url'],
+    type: 'string',
+    description: 'Swift server URL',
+    secret: true,
+  },
   {
     env: 'RPC_PROXY_PORT',
     path: ['rpc', 'proxy', 'port'],
@@ -94,6 +103,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     path: ['orchestrator', 'api', 'token'],
     type: 'string',
     description: 'API token',
+    secret: true,
   },
 ];
 
@@ -110,6 +120,16 @@ export function resolveConfigPath(opts: { env?: Env; cwd?: string } = {}): strin
     ]);
   }
   return join(root, CONFIG_FILE_NAME);
+}
+
+/**
+ * The env vars whose values are secrets this config reads: the secret overrides (`DRIFT_RPC_URL`...)
+ * and each webhook's `urlEnv`. An export carries them to where secrets go, never into a plain file.
+ */
+export function secretEnvNames(config: FleetConfig): string[] {
+  const names = ENV_OVERRIDES.filter((o) => o.secret).map((o) => o.env);
+  for (const w of config.risk.webhooks) if (w.urlEnv) names.push(w.urlEnv);
+  return [...new Set(names)];
 }
 
 /** Reads, overrides from env, and validates the fleet config. Throws `ConfigError`. */
@@ -348,7 +368,14 @@ function buildConfig(
       fail(`risk.webhooks.${i}.urlEnv`, w.urlEnv, 'is not set in the environment');
       return [];
     }
-    return [{ format: w.format, url, ...(w.chatId !== undefined && { chatId: w.chatId }) }];
+    return [
+      {
+        format: w.format,
+        url,
+        ...(w.urlEnv !== undefined && { urlEnv: w.urlEnv }),
+        ...(w.chatId !== undefined && { chatId: w.chatId }),
+      },
+    ];
   });
 
   const bySubAccount = new Map<number, string>();
