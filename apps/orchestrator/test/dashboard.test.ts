@@ -7,45 +7,48 @@ import type { ApiServer } from '../src/api-server.js';
 import type { Fleet } from '../src/fleet.js';
 import { LogFeed } from '../src/log-feed.js';
 import { toParsedLine } from '../src/log-lines.js';
-import { launchBrowser } from './browser.js';
+import { browserSkipReason, findBrowser, launchBrowser } from './browser.js';
 import { fixtureFleetWithApi, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 
 const TOKEN = 'dashboard-token-0123456789';
+const source = findBrowser();
+
 let fleet: Fleet;
 let api: ApiServer;
 let stop: (() => Promise<void>) | undefined;
 let browser: Browser;
 let dir: string;
 
-beforeAll(async () => {
-  dir = tempDir();
-  writeFileSync(
-    join(dir, 'hedge-bot.log'),
-    `${JSON.stringify({ level: 50, time: Date.now(), msg: 'order rejected by venue' })}\n`,
-  );
-  const feed = new LogFeed(['sim', 'hedge-bot', 'trend-bot'], {
-    fileOf: (app) => join(dir, `${app}.log`),
-    parse: (line) => toParsedLine(parseLogLine(line)),
+describe.skipIf(source.kind === 'none')(`dashboard in headless Chromium${browserSkipReason(source)}`, () => {
+  beforeAll(async () => {
+    // The first run unpacks the package's Chromium (~20 s on a loaded machine).
+    dir = tempDir();
+    browser = await launchBrowser(source);
+    writeFileSync(
+      join(dir, 'hedge-bot.log'),
+      `${JSON.stringify({ level: 50, time: Date.now(), msg: 'order rejected by venue' })}\n`,
+    );
+    const feed = new LogFeed(['sim', 'hedge-bot', 'trend-bot'], {
+      fileOf: (app) => join(dir, `${app}.log`),
+      parse: (line) => toParsedLine(parseLogLine(line)),
+    });
+    feed.poll();
+    ({ fleet, api, stop } = await fixtureFleetWithApi(
+      {
+        'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'pnl=42.5' },
+        // trend-bot's oracle stale for 10 minutes, as its freshness guard would report it.
+        'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'pnl=-3,stale=0-600000' },
+      },
+      { record: join(dir, 'r.jsonl'), api: { token: TOKEN, logFeed: feed } },
+    ));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stop?.();
+    removeDir(dir);
   });
-  feed.poll();
-  ({ fleet, api, stop } = await fixtureFleetWithApi(
-    {
-      'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'pnl=42.5' },
-      // trend-bot's oracle stale for 10 minutes, as its freshness guard would report it.
-      'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'pnl=-3,stale=0-600000' },
-    },
-    { record: join(dir, 'r.jsonl'), api: { token: TOKEN, logFeed: feed } },
-  ));
-  browser = await launchBrowser();
-});
 
-afterAll(async () => {
-  await browser?.close();
-  await stop?.();
-  removeDir(dir);
-});
-
-describe('dashboard in headless Chromium', () => {
   it('shows every app, PnL charts and the latest errors; a stop button stops an app', async () => {
     const page = await browser.newPage();
     await page.goto(api.url);
