@@ -12,6 +12,7 @@ import { parse, stringify } from 'yaml';
 import { buildChildSpecs } from '../src/child-spec.js';
 import { alertRules, logDirBudgetBytes, RULES_FILE } from '../src/export-prometheus.js';
 import { exportFleet } from '../src/export-targets.js';
+import { routineMetricsText } from '../src/log-routine.js';
 import { fixtureConfig, fixtureSpecs, isAlive, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 import { buildPaperFleet, freePort, PAPER_APPS, PKG, paperEnv, writePaperConfig } from './paper-fleet.js';
 import { onPath, skipReason } from './tools.js';
@@ -108,6 +109,75 @@ describe('alert rules', () => {
     writeFileSync(join(dir, 'rules.test.yml'), stringify(tests));
     const wrong = spawnSync(promtool!, ['test', 'rules', 'rules.test.yml'], { cwd: dir, encoding: 'utf8' });
     expect(wrong.status).not.toBe(0);
+  });
+});
+
+describe('log routine alerts from the textfile (no orchestrator: node_exporter serves it)', () => {
+  const config = fixtureConfig(
+    { 'hedge-bot': { kind: 'bot', subAccount: 2 } },
+    { record: '/tmp/unused.jsonl' },
+  );
+  const specs = fixtureSpecs(config, { record: '/tmp/unused.jsonl' });
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir('rules-textfile-');
+  });
+  afterAll(() => removeDir(dir));
+
+  it.skipIf(!promtool)(`fire on the routine's failure and its missed runs${noPromtool}`, () => {
+    const rules = alertRules(specs, config) as {
+      groups: { rules: { alert: string; annotations: { summary: string } }[] }[];
+    };
+    writeFileSync(join(dir, RULES_FILE), stringify(rules));
+    // The summary as Prometheus renders it for a daily alert whose value is 2.
+    const summaryOf = (name: string) =>
+      rules.groups[0]!.rules.find((r) => r.alert === name)!
+        .annotations.summary.replace('{{ $labels.routine }}', 'daily')
+        .replace('{{ $value }}', '2');
+    // The textfile runs write: daily exited 2 at t=0 and never ran again; weekly healthy at t=0.
+    const text = routineMetricsText([
+      { routine: 'daily', exitCode: 2, at: 0, durationMs: 1 },
+      { routine: 'weekly', exitCode: 0, at: 0, durationMs: 1 },
+    ]);
+    // Each sample as node_exporter's textfile collector serves it (its own job and instance), for
+    // 3 days of hourly scrapes.
+    const node = { job: 'node', instance: 'host:9100' };
+    const input_series = text
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => {
+        const [, name, labels, value] = /^(\w+)\{(.*)\} (\S+)$/.exec(l)!;
+        return { series: `${name}{${labels},job="node",instance="host:9100"}`, values: `${value}x72` };
+      });
+    expect(input_series).toHaveLength(4);
+    const firing = (alertname: string, evalTime: string, labels: Record<string, string>[]) => ({
+      eval_time: evalTime,
+      alertname,
+      exp_alerts: labels.map((l) => ({
+        exp_labels: { severity: 'warning', ...node, ...l },
+        exp_annotations: { summary: summaryOf(alertname) },
+      })),
+    });
+    const tests = {
+      rule_files: [RULES_FILE],
+      evaluation_interval: '1h',
+      tests: [
+        {
+          interval: '1h',
+          input_series,
+          alert_rule_test: [
+            firing('DriftLogRoutineFailed', '1h', [{ routine: 'daily' }]),
+            firing('DriftLogRoutineMissedDaily', '47h', []),
+            firing('DriftLogRoutineMissedDaily', '50h', [{ routine: 'daily' }]),
+            firing('DriftLogRoutineMissedWeekly', '70h', []),
+          ],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'rules.test.yml'), stringify(tests));
+    const run = spawnSync(promtool!, ['test', 'rules', 'rules.test.yml'], { cwd: dir, encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toMatch(/SUCCESS/);
+    expect(run.status).toBe(0);
   });
 });
 
