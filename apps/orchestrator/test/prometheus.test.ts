@@ -38,7 +38,7 @@ describe('alert rules', () => {
     const [, rules] = exportFleet('prometheus', specs, config, { root: '/srv/drift', outDir: dir });
     writeFileSync(join(dir, RULES_FILE), rules!.content);
     const check = spawnSync(promtool!, ['check', 'rules', RULES_FILE], { cwd: dir, encoding: 'utf8' });
-    expect(check.stdout + check.stderr).toMatch(/SUCCESS: 13 rules found/);
+    expect(check.stdout + check.stderr).toMatch(/SUCCESS: 16 rules found/);
     expect(check.status).toBe(0);
   });
 
@@ -124,7 +124,7 @@ describe('log routine alerts from the textfile (no orchestrator: node_exporter s
   });
   afterAll(() => removeDir(dir));
 
-  it.skipIf(!promtool)(`fire on the routine's failure and its missed runs${noPromtool}`, () => {
+  it.skipIf(!promtool)(`fire on the routine's failure, its missed runs and no result${noPromtool}`, () => {
     const rules = alertRules(specs, config) as {
       groups: { rules: { alert: string; annotations: { summary: string } }[] }[];
     };
@@ -140,14 +140,14 @@ describe('log routine alerts from the textfile (no orchestrator: node_exporter s
       { routine: 'weekly', exitCode: 0, at: 0, durationMs: 1 },
     ]);
     // Each sample as node_exporter's textfile collector serves it (its own job and instance), for
-    // 3 days of hourly scrapes.
+    // 33 days of hourly scrapes.
     const node = { job: 'node', instance: 'host:9100' };
     const input_series = text
       .split('\n')
       .filter((l) => l !== '' && !l.startsWith('#'))
       .map((l) => {
         const [, name, labels, value] = /^(\w+)\{(.*)\} (\S+)$/.exec(l)!;
-        return { series: `${name}{${labels},job="node",instance="host:9100"}`, values: `${value}x72` };
+        return { series: `${name}{${labels},job="node",instance="host:9100"}`, values: `${value}x800` };
       });
     expect(input_series).toHaveLength(4);
     const firing = (alertname: string, evalTime: string, labels: Record<string, string>[]) => ({
@@ -170,6 +170,19 @@ describe('log routine alerts from the textfile (no orchestrator: node_exporter s
             firing('DriftLogRoutineMissedDaily', '47h', []),
             firing('DriftLogRoutineMissedDaily', '50h', [{ routine: 'daily' }]),
             firing('DriftLogRoutineMissedWeekly', '70h', []),
+            // monthly never ran: no series to be stale, so its absence alarms after 32 days.
+            firing('DriftLogRoutineNoResultMonthly', '767h', []),
+            {
+              eval_time: '769h',
+              alertname: 'DriftLogRoutineNoResultMonthly',
+              exp_alerts: [
+                {
+                  exp_labels: { severity: 'warning', routine: 'monthly' },
+                  exp_annotations: { summary: summaryOf('DriftLogRoutineNoResultMonthly') },
+                },
+              ],
+            },
+            firing('DriftLogRoutineNoResultDaily', '769h', []),
           ],
         },
       ],
