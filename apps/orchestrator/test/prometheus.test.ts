@@ -295,7 +295,7 @@ describe.skipIf(!prometheus)(`the real Prometheus scraping the running paper fle
     const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
       data: { groups: { name: string; rules: unknown[] }[] };
     };
-    expect(rules.data.groups.map((g) => [g.name, g.rules.length])).toEqual([['drift-fleet', 13]]);
+    expect(rules.data.groups.map((g) => [g.name, g.rules.length])).toEqual([['drift-fleet', 16]]);
   });
 
   it('sees an order counter rising', async () => {
