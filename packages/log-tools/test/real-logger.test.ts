@@ -38,8 +38,13 @@ describe('drift-logs on files written by @drift/logging', () => {
     expect(tail.stdout).not.toContain('hedge placed');
 
     // --level reads the json file's numeric level; --json re-renders its records like compact ones.
-    const errors = await cli('tail', 'jit-mm-swift', '--log-dir', logDir, '--since', '1h', '--level', 'error');
-    expect(errors.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).msg)).toEqual(['fill reverted']);
+    const jitErrors = await cli('tail', 'jit-mm-swift', '--log-dir', logDir, '--level', 'error');
+    expect(
+      jitErrors.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).msg),
+    ).toEqual(['fill reverted']);
     const asJson = await cli('tail', '--log-dir', logDir, '--since', '1h', '--level', 'error', '--json');
     expect(
       asJson.stdout
