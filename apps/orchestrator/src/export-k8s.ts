@@ -14,7 +14,8 @@
  * the log files go to one shared `drift-logs` claim (ReadWriteMany: an NFS/CephFS-like storage
  * class) that the log routine's CronJobs read too. The risk manager's word file lives on a small
  * shared `drift-fleet` claim (ReadWriteMany), from which each bot's `run-one` relays it: bots fail
- * closed when it stops changing, as under the orchestrator.
+ * closed when it stops changing, as under the orchestrator. The log routine's CronJobs keep their
+ * results there too (`log-routine/`, with the Prometheus textfile).
  */
 import { relative } from 'node:path';
 import type { FleetConfig } from '@drift/config';
@@ -68,6 +69,8 @@ const CONFIG_SECRET = 'drift-fleet-config';
 const CONFIG_KEY = 'drift-bots.yaml';
 const FLEET_CLAIM = 'drift-fleet';
 const VOLUME_ENV = { DRIFT_DATA_DIR: DATA_MOUNT, LOG_DIR: LOG_MOUNT };
+/** A log routine's results (and its metrics textfile) on the shared claim: a CronJob pod has no data claim. */
+const ROUTINE_ENV = { DRIFT_DATA_DIR: FLEET_MOUNT, LOG_DIR: LOG_MOUNT };
 /** The risk manager writes it, every bot's run-one reads it: on the volume they share. */
 const RISK_WORD_ENV = { [RISK_WORD_FILE_ENV]: `${FLEET_MOUNT}/risk-word.json` };
 
@@ -221,11 +224,17 @@ export function exportK8s(
                     image,
                     workingDir: imageRoot,
                     command: [routine.node, routine.script, ...routine.args],
-                    env: Object.entries(VOLUME_ENV).map(([name, value]) => ({ name, value })),
-                    volumeMounts: [{ name: 'logs', mountPath: LOG_MOUNT }],
+                    env: Object.entries(ROUTINE_ENV).map(([name, value]) => ({ name, value })),
+                    volumeMounts: [
+                      { name: 'logs', mountPath: LOG_MOUNT },
+                      { name: 'fleet', mountPath: FLEET_MOUNT },
+                    ],
                   },
                 ],
-                volumes: [{ name: 'logs', persistentVolumeClaim: { claimName: LOGS_CLAIM } }],
+                volumes: [
+                  { name: 'logs', persistentVolumeClaim: { claimName: LOGS_CLAIM } },
+                  { name: 'fleet', persistentVolumeClaim: { claimName: FLEET_CLAIM } },
+                ],
               },
             },
           },

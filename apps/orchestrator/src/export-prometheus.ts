@@ -116,6 +116,17 @@ export function alertRules(specs: readonly ChildSpec[], config: FleetConfig): ob
               `the ${r.name} log routine (drift-logs ${r.args.join(' ')}) has not run on schedule`,
             ),
           ),
+          // No result at all (a timer never enabled, a textfile nobody collects): the stale rule
+          // has no series to judge, so its absence for as long is the same alarm.
+          ...LOG_ROUTINES.map((r) =>
+            alert(
+              `DriftLogRoutineNoResult${r.name[0]?.toUpperCase()}${r.name.slice(1)}`,
+              `absent(drift_log_routine_last_run_timestamp_seconds{routine="${r.name}"})`,
+              `${r.maxAgeSeconds}s`,
+              'warning',
+              `no result of the ${r.name} log routine reaches Prometheus (orchestrator /metrics or its textfile)`,
+            ),
+          ),
         ],
       },
     ],

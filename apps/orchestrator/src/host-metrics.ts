@@ -7,7 +7,7 @@ import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Gauge, type Registry } from 'prom-client';
 import type { Fleet } from './fleet.js';
-import { readRoutineResults } from './log-routine.js';
+import { ROUTINE_METRICS, readRoutineResults } from './log-routine.js';
 
 /** Resident memory of a process in bytes (Linux /proc), or null when unknown. */
 export function rssBytesOf(pid: number): number | null {
@@ -68,8 +68,7 @@ export function registerHostMetrics(registry: Registry, fleet: Fleet, opts: Host
     },
   });
   new Gauge({
-    name: 'drift_log_routine_last_exit_code',
-    help: 'Exit code of the last run of a log routine (drift-logs: 0 healthy, 1 warnings, 2+ critical)',
+    ...ROUTINE_METRICS.exitCode,
     labelNames: ['routine'],
     registers: [registry],
     collect() {
@@ -78,8 +77,7 @@ export function registerHostMetrics(registry: Registry, fleet: Fleet, opts: Host
     },
   });
   new Gauge({
-    name: 'drift_log_routine_last_run_timestamp_seconds',
-    help: 'End of the last run of a log routine',
+    ...ROUTINE_METRICS.lastRun,
     labelNames: ['routine'],
     registers: [registry],
     collect() {

@@ -4,10 +4,11 @@
  * goes through `log-routine-main` (built JS), which records `{ exitCode, at, durationMs }` in
  * `<data dir>/log-routine/<routine>.json`; the orchestrator's metrics read those files, so a run by
  * the orchestrator, a systemd timer, a Kubernetes CronJob or pm2's cron reaches the alerts alike.
- * Times are UTC.
+ * Where no orchestrator runs, the same series go to a Prometheus textfile (node_exporter's textfile
+ * collector) that each run rewrites. Times are UTC.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export type RoutineName = 'daily' | 'weekly' | 'monthly';
 
@@ -114,6 +115,63 @@ export function readRoutineResults(dataDir: string): RoutineResult[] {
     }
   }
   return out;
+}
+
+/** The routine's series, the same from the orchestrator's /metrics and from the textfile. */
+export const ROUTINE_METRICS = {
+  exitCode: {
+    name: 'drift_log_routine_last_exit_code',
+    help: 'Exit code of the last run of a log routine (drift-logs: 0 healthy, 1 warnings, 2+ critical)',
+  },
+  lastRun: {
+    name: 'drift_log_routine_last_run_timestamp_seconds',
+    help: 'End of the last run of a log routine',
+  },
+} as const;
+
+export const ROUTINE_TEXTFILE_ENV = 'DRIFT_LOG_ROUTINE_TEXTFILE';
+
+export class RoutineTextfileError extends Error {
+  override name = 'RoutineTextfileError';
+}
+
+/**
+ * Where a run writes the textfile: `DRIFT_LOG_ROUTINE_TEXTFILE` (point it into node_exporter's
+ * `--collector.textfile.directory`), else `<data dir>/log-routine/drift_log_routine.prom`.
+ */
+export function routineTextfilePath(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const file = env[ROUTINE_TEXTFILE_ENV];
+  if (!file) return join(routineResultDir(dataDir), 'drift_log_routine.prom');
+  if (!file.endsWith('.prom') || file.endsWith('/.prom')) {
+    throw new RoutineTextfileError(
+      `${ROUTINE_TEXTFILE_ENV}=${JSON.stringify(file)} is not valid: use a file name ending in .prom (the textfile collector reads only those)`,
+    );
+  }
+  return resolve(file);
+}
+
+/** The last result of each routine as Prometheus text (one family per series, then its samples). */
+export function routineMetricsText(results: readonly RoutineResult[]): string {
+  const family = (m: { name: string; help: string }, value: (r: RoutineResult) => number) => [
+    `# HELP ${m.name} ${m.help}`,
+    `# TYPE ${m.name} gauge`,
+    ...results.map((r) => `${m.name}{routine="${r.routine}"} ${value(r)}`),
+  ];
+  return `${[
+    ...family(ROUTINE_METRICS.exitCode, (r) => r.exitCode),
+    ...family(ROUTINE_METRICS.lastRun, (r) => r.at / 1000),
+  ].join('\n')}\n`;
+}
+
+/**
+ * Rewrites the textfile with every routine's last result. Written beside it and renamed: the
+ * collector never reads half a file (its temp name does not end in .prom, so it is never read).
+ */
+export function writeRoutineTextfile(file: string, results: readonly RoutineResult[]): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, routineMetricsText(results), { mode: 0o644 });
+  renameSync(temp, file);
 }
 
 export interface RoutineCommand {

@@ -1,8 +1,8 @@
 /** `pnpm start`: the orchestrator, logging through @drift/logging (see run-main.ts). */
 
-import { flushLogs, logFilePath, parseLogLine, resolveLogDir, setupCriticalLogging } from '@drift/logging';
+import { flushLogs, logFilePath, resolveLogDir, setupCriticalLogging } from '@drift/logging';
 import { readCliArgs } from '@drift/runtime';
-import { toParsedLine } from './log-lines.js';
+import { parseAppLogLine } from './log-lines.js';
 import { runMain } from './run-main.js';
 
 const USAGE = `usage: pnpm start   (built JS; from source: pnpm --filter orchestrator start)
@@ -19,5 +19,5 @@ process.env.LOG_DIR ??= resolveLogDir();
 await runMain({
   logger: setupCriticalLogging('orchestrator'),
   flushLogs,
-  logs: { fileOf: logFilePath, parse: (line) => toParsedLine(parseLogLine(line)) },
+  logs: { fileOf: logFilePath, parse: parseAppLogLine },
 });

@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLogLine } from '@drift/logging';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from '../src/api-server.js';
 import type { Fleet } from '../src/fleet.js';
 import { LogFeed } from '../src/log-feed.js';
-import { toParsedLine } from '../src/log-lines.js';
+import { parseAppLogLine } from '../src/log-lines.js';
 import { browserSkipReason, findBrowser, launchBrowser } from './browser.js';
 import { fixtureFleetWithApi, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 
@@ -30,7 +29,7 @@ describe.skipIf(source.kind === 'none')(`dashboard in headless Chromium${browser
     );
     const feed = new LogFeed(['sim', 'hedge-bot', 'trend-bot'], {
       fileOf: (app) => join(dir, `${app}.log`),
-      parse: (line) => toParsedLine(parseLogLine(line)),
+      parse: parseAppLogLine,
     });
     feed.poll();
     ({ fleet, api, stop } = await fixtureFleetWithApi(

@@ -297,6 +297,19 @@ describe('fleet export: Kubernetes', () => {
       name: 'data',
       persistentVolumeClaim: { claimName: 'hedge-bot-data' },
     });
+    // Every CronJob reads the logs and keeps its result on claims, never on the pod's own disk.
+    for (const job of docs.filter((d) => d.kind === 'CronJob')) {
+      const pod = job.spec.jobTemplate.spec.template.spec;
+      const claimOf = (name: string) =>
+        pod.volumes.find((v: { name: string }) => v.name === name)?.persistentVolumeClaim?.claimName;
+      for (const variable of ['DRIFT_DATA_DIR', 'LOG_DIR']) {
+        const dir = pod.containers[0].env.find((e: { name: string }) => e.name === variable)?.value;
+        const mount = pod.containers[0].volumeMounts.find((m: { mountPath: string }) =>
+          `${dir}/`.startsWith(`${m.mountPath}/`),
+        );
+        expect(mount && claimOf(mount.name), `${job.metadata.name} ${variable}=${dir}`).toBeTruthy();
+      }
+    }
     const monthly = docs.find((d) => d.kind === 'CronJob' && d.metadata.name === 'drift-logs-monthly');
     expect(monthly.spec.schedule).toBe('0 7 1 * *');
     expect(monthly.spec.jobTemplate.spec.template.spec.containers[0].command).toEqual([

@@ -1,11 +1,25 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOG_ROUTINES, nextRunAt, routineNamed } from '../src/log-routine.js';
+import { nodeFlagsFor } from '../src/app-command.js';
+import {
+  LOG_ROUTINES,
+  nextRunAt,
+  ROUTINE_TEXTFILE_ENV,
+  routineNamed,
+  routineTextfilePath,
+  writeRoutineResult,
+} from '../src/log-routine.js';
 import { LogRoutineScheduler } from '../src/log-routine-scheduler.js';
 import { createFleetMetrics } from '../src/metrics.js';
 import { fixtureFleet, removeDir, tempDir } from './fleet-fixture.js';
 import { quietLogger } from './quiet-logger.js';
+import { onPath, skipReason } from './tools.js';
+
+const promtool = onPath('promtool');
+const noPromtool = skipReason(promtool, 'promtool', 'prometheus');
 
 const at = (iso: string) => new Date(iso).getTime();
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -65,4 +79,67 @@ describe('a routine run by the orchestrator', () => {
     expect(ranAt * 1000).toBeGreaterThanOrEqual(started);
     expect(text).toMatch(/drift_log_dir_bytes 15/); // "not a log line\n"
   }, 60_000);
+});
+
+describe('a routine run with no orchestrator (pm2, systemd, a CronJob): the Prometheus textfile', () => {
+  const dir = tempDir('routine-textfile-');
+  afterAll(() => removeDir(dir));
+  const runner = fileURLToPath(new URL('../src/log-routine-main.ts', import.meta.url));
+  const run = (routine: string, env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, [...nodeFlagsFor(runner), runner, routine], {
+      env: { ...process.env, LOG_DIR: join(dir, 'logs'), DRIFT_DATA_DIR: join(dir, 'data'), ...env },
+      encoding: 'utf8',
+    });
+
+  it('defaults to the data dir, beside the result files', () => {
+    expect(routineTextfilePath('/var/lib/drift/data', {})).toBe(
+      '/var/lib/drift/data/log-routine/drift_log_routine.prom',
+    );
+  });
+
+  it.skipIf(!promtool)(
+    `holds every routine's last exit code and time, and promtool check metrics accepts it${noPromtool}`,
+    () => {
+      mkdirSync(join(dir, 'logs'), { recursive: true });
+      writeFileSync(join(dir, 'logs', 'hedge-bot.log'), 'not a log line\n');
+      // An earlier weekly run: the file carries it on, as the collector replaces the whole file.
+      writeRoutineResult(join(dir, 'data'), {
+        routine: 'weekly',
+        exitCode: 0,
+        at: 1_765_000_000_500,
+        durationMs: 9,
+      });
+      const collector = join(dir, 'node-exporter-textfiles');
+      const file = join(collector, 'drift_log_routine.prom');
+      const started = Date.now();
+      const res = run('daily', { [ROUTINE_TEXTFILE_ENV]: file });
+      expect([0, 1, 2]).toContain(res.status);
+
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain(`drift_log_routine_last_exit_code{routine="daily"} ${res.status}`);
+      expect(text).toContain('drift_log_routine_last_exit_code{routine="weekly"} 0');
+      expect(text).toContain('drift_log_routine_last_run_timestamp_seconds{routine="weekly"} 1765000000.5');
+      const ranAt = Number(/_timestamp_seconds\{routine="daily"\} ([\d.]+)/.exec(text)?.[1]);
+      expect(ranAt * 1000).toBeGreaterThanOrEqual(started);
+      expect(ranAt * 1000).toBeLessThanOrEqual(Date.now());
+      expect(readdirSync(collector)).toEqual(['drift_log_routine.prom']); // no temp file left behind
+
+      const check = spawnSync(promtool!, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(check.stdout + check.stderr).toBe('');
+      expect(check.status).toBe(0);
+      // The check bites: a torn file is refused.
+      const torn = spawnSync(promtool!, ['check', 'metrics'], { input: text.slice(0, -8), encoding: 'utf8' });
+      expect(torn.status).not.toBe(0);
+    },
+    60_000,
+  );
+
+  it('refuses a textfile the collector would never read: one line, exit 2, nothing run', () => {
+    const res = run('monthly', { [ROUTINE_TEXTFILE_ENV]: 'routine.txt' });
+    expect(res.status).toBe(2);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      expect.stringContaining(`log-routine: ${ROUTINE_TEXTFILE_ENV}="routine.txt" is not valid`),
+    ]);
+    expect(existsSync(join(dir, 'data', 'log-routine', 'monthly.json'))).toBe(false);
+  });
 });

@@ -1,8 +1,9 @@
 /**
  * pm2, the real one (the `pm2` package, a private PM2_HOME, loopback only): the exported ecosystem
  * file runs the built paper fleet. Every app goes online and writes its own log file in our
- * format; a SIGKILLed bot is restarted; the fleet stops stage by stage (the namespaces), each bot
- * cancelling its orders within pm2's kill_timeout (no SIGKILL); the log routine runs as a one-shot.
+ * format (hedge-bot's in JSON, set by its config env, as a log shipper reads it); a SIGKILLed bot
+ * is restarted; the fleet stops stage by stage (the namespaces), each bot cancelling its orders
+ * within pm2's kill_timeout (no SIGKILL); the log routine runs as a one-shot, writing its textfile.
  * The pm2 daemon is killed at the end whatever happens.
  */
 import { execFileSync } from 'node:child_process';
@@ -59,7 +60,13 @@ const fleetProcesses = () => jlist().filter((p) => PAPER_APPS.includes(p.name));
 beforeAll(async () => {
   dir = tempDir('pm2-');
   buildPaperFleet();
-  const paper = await writePaperConfig(dir);
+  // hedge-bot's file in JSON, as a log shipper reads it: set through its config env like any app's.
+  const paper = await writePaperConfig(dir, (config) => {
+    (config as unknown as { apps: Record<string, { env?: Record<string, string> }> }).apps['hedge-bot']!.env =
+      {
+        LOG_FILE_FORMAT: 'json',
+      };
+  });
   simPort = paper.simPort;
   env = {
     ...process.env,
@@ -123,6 +130,20 @@ describe('the exported ecosystem under the real pm2', () => {
       expect(lines.length, app).toBeGreaterThan(0);
       expect(new Set(lines.map((l) => l.app)), app).toEqual(new Set([app]));
     }
+    // LOG_FILE_FORMAT=json from the config env: every line of hedge-bot's file is one JSON record
+    // with the fields a shipper needs; the others stay compact.
+    const rawLines = (app: string) =>
+      readFileSync(join(dir, 'logs', `${app}.log`), 'utf8')
+        .split('\n')
+        .filter(Boolean);
+    for (const line of rawLines('hedge-bot'))
+      expect(JSON.parse(line)).toMatchObject({
+        time: expect.any(Number),
+        level: expect.any(Number),
+        app: 'hedge-bot',
+        msg: expect.any(String),
+      });
+    expect(rawLines('trend-bot')[0]).toMatch(/^\d{4}-\d\d-\d\d [\d:,]+ \| trend-bot \| /);
     // pm2's own capture of stdout goes nowhere: the app's file is the log.
     const pm2Logs = join(dir, 'pm2-home', 'logs');
     for (const app of PAPER_APPS)
@@ -143,6 +164,10 @@ describe('the exported ecosystem under the real pm2', () => {
     const recorded = JSON.parse(readFileSync(result, 'utf8'));
     expect(recorded).toMatchObject({ routine: 'daily' });
     expect([0, 1, 2]).toContain(recorded.exitCode);
+    // And for node_exporter, the same result as a Prometheus textfile beside it.
+    expect(readFileSync(join(dir, 'data', 'log-routine', 'drift_log_routine.prom'), 'utf8')).toContain(
+      `drift_log_routine_last_exit_code{routine="daily"} ${recorded.exitCode}`,
+    );
     // pm2's cron runs it again (here every 10 s): a new result.
     await waitFor(
       () => JSON.parse(readFileSync(result, 'utf8')).at > recorded.at,

@@ -12,6 +12,7 @@ import { parse, stringify } from 'yaml';
 import { buildChildSpecs } from '../src/child-spec.js';
 import { alertRules, logDirBudgetBytes, RULES_FILE } from '../src/export-prometheus.js';
 import { exportFleet } from '../src/export-targets.js';
+import { routineMetricsText } from '../src/log-routine.js';
 import { fixtureConfig, fixtureSpecs, isAlive, removeDir, tempDir, waitFor } from './fleet-fixture.js';
 import { buildPaperFleet, freePort, PAPER_APPS, PKG, paperEnv, writePaperConfig } from './paper-fleet.js';
 import { onPath, skipReason } from './tools.js';
@@ -37,7 +38,7 @@ describe('alert rules', () => {
     const [, rules] = exportFleet('prometheus', specs, config, { root: '/srv/drift', outDir: dir });
     writeFileSync(join(dir, RULES_FILE), rules!.content);
     const check = spawnSync(promtool!, ['check', 'rules', RULES_FILE], { cwd: dir, encoding: 'utf8' });
-    expect(check.stdout + check.stderr).toMatch(/SUCCESS: 13 rules found/);
+    expect(check.stdout + check.stderr).toMatch(/SUCCESS: 16 rules found/);
     expect(check.status).toBe(0);
   });
 
@@ -108,6 +109,88 @@ describe('alert rules', () => {
     writeFileSync(join(dir, 'rules.test.yml'), stringify(tests));
     const wrong = spawnSync(promtool!, ['test', 'rules', 'rules.test.yml'], { cwd: dir, encoding: 'utf8' });
     expect(wrong.status).not.toBe(0);
+  });
+});
+
+describe('log routine alerts from the textfile (no orchestrator: node_exporter serves it)', () => {
+  const config = fixtureConfig(
+    { 'hedge-bot': { kind: 'bot', subAccount: 2 } },
+    { record: '/tmp/unused.jsonl' },
+  );
+  const specs = fixtureSpecs(config, { record: '/tmp/unused.jsonl' });
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir('rules-textfile-');
+  });
+  afterAll(() => removeDir(dir));
+
+  it.skipIf(!promtool)(`fire on the routine's failure, its missed runs and no result${noPromtool}`, () => {
+    const rules = alertRules(specs, config) as {
+      groups: { rules: { alert: string; annotations: { summary: string } }[] }[];
+    };
+    writeFileSync(join(dir, RULES_FILE), stringify(rules));
+    // The summary as Prometheus renders it for a daily alert whose value is 2.
+    const summaryOf = (name: string) =>
+      rules.groups[0]!.rules.find((r) => r.alert === name)!
+        .annotations.summary.replace('{{ $labels.routine }}', 'daily')
+        .replace('{{ $value }}', '2');
+    // The textfile runs write: daily exited 2 at t=0 and never ran again; weekly healthy at t=0.
+    const text = routineMetricsText([
+      { routine: 'daily', exitCode: 2, at: 0, durationMs: 1 },
+      { routine: 'weekly', exitCode: 0, at: 0, durationMs: 1 },
+    ]);
+    // Each sample as node_exporter's textfile collector serves it (its own job and instance), for
+    // 33 days of hourly scrapes.
+    const node = { job: 'node', instance: 'host:9100' };
+    const input_series = text
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => {
+        const [, name, labels, value] = /^(\w+)\{(.*)\} (\S+)$/.exec(l)!;
+        return { series: `${name}{${labels},job="node",instance="host:9100"}`, values: `${value}x800` };
+      });
+    expect(input_series).toHaveLength(4);
+    const firing = (alertname: string, evalTime: string, labels: Record<string, string>[]) => ({
+      eval_time: evalTime,
+      alertname,
+      exp_alerts: labels.map((l) => ({
+        exp_labels: { severity: 'warning', ...node, ...l },
+        exp_annotations: { summary: summaryOf(alertname) },
+      })),
+    });
+    const tests = {
+      rule_files: [RULES_FILE],
+      evaluation_interval: '1h',
+      tests: [
+        {
+          interval: '1h',
+          input_series,
+          alert_rule_test: [
+            firing('DriftLogRoutineFailed', '1h', [{ routine: 'daily' }]),
+            firing('DriftLogRoutineMissedDaily', '47h', []),
+            firing('DriftLogRoutineMissedDaily', '50h', [{ routine: 'daily' }]),
+            firing('DriftLogRoutineMissedWeekly', '70h', []),
+            // monthly never ran: no series to be stale, so its absence alarms after 32 days.
+            firing('DriftLogRoutineNoResultMonthly', '767h', []),
+            {
+              eval_time: '769h',
+              alertname: 'DriftLogRoutineNoResultMonthly',
+              exp_alerts: [
+                {
+                  exp_labels: { severity: 'warning', routine: 'monthly' },
+                  exp_annotations: { summary: summaryOf('DriftLogRoutineNoResultMonthly') },
+                },
+              ],
+            },
+            firing('DriftLogRoutineNoResultDaily', '769h', []),
+          ],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'rules.test.yml'), stringify(tests));
+    const run = spawnSync(promtool!, ['test', 'rules', 'rules.test.yml'], { cwd: dir, encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toMatch(/SUCCESS/);
+    expect(run.status).toBe(0);
   });
 });
 
@@ -212,7 +295,7 @@ describe.skipIf(!prometheus)(`the real Prometheus scraping the running paper fle
     const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
       data: { groups: { name: string; rules: unknown[] }[] };
     };
-    expect(rules.data.groups.map((g) => [g.name, g.rules.length])).toEqual([['drift-fleet', 13]]);
+    expect(rules.data.groups.map((g) => [g.name, g.rules.length])).toEqual([['drift-fleet', 16]]);
   });
 
   it('sees an order counter rising', async () => {

@@ -37,6 +37,26 @@ describe('drift-logs on files written by @drift/logging', () => {
     ]);
     expect(tail.stdout).not.toContain('hedge placed');
 
+    // --level reads the json file's numeric level; --json re-renders its records like compact ones.
+    const jitErrors = await cli('tail', 'jit-mm-swift', '--log-dir', logDir, '--level', 'error');
+    expect(
+      jitErrors.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).msg),
+    ).toEqual(['fill reverted']);
+    const asJson = await cli('tail', '--log-dir', logDir, '--since', '1h', '--level', 'error', '--json');
+    expect(
+      asJson.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((r) => [r.app, r.level, r.msg, r.fields.orderId]),
+    ).toEqual([
+      ['hedge-bot', 'error', 'hedge failed', '42'],
+      ['jit-mm-swift', 'error', 'fill reverted', 42],
+    ]);
+
     const monitor = await cli(
       'monitor',
       '--log-dir',

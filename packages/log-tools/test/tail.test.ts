@@ -119,6 +119,30 @@ describe('drift-logs tail', () => {
     }
   });
 
+  it('follows a json file by --field and --level (LOG_FILE_FORMAT=json)', () => {
+    const dir = tempDir('follow-json');
+    const file = path.join(dir, 'jit-mm-swift.log');
+    const t = Date.now();
+    writeLog(file, [jsonLine(t, 'jit-mm-swift', 'ERROR', 'before start', { orderId: '42' })]);
+    const filter = { minLevel: 40, fields: [['orderId', '42']] as [string, string][] };
+    const follower = new Follower('jit-mm-swift', file, filter, true);
+    try {
+      fs.appendFileSync(
+        file,
+        [
+          jsonLine(t + 1, 'jit-mm-swift', 'WARN', 'amended', { orderId: '42' }),
+          jsonLine(t + 2, 'jit-mm-swift', 'ERROR', 'other order', { orderId: '43' }),
+          jsonLine(t + 3, 'jit-mm-swift', 'INFO', 'filled', { orderId: '42' }),
+          jsonLine(t + 4, 'jit-mm-swift', 'ERROR', 'cancel failed', { orderId: '42' }),
+          '',
+        ].join('\n'),
+      );
+      expect(follower.poll().map((r) => r.parsed.msg)).toEqual(['amended', 'cancel failed']);
+    } finally {
+      follower.close();
+    }
+  });
+
   it('drift-logs tail --follow prints new lines across a rotation, as a process', async () => {
     const dir = tempDir('follow');
     const file = path.join(dir, 'hedge-bot.log');

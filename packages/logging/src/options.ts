@@ -90,6 +90,8 @@ export function resolveOptions(
   if (env.LOG_LEVEL) fromEnv.logLevel = oneOf('LOG_LEVEL', env.LOG_LEVEL, LEVELS);
   if (env.LOG_FILE_ENABLED) fromEnv.enableFileLogging = bool('LOG_FILE_ENABLED', env.LOG_FILE_ENABLED);
   if (env.LOG_FORMAT) fromEnv.consoleFormat = oneOf('LOG_FORMAT', env.LOG_FORMAT, FORMATS);
+  // The file is what a log shipper tails (pm2 and systemd keep no useful stdout): json for one.
+  if (env.LOG_FILE_FORMAT) fromEnv.fileFormat = oneOf('LOG_FILE_FORMAT', env.LOG_FILE_FORMAT, FORMATS);
   if (env.LOG_DIR) fromEnv.logDir = path.resolve(env.LOG_DIR);
 
   const defined = <T extends object>(o: T) =>

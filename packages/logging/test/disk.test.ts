@@ -46,6 +46,27 @@ describe('rotation', () => {
   }, 60_000);
 });
 
+describe('LOG_FILE_FORMAT=json: the file a log shipper tails', () => {
+  it('holds one JSON record per line, every line of the run, with the fields as JSON keys', async () => {
+    const dir = tempDir();
+    const res = await runFixture('test/fixtures/emit.ts', ['exit', '20'], {
+      LOG_DIR: dir,
+      LOG_FILE_FORMAT: 'json',
+    });
+    expect(res.code).toBe(0);
+    const records = readAllLines(dir, 'crash-test').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records).toHaveLength(20);
+    expect(records[3]).toMatchObject({
+      level: 30,
+      app: 'crash-test',
+      msg: 'order filled',
+      seq: 3,
+      orderId: 1_000_003,
+    });
+    expect(typeof records[3]!.time).toBe('number');
+  });
+});
+
 describe('a critical app whose log file cannot be opened at start refuses to start', () => {
   it.each([
     ['a file in the way of the log dir', 'ENOTDIR'],
@@ -82,6 +103,7 @@ describe('a critical app whose log file cannot be opened at start refuses to sta
   it.each([
     ['LOG_LEVEL', 'loud', /use one of trace, debug/],
     ['LOG_FILE_ENABLED', 'maybe', /use true or false/],
+    ['LOG_FILE_FORMAT', 'ndjson', /use one of compact, verbose, json/],
   ])('%s=%s: one line naming the variable and the value, exit 2, no stack', async (name, value, allowed) => {
     const res = await runFixture('test/fixtures/emit.ts', ['exit', '5'], {
       LOG_DIR: tempDir(),

@@ -143,12 +143,19 @@ describe('levels, formats and environment', () => {
   });
 
   it('env overrides defaults, explicit options override env', () => {
-    const env = { LOG_LEVEL: 'debug', LOG_FILE_ENABLED: 'false', LOG_FORMAT: 'json', LOG_DIR: '/tmp/x-logs' };
+    const env = {
+      LOG_LEVEL: 'debug',
+      LOG_FILE_ENABLED: 'false',
+      LOG_FORMAT: 'json',
+      LOG_FILE_FORMAT: 'JSON',
+      LOG_DIR: '/tmp/x-logs',
+    };
     const fromEnv = resolveOptions('a', true, {}, env);
     expect(fromEnv).toMatchObject({
       logLevel: 'debug',
       enableFileLogging: false,
       consoleFormat: 'json',
+      fileFormat: 'json',
       logDir: '/tmp/x-logs',
     });
     const explicit = resolveOptions('a', true, { logLevel: 'error', enableFileLogging: true }, env);
@@ -172,6 +179,9 @@ describe('levels, formats and environment', () => {
     );
     expect(() => resolveOptions('a', true, {}, { LOG_FORMAT: 'xml' })).toThrow(
       /LOG_FORMAT="xml" .* compact, verbose, json/,
+    );
+    expect(() => resolveOptions('a', true, {}, { LOG_FILE_FORMAT: 'ndjson' })).toThrow(
+      new LoggingConfigError('LOG_FILE_FORMAT="ndjson" is not valid: use one of compact, verbose, json'),
     );
     expect(() => resolveOptions('a', true, { maxFiles: 0 })).toThrow(/maxFiles=0 .* positive integer/);
     expect(() => resolveOptions('a/b', true)).toThrow(/appName="a\/b"/);
