@@ -18,6 +18,7 @@ import { resolveLogDir } from '@drift/logging';
 import { CliUsageError, type FlagValuesOf, parseCommandLine } from '@drift/runtime';
 import { readClientToken } from './api-token.js';
 import { REQUIRED_NODE_MAJOR } from './app-command.js';
+import { formatFillRate, formatLost } from './bot-summary.js';
 import { buildChildSpecs, FleetSpecError, userCwd, workspaceRootFor } from './child-spec.js';
 import { EXPORT_TARGETS, type ExportTarget, exportFleet } from './export-targets.js';
 import type { FleetStatus } from './status.js';
@@ -76,7 +77,11 @@ export function formatStatus(status: FleetStatus): string {
     'TRADING',
     'ORDERS',
     'FILLS',
-    'PNL',
+    'FILL RATE',
+    'LOST',
+    'FEES PAID',
+    'REBATES',
+    'NET PNL',
   ];
   const rows = status.apps.map((a) => [
     a.name,
@@ -89,6 +94,10 @@ export function formatStatus(status: FleetStatus): string {
     a.status?.tradingState ?? '-',
     a.status ? String(a.status.ordersPlaced) : '-',
     a.status ? String(a.status.fills) : '-',
+    a.summary ? formatFillRate(a.summary.fillRate) : '-',
+    a.summary ? formatLost(a.summary) : '-',
+    a.summary?.feesPaidQuote ?? '-',
+    a.summary?.feesReceivedQuote ?? '-',
     a.status?.pnlQuote ?? '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));

@@ -10,6 +10,7 @@ import type { FailClosedConfig } from '@drift/config';
 import { type TradingStateName, worseState } from '@drift/domain';
 import { DriftError, type Logger } from '@drift/logging';
 import { type ChildMessage, FAIL_CLOSED_BY, type ParentMessage } from '@drift/runtime';
+import { botSummary, summaryLine } from './bot-summary.js';
 import type { ChildKind, ChildSpec } from './child-spec.js';
 import { type AppSnapshot, SupervisedApp, type SupervisorTimings } from './supervised-app.js';
 
@@ -158,6 +159,24 @@ export class Fleet {
       else for (const app of group) await app.stop('fleet stopping');
     }
     this.opts.logger.info({ stopMs: Date.now() - started }, 'fleet stopped');
+    this.logSessionSummary();
+  }
+
+  /** One line per bot: its session figures from its last heartbeat (sent after its shutdown steps). */
+  private logSessionSummary(): void {
+    for (const app of this.apps) {
+      if (app.spec.kind !== 'bot') continue;
+      const { status, subAccount } = app.snapshot();
+      if (!status) {
+        this.opts.logger.info({ bot: app.name, subAccount }, `session summary ${app.name}: never reported`);
+        continue;
+      }
+      const summary = botSummary(status);
+      this.opts.logger.info(
+        { bot: app.name, subAccount, ...summary },
+        `session summary ${app.name}: ${summaryLine(summary)}`,
+      );
+    }
   }
 
   status(now = Date.now()): AppSnapshot[] {

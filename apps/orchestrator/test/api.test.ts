@@ -18,7 +18,7 @@ beforeAll(async () => {
   ({ fleet, api, stop } = await fixtureFleetWithApi(
     {
       'risk-manager': { kind: 'risk', fixture: 'risk' },
-      'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'pnl=-12.5' },
+      'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'trades,pnl=-12.5' },
     },
     { record: join(dir, 'r.jsonl'), api: { token: TOKEN } },
   ));
@@ -62,6 +62,16 @@ describe('status API', () => {
       ordersPlaced: 3,
       fills: 2,
     });
+    // A bot's session figures, ready to show: fill rate, attempts lost by reason, fees, net PnL.
+    expect(bot.summary).toEqual({
+      fillRate: 0.25,
+      attemptsLost: 3,
+      lostBy: { 'auction-ended': 2, 'invalid-price': 1 },
+      feesPaidQuote: '0.525',
+      feesReceivedQuote: '0.0375',
+      netPnlQuote: '-12.5',
+    });
+    expect(json.apps[1].summary).toBeUndefined(); // the risk manager is no bot
     expect(json.risk.state).toBe('active');
   });
 

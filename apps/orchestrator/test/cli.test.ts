@@ -65,7 +65,10 @@ beforeAll(async () => {
   dir = tempDir();
   configFile = writeConfig();
   ({ fleet, api, stop } = await fixtureFleetWithApi(
-    { 'risk-manager': { kind: 'risk', fixture: 'risk' }, 'hedge-bot': { kind: 'bot', subAccount: 2 } },
+    {
+      'risk-manager': { kind: 'risk', fixture: 'risk' },
+      'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'trades,pnl=42.5' },
+    },
     { record: join(dir, 'r.jsonl'), api: { token: TOKEN } },
   ));
 });
@@ -89,6 +92,19 @@ describe('fleet CLI', { timeout: 120_000 }, () => {
       ['risk-manager', 'risk', 'running'],
       ['hedge-bot', 'bot', 'running'],
     ]);
+    // The bot's session figures, each under its column: fill rate, attempts lost and why, fees
+    // paid, rebates received, PnL net of fees.
+    const header = lines[1]!;
+    const under = (row: string, column: string, next?: string) =>
+      row.slice(header.indexOf(column), next ? header.indexOf(next) : undefined).trim();
+    const hedge = lines.find((l) => l.startsWith('hedge-bot'))!;
+    expect(under(hedge, 'FILL RATE', 'LOST')).toBe('25.0%');
+    expect(under(hedge, 'LOST', 'FEES PAID')).toBe('3 (auction-ended 2, invalid-price 1)');
+    expect(under(hedge, 'FEES PAID', 'REBATES')).toBe('0.525');
+    expect(under(hedge, 'REBATES', 'NET PNL')).toBe('0.0375');
+    expect(under(hedge, 'NET PNL')).toBe('42.5');
+    const sim = lines.find((l) => l.startsWith('sim'))!;
+    expect(under(sim, 'FILL RATE', 'LOST')).toBe('-');
   });
 
   it('stops an app with the token, and reports the API refusal without it', async () => {

@@ -34,7 +34,7 @@ describe.skipIf(source.kind === 'none')(`dashboard in headless Chromium${browser
     feed.poll();
     ({ fleet, api, stop } = await fixtureFleetWithApi(
       {
-        'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'pnl=42.5' },
+        'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'trades,pnl=42.5' },
         // trend-bot's oracle stale for 10 minutes, as its freshness guard would report it.
         'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'pnl=-3,stale=0-600000' },
       },
@@ -62,6 +62,16 @@ describe.skipIf(source.kind === 'none')(`dashboard in headless Chromium${browser
       .filter({ hasText: '42.5' })
       .waitFor({ timeout: 10_000 });
     expect(await page.locator('.chart[data-bot="hedge-bot"] polyline').count()).toBe(1);
+    // The bot's session figures: fill rate, attempts lost and why, fees paid, rebates, net PnL.
+    const hedge = (column: string) => page.locator(`tr[data-app="hedge-bot"] td.${column}`).textContent();
+    expect(await hedge('fill-rate')).toBe('25.0%');
+    expect(await hedge('lost')).toBe('3 (auction-ended 2, invalid-price 1)');
+    expect(await hedge('fees-paid')).toBe('0.525');
+    expect(await hedge('rebates')).toBe('0.0375');
+    expect(await hedge('pnl')).toBe('42.5');
+    // A bot without a maker's fill rate: its filled / placed orders (0 of 3); no rejections reported.
+    expect(await page.locator('tr[data-app="trend-bot"] td.fill-rate').textContent()).toBe('0.0%');
+    expect(await page.locator('tr[data-app="trend-bot"] td.lost').textContent()).toBe('–');
     await page
       .locator('#problems li')
       .filter({ hasText: 'order rejected by venue' })

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type FleetConfig, parseFleetConfig } from '@drift/config';
+import type { Logger } from '@drift/logging';
 import { riskManagerOf } from '@drift/runtime';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../src/api-server.js';
 import { buildChildSpecs, type ChildSpec } from '../src/child-spec.js';
@@ -45,6 +46,8 @@ export interface FixtureOptions {
   orchestrator?: Record<string, unknown>;
   /** Merged into the config's `risk` section (e.g. `failClosed`). */
   risk?: Record<string, unknown>;
+  /** The orchestrator's logger (default: silenced). */
+  logger?: Logger;
 }
 
 export function fixtureConfig(apps: Record<string, FixtureApp>, opts: FixtureOptions): FleetConfig {
@@ -111,7 +114,7 @@ export function fixtureFleet(apps: Record<string, FixtureApp>, opts: FixtureOpti
   const config = fixtureConfig(apps, opts);
   return new Fleet(fixtureSpecs(config, opts), {
     timings: config.orchestrator,
-    logger: quietLogger(),
+    logger: opts.logger ?? quietLogger(),
     stdio: 'ignore',
     ...(riskManagerOf(config) !== undefined && { failClosed: config.failClosed }),
   });
@@ -122,9 +125,9 @@ export function fixtureFleet(apps: Record<string, FixtureApp>, opts: FixtureOpti
  */
 export async function fixtureFleetWithApi(
   apps: Record<string, FixtureApp>,
-  opts: { record: string; api: Pick<ApiServerOptions, 'token' | 'logFeed'> },
+  opts: { record: string; api: Pick<ApiServerOptions, 'token' | 'logFeed'>; logger?: Logger },
 ): Promise<{ fleet: Fleet; api: ApiServer; stop(): Promise<void> }> {
-  const fleet = fixtureFleet(apps, { record: opts.record });
+  const fleet = fixtureFleet(apps, { record: opts.record, ...(opts.logger && { logger: opts.logger }) });
   await fleet.start();
   const api = await startApiServer({
     fleet,

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createLogger, flushLogsSync, parseLogLine } from '@drift/logging';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fleet } from '../src/fleet.js';
 import { fleetStatus } from '../src/status.js';
@@ -340,5 +342,59 @@ describe('fail closed on the risk manager', () => {
       failClosed: true,
       reason: 'risk manager crash-looping',
     });
+  });
+});
+
+describe('session summary', () => {
+  it("logs one line per bot at shutdown with its figures, the bot's last ones included", async () => {
+    dir = tempDir();
+    const logger = createLogger({
+      appName: 'orchestrator-summary',
+      critical: true,
+      logDir: dir,
+      fileFormat: 'json',
+      enableConsoleLogging: false,
+    });
+    const f = setup(
+      {
+        'hedge-bot': { kind: 'bot', subAccount: 2, fixture: 'trades,pnl=42.5' },
+        'trend-bot': { kind: 'bot', subAccount: 3, fixture: 'pnl=-3' },
+      },
+      { record: join(dir, 'r.jsonl'), logger },
+    );
+    await f.start();
+    await waitFor(() => f.app('hedge-bot').snapshot().status?.feesPaidQuote, 5000, 'a heartbeat');
+    await f.stop();
+    fleet = undefined; // stopped: its summary is read below, not written again
+    flushLogsSync();
+
+    const lines = readFileSync(join(dir, 'orchestrator-summary.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => parseLogLine(l));
+    const summaries = lines.filter((l) => l?.msg.startsWith('session summary'));
+    // Fees paid 1.05, not the 0.525 of the running heartbeats: the bot's shutdown paid one more fee,
+    // and its final heartbeat, sent after its shutdown steps, carried it.
+    expect(summaries.map((l) => l?.msg)).toEqual([
+      'session summary hedge-bot: fill rate 25.0%, lost 3 (auction-ended 2, invalid-price 1), fees paid 1.05, rebates 0.0375, net PnL 42.5',
+      'session summary trend-bot: fill rate 0.0%, lost -, fees paid -, rebates -, net PnL -3',
+    ]);
+    expect(summaries[0]).toMatchObject({
+      level: 'info',
+      fields: expect.objectContaining({
+        bot: 'hedge-bot',
+        subAccount: 2,
+        fillRate: 0.25,
+        attemptsLost: 3,
+        lostBy: { 'auction-ended': 2, 'invalid-price': 1 },
+        feesPaidQuote: '1.05',
+        feesReceivedQuote: '0.0375',
+        netPnlQuote: '42.5',
+      }),
+    });
+    // After the fleet stopped: every bot had stopped and sent its last figures.
+    const stopped = lines.findIndex((l) => l?.msg === 'fleet stopped');
+    expect(stopped).toBeGreaterThanOrEqual(0);
+    expect(lines.indexOf(summaries[0]!)).toBeGreaterThan(stopped);
   });
 });

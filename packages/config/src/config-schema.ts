@@ -61,10 +61,9 @@ export interface SimConfig {
   /** Length of a slot in ms of sim time (Solana ~400). */
   slotMs: number;
   markets: Record<string, SimMarketConfig>;
-  /** Collateral per sub-account, QUOTE_PRECISION. */
-  subAccounts: Record<number, { collateral: bigint }>;
-  /** Fees in parts per million of notional (1 bps = 100 ppm); maker < 0 is a rebate. */
-  fees: { makerPpm: bigint; takerPpm: bigint };
+  /** Collateral per sub-account, QUOTE_PRECISION, and the fee tier it starts on (`fees.tier` if unset). */
+  subAccounts: Record<number, { collateral: bigint; feeTier?: number }>;
+  fees: SimFeesConfig;
   auctionDurationSlots: number;
   /** Rate of the simulated Swift taker-order stream, orders per minute of sim time (0 = off). */
   swiftOrdersPerMinute: number;
@@ -74,6 +73,30 @@ export interface SimConfig {
   /** Replay a recorded stream (JSON lines: oracle updates, taker orders) instead of the random walk. */
   replayStream?: string;
 }
+
+/** Fee rates in parts per million of notional (1 bps = 100 ppm); maker < 0 is a rebate. */
+export interface FeeRatesPpm {
+  makerPpm: bigint;
+  takerPpm: bigint;
+}
+
+/**
+ * Drift's perp fee tiers: tier 1 (the program's base tier) is `makerPpm`/`takerPpm`, tiers 2 and up
+ * are `tiers` (the program reaches them by 30-day volume: 1M, 5M, 10M, 50M, 100M USDC).
+ */
+export interface SimFeesConfig extends FeeRatesPpm {
+  tiers: FeeRatesPpm[];
+  /** The tier (1-based) every sub-account starts on unless its own `feeTier` says otherwise. */
+  tier: number;
+}
+
+/**
+ * Rates of Drift's perp fee tiers 2-6 as published by Drift (taker 3, 2.75, 2.5, 2.25, 2 bps; maker
+ * rebate 0.25 bps): the exchange's admin parameters, so configurable (`sim.fees.tiers`).
+ */
+export const DRIFT_PERP_FEE_TIERS_2_UP: readonly FeeRatesPpm[] = [300n, 275n, 250n, 225n, 200n].map(
+  (takerPpm) => ({ makerPpm: -25n, takerPpm }),
+);
 
 /** A rival maker (see @drift/sim's competition.ts): what it asks, how fast it lands, how much it takes. */
 export interface SimRivalConfig {
@@ -228,6 +251,9 @@ const positiveNumber = (what: string) =>
 /** Fee in bps with up to 2 decimals ("3.5", "-0.25") -> parts per million (1 bps = 100 ppm). */
 const feeBpsField = () => decimalField(2, { what: 'fee in bps' });
 
+/** A fee tier, 1-based as Drift numbers them (its range is checked against `sim.fees.tiers`). */
+const feeTierField = () => intField(1);
+
 const walletSchema = z.strictObject(
   {
     keypairPath: z
@@ -303,12 +329,22 @@ const simSchema = z.strictObject({
   subAccounts: z
     .record(
       z.string().regex(/^\d+$/, { error: 'is not a sub-account number' }),
-      z.strictObject({ collateral: quoteField('non-negative') }),
+      z.strictObject({ collateral: quoteField('non-negative'), feeTier: feeTierField().optional() }),
     )
     .default({}),
   fees: z
-    .strictObject({ makerBps: feeBpsField().default(-25n), takerBps: feeBpsField().default(350n) })
-    .default({ makerBps: -25n, takerBps: 350n }),
+    .strictObject({
+      makerBps: feeBpsField().default(-25n),
+      takerBps: feeBpsField().default(350n),
+      tiers: z
+        .array(z.strictObject({ makerBps: feeBpsField(), takerBps: feeBpsField() }), {
+          error: 'is not a list of { makerBps, takerBps } (the rates of tiers 2 and up)',
+        })
+        .max(5, { error: "has more than the program's 5 tiers above tier 1" })
+        .optional(),
+      tier: feeTierField().default(1),
+    })
+    .default({ makerBps: -25n, takerBps: 350n, tier: 1 }),
   auctionDurationSlots: intField(0).default(10),
   swiftOrdersPerMinute: z
     .number({ error: 'is not a rate' })

@@ -85,7 +85,7 @@ describe('the example drift-bots.yaml', () => {
     const config = loadFleetConfig({ path: EXAMPLE, env: {} });
     expect(config.sim.markets['BTC-PERP']?.startPrice).toBe(65_000_000_000n);
     expect(config.sim.subAccounts[1]?.collateral).toBe(50_000_000_000n);
-    expect(config.sim.fees).toEqual({ makerPpm: -25n, takerPpm: 350n });
+    expect(config.sim.fees).toMatchObject({ makerPpm: -25n, takerPpm: 350n, tier: 1 });
     expect(config.risk.maxPositionBase['BTC-PERP']).toBe(5_000_000_000n);
     expect(config.risk.maxLeverageBps).toBe(50_000n);
     expect(config.risk.dailyLossLimit).toBe(5_000_000_000n);
@@ -209,6 +209,45 @@ describe('orders.expiryMs', () => {
     expect(bad('soon')).toEqual(['orders.expiryMs: "soon" is not an integer >= 10000']);
     expect(problems(() => parseFleetConfig({ ...base(), orders: { expiry: 1 } }, 't'))).toEqual([
       expect.stringContaining('orders'),
+    ]);
+  });
+});
+
+describe('sim.fees', () => {
+  it("puts sub-accounts on Drift's tier 1 with Drift's rates above it unless told otherwise", () => {
+    const { fees, subAccounts } = parseFleetConfig(base(), 't').sim;
+    expect(fees).toEqual({
+      makerPpm: -25n,
+      takerPpm: 350n,
+      tier: 1,
+      tiers: [300n, 275n, 250n, 225n, 200n].map((takerPpm) => ({ makerPpm: -25n, takerPpm })),
+    });
+    expect(subAccounts[1]?.feeTier).toBeUndefined();
+    const config = base();
+    config.sim.fees = { tiers: [{ takerBps: '3', makerBps: '-0.5' }], tier: 2 };
+    config.sim.subAccounts['1'].feeTier = 1;
+    const own = parseFleetConfig(config, 't').sim;
+    expect(own.fees).toMatchObject({ tier: 2, tiers: [{ makerPpm: -50n, takerPpm: 300n }] });
+    expect(own.subAccounts[1]?.feeTier).toBe(1);
+  });
+
+  it('refuses a tier the fee table does not have, naming the path and the value', () => {
+    const config = base();
+    config.sim.fees = { tier: 7 };
+    config.sim.subAccounts['1'].feeTier = 0;
+    expect(problems(() => parseFleetConfig(config, 't'))).toEqual([
+      'sim.subAccounts.1.feeTier: 0 is not an integer >= 1',
+    ]);
+    config.sim.subAccounts['1'].feeTier = 3;
+    config.sim.fees.tiers = [{ takerBps: '3', makerBps: '-0.25' }];
+    expect(problems(() => parseFleetConfig(config, 't'))).toEqual([
+      'sim.fees.tier: 7 is not a fee tier: sim.fees has tiers 1..2',
+      'sim.subAccounts.1.feeTier: 3 is not a fee tier: sim.fees has tiers 1..2',
+    ]);
+    config.sim.fees = { tiers: [{ takerBps: 'cheap' }] };
+    expect(problems(() => parseFleetConfig(config, 't'))).toEqual([
+      'sim.fees.tiers.0.makerBps: missing (required)',
+      'sim.fees.tiers.0.takerBps: "cheap" is not a decimal fee in bps with at most 2 decimal places',
     ]);
   });
 });

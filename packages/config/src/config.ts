@@ -12,6 +12,7 @@ import { LineCounter, parseDocument, visit } from 'yaml';
 import { type z, z as zod } from 'zod';
 import {
   type AppConfig,
+  DRIFT_PERP_FEE_TIERS_2_UP,
   type FleetConfig,
   type FleetConfigFile,
   fleetConfigFileSchema,
@@ -410,6 +411,16 @@ function buildConfig(
   }
 
   const sim = file.sim;
+  const feeTiers = sim.fees.tiers?.map((t) => ({ makerPpm: t.makerBps, takerPpm: t.takerBps })) ?? [
+    ...DRIFT_PERP_FEE_TIERS_2_UP,
+  ];
+  const checkTier = (path: string, tier: number | undefined) => {
+    if (tier !== undefined && tier > feeTiers.length + 1)
+      fail(path, tier, `is not a fee tier: sim.fees has tiers 1..${feeTiers.length + 1}`);
+  };
+  checkTier('sim.fees.tier', sim.fees.tier);
+  for (const [sub, a] of Object.entries(sim.subAccounts))
+    checkTier(`sim.subAccounts.${sub}.feeTier`, a.feeTier);
   return {
     source,
     mode: file.mode,
@@ -431,7 +442,12 @@ function buildConfig(
         ]),
       ),
       subAccounts: Object.fromEntries(Object.entries(sim.subAccounts).map(([k, v]) => [Number(k), v])),
-      fees: { makerPpm: sim.fees.makerBps, takerPpm: sim.fees.takerBps },
+      fees: {
+        makerPpm: sim.fees.makerBps,
+        takerPpm: sim.fees.takerBps,
+        tiers: feeTiers,
+        tier: sim.fees.tier,
+      },
       auctionDurationSlots: sim.auctionDurationSlots,
       swiftOrdersPerMinute: sim.swiftOrdersPerMinute,
       fundingIntervalMs: sim.fundingIntervalMs,

@@ -31,6 +31,20 @@ describe('IPC message validation', () => {
     });
   });
 
+  it("keeps a bot's fees paid and received", () => {
+    const beat = (status: object) =>
+      parseChildMessage({ type: 'heartbeat', app: 'b', ts: 1, uptimeMs: 2, rssBytes: 3, status });
+    const parsed = beat({ tradingState: 'active', feesPaidQuote: '1.05', feesReceivedQuote: '0.0375' });
+    expect(parsed.ok && parsed.message.type === 'heartbeat' && parsed.message.status).toMatchObject({
+      feesPaidQuote: '1.05',
+      feesReceivedQuote: '0.0375',
+    });
+    expect(beat({ tradingState: 'active', feesPaidQuote: 'lots' })).toEqual({
+      ok: false,
+      error: 'malformed heartbeat: status.feesPaidQuote: "lots" is not a decimal string',
+    });
+  });
+
   it('names every bad field of a malformed message', () => {
     const parsed = parseChildMessage({
       type: 'heartbeat',

@@ -57,8 +57,12 @@ export const appStatusSchema = z.object({
   fills: count.default(0),
   /** Orders placed since start. */
   ordersPlaced: count.default(0),
-  /** PnL since start (or today for the fleet view), quote decimal string ("-12.5"). */
+  /** PnL since start (or today for the fleet view), quote decimal string ("-12.5"); a bot's is net of fees. */
   pnlQuote: decimalString.default('0'),
+  /** Bots: fees paid on their fills since start, quote decimal string. */
+  feesPaidQuote: decimalString.optional(),
+  /** Bots: rebates received on their fills since start, quote decimal string. */
+  feesReceivedQuote: decimalString.optional(),
   /** Bots: age of the last word from the risk manager, ms (absent: none yet, or not required). */
   riskWordAgeMs: count.optional(),
   /** Age of each source of data the app trades on, ms (`slot`, `oracle:<market>`; see data-freshness.ts). */

@@ -249,6 +249,8 @@ export function startApp(options: StartAppOptions): AppLifecycle {
       }
     }
     current = undefined;
+    // The figures the steps left (fills while cancelling, final PnL) reach the orchestrator's summary.
+    heartbeat();
     const code = exitCode || (failed ? 1 : 0);
     logger.info({ exitCode: code, ms: Date.now() - stoppedAt }, 'stopped');
     try {

@@ -1,4 +1,4 @@
-import type { PlaceResult, TakerOrder } from '@drift/domain';
+import { type PlaceResult, rejectReasonFrom, type TakerOrder } from '@drift/domain';
 import { describe, expect, it } from 'vitest';
 import { base, flatEngine, px, SOL, usd } from '../test/helpers.js';
 import { auctionPriceAt } from './auction.js';
@@ -48,7 +48,9 @@ describe('rival makers', () => {
     const { engine, taker } = raced();
     engine.advanceSlots(2);
     const result = fill(engine, taker, '150.066'); // slot 2's price, lands at 950 ms: the rival at 900
-    expect(result).toMatchObject({ ok: false, reason: 'order-not-found' });
+    // An order filled by another maker is gone: the live venue types the program's error by the table.
+    expect(result).toMatchObject({ ok: false, reason: rejectReasonFrom('OrderDoesNotExist') });
+    expect(result).toMatchObject({ reason: 'order-not-found' });
     if (result.ok) return;
     expect(result.message).toMatch(/^OrderDoesNotExist: .*already filled \(last by rival:r1\)/);
     // The taker was filled by the rival, at the auction's price of the rival's landing slot.
@@ -69,12 +71,27 @@ describe('rival makers', () => {
     expect(fill(slow.engine, slow.taker, '150.066', 150_000)).toMatchObject({ ok: false }); // 950 ms
   });
 
-  it('a fill landing after the auction ended is too late', () => {
+  it('a fill landing after the auction ended is too late: auction-ended, as the live venue says', () => {
     const { engine, taker } = raced({ rivals: [], landingDelayMs: 150 });
     engine.advanceSlots(9); // sent in the last slot; 3600 + 300 + 150 ms lands in slot 10
     const result = fill(engine, taker, '150.45', 300_000);
-    expect(result).toMatchObject({ ok: false, reason: 'order-not-found' });
-    if (!result.ok) expect(result.message).toMatch(/lands at slot 10, after the auction .* ended/);
+    expect(result).toMatchObject({ ok: false, reason: 'auction-ended' });
+    if (!result.ok)
+      expect(result.message).toMatch(/^OrderDoesNotExist: .*lands at slot 10, after the auction .* ended/);
+  });
+
+  it('an on-chain auction that ran out is auction-ended; a cancelled order is order-not-found', () => {
+    const { engine, taker } = raced({ rivals: [], landingDelayMs: 0 });
+    engine.advanceSlots(10); // the auction ended; its remainder went to the backstop
+    const late = fill(engine, taker, '150.45');
+    expect(late).toMatchObject({ ok: false, reason: 'auction-ended' });
+    if (!late.ok) expect(late.message).toMatch(/^OrderDoesNotExist: the auction of .* ended at slot 10/);
+
+    const cancelled = raced({ rivals: [], landingDelayMs: 0 });
+    expect(cancelled.engine.cancelAll({ subAccount: 5 })).toBe(1);
+    const gone = fill(cancelled.engine, cancelled.taker, '150.018');
+    expect(gone).toMatchObject({ ok: false, reason: 'order-not-found' });
+    if (!gone.ok) expect(gone.message).toMatch(/^OrderDoesNotExist: no live auction/);
   });
 
   it('a price that no longer crosses the auction at landing is AuctionPriceDoesNotSatisfyMaker', () => {

@@ -49,6 +49,12 @@ import { snapshotOrder } from './order-snapshot.js';
 import { Prng } from './prng.js';
 import { TakerFlow } from './taker-flow.js';
 
+/**
+ * How long a taker order whose auction ran out is remembered (1,500 slots: 10 minutes), so that a
+ * fill reaching it late is told `auction-ended` rather than `order-not-found`.
+ */
+const ENDED_AUCTION_MEMORY_SLOTS = 1_500;
+
 /** Everything the engine announces, in the order it happened. */
 export type SimEvent =
   | { type: 'fill'; fill: Fill }
@@ -95,6 +101,8 @@ interface MarketState {
   auctions: Map<string, Auction>;
   /** Auctions in end-slot order (lazy: settled or cancelled ones are skipped). */
   auctionQueue: Auction[];
+  /** Taker orders whose auctions ran out unfilled, by uuid, to their end slot (the last few minutes). */
+  endedAuctions: Map<string, number>;
   /** Sums since the last funding payment, for the premium TWAPs. */
   midSum: bigint;
   oracleSum: bigint;
@@ -214,6 +222,7 @@ export class SimEngine {
         trades: [],
         auctions: new Map(),
         auctionQueue: [],
+        endedAuctions: new Map(),
         midSum: 0n,
         oracleSum: 0n,
         samples: 0n,
@@ -678,12 +687,17 @@ export class SimEngine {
 
   /** After its auction a taker's remainder meets the book up to its end price, then the backstop. */
   private settleEndedAuctions(m: MarketState): void {
+    for (const [uuid, endSlot] of m.endedAuctions) {
+      if (endSlot + ENDED_AUCTION_MEMORY_SLOTS > this.slot) break;
+      m.endedAuctions.delete(uuid);
+    }
     while (m.auctionQueue.length > 0 && m.auctionQueue[0]!.endSlot <= this.slot) {
       const auction = m.auctionQueue.shift()!;
       if (m.auctions.get(auction.taker.uuid) !== auction) continue; // cancelled
       m.auctions.delete(auction.taker.uuid);
       const { order } = auction;
       if (auction.remaining <= 0n) continue;
+      m.endedAuctions.set(auction.taker.uuid, auction.endSlot);
       const limit = auction.taker.auction.endPrice;
       if (order) {
         this.matchBook(m, order.side, limit, order, undefined, undefined);
@@ -724,9 +738,17 @@ export class SimEngine {
     if (!m) return fail('unknown-market', `unknown market "${taker.market}"`);
     // A Swift order the program no longer holds is `SignedMsgOrderDoesNotExist`; an on-chain one, `OrderDoesNotExist`.
     const gone = taker.source === 'swift' ? 'SignedMsgOrderDoesNotExist' : 'OrderDoesNotExist';
+    // An auction that ran out (or that the fill reaches too late) is `auction-ended` for either
+    // source, as live: the venue reads the taker order at a slot and refuses one past its auction
+    // before sending (drift-client's taker-fill), and `SignedMsgOrderDoesNotExist` is typed so.
+    const over = (detail: string) => fail('auction-ended', `${gone}: ${detail}`);
     const auction = m.auctions.get(taker.uuid);
-    if (!auction) return refuse(gone, `no live auction for taker order ${taker.uuid}`);
-    if (this.slot >= auction.endSlot) return refuse(gone, `the auction of ${taker.uuid} is over`);
+    if (!auction) {
+      const endSlot = m.endedAuctions.get(taker.uuid);
+      if (endSlot !== undefined) return over(`the auction of ${taker.uuid} ended at slot ${endSlot}`);
+      return refuse(gone, `no live auction for taker order ${taker.uuid}`);
+    }
+    if (this.slot >= auction.endSlot) return over(`the auction of ${taker.uuid} is over`);
     const sizeProblem = checkSize(m.spec, maker.baseAmount);
     if (sizeProblem) return fail(...sizeProblem);
     const priceProblem = checkPrice(m.spec, maker.price);
@@ -738,8 +760,7 @@ export class SimEngine {
     // Rivals whose fills land before this one take their share first.
     this.landRivals(m, auction, landing.landMs);
     if (landing.landSlot >= auction.endSlot)
-      return refuse(
-        gone,
+      return over(
         `the fill lands at slot ${landing.landSlot}, after the auction of ${taker.uuid} ended (slot ${auction.endSlot})`,
       );
     if (auction.remaining <= 0n)

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFleetConfig } from '@drift/config';
 import { afterEach, describe, expect, it } from 'vitest';
-import { px } from '../test/helpers.js';
+import { base, px, usd } from '../test/helpers.js';
 import { DEFAULT_RIVALS } from './competition.js';
+import { SimEngine } from './engine.js';
 import { engineConfigFromFleet } from './fleet-config.js';
 
 const dirs: string[] = [];
@@ -101,6 +102,63 @@ describe('engineConfigFromFleet', () => {
     expect(() => engineConfigFromFleet(missing.sim)).toThrow(
       /sim\.replayStream: ".*nope\.jsonl" cannot be read \(ENOENT\)/,
     );
+  });
+
+  it("puts each sub-account on its configured fee tier: a higher tier's taker fee and maker rebate", () => {
+    const config = fleet({
+      markets: { 'SOL-PERP': { startPrice: '150', volatilityBps: 0 } },
+      subAccounts: {
+        '1': { collateral: '100000' }, // tier 1: 3.5 bps taker, 0.25 bps rebate (Drift's base tier)
+        '2': { collateral: '100000', feeTier: 4 }, // Drift's tier 4: 2.5 bps taker
+        '3': { collateral: '100000', feeTier: 2 },
+      },
+      fees: {
+        tiers: [
+          { takerBps: '3', makerBps: '-0.5' },
+          { takerBps: '2.75', makerBps: '-0.5' },
+          { takerBps: '2.5', makerBps: '-1' },
+        ],
+      },
+      competition: { rivals: [] },
+    });
+    const engine = new SimEngine(engineConfigFromFleet(config.sim));
+    const sell = { market: 'SOL-PERP', side: 'sell', type: 'limit', price: px('150') } as const;
+    const buy = { ...sell, side: 'buy', ioc: true } as const;
+    const trade = (maker: number, taker: number) => {
+      engine.place(maker, { ...sell, baseAmount: base('10'), postOnly: true });
+      const taken = engine.place(taker, { ...buy, baseAmount: base('10') });
+      if (!taken.ok) throw new Error(taken.message);
+      const makerFill = engine.fills({ subAccount: maker }).at(-1)!;
+      return { taker: taken.fills[0]!.fee, maker: makerFill.fee };
+    };
+    // 1,500 USDC a fill: tier 1 pays 0.525 taker, earns 0.0375; tier 4 pays 0.375 and earns 0.15.
+    expect(trade(2, 1)).toEqual({ taker: usd('0.525'), maker: -usd('0.15') });
+    expect(trade(1, 2)).toEqual({ taker: usd('0.375'), maker: -usd('0.0375') });
+    expect(trade(3, 2)).toEqual({ taker: usd('0.375'), maker: -usd('0.075') });
+  });
+
+  it("defaults to Drift's tier 1 for every sub-account, with Drift's rates above it", () => {
+    const engine = engineConfigFromFleet(
+      fleet({ markets: { 'SOL-PERP': { startPrice: '150' } }, subAccounts: { '1': { collateral: '10' } } })
+        .sim,
+    );
+    expect(engine.volume30d).toEqual({});
+    expect(engine.feeTiers?.map((t) => [t.taker, t.maker])).toEqual([
+      [350n, -25n],
+      [300n, -25n],
+      [275n, -25n],
+      [250n, -25n],
+      [225n, -25n],
+      [200n, -25n],
+    ]);
+    const tier3 = engineConfigFromFleet(
+      fleet({
+        markets: { 'SOL-PERP': { startPrice: '150' } },
+        subAccounts: { '1': { collateral: '10' } },
+        fees: { tier: 3 },
+      }).sim,
+    );
+    expect(tier3.volume30d).toEqual({ 1: usd('5000000') });
   });
 
   it('reads a replay CSV and names the market and path when it cannot', () => {

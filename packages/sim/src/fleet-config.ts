@@ -8,6 +8,7 @@ import type { SimConfig as FleetSimConfig } from '@drift/config';
 import { findMarket } from '@drift/domain';
 import { DEFAULT_RIVALS } from './competition.js';
 import type { SimEngineConfig, SimMarketConfig } from './config.js';
+import { PERP_FEE_TIER_VOLUMES } from './fee-tiers.js';
 import { parseOracleCsv } from './oracle.js';
 import { parseRecording, replaySettings } from './recording.js';
 
@@ -45,6 +46,7 @@ export function engineConfigFromFleet(
     ),
     takerFeeRate: sim.fees.takerPpm,
     makerFeeRate: sim.fees.makerPpm,
+    ...feeTiersFromFleet(sim),
     auction: { durationSlots: sim.auctionDurationSlots },
     takerFlow: { ordersPerMinute: sim.swiftOrdersPerMinute },
     funding: { intervalMs: sim.fundingIntervalMs },
@@ -57,6 +59,26 @@ export function engineConfigFromFleet(
   // A recording brings its own clock (its first event's time and slot), which wins over startTs.
   if (sim.replayStream !== undefined) Object.assign(config, readReplayStream(sim.replayStream, markets));
   return config;
+}
+
+/**
+ * Tier 1 (`fees` itself) and the tiers above it; each sub-account starts with the 30-day volume
+ * that puts it on its tier (its `feeTier`, else `fees.tier`), and moves up as it trades.
+ */
+function feeTiersFromFleet(sim: FleetSimConfig): Pick<SimEngineConfig, 'feeTiers' | 'volume30d'> {
+  const { fees } = sim;
+  const feeTiers = [fees, ...fees.tiers].map((t) => ({ taker: t.takerPpm, maker: t.makerPpm }));
+  const volume30d: Record<number, bigint> = {};
+  for (const [id, account] of Object.entries(sim.subAccounts)) {
+    const tier = account.feeTier ?? fees.tier;
+    const volume = PERP_FEE_TIER_VOLUMES[tier - 1];
+    if (volume === undefined || tier > feeTiers.length)
+      throw new RangeError(
+        `sim.subAccounts.${id}.feeTier: ${tier} is not a fee tier (1..${feeTiers.length})`,
+      );
+    if (volume > 0n) volume30d[Number(id)] = volume;
+  }
+  return { feeTiers, volume30d };
 }
 
 function readReplayStream(path: string, markets: SimMarketConfig[]) {
