@@ -1,31 +1,22 @@
 /**
  * A day seen live, traded again on paper. Recorded through the real `--record` code paths: the
  * live venue's (drift-client's `recordVenue`: a DriftVenue on the compiled program, its oracle
- * updates and the on-chain auctions of other users) and the Swift client's (`recordTakers` on a
- * `SwiftClient` connected to a loopback Swift server, orders signed by the takers' keys as their SDK
- * signs them), both appending to one file. The file is then replayed twice in the simulator with
+ * updates and the on-chain auctions of other users) and the Swift client's (the `swift-client`
+ * process in live mode with `--record`, on a loopback Swift server, orders signed by the takers'
+ * keys as their SDK signs them), both appending to one file. The file is then replayed twice in the simulator with
  * the real JitMaker trading it through its paper verifier: the same fills both times, Swift orders
  * and on-chain auctions both filled, none skipped as `bad-signature`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fill, TakerOrder } from '@drift/domain';
-import {
-  parseRecording,
-  type RecordedEvent,
-  recordTakers,
-  replaySettings,
-  SimEngine,
-  SimTakerStream,
-  StreamRecorder,
-} from '@drift/sim';
+import { parseRecording, type RecordedEvent, replaySettings, SimEngine, SimTakerStream } from '@drift/sim';
 import { recordingLogger } from '@drift/test-support';
 import { recordVenue } from 'drift-client';
 import { auctionFor, describeLane, eventually, laneParams, TAKER_BASE } from 'drift-client/lane';
-import { offlineDriftClient } from 'drift-client/live';
 import { recordedSwiftOrderVerifier } from 'swift-client';
-import { SwiftClient } from 'swift-client/live';
 import { newTaker, SwiftServerDouble, signedOrderFrame } from 'swift-client/loopback';
 import { expect, it } from 'vitest';
 import { TakerVerifier } from '../src/taker-verifier.js';
@@ -45,24 +36,24 @@ describeLane('a recorded live day replays on paper', (lane) => {
     const recorder = await lane().venue(MODE);
     // `drift-client --record day.jsonl`: the live venue's oracle updates and on-chain auctions.
     const venueRecording = await recordVenue(recorder.venue, path, { logger, params: laneParams(MODE) });
-    // `swift-client --record day.jsonl`: every order the Swift client delivers.
-    const swift = new SwiftClient({
-      url: server.url,
-      env: 'devnet',
-      keypair: recorder.user.keypair,
-      decoder: offlineDriftClient('devnet', 'http://127.0.0.1:9'),
-      logger,
-      heartbeatTimeoutMs: 5_000,
-    });
-    const swiftRecorder = new StreamRecorder(path);
-    const stopSwift = recordTakers(swift, ['SOL-PERP'], swiftRecorder);
+    // `swift-client --record day.jsonl` (live mode): every order the Swift client delivers.
+    const swift = startSwiftClient(dir, server.url, recorder.user.keypair.secretKey, path);
     try {
       await venueRecording.ready();
       await eventually(
         () => (server.live()[0]?.subscriptions.includes('SOL-PERP') ? true : undefined),
-        5_000,
-        'the Swift client to subscribe',
+        60_000,
+        'the swift-client process to subscribe',
       );
+      // The recording wallet's own market order: the fleet's, never recorded as a taker.
+      const own = await recorder.venue.placeOrder({
+        market: 'SOL-PERP',
+        side: 'sell',
+        type: 'market',
+        price: 140_000_000n,
+        baseAmount: TAKER_BASE,
+      });
+      expect(own).toMatchObject({ ok: true });
       for (let round = 0; round < ROUNDS; round++) {
         await lane().exchange.setOraclePrice(150_000_000n + BigInt(round) * 10_000n);
         // A new user's market sell on chain, seen (by the lane's own auction source) before going on.
@@ -95,23 +86,22 @@ describeLane('a recorded live day replays on paper', (lane) => {
         'every auction and Swift order in the recording',
       );
     } finally {
-      stopSwift();
-      swiftRecorder.close();
-      await swift.close();
+      swift.child.kill('SIGTERM');
       await venueRecording.stop();
+      await swift.exited;
       await server.stop();
     }
+    expect(await swift.exited).toBe(0);
 
     const events = readRecording(path);
+    rmSync(dir, { recursive: true, force: true });
     const takers = recordedTakers(events);
     expect(events.filter((e) => e.kind === 'oracle').length).toBeGreaterThanOrEqual(ROUNDS);
     expect(takers).toHaveLength(2 * ROUNDS);
-    // The fleet's own wallet (the recording venue's) is never recorded as a taker.
     expect(takers.every((t) => t.taker !== recorder.venue.authority)).toBe(true);
 
     const first = await replay(events);
     const second = await replay(events);
-    rmSync(dir, { recursive: true, force: true });
 
     expect(second.fills).toEqual(first.fills);
     expect(first.skipped['bad-signature']).toBeUndefined();
@@ -125,6 +115,41 @@ describeLane('a recorded live day replays on paper', (lane) => {
     expect(first.counterparties.every((c) => takerKeys.has(String(c)))).toBe(true);
   }, 120_000);
 });
+
+/** The real swift-client process, live mode, on the loopback Swift server, recording to `path`. */
+function startSwiftClient(
+  dir: string,
+  url: string,
+  secretKey: Uint8Array,
+  path: string,
+): { child: ChildProcess; exited: Promise<number | null> } {
+  const keypairPath = join(dir, 'maker.json');
+  writeFileSync(keypairPath, JSON.stringify([...secretKey]));
+  const configPath = join(dir, 'drift-bots.yaml');
+  writeFileSync(
+    configPath,
+    `mode: live
+env: devnet
+markets: [SOL-PERP]
+wallet: { keypairPath: ${JSON.stringify(keypairPath)} }
+swift: { url: ${JSON.stringify(url)} }
+rpc: { endpoints: [{ url: "http://127.0.0.1:1" }], proxy: { host: 127.0.0.1, port: 1 } }
+risk: { maxPositionBase: { SOL-PERP: "10" }, maxGrossNotional: "100000", maxLeverage: "5", dailyLossLimit: "100" }
+`,
+  );
+  // The workspace's swift-client app, run as its `start` script runs it.
+  const swiftClientDir = join(import.meta.dirname, '../../swift-client');
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'src/main.ts', '--record', path],
+    {
+      cwd: swiftClientDir,
+      env: { ...process.env, DRIFT_BOTS_CONFIG: configPath, LOG_DIR: dir },
+      stdio: 'ignore',
+    },
+  );
+  return { child, exited: new Promise((resolve) => child.on('exit', resolve)) };
+}
 
 function readRecording(path: string): RecordedEvent[] {
   try {
