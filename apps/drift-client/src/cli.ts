@@ -5,14 +5,15 @@ import { recordPathArg } from '@drift/sim';
 export interface CliOptions {
   watch: boolean;
   subAccount?: number;
-  /** Append every oracle update received to this file (JSON lines). */
+  /** Append every oracle update and (live) on-chain auction received to this file (JSON lines). */
   record?: string;
 }
 
 export const USAGE = `usage: pnpm --filter drift-client start -- [--watch] [--sub-account N] [--record FILE]
   --watch          keep logging oracle and position changes (implied under the orchestrator)
   --sub-account N  the sub-account to look at (default: the fleet config's)
-  --record FILE    append every oracle update received to FILE (JSON lines; sim.replayStream replays it)
+  --record FILE    append every oracle update and (live) on-chain auction received to FILE
+                   (JSON lines; sim.replayStream replays it)
   -h, --help       this text`;
 
 /** Throws `CliUsageError` naming the bad argument and its value. */

@@ -15,4 +15,5 @@ export {
   stopEmbeddedEngine,
 } from './paper.js';
 export { DEFAULT_PARAMS, type DriftClientParams, driftClientParamsSchema } from './params.js';
+export { recordVenue, type VenueRecording, type VenueRecordingOptions } from './record.js';
 export { type RpcChoice, resolveRpc } from './rpc-endpoint.js';

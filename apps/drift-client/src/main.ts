@@ -4,12 +4,13 @@
  * configured markets, and exits; with `--watch` (implied when the orchestrator runs it) it keeps
  * logging oracle and position changes.
  */
-import { loadFleetConfig } from '@drift/config';
+import { loadFleetConfig, parseAppParams } from '@drift/config';
 import { flushLogs, setupCriticalLogging } from '@drift/logging';
 import { readCliArgs, startApp } from '@drift/runtime';
-import { recordOracles, StreamRecorder } from '@drift/sim';
 import { parseCli, USAGE } from './cli.js';
 import { createVenue } from './create-venue.js';
+import { driftClientParamsSchema } from './params.js';
+import { recordVenue } from './record.js';
 import { accountSnapshot, marketSnapshots } from './snapshot.js';
 import { watchVenue } from './watch.js';
 
@@ -36,13 +37,10 @@ try {
     const stop = watchVenue(venue, logger);
     app.onShutdown('stop watching', stop);
     if (cli.record !== undefined) {
-      const recorder = new StreamRecorder(cli.record);
-      const stopRecording = recordOracles(venue, recorder);
-      app.onShutdown('stop recording', () => {
-        stopRecording();
-        recorder.close();
-      });
-      logger.info({ path: cli.record }, 'recording oracle updates');
+      const params = parseAppParams(config, 'drift-client', driftClientParamsSchema);
+      const recording = await recordVenue(venue, cli.record, { logger, params });
+      app.onShutdown('stop recording', () => recording.stop());
+      logger.info({ path: cli.record, records: recording.kinds }, 'recording');
     }
     app.ready({ mode: config.mode, subAccount: venue.subAccount });
   }

@@ -1,8 +1,9 @@
 /** The app entry as a user runs it: a child process on a paper config, logging to its own file. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseRecording } from '@drift/sim';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'drift-client-main-'));
@@ -17,6 +18,7 @@ risk: { maxPositionBase: { SOL-PERP: "10" }, maxGrossNotional: "100000", maxLeve
 
 function run(
   args: string[],
+  whileRunning?: (child: ReturnType<typeof spawn>) => Promise<void>,
 ): Promise<{ code: number | null; logDir: string; stdout: string; stderr: string }> {
   const logDir = mkdtempSync(join(dir, 'logs-'));
   const configPath = join(dir, 'drift-bots.yaml');
@@ -30,7 +32,9 @@ function run(
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, logDir, stdout, stderr })));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  void whileRunning?.(child);
+  return closed.then((code) => ({ code, logDir, stdout, stderr }));
 }
 
 describe('drift-client main', () => {
@@ -56,4 +60,24 @@ describe('drift-client main', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/--sub-account N/);
   }, 30_000);
+
+  it('--watch --record FILE: appends every oracle update as a recording line until stopped', async () => {
+    const file = join(dir, 'day.jsonl');
+    const oracleLines = () =>
+      existsSync(file)
+        ? readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('"oracle"'))
+        : [];
+    const { code } = await run(['--watch', '--record', file], async (child) => {
+      const deadline = Date.now() + 20_000;
+      while (oracleLines().length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    // Paper: oracle updates only (the simulator's auctions are on its taker stream, swift-client's).
+    const events = parseRecording(readFileSync(file, 'utf8'), file);
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    expect(events.every((e) => e.kind === 'oracle' && e.price.market === 'SOL-PERP')).toBe(true);
+  }, 40_000);
 });

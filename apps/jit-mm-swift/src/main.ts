@@ -7,7 +7,7 @@ import type { TakerOrder } from '@drift/domain';
 import { setupCriticalLogging } from '@drift/logging';
 import { type BotDeps, runBot } from 'bot-runtime';
 import { mergeTakerSources, simChoiceFor } from 'drift-client';
-import { createTakerSource } from 'swift-client';
+import { createTakerSource, recordedSwiftOrderVerifier } from 'swift-client';
 import { JitMaker } from './bot.js';
 import { fleetTakers } from './own-takers.js';
 import { type JitParams, loadJitParams } from './params.js';
@@ -28,9 +28,10 @@ async function createMaker(deps: BotDeps<JitParams>): Promise<JitMaker> {
       : swift;
   app.onShutdown('close taker stream', () => takers.close());
 
-  // Paper: the simulator's signed stream is checked here. Live: swift-client verifies each Swift
-  // message (apps.swift-client.params.verifySignatures) before it reaches the bot.
-  const verifier = new TakerVerifier();
+  // Paper: the simulator's signed stream is checked here, and live Swift orders it replays from a
+  // recording in Swift's format. Live: swift-client verifies each Swift message
+  // (apps.swift-client.params.verifySignatures) before it reaches the bot.
+  const verifier = new TakerVerifier({ swift: recordedSwiftOrderVerifier(config.env) });
   const verify =
     config.mode === 'live'
       ? (_taker: TakerOrder) => true

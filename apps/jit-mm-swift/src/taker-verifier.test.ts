@@ -48,4 +48,22 @@ describe('TakerVerifier', () => {
     expect(await verdict({ ...a, taker: 'not-base58-0OIl' })).toBe(false);
     expect(await verdict({ ...a, signature: undefined })).toBe(false);
   });
+
+  it("hands a message in Swift's format (hex text) to the Swift checker; without one it is refused", async () => {
+    const [a] = orders as [TakerOrder];
+    const swiftFormat = { ...a, message: new TextEncoder().encode('0a1b2c3d') };
+    expect(await verdict(swiftFormat)).toBe(false);
+    const checked: string[] = [];
+    const withSwift = new TakerVerifier({
+      swift: (o) => {
+        checked.push(o.uuid);
+        return Promise.resolve(o.baseAmount === a.baseAmount);
+      },
+    });
+    expect(await withSwift.verify(swiftFormat)).toBe(true);
+    expect(await withSwift.verifyOffThread({ ...swiftFormat, baseAmount: 1n })).toBe(false);
+    // The simulator's own orders never reach it.
+    expect(withSwift.verify(a)).toBe(true);
+    expect(checked).toEqual([a.uuid, a.uuid]);
+  });
 });

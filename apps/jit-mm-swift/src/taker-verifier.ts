@@ -8,21 +8,36 @@
  * the maker can decide and build the fill meanwhile (a verification costs ~3x a signature). On the
  * shared 2-core machine of bench/ handing it to another thread cost more than it hid, so `verify`
  * (the calling thread) is what the bot is given by default.
+ *
+ * A replayed live Swift order (a `--record` file in `sim.replayStream`) carries the message Swift
+ * delivered, in Swift's format: it goes to `swift` (swift-client's checks), never the simulator's.
+ * An order that checks out under neither format is refused.
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { TakerOrder } from '@drift/domain';
 import { decodeBase58, encodeTakerMessage } from '@drift/sim';
+import { isSwiftMessage } from 'swift-client';
 
 // DER prefix that wraps a raw 32-byte ed25519 public key (RFC 8410).
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
+export interface TakerVerifierOptions {
+  maxKeys?: number;
+  /** Checks an order in Swift's signed-message format (swift-client's `recordedSwiftOrderVerifier`); unset: refused. */
+  swift?: (order: TakerOrder) => boolean | Promise<boolean>;
+}
+
 export class TakerVerifier {
   private readonly keys = new Map<string, KeyObject | null>();
+  private readonly maxKeys: number;
 
-  constructor(private readonly maxKeys = 4_096) {}
+  constructor(private readonly opts: TakerVerifierOptions = {}) {
+    this.maxKeys = opts.maxKeys ?? 4_096;
+  }
 
   /** True when the order is signed by its taker and its terms are the signed ones. */
-  readonly verify = (order: TakerOrder): boolean => {
+  readonly verify = (order: TakerOrder): boolean | Promise<boolean> => {
+    if (order.message && isSwiftMessage(order.message)) return this.opts.swift?.(order) ?? false;
     const key = this.precheck(order);
     return key !== null && verify(null, order.message!, key, order.signature!);
   };
@@ -31,7 +46,8 @@ export class TakerVerifier {
    * `verify` with the signature check on libuv's threadpool: the cheap checks (shape, key, terms)
    * run now and refuse at once; otherwise resolves with the verdict.
    */
-  readonly verifyOffThread = (order: TakerOrder): false | Promise<boolean> => {
+  readonly verifyOffThread = (order: TakerOrder): boolean | Promise<boolean> => {
+    if (order.message && isSwiftMessage(order.message)) return this.opts.swift?.(order) ?? false;
     const key = this.precheck(order);
     if (!key) return false;
     return new Promise((resolve) => {

@@ -12,3 +12,4 @@ export {
   type ServerMessage,
   type SwiftOrderWire,
 } from './protocol.js';
+export { isSwiftMessage, recordedSwiftOrderVerifier } from './recorded-swift-orders.js';

@@ -38,15 +38,57 @@ export interface SwiftOrderContext {
 }
 
 export function toTakerOrder(wire: SwiftOrderWire, ctx: SwiftOrderContext): TakerOrder {
-  const message = new Uint8Array(Buffer.from(wire.order_message, 'utf8'));
-  const signature = new Uint8Array(Buffer.from(wire.order_signature, 'base64'));
-  const signer = publicKey(wire.signing_authority, 'signing_authority');
-  const taker = publicKey(wire.taker_authority, 'taker_authority');
+  return checkedTakerOrder(
+    {
+      uuid: wire.uuid,
+      message: new Uint8Array(Buffer.from(wire.order_message, 'utf8')),
+      signature: new Uint8Array(Buffer.from(wire.order_signature, 'base64')),
+      signer: publicKey(wire.signing_authority, 'signing_authority'),
+      taker: publicKey(wire.taker_authority, 'taker_authority'),
+    },
+    ctx,
+  );
+}
+
+/**
+ * True when a Swift `TakerOrder` made by `toTakerOrder` (a recorded one, replayed) still says what
+ * its taker signed: `toTakerOrder`'s checks, with signatures verified and the taker as the signer
+ * (the order does not keep a delegate's key, so a delegate-signed order is refused), and the
+ * terms decoded from the signed message are exactly the order's.
+ */
+export function verifySwiftTakerOrder(
+  order: TakerOrder,
+  ctx: Pick<SwiftOrderContext, 'decoder' | 'env'>,
+): boolean {
+  if (order.source !== 'swift' || !order.message || !order.signature) return false;
+  let signed: TakerOrder;
+  try {
+    const taker = publicKey(order.taker, 'taker');
+    signed = checkedTakerOrder(
+      { uuid: order.uuid, message: order.message, signature: order.signature, signer: taker, taker },
+      { ...ctx, verifySignatures: true, receivedAt: order.receivedAt },
+    );
+  } catch {
+    return false; // refused, whatever the check tripped on
+  }
+  return sameTerms(signed, order);
+}
+
+interface SignedOrder {
+  uuid: string;
+  message: Uint8Array;
+  signature: Uint8Array;
+  signer: PublicKey;
+  taker: PublicKey;
+}
+
+function checkedTakerOrder(signed: SignedOrder, ctx: SwiftOrderContext): TakerOrder {
+  const { uuid, message, signature, signer, taker } = signed;
   if (ctx.verifySignatures) {
     if (!verifyEd25519(message, signature, signer.toBytes())) {
       throw new SwiftOrderRejected(
         'bad-signature',
-        `order ${wire.uuid}: signature does not verify for ${signer.toBase58()}`,
+        `order ${uuid}: signature does not verify for ${signer.toBase58()}`,
       );
     }
   }
@@ -56,20 +98,20 @@ export function toTakerOrder(wire: SwiftOrderWire, ctx: SwiftOrderContext): Take
   } catch (err) {
     throw new SwiftOrderRejected(
       'undecodable',
-      `order ${wire.uuid}: message does not decode (${errorMessage(err)})`,
+      `order ${uuid}: message does not decode (${errorMessage(err)})`,
     );
   }
   if (!decoded.delegate && !signer.equals(taker)) {
     throw new SwiftOrderRejected(
       'wrong-signer',
-      `order ${wire.uuid}: signed by ${signer.toBase58()}, not the taker ${taker.toBase58()}`,
+      `order ${uuid}: signed by ${signer.toBase58()}, not the taker ${taker.toBase58()}`,
     );
   }
   const signedUuid = Buffer.from(decoded.message.uuid).toString('utf8');
-  if (signedUuid !== wire.uuid) {
+  if (signedUuid !== uuid) {
     throw new SwiftOrderRejected(
       'uuid-mismatch',
-      `order ${wire.uuid}: the signed message carries uuid ${signedUuid}`,
+      `order ${uuid}: the signed message carries uuid ${signedUuid}`,
     );
   }
   const params = decoded.message.signedMsgOrderParams;
@@ -77,15 +119,15 @@ export function toTakerOrder(wire: SwiftOrderWire, ctx: SwiftOrderContext): Take
   if (!market)
     throw new SwiftOrderRejected(
       'unknown-market',
-      `order ${wire.uuid}: perp market index ${params.marketIndex} is unknown`,
+      `order ${uuid}: perp market index ${params.marketIndex} is unknown`,
     );
   const price = fromBN(params.price);
   const start = params.auctionStartPrice ? fromBN(params.auctionStartPrice) : price;
   const end = params.auctionEndPrice ? fromBN(params.auctionEndPrice) : price;
   if (start === 0n && end === 0n)
-    throw new SwiftOrderRejected('no-price', `order ${wire.uuid}: no price and no auction prices`);
+    throw new SwiftOrderRejected('no-price', `order ${uuid}: no price and no auction prices`);
   return {
-    uuid: wire.uuid,
+    uuid,
     source: 'swift',
     market,
     side: isVariant(params.direction, 'long') ? 'buy' : 'sell',
@@ -112,4 +154,19 @@ function publicKey(text: string, field: string): PublicKey {
       `order.${field}: ${JSON.stringify(text)} is not a base58 public key`,
     );
   }
+}
+
+function sameTerms(a: TakerOrder, b: TakerOrder): boolean {
+  return (
+    a.uuid === b.uuid &&
+    a.source === b.source &&
+    a.market === b.market &&
+    a.side === b.side &&
+    a.baseAmount === b.baseAmount &&
+    a.taker === b.taker &&
+    a.auction.startPrice === b.auction.startPrice &&
+    a.auction.endPrice === b.auction.endPrice &&
+    a.auction.startSlot === b.auction.startSlot &&
+    a.auction.durationSlots === b.auction.durationSlots
+  );
 }

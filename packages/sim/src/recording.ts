@@ -1,11 +1,13 @@
 /**
  * Recorded market streams: what a venue and a taker source received (oracle updates, signed taker
  * orders, on-chain auctions), one JSON object a line, bigints as decimal strings and bytes as base64
- * (the sim's wire encoding). The live venue and the Swift client write them (`--record <file>`); the
- * simulator replays one instead of its random walk and random takers (`sim.replayStream`).
+ * (the sim's wire encoding). The live venue (oracle updates, on-chain auctions) and the Swift client
+ * write them (`--record <file>`); the simulator replays one instead of its random walk and random
+ * takers (`sim.replayStream`).
  *
  *   {"kind":"oracle","price":{"market":"SOL-PERP","price":"150120000","ts":1767225600400,"slot":1}}
  *   {"kind":"taker","order":{"uuid":"...","source":"swift","market":"SOL-PERP",...,"signature":"..."}}
+ *   {"kind":"taker","order":{"uuid":"...","source":"auction","market":"SOL-PERP",...}}
  */
 import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
