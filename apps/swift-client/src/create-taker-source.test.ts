@@ -18,7 +18,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('createTakerSource', () => {
   it("paper: streams the embedded simulator's signed taker orders, fillable through createVenue", async () => {
-    const config = fleetConfig();
+    // The test is the only maker (no rivals, no landing delay), and the 10-slot auction lasts 200 ms
+    // of wall time (speed 20): a loaded machine must not make the fill land after the auction.
+    const config = fleetConfig({
+      sim: {
+        seed: 11,
+        speed: 20,
+        markets: { 'SOL-PERP': { startPrice: '150', volatilityBps: 20 } },
+        subAccounts: { '1': { collateral: '100000' } },
+        swiftOrdersPerMinute: 120,
+        competition: { rivals: [], landingDelayMs: 0 },
+      },
+    });
     const source = await createTakerSource(config, { logger });
     const venue = await createVenue(config, { logger, subAccount: 1 });
     await venue.connect();
