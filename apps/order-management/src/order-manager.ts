@@ -410,6 +410,7 @@ export class OrderManager {
       subAccount: this.subAccount,
       ownsUserOrderId: (id) => this.pool.contains(id),
       outcomeUnknown: (id) => this.outcome.isOutcomeUnknown(id),
+      endUnknown: (id) => this.outcome.isEndUnknown(id),
     });
     const summary: ReconcileSummary = { checked: live.length, resolved: {}, unknownCancelled: [] };
     for (const resolution of plan.resolutions) {
@@ -527,6 +528,10 @@ export class OrderManager {
     const order = this.index.findOrder(venueOrder);
     if (order) {
       this.machine.applyVenueOrder(order, venueOrder, 'venue');
+      // Gone from the venue's book, what it did unreadable: may have filled, so never a cancel.
+      if (venueOrder.reason === 'outcome-unknown' && !isTerminal(venueOrder.status)) {
+        this.outcome.onEndUnknown(this.index.current(order.clientOrderId) ?? order);
+      }
       return;
     }
     if (this.pool.contains(venueOrder.userOrderId) && !isTerminal(venueOrder.status)) {
