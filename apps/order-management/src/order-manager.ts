@@ -192,6 +192,7 @@ export class OrderManager {
     for (const order of this.journal.liveOrders(this.bot)) {
       if (order.subAccount !== this.subAccount) continue;
       this.index.track(order);
+      this.outcome.restore(order);
     }
     this.unsubscribeVenue = this.venue.subscribe((event) => this.onVenueEvent(event));
     this.venueTsSeen = (await this.venue.clock()).ts;

@@ -57,6 +57,18 @@ export class PlacementOutcome {
     void this.reconcileUnknown();
   }
 
+  /**
+   * A live order loaded from the journal at start: one the venue said left its book with an
+   * unknown outcome (its `outcome-unknown` event journaled on a live status) stays so across a
+   * restart, so the start's reconciliation does not call it cancelled either.
+   */
+  restore(order: ManagedOrder): void {
+    const events = this.opts.journal.eventsFor(order.clientOrderId);
+    if (events.some((e) => e.kind === 'outcome-unknown' && e.status !== undefined && e.status !== 'new')) {
+      this.endUnknown.add(order.clientOrderId);
+    }
+  }
+
   stop(): void {
     clearTimeout(this.unknownTimer);
   }

@@ -484,7 +484,12 @@ describe('JIT fills of taker orders', () => {
 });
 
 describe('an order that left the venue with an unreadable outcome', () => {
-  it('is never cancelled on absence: kept live, reconciled, settled by the fills the venue shows', async () => {
+  /**
+   * A resting bid through a manager; then it leaves the venue's book behind the manager's back
+   * and the venue says it cannot read how (Drift: its fill transaction unreadable, the position
+   * change ambiguous).
+   */
+  async function leftWithUnknownOutcome() {
     const inner = venue;
     const injected = withInjectedEvents(inner);
     venue = injected.venue as SimVenue;
@@ -492,14 +497,16 @@ describe('an order that left the venue with an unreadable outcome', () => {
     venue = inner;
     const placed = await om.place(buy('149', '1'));
     if (!placed.ok) throw new Error(placed.message);
-    const id = placed.order.clientOrderId;
     const [venueOrder] = await inner.getOpenOrders();
     if (!venueOrder) throw new Error('the order is not open at the venue');
-    // The order leaves the venue's book and the venue cannot read how (Drift: its fill
-    // transaction unreadable, the position change ambiguous).
     injected.mute(true);
     await inner.cancelOrder(venueOrder.orderId);
     injected.inject({ type: 'order', order: { ...venueOrder, reason: 'outcome-unknown' } });
+    return { om, injected, venueOrder, id: placed.order.clientOrderId };
+  }
+
+  it('is never cancelled on absence: kept live, reconciled, settled by the fills the venue shows', async () => {
+    const { om, injected, venueOrder, id } = await leftWithUnknownOutcome();
     await om.reconcile();
     await new Promise((r) => setTimeout(r, 500)); // two rounds of the unknown-outcome reconciliation
 
@@ -530,6 +537,16 @@ describe('an order that left the venue with an unreadable outcome', () => {
     });
     expect(om.get(id)?.status).toBe('filled');
     expect(transitions(id)).toEqual(['new->open', 'open->filled']);
+  });
+
+  it('stays so across a restart: the new manager does not call it cancelled either', async () => {
+    const { om, id } = await leftWithUnknownOutcome();
+    await om.stop({ cancel: false });
+    managers = managers.filter((m) => m !== om);
+
+    const restarted = await startManager();
+    expect(restarted.get(id)?.status).toBe('open');
+    expect(restarted.journal.get(id)?.status).toBe('open');
   });
 });
 
