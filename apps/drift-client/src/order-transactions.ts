@@ -7,7 +7,7 @@
 import { type Fill, maxBig, type Order, type OrderRequest, type PlaceResult } from '@drift/domain';
 import { toCoreOrder } from './account-view.js';
 import { fetchTxEvents, type TxEvents } from './tx-events.js';
-import { outcomeFromAccounts } from './tx-outcome.js';
+import { accountFillFields, outcomeFromAccounts } from './tx-outcome.js';
 import { type Sent, TxError, type TxSender } from './tx-sender.js';
 import { reject, type VenueContext } from './venue-context.js';
 import type { VenueEventStream } from './venue-event-stream.js';
@@ -43,7 +43,7 @@ export class OrderTransactions {
   ): Promise<PlaceResult> {
     const user = this.ctx.user(sub);
     const market = what.request ? this.ctx.spec(what.request.market) : undefined;
-    const before = user && market ? this.ctx.markOf(user, market.marketIndex) : undefined;
+    const before = user ? this.ctx.markOf(user) : undefined;
     let sent: Sent;
     try {
       sent = await this.send(ixs);
@@ -74,11 +74,15 @@ export class OrderTransactions {
         ...(clientOrderId !== undefined && { clientOrderId }),
       });
     } else {
-      const after = user && market ? this.ctx.markOf(user, market.marketIndex) : undefined;
+      const after = user ? this.ctx.markOf(user) : undefined;
       const request = what.request;
       const outcome =
-        before && after && request
-          ? outcomeFromAccounts(before, after, { ...request, landedSlot: sent.slot })
+        before && after && request && market
+          ? outcomeFromAccounts(before, after, {
+              ...request,
+              marketIndex: market.marketIndex,
+              landedSlot: sent.slot,
+            })
           : { ok: false as const, why: 'no account state to compare' };
       if (!outcome.ok || !request) {
         const why = outcome.ok ? 'no order request' : outcome.why;
@@ -92,6 +96,15 @@ export class OrderTransactions {
           `transaction ${sent.signature} confirmed but its effect on order userOrderId ${what.userOrderId} could not be read (${why}); reconcile, do not retry`,
         );
       }
+      this.ctx.logger.info(
+        {
+          signature: sent.signature,
+          subAccount: sub,
+          orderId: outcome.orderId,
+          ...accountFillFields(outcome),
+        },
+        'order transaction unreadable: its outcome read from the account before and after',
+      );
       order = orderOfRequest(request, {
         orderId: String(outcome.orderId),
         clientOrderId,

@@ -139,9 +139,10 @@ export class VenueContext {
     return this.user(sub)?.getUserAccountAndSlot()?.slot ?? 0;
   }
 
-  markOf(user: User, marketIndex: number): AccountMark | undefined {
+  /** The user account as last read, for comparing with a later read (`tx-outcome.ts`). */
+  markOf(user: User): AccountMark | undefined {
     const current = user.getUserAccountAndSlot();
-    return current ? markOf(current.data, current.slot, marketIndex) : undefined;
+    return current ? markOf(current.data, current.slot) : undefined;
   }
 
   unknownMarket(market: string): Rejected {

@@ -17,6 +17,12 @@ import { fromBN } from './bn.js';
 import { withLenientEvents } from './event-coder.js';
 import { type FillProgress, OrderTracker } from './order-tracker.js';
 import { fetchTxEvents } from './tx-events.js';
+import {
+  type AccountMark,
+  type AccountOutcome,
+  accountFillFields,
+  outcomeOfVanishedOrder,
+} from './tx-outcome.js';
 import type { VenueContext } from './venue-context.js';
 
 const FILLS_KEPT = 10_000;
@@ -33,7 +39,7 @@ export class VenueEventStream {
   private readonly cancelReasons = new Map<number, Map<number, RejectReason>>();
   private readonly trades = new Map<string, Trade[]>();
   /** sub-account -> its order events (orders followed from account updates and fill records). */
-  private readonly trackers = new Map<number, OrderTracker>();
+  private readonly trackers = new Map<number, OrderTracker<AccountMark>>();
   /** Signatures whose events were read for a vanished order (not read twice). */
   private readonly examined = new Set<string>();
   private eventSubscribers: EventSubscriber[] = [];
@@ -75,7 +81,7 @@ export class VenueEventStream {
     for (const sub of this.ctx.subs) {
       // The baseline later account updates are compared with (so a vanished order is reported).
       const tracker = this.newTracker(sub);
-      tracker.reset(await this.openOrders(sub), this.ctx.accountSlot(sub));
+      tracker.reset(await this.openOrders(sub), this.ctx.accountSlot(sub), this.accountMark(sub));
       this.trackers.set(sub, tracker);
     }
   }
@@ -181,12 +187,17 @@ export class VenueEventStream {
   /** Order events for what changed in the user account since the last update. */
   private async emitOrderChanges(sub: number): Promise<void> {
     const open = await this.openOrders(sub);
-    this.trackers.get(sub)?.onAccount(open, this.ctx.accountSlot(sub));
+    this.trackers.get(sub)?.onAccount(open, this.ctx.accountSlot(sub), this.accountMark(sub));
   }
 
-  private newTracker(sub: number): OrderTracker {
-    const { pollingIntervalMs } = this.ctx.opts.params;
-    return new OrderTracker({
+  private accountMark(sub: number): AccountMark | undefined {
+    const user = this.ctx.user(sub);
+    return user ? this.ctx.markOf(user) : undefined;
+  }
+
+  private newTracker(sub: number): OrderTracker<AccountMark> {
+    const { pollingIntervalMs, confirm } = this.ctx.opts.params;
+    return new OrderTracker<AccountMark>({
       deliver: (order) => this.deliver({ type: 'order', order }),
       filledOf: (orderId) =>
         this.fillsOf(sub)
@@ -195,8 +206,50 @@ export class VenueEventStream {
       readRecentFills: (sinceSlot) => this.readRecentFills(sub, sinceSlot),
       reasonOf: (orderId) => this.cancelReasons.get(sub)?.get(orderId),
       graceMs: Math.max(ORDER_END_GRACE_MS, 2 * pollingIntervalMs),
+      accountFallbackReads: confirm.lookupAttempts,
+      fromAccount: (order, before, after) => this.settleFromAccount(sub, order, before, after),
       now: this.ctx.now,
     });
+  }
+
+  /**
+   * What an order that left the account filled, by the account's change around its leaving
+   * (`tx-outcome.ts`), for when its transaction stays unreadable and its fill logs never came.
+   */
+  private settleFromAccount(
+    sub: number,
+    order: Order,
+    before: AccountMark,
+    after: AccountMark,
+  ): AccountOutcome {
+    const marketIndex = this.ctx.configs.find((c) => c.symbol === order.market)?.marketIndex;
+    const outcome =
+      marketIndex === undefined
+        ? { ok: false as const, why: `market ${order.market} is not followed` }
+        : outcomeOfVanishedOrder(before, after, {
+            orderId: Number(order.orderId),
+            marketIndex,
+            side: order.side,
+            baseAmount: order.baseAmount,
+          });
+    const fields = {
+      subAccount: sub,
+      market: order.market,
+      orderId: order.orderId,
+      slots: [before.slot, after.slot],
+    };
+    if (outcome.ok) {
+      this.ctx.logger.info(
+        { ...fields, ...accountFillFields(outcome) },
+        'order left the account, its transactions unreadable: settled from the position change',
+      );
+    } else {
+      this.ctx.logger.warn(
+        { ...fields, why: outcome.why },
+        'order left the account, its transactions unreadable and the position change ambiguous: outcome unknown, reconcile',
+      );
+    }
+    return outcome;
   }
 
   /**

@@ -192,6 +192,7 @@ export class OrderManager {
     for (const order of this.journal.liveOrders(this.bot)) {
       if (order.subAccount !== this.subAccount) continue;
       this.index.track(order);
+      this.outcome.restore(order);
     }
     this.unsubscribeVenue = this.venue.subscribe((event) => this.onVenueEvent(event));
     this.venueTsSeen = (await this.venue.clock()).ts;
@@ -410,6 +411,7 @@ export class OrderManager {
       subAccount: this.subAccount,
       ownsUserOrderId: (id) => this.pool.contains(id),
       outcomeUnknown: (id) => this.outcome.isOutcomeUnknown(id),
+      endUnknown: (id) => this.outcome.isEndUnknown(id),
     });
     const summary: ReconcileSummary = { checked: live.length, resolved: {}, unknownCancelled: [] };
     for (const resolution of plan.resolutions) {
@@ -527,6 +529,10 @@ export class OrderManager {
     const order = this.index.findOrder(venueOrder);
     if (order) {
       this.machine.applyVenueOrder(order, venueOrder, 'venue');
+      // Gone from the venue's book, what it did unreadable: may have filled, so never a cancel.
+      if (venueOrder.reason === 'outcome-unknown' && !isTerminal(venueOrder.status)) {
+        this.outcome.onEndUnknown(this.index.current(order.clientOrderId) ?? order);
+      }
       return;
     }
     if (this.pool.contains(venueOrder.userOrderId) && !isTerminal(venueOrder.status)) {

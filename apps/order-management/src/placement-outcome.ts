@@ -11,6 +11,7 @@ import type { ManagedOrder } from './managed-order.js';
 import type { OrderIndex } from './order-index.js';
 import { type ManagedPlaceResult, orderFields, type ReconcileSummary } from './order-manager-types.js';
 import type { OrderStateMachine } from './order-state-machine.js';
+import { isTerminal } from './order-states.js';
 import type { OrderTally } from './order-tally.js';
 
 export interface PlacementOutcomeOptions {
@@ -27,12 +28,45 @@ export interface PlacementOutcomeOptions {
 export class PlacementOutcome {
   /** Orders whose transaction's outcome the venue could not read: reconciled until it shows them. */
   private readonly outcomeUnknown = new Set<string>();
+  /** Orders the venue said left its book with an unreadable outcome: reconciled until they end. */
+  private readonly endUnknown = new Set<string>();
   private unknownTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: PlacementOutcomeOptions) {}
 
   isOutcomeUnknown(clientOrderId: string): boolean {
     return this.outcomeUnknown.has(clientOrderId);
+  }
+
+  isEndUnknown(clientOrderId: string): boolean {
+    return this.endUnknown.has(clientOrderId);
+  }
+
+  /**
+   * The venue says a live order left its book but could not read what it did (filled or
+   * cancelled): never taken as a cancel. The order stays live and is reconciled now and then
+   * until the venue shows its fills or its end.
+   */
+  onEndUnknown(order: ManagedOrder): void {
+    const id = order.clientOrderId;
+    if (this.endUnknown.has(id) || isTerminal(order.status)) return;
+    this.endUnknown.add(id);
+    const detail = 'the venue could not read what the order did when it left its book';
+    this.opts.journal.recordEvent(id, 'outcome-unknown', order.status, detail);
+    this.opts.log.warn({ ...orderFields(order), detail }, 'order outcome unknown: reconciling');
+    void this.reconcileUnknown();
+  }
+
+  /**
+   * A live order loaded from the journal at start: one the venue said left its book with an
+   * unknown outcome (its `outcome-unknown` event journaled on a live status) stays so across a
+   * restart, so the start's reconciliation does not call it cancelled either.
+   */
+  restore(order: ManagedOrder): void {
+    const events = this.opts.journal.eventsFor(order.clientOrderId);
+    if (events.some((e) => e.kind === 'outcome-unknown' && e.status !== undefined && e.status !== 'new')) {
+      this.endUnknown.add(order.clientOrderId);
+    }
   }
 
   stop(): void {
@@ -151,14 +185,21 @@ export class PlacementOutcome {
   private async reconcileUnknown(): Promise<void> {
     clearTimeout(this.unknownTimer);
     try {
-      await this.opts.reconcile({ only: [...this.outcomeUnknown], cancelUnknown: false });
+      await this.opts.reconcile({
+        only: [...this.outcomeUnknown, ...this.endUnknown],
+        cancelUnknown: false,
+      });
     } catch (err) {
       this.opts.log.error({ err }, 'reconciling orders of unknown outcome failed');
     }
     for (const id of this.outcomeUnknown) {
       if (this.opts.index.current(id)?.status !== 'new') this.outcomeUnknown.delete(id);
     }
-    if (this.outcomeUnknown.size > 0 && !this.opts.stopping()) {
+    for (const id of this.endUnknown) {
+      const status = this.opts.index.current(id)?.status;
+      if (status === undefined || isTerminal(status)) this.endUnknown.delete(id);
+    }
+    if (this.outcomeUnknown.size + this.endUnknown.size > 0 && !this.opts.stopping()) {
       this.unknownTimer = setTimeout(() => void this.reconcileUnknown(), this.opts.placeTimeoutMs);
       this.unknownTimer.unref();
     }

@@ -8,7 +8,9 @@
  *   ever knew it (acked or has fills); expired if it is an intent the venue never saw.
  *   An intent is never re-sent: the bot decides again with fresh data. An order whose outcome the
  *   venue could not read (`outcome-unknown`) is not expired on absence: it stays `new` (live,
- *   counted by the risk checks) until the venue shows it open, filled or cancelled.
+ *   counted by the risk checks) until the venue shows it open, filled or cancelled. Nor is an
+ *   order the venue said left its book with an unreadable outcome cancelled on absence: it may
+ *   have filled, so it stays live until the venue shows its fills or its end.
  * - venue has an open order in this bot's user-order-id range that matches no live journal
  *   order -> cancel it. Without an intent the bot cannot account for it, and adopting a stale
  *   decision would let it trade on a market that has moved.
@@ -32,6 +34,11 @@ export interface ReconcileInput {
    * did (`outcome-unknown`): not seen at the venue yet is not proof it never was, so it stays `new`.
    */
   outcomeUnknown?: (clientOrderId: string) => boolean;
+  /**
+   * True for an order the venue said left its book with an outcome it could not read (an order
+   * event with `reason: 'outcome-unknown'`): it may have filled, so absence is not a cancel.
+   */
+  endUnknown?: (clientOrderId: string) => boolean;
 }
 
 export interface OrderResolution {
@@ -82,6 +89,13 @@ export function planReconciliation(input: ReconcileInput): ReconcilePlan {
     }
     if (filledBase >= order.baseAmount) {
       return { ...base, status: 'filled', reason: 'filled at venue' };
+    }
+    if (input.endUnknown?.(order.clientOrderId)) {
+      return {
+        ...base,
+        status: order.status === 'new' ? 'new' : liveStatusFor(filledBase, order.baseAmount),
+        reason: 'left the venue with an unreadable outcome: kept until the venue shows its fills or end',
+      };
     }
     if (knownOrderId !== undefined || filledBase > 0n) {
       return { ...base, status: 'cancelled', reason: 'no longer open at venue' };

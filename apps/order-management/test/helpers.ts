@@ -47,15 +47,23 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 
 /**
  * A real venue plus events the test injects: only for mismatches the simulator never produces
- * (a venue contradicting itself), to show the state machine refuses them.
+ * (a venue contradicting itself, or one that cannot tell what an order did), to show how the
+ * manager takes them. `mute` holds back the real venue's own events meanwhile.
  */
-export function withInjectedEvents(venue: Venue): { venue: Venue; inject: (event: VenueEvent) => void } {
+export function withInjectedEvents(venue: Venue): {
+  venue: Venue;
+  inject: (event: VenueEvent) => void;
+  mute: (muted: boolean) => void;
+} {
   const listeners = new Set<(event: VenueEvent) => void>();
+  let muted = false;
   const wrapped: Venue = Object.create(venue, {
     subscribe: {
       value(listener: (event: VenueEvent) => void): Unsubscribe {
         listeners.add(listener);
-        const off = venue.subscribe(listener);
+        const off = venue.subscribe((event) => {
+          if (!muted) listener(event);
+        });
         return () => {
           listeners.delete(listener);
           off();
@@ -66,5 +74,11 @@ export function withInjectedEvents(venue: Venue): { venue: Venue; inject: (event
   const inject = (event: VenueEvent) => {
     for (const listener of listeners) listener(event);
   };
-  return { venue: wrapped, inject };
+  return {
+    venue: wrapped,
+    inject,
+    mute: (on) => {
+      muted = on;
+    },
+  };
 }

@@ -483,6 +483,73 @@ describe('JIT fills of taker orders', () => {
   });
 });
 
+describe('an order that left the venue with an unreadable outcome', () => {
+  /**
+   * A resting bid through a manager; then it leaves the venue's book behind the manager's back
+   * and the venue says it cannot read how (Drift: its fill transaction unreadable, the position
+   * change ambiguous).
+   */
+  async function leftWithUnknownOutcome() {
+    const inner = venue;
+    const injected = withInjectedEvents(inner);
+    venue = injected.venue as SimVenue;
+    const om = await startManager({ placeTimeoutMs: 200 });
+    venue = inner;
+    const placed = await om.place(buy('149', '1'));
+    if (!placed.ok) throw new Error(placed.message);
+    const [venueOrder] = await inner.getOpenOrders();
+    if (!venueOrder) throw new Error('the order is not open at the venue');
+    injected.mute(true);
+    await inner.cancelOrder(venueOrder.orderId);
+    injected.inject({ type: 'order', order: { ...venueOrder, reason: 'outcome-unknown' } });
+    return { om, injected, venueOrder, id: placed.order.clientOrderId };
+  }
+
+  it('is never cancelled on absence: kept live, reconciled, settled by the fills the venue shows', async () => {
+    const { om, injected, venueOrder, id } = await leftWithUnknownOutcome();
+    await om.reconcile();
+    await new Promise((r) => setTimeout(r, 500)); // two rounds of the unknown-outcome reconciliation
+
+    expect(om.get(id)?.status).toBe('open');
+    expect(transitions(id)).toEqual(['new->open']);
+    expect(om.journal.eventsFor(id).map((e) => e.kind)).toContain('outcome-unknown');
+    expect(logs.find((l) => l.msg === 'order outcome unknown: reconciling')?.fields).toMatchObject({
+      clientOrderId: id,
+    });
+
+    // The venue shows the fill after all: the order ends filled.
+    injected.inject({
+      type: 'fill',
+      fill: {
+        fillId: 'SOL-PERP:1:m',
+        orderId: venueOrder.orderId,
+        clientOrderId: id,
+        subAccount: SUB,
+        market: 'SOL-PERP',
+        side: 'buy',
+        price: venueOrder.price ?? 0n,
+        baseAmount: base('1'),
+        quoteAmount: 149_000_000n,
+        fee: 0n,
+        liquidity: 'maker',
+        ts: venueOrder.updatedAt,
+      },
+    });
+    expect(om.get(id)?.status).toBe('filled');
+    expect(transitions(id)).toEqual(['new->open', 'open->filled']);
+  });
+
+  it('stays so across a restart: the new manager does not call it cancelled either', async () => {
+    const { om, id } = await leftWithUnknownOutcome();
+    await om.stop({ cancel: false });
+    managers = managers.filter((m) => m !== om);
+
+    const restarted = await startManager();
+    expect(restarted.get(id)?.status).toBe('open');
+    expect(restarted.journal.get(id)?.status).toBe('open');
+  });
+});
+
 describe('ambiguous venue errors', () => {
   it('keeps an order the venue placed although it answered with an error (no blind retry)', async () => {
     const inner = venue;

@@ -7,6 +7,7 @@ import {
   parseBase,
   parseDecimal,
   parsePrice,
+  priceOf,
   quoteValue,
   roundToStep,
 } from './precision.js';
@@ -58,6 +59,12 @@ describe('rounding rules', () => {
 describe('money arithmetic', () => {
   it('quote value of a fill: 2.5 SOL at 150.123456 = 375.30864 USDC', () => {
     expect(quoteValue(parsePrice('150.123456'), parseBase('2.5'))).toBe(375_308_640n);
+  });
+
+  it('price of a quote amount paid for a size: the inverse of the quote value', () => {
+    expect(priceOf(375_308_640n, parseBase('2.5'))).toBe(parsePrice('150.123456'));
+    expect(priceOf(-150_000_000n, parseBase('1'))).toBe(-150_000_000n);
+    expect(priceOf(1n, 3n, 'floor')).toBe(333_333_333n);
   });
 
   it('basis points and steps', () => {

@@ -104,6 +104,11 @@ export function quoteValue(price: bigint, base: bigint, rounding: Rounding = 'tr
   return divRound(price * base, BASE_PRECISION, rounding);
 }
 
+/** Price of `quote` paid for `base`, the inverse of `quoteValue`: quote(1e6) * 1e9 / base(1e9) = price(1e6). */
+export function priceOf(quote: bigint, base: bigint, rounding: Rounding = 'half-even'): bigint {
+  return divRound(quote * BASE_PRECISION, base, rounding);
+}
+
 /** `amount * bps / 10_000` with explicit rounding (fees, edges, margin ratios). */
 export function applyBps(amount: bigint, bps: bigint | number, rounding: Rounding = 'trunc'): bigint {
   return divRound(amount * BigInt(bps), BPS, rounding);

@@ -66,6 +66,8 @@ export interface Order {
   /**
    * Why the venue ended the order unfilled, when it says (Drift: the cancel's explanation, e.g. a
    * reduce-only order the program cancelled at fill time because it would increase the position).
+   * On a live status, `outcome-unknown`: the order left the venue's book but what it did (filled
+   * or cancelled) could not be read; never a cancel: reconcile until the venue shows its fills.
    */
   reason?: RejectReason;
   postOnly: boolean;

@@ -2,6 +2,8 @@
  * Real program: a resting maker order filled by another party must be reported `filled` (never
  * `cancelled`) whatever order the node delivers the account update and the fill logs in, when one
  * of them never comes, and in polling mode when the order opened and filled between two polls.
+ * When the fill's transaction is never readable and no fill log comes, the account's position
+ * change settles it; when that change cannot be attributed to one order, the outcome is unknown.
  */
 import type { Order, VenueEvent } from '@drift/domain';
 import {
@@ -14,7 +16,7 @@ import {
 import { Transaction } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import type { Delivery } from './bankrun-chain.js';
-import { describeLane, eventually, type LaneVenue, type Mode } from './lane.js';
+import { describeLane, eventually, type LaneVenue, MODES, type Mode } from './lane.js';
 import { takeMakerOrder } from './taker.js';
 
 const BASE = 1_000_000_000n;
@@ -27,6 +29,11 @@ function orderEvents(events: VenueEvent[], orderId: string): Order[] {
 describeLane('maker fill order events', (lane) => {
   async function restingBid(mode: Mode): Promise<{ maker: LaneVenue; orderId: string }> {
     const maker = await lane().venue(mode);
+    return { maker, orderId: await placeBid(maker) };
+  }
+
+  /** A post-only bid of the maker's, resting; its order id. */
+  async function placeBid(maker: LaneVenue): Promise<string> {
     const placed = await maker.venue.placeOrder({
       market: 'SOL-PERP',
       side: 'buy',
@@ -36,7 +43,7 @@ describeLane('maker fill order events', (lane) => {
       postOnly: true,
     });
     if (!placed.ok) throw new Error(`maker bid refused: ${placed.reason} ${placed.message}`);
-    return { maker, orderId: placed.order.orderId };
+    return placed.order.orderId;
   }
 
   /** Waits for the order's terminal event, then a little more for a contradicting late one. */
@@ -84,6 +91,78 @@ describeLane('maker fill order events', (lane) => {
       expect(events.at(-1)?.filledBase).toBe(BASE);
     });
   });
+
+  describe.each(MODES)('%s: the fill transaction never readable and no fill log', (mode) => {
+    /** The terminal or unknown-outcome event of each order, waited for past the bounded reads. */
+    async function outcomes(maker: LaneVenue, orderIds: string[]): Promise<Order[][]> {
+      for (const id of orderIds) {
+        await eventually(
+          () =>
+            orderEvents(maker.events, id).find(
+              (o) => o.status === 'filled' || o.status === 'cancelled' || o.reason === 'outcome-unknown',
+            ),
+          15_000,
+          `an end or an unknown outcome for order ${id}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 1_000)); // a contradicting late event would show
+      return orderIds.map((id) => orderEvents(maker.events, id));
+    }
+
+    it('a resting bid filled by a taker: open, then filled with its size, from the position change', async () => {
+      const { maker, orderId } = await restingBid(mode);
+      await eventually(() => orderEvents(maker.events, orderId)[0], 2_000, 'the open event');
+      const restore = lane().chain.hideOutcomes(maker.user.userAccount(), { lag: false });
+      try {
+        await takeMakerOrder(lane(), mode, { user: maker.user, orderId: Number(orderId) }, BASE);
+      } finally {
+        restore();
+      }
+      const [events] = await outcomes(maker, [orderId]);
+      expect(events?.map((o) => o.status)).toEqual(['open', 'filled']);
+      expect(events?.at(-1)?.filledBase).toBe(BASE);
+      // No fill record was ever read: the account alone settled it, at the bid's price.
+      expect(maker.events.filter((e) => e.type === 'fill' && e.fill.orderId === orderId)).toEqual([]);
+      expect(settledFromAccount(orderId)).toMatchObject({ filledBase: '1', price: '150' });
+    });
+
+    it('two resting bids filled by one taker transaction: outcome unknown for both, never cancelled', async () => {
+      const { maker, orderId: first } = await restingBid(mode);
+      const second = await placeBid(maker);
+      const ids = [first, second];
+      for (const id of ids)
+        await eventually(() => orderEvents(maker.events, id)[0], 2_000, 'the open events');
+      const restore = lane().chain.hideOutcomes(maker.user.userAccount(), { lag: false });
+      try {
+        await takeMakerOrder(lane(), mode, { user: maker.user, orderId: Number(first) }, 2n * BASE);
+      } finally {
+        restore();
+      }
+      const events = await outcomes(maker, ids);
+      for (const orderEventsOfOne of events) {
+        expect(orderEventsOfOne.map((o) => [o.status, o.reason])).toEqual([
+          ['open', undefined],
+          ['open', 'outcome-unknown'],
+        ]);
+      }
+      const why = (id: string) =>
+        lane().logger.lines.find((l) => l.fields.orderId === id && l.msg.includes('outcome unknown'))?.fields
+          .why;
+      expect(why(first)).toBe(`order ${second} of the market also changed between the two reads`);
+      expect(why(second)).toBe(`order ${first} of the market also changed between the two reads`);
+      // The chain did fill both: what the venue could not attribute was real.
+      await maker.venue.driftClient().getUser().fetchAccounts();
+      const [position] = await maker.venue.getPositions();
+      expect(position?.baseAmount).toBe(2n * BASE);
+    });
+  });
+
+  /** The venue's log line settling `orderId` from the account's position change. */
+  function settledFromAccount(orderId: string): Record<string, unknown> | undefined {
+    return lane().logger.lines.find(
+      (l) => l.fields.orderId === orderId && l.msg.includes('settled from the position change'),
+    )?.fields;
+  }
 
   describe('polling', () => {
     it('account read first (getTransaction null for a while): open, then filled, never cancelled', async () => {

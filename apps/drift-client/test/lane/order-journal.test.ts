@@ -3,6 +3,7 @@
  * ends, in the SQLite journal, as what the chain did; it is never reported failed, never re-sent.
  * A placement whose transaction never lands ends expired, with nothing on chain.
  */
+import type { OrderManager } from 'order-management';
 import { describe, expect, it } from 'vitest';
 import { readUser } from './chain-user.js';
 import { describeLane, eventually, type LaneVenue, MODES } from './lane.js';
@@ -15,6 +16,20 @@ describeLane('order-management journal', (lane) => {
   async function position(maker: LaneVenue): Promise<bigint> {
     await maker.venue.driftClient().getUser().fetchAccounts();
     return (await maker.venue.getPositions())[0]?.baseAmount ?? 0n;
+  }
+
+  /** A post-only bid through the manager, resting at the venue. */
+  async function restingBid(orders: OrderManager) {
+    const placed = await orders.place({
+      market: 'SOL-PERP',
+      side: 'buy',
+      type: 'limit',
+      price: MAKER_BID,
+      baseAmount: TAKER_BASE,
+      postOnly: true,
+    });
+    if (!placed.ok) throw new Error(`maker bid refused: ${placed.reason} ${placed.message}`);
+    return placed;
   }
 
   describe.each(MODES)('%s', (mode) => {
@@ -56,15 +71,7 @@ describeLane('order-management journal', (lane) => {
     it('a resting order filled by another party, its fill log dropped or unreadable at first: journaled filled as on chain', async () => {
       const maker = await lane().venue(mode);
       const orders = await manager(maker, `resting-${mode}`);
-      const placed = await orders.place({
-        market: 'SOL-PERP',
-        side: 'buy',
-        type: 'limit',
-        price: MAKER_BID,
-        baseAmount: TAKER_BASE,
-        postOnly: true,
-      });
-      if (!placed.ok) throw new Error(`maker bid refused: ${placed.reason} ${placed.message}`);
+      const placed = await restingBid(orders);
       const account = maker.user.userAccount();
       // Websocket: the fill's log notification never comes; polling: getTransaction null at first.
       const chain = lane().chain;
@@ -100,6 +107,40 @@ describeLane('order-management journal', (lane) => {
         [TAKER_BASE, MAKER_BID],
       ]);
       await orders.stop();
+    });
+
+    it('two resting orders filled in one never readable transaction: outcome-unknown, kept open, never cancelled', async () => {
+      const maker = await lane().venue(mode);
+      const orders = await manager(maker, `end-unknown-${mode}`);
+      const ids = [(await restingBid(orders)).order, (await restingBid(orders)).order];
+      const [first] = ids;
+      if (first?.orderId === undefined) throw new Error('the first maker bid has no venue order id');
+      const restore = lane().chain.hideOutcomes(maker.user.userAccount(), { lag: false });
+      try {
+        await takeMakerOrder(
+          lane(),
+          mode,
+          { user: maker.user, orderId: Number(first.orderId) },
+          2n * TAKER_BASE,
+        );
+      } finally {
+        restore();
+      }
+      for (const { clientOrderId } of ids) {
+        await eventually(
+          () => orders.journal.eventsFor(clientOrderId).find((e) => e.kind === 'outcome-unknown'),
+          15_000,
+          `the journal's outcome-unknown event of ${clientOrderId}`,
+        );
+      }
+      // A full reconciliation finds neither open at the venue: still not a cancel (both filled on chain).
+      await orders.reconcile();
+      for (const { clientOrderId } of ids) {
+        expect(orders.journal.get(clientOrderId)).toMatchObject({ status: 'open' });
+      }
+      expect(orders.liveOrders()).toHaveLength(2);
+      expect(await position(maker)).toBe(2n * TAKER_BASE);
+      await orders.stop({ cancel: false });
     });
 
     it('a transaction that never lands: journaled expired (an intent the venue never saw), nothing on chain', async () => {
