@@ -181,6 +181,11 @@ export class BankrunChain {
     return Number((await this.banks.getClock()).unixTimestamp);
   }
 
+  /** The bank's slot (the clock a transaction run or simulated now sees). */
+  async clockSlot(): Promise<number> {
+    return Number((await this.banks.getClock()).slot);
+  }
+
   /** Sets the bank's unix time (the slot stays): time passes for the program alone. */
   async setUnixTime(seconds: number): Promise<void> {
     const c = await this.banks.getClock();
