@@ -308,7 +308,7 @@ export class DriftVenue implements Venue {
     const checked = checkOrder(spec, { type: 'limit', baseAmount: maker.baseAmount, price: maker.price });
     if (!checked.ok) return checked;
     const userOrderId = maker.userOrderId ?? ctx.freeUserOrderId(ctx.user(sub));
-    const makerParams = makerOrderParams(spec, taker, maker, userOrderId);
+    const makerParams = makerOrderParams(spec, taker.side, maker, userOrderId);
     const built =
       taker.source === 'swift'
         ? await swiftFillIxs(ctx, taker, makerParams, sub)

@@ -3,7 +3,7 @@
  * post-only IOC maker order matched against a Swift signed message or an on-chain auction order.
  * A taker order that is gone, past its auction or not ours to fill is refused before anything is sent.
  */
-import type { MarketSpec, TakerOrder, Venue } from '@drift/domain';
+import type { MarketSpec, Side, TakerOrder, Venue } from '@drift/domain';
 import { errorMessage } from '@drift/logging';
 import {
   type DriftClient,
@@ -29,17 +29,17 @@ import type { Checked } from './order-params.js';
 import { decodeSwiftMessage } from './swift-message.js';
 import { reject, type VenueContext } from './venue-context.js';
 
-/** Our maker order against `taker`: the opposite side, post-only, IOC. */
+/** Our maker order against a taker on `takerSide`: the opposite side, post-only, IOC. */
 export function makerOrderParams(
   spec: MarketSpec,
-  taker: TakerOrder,
+  takerSide: Side,
   maker: Parameters<Venue['fillTakerOrder']>[1],
   userOrderId: number,
 ): OptionalOrderParams {
   return getLimitOrderParams({
     marketIndex: spec.marketIndex,
     marketType: MarketType.PERP,
-    direction: taker.side === 'buy' ? PositionDirection.SHORT : PositionDirection.LONG,
+    direction: takerSide === 'buy' ? PositionDirection.SHORT : PositionDirection.LONG,
     baseAssetAmount: toBN(maker.baseAmount),
     price: toBN(maker.price),
     postOnly: PostOnlyParams.MUST_POST_ONLY,

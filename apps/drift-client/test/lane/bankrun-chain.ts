@@ -55,11 +55,7 @@ interface ProgramTestContext {
   setClock(clock: unknown): void;
 }
 interface Bankrun {
-  start(
-    programs: { name: string; programId: PublicKey }[],
-    accounts: { address: PublicKey; info: AccountBytes }[],
-    computeMaxUnits?: bigint,
-  ): Promise<ProgramTestContext>;
+  ProgramTestContext: new (inner: NativeContext) => ProgramTestContext;
   Clock: new (
     slot: bigint,
     epochStartTimestamp: bigint,
@@ -67,6 +63,23 @@ interface Bankrun {
     leaderScheduleEpoch: bigint,
     unixTimestamp: bigint,
   ) => unknown;
+}
+/** solana-bankrun's napi binding (what its JS `start` wraps), with its opaque native objects. */
+type NativeAccount = object;
+type NativeContext = object;
+interface BankrunNative {
+  Account: new (
+    lamports: bigint,
+    data: Uint8Array,
+    owner: Uint8Array,
+    executable: boolean,
+    rentEpoch: bigint,
+  ) => NativeAccount;
+  start(
+    programs: [string, Uint8Array][],
+    accounts: [Uint8Array, NativeAccount][],
+    computeMaxUnits?: bigint,
+  ): Promise<NativeContext>;
 }
 
 /** How the node publishes a landed transaction's account updates and logs. */
@@ -87,11 +100,31 @@ const DEFAULT_DELIVERY: Delivery = {
 };
 
 /**
- * Every bank started in this process, kept until the process ends. Test workers that ran a second
- * lane after stopping a first died natively at times (no JS error, the file's results lost, in
- * about half the CI runs); a collected context is the one native teardown that can happen then.
+ * The arguments of bank starts still running. The native `start` borrows its Account objects and
+ * reads them on its own thread after returning its promise; bankrun's JS `start` drops its only
+ * references to them at once, so a garbage collection in that window freed the program bytes being
+ * copied: a SIGSEGV in memcpy on a bankrun thread, the test worker gone without a word ("Worker
+ * exited unexpectedly", tests 0 ms). Referenced here until the start resolves, they cannot be.
  */
-const STARTED: ProgramTestContext[] = [];
+const STARTING = new Set<unknown>();
+
+/** Starts a bank with `accounts` at genesis, their native copies held until it has started. */
+async function startBank(
+  bankrun: Bankrun,
+  native: BankrunNative,
+  accounts: [PublicKey, AccountBytes][],
+): Promise<ProgramTestContext> {
+  const args = accounts.map(([address, a]): [Uint8Array, NativeAccount] => [
+    address.toBytes(),
+    new native.Account(BigInt(a.lamports), a.data, a.owner.toBytes(), a.executable, BigInt(a.rentEpoch ?? 0)),
+  ]);
+  STARTING.add(args);
+  try {
+    return new bankrun.ProgramTestContext(await native.start([], args, 1_400_000n));
+  } finally {
+    STARTING.delete(args);
+  }
+}
 
 export class BankrunChain {
   readonly rpc = new JsonRpcServer();
@@ -115,18 +148,13 @@ export class BankrunChain {
     // The bank logs every instruction at debug level otherwise.
     process.env.RUST_LOG ??= 'error';
     // Programs go in as executable accounts of the BPF loader (what solana-program-test's own
-    // add_program does with a file): handing bankrun program *names* to look up in SBF_OUT_DIR
-    // sometimes reached Rust as garbage bytes, and the panic hung the start forever.
+    // add_program does with a file), not as names to look up in SBF_OUT_DIR: the native start
+    // borrows a name the same way as an account (see STARTING), and one reached Rust as garbage.
     const bankrun = programs.bankrun as Bankrun;
-    const context = await bankrun.start(
-      [],
-      [
-        { address: DRIFT_ID, info: programAccount(programs.drift) },
-        { address: PYTH_ID, info: programAccount(programs.pyth) },
-      ],
-      1_400_000n,
-    );
-    STARTED.push(context);
+    const context = await startBank(bankrun, programs.bankrunNative as BankrunNative, [
+      [DRIFT_ID, programAccount(programs.drift)],
+      [PYTH_ID, programAccount(programs.pyth)],
+    ]);
     const chain = new BankrunChain(context, bankrun);
     await chain.init();
     return chain;
@@ -151,6 +179,11 @@ export class BankrunChain {
   /** The bank's clock, unix seconds (what the program compares `max_ts` with). */
   async unixTime(): Promise<number> {
     return Number((await this.banks.getClock()).unixTimestamp);
+  }
+
+  /** The bank's slot (the clock a transaction run or simulated now sees). */
+  async clockSlot(): Promise<number> {
+    return Number((await this.banks.getClock()).slot);
   }
 
   /** Sets the bank's unix time (the slot stays): time passes for the program alone. */

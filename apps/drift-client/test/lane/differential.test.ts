@@ -4,29 +4,45 @@
  * compiled Drift program (`runProgramScript`). Fills (price, size, side, liquidity), fees (taker
  * fee, maker rebate, by tier), positions (base, quote entry), margin (requirements, free
  * collateral, collateral) and refusals (reason, and the program's error name) are compared within
- * the tolerances below, which packages/sim/README.md's calibration table states.
+ * the tolerances below, which packages/sim/README.md's calibration table states. The auction price
+ * is judged slot by slot: a JIT bid against the same auction in the same slot, on chain and in the
+ * sim's engine.
  */
-import { type MarketSpec, parseBase, parsePrice, parseQuote } from '@drift/domain';
 import {
+  BASE_PRECISION,
+  type MarketSpec,
+  type OrderRequest,
+  parseBase,
+  parsePrice,
+  parseQuote,
+} from '@drift/domain';
+import {
+  auctionPriceAt,
   type FeeTierRates,
   runOrderScript,
   type ScriptedOrder,
   type ScriptOutcome,
+  SimEngine,
   type SimEngineConfig,
 } from '@drift/sim';
 import type { PerpMarketAccount } from '@drift-labs/sdk';
 import {
   getDriftStateAccountPublicKey,
   getPerpMarketPublicKeySync,
+  getUserStatsAccountPublicKey,
+  isVariant,
   type StateAccount,
 } from '@drift-labs/sdk';
+import { Transaction } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { offlineDriftClient } from '../../src/live.js';
-import { checkOrder } from '../../src/order-params.js';
+import { checkOrder, toOrderParams } from '../../src/order-params.js';
+import { makerOrderParams } from '../../src/taker-fill.js';
 import { DRIFT_ID } from './bankrun-chain.js';
+import { readUser } from './chain-user.js';
 import { SOL_PERP } from './exchange.js';
 import { describeLane, type Lane } from './lane.js';
-import { type ProgramOutcome, runProgramScript } from './program-script.js';
+import { actionsOf, type ProgramOutcome, runProgramScript } from './program-script.js';
 
 /** Fills, fees and positions: exact (both are integer arithmetic on the same inputs). */
 const EXACT = 0n;
@@ -200,6 +216,95 @@ describeLane('differential test: a market order on a new market', (lane) => {
     });
   });
 });
+
+// Its own lane: the auction's terms follow the AMM's state, which earlier fills move.
+describeLane('differential test: the auction price, slot by slot', (lane) => {
+  it('a JIT bid fills an on-chain auction in every slot of it at the same price as in the sim; a tick worse fills in neither', async () => {
+    const l = lane();
+    const { spec, config } = await laneConfig(l, { 1: usd('10000'), 2: usd('10000') });
+    // Its limit sets the end price off the 0.50% offset so that the per-slot move is not a whole
+    // number of ticks: every slot's price is rounded (up, for a sell).
+    const sell = {
+      market: M,
+      side: 'sell',
+      type: 'market',
+      price: parsePrice('149.2513'),
+      baseAmount: parseBase('2'),
+    } as const;
+    const chainFill = await onChainAuction(l, spec, sell);
+    const engine = new SimEngine(config);
+    expect(engine.place(1, sell).ok).toBe(true);
+    const [inSim] = engine.activeTakerOrders(M);
+    if (!inSim) throw new Error('the sim started no auction');
+    const simFill = (price: bigint): bigint | 'none' => {
+      const r = engine.fillTaker(inSim, { subAccount: 2, price, baseAmount: parseBase('0.1') });
+      return r.ok ? (r.fills[0]?.price ?? 'none') : 'none';
+    };
+    const terms = { ...inSim.auction, side: inSim.side };
+    expect([terms.startPrice, terms.endPrice, terms.durationSlots]).toEqual(chainFill.terms);
+    const program: Row[] = [];
+    const sim: Row[] = [];
+    for (let k = 1; k < terms.durationSlots; k++) {
+      const price = auctionPriceAt(terms, terms.startSlot + k, spec.tickSize);
+      const worse = price - spec.tickSize;
+      program.push([k, price, await chainFill.at(k, price), await chainFill.at(k, worse)]);
+      engine.advanceSlots(terms.startSlot + k - engine.clock().slot);
+      const refused = simFill(worse); // a refusal changes nothing; the fill then takes 0.1 of 2 SOL
+      sim.push([k, price, simFill(price), refused]);
+    }
+    // Exact: in every slot both fill the bid at the auction price and neither one tick below it.
+    expect(program).toEqual(program.map(([k, price]) => [k, price, price, 'none']));
+    expect(sim).toEqual(program);
+    expect(new Set(program.map((r) => r[1])).size).toBe(program.length); // the price moves each slot
+  });
+});
+
+/**
+ * `order` placed on chain as DriftVenue sends a market order, and a probe of its auction: the price
+ * a 0.1 SOL JIT bid at `price` (DriftVenue's place-and-make maker order) fills at, `k` slots after
+ * the order's, simulated in the bank so that the auction is left whole for the next probe.
+ */
+async function onChainAuction(
+  lane: Lane,
+  spec: MarketSpec,
+  order: OrderRequest,
+): Promise<{ terms: Row; at(k: number, price: bigint): Promise<bigint | 'none'> }> {
+  const taker = await lane.venue('websocket', { usdc: usd('10000') });
+  const maker = await lane.venue('websocket', { usdc: usd('10000') });
+  const place = await taker.venue.driftClient().getPlacePerpOrderIx(toOrderParams(spec, order, 0));
+  await lane.chain.send(new Transaction().add(place), [taker.user.keypair]);
+  const takerUserAccount = (await readUser(lane.chain, taker.user.userAccount())).account;
+  const onChain = takerUserAccount.orders.find((o) => isVariant(o.status, 'open'));
+  if (!onChain) throw new Error('the taker order is not on the account');
+  const takerInfo = {
+    taker: taker.user.userAccount(),
+    takerStats: getUserStatsAccountPublicKey(DRIFT_ID, taker.user.keypair.publicKey),
+    takerUserAccount,
+    order: onChain,
+  };
+  const client = maker.venue.driftClient();
+  return {
+    terms: [
+      BigInt(onChain.auctionStartPrice.toString()),
+      BigInt(onChain.auctionEndPrice.toString()),
+      onChain.auctionDuration,
+    ],
+    async at(k, price) {
+      while ((await lane.chain.clockSlot()) < onChain.slot.toNumber() + k) lane.chain.tick();
+      const params = makerOrderParams(spec, order.side, { price, baseAmount: parseBase('0.1') }, 1);
+      const tx = new Transaction().add(await client.getPlaceAndMakePerpOrderIx(params, takerInfo));
+      tx.recentBlockhash = await lane.chain.rpc.latestBlockhash?.();
+      tx.feePayer = maker.user.keypair.publicKey;
+      tx.sign(maker.user.keypair);
+      const result = await lane.chain.banks.simulateTransaction(tx);
+      const [fill] = actionsOf(client, result.meta?.logMessages ?? []);
+      if (result.result !== null || !fill?.baseAssetAmountFilled || !fill.quoteAssetAmountFilled)
+        return 'none';
+      const base = BigInt(fill.baseAssetAmountFilled.toString());
+      return (BigInt(fill.quoteAssetAmountFilled.toString()) * BASE_PRECISION) / base;
+    },
+  };
+}
 
 type Row = (string | number | bigint)[];
 

@@ -222,7 +222,8 @@ async function send(lane: Lane, ixs: TransactionInstruction[], signers: Trader[]
   }
 }
 
-function actionsOf(client: DriftClient, logs: string[]): OrderActionRecord[] {
+/** The fill records in a transaction's logs. */
+export function actionsOf(client: DriftClient, logs: string[]): OrderActionRecord[] {
   return parseLogs(withLenientEvents(client.program), logs)
     .filter((e) => e.name === 'OrderActionRecord')
     .map((e) => e.data as unknown as OrderActionRecord)

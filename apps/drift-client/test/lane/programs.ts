@@ -21,6 +21,8 @@ export interface LanePrograms {
   pyth: string;
   /** solana-bankrun's module, as the SDK installed it. */
   bankrun: unknown;
+  /** Its napi binding (`dist/internal.js`), whose `start` the lane calls itself (see BankrunChain). */
+  bankrunNative: unknown;
 }
 
 export type LaneAvailability = { ok: true; programs: LanePrograms } | { ok: false; reason: string };
@@ -40,8 +42,10 @@ export function locateLanePrograms(env: NodeJS.ProcessEnv = process.env): LaneAv
   }
   try {
     const sdk = fileURLToPath(import.meta.resolve('@drift-labs/sdk'));
-    const bankrun: unknown = createRequire(sdk)('solana-bankrun');
-    return { ok: true, programs: { drift, pyth, bankrun } };
+    const fromSdk = createRequire(sdk);
+    const bankrun: unknown = fromSdk('solana-bankrun');
+    const bankrunNative: unknown = createRequire(fromSdk.resolve('solana-bankrun'))('./internal.js');
+    return { ok: true, programs: { drift, pyth, bankrun, bankrunNative } };
   } catch (err) {
     return { ok: false, reason: `solana-bankrun cannot load here: ${errorMessage(err)}` };
   }
