@@ -375,7 +375,11 @@ export class FileSink {
   }
 
   private landed(batch: Buffer): boolean {
-    if (sizeOf(this.file) === this.inflightBase + batch.length) return true;
+    const end = this.inflightBase + batch.length;
+    if (sizeOf(this.file) === end) return true;
+    // A batch that reached the size limit made the stream rotate: it ends the first backup. Sizes
+    // first, so a rotation does not cost reading the batch back (a loop stall of up to 1 MiB).
+    if (end >= this.options.maxSize && sizeOf(`${this.file}.1`) === end) return true;
     return this.endsWith(this.file, batch) || this.endsWith(`${this.file}.1`, batch);
   }
 
