@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
-import { ByteQueue, CHUNK_BYTES } from './byte-queue.js';
+import { ByteQueue, CHUNK_BYTES, MAX_ASSEMBLED_BYTES } from './byte-queue.js';
 
 export interface FileSinkOptions {
   /** Active file, e.g. logs/jit-mm-swift.log; rotated files are `<file>.1` .. `<file>.<maxFiles>`. */
@@ -36,7 +36,7 @@ export interface FileSinkOptions {
 
 const BATCH_BYTES = CHUNK_BYTES;
 /** The largest batch, when a flood has left many chunks waiting. */
-const MAX_BATCH_BYTES = 16 * CHUNK_BYTES;
+const MAX_BATCH_BYTES = MAX_ASSEMBLED_BYTES;
 /** How long a small batch may wait for more lines before it is written. */
 const TRICKLE_MS = 5;
 /** Past this many pending bytes the caller writes synchronously: memory stays bounded under a flood. */
@@ -220,7 +220,7 @@ export class FileSink {
       if (!landed) parts.push(this.inflight);
       this.inflight = undefined;
     }
-    const rest = this.pending.take(Number.POSITIVE_INFINITY);
+    const rest = this.pending.takeAll();
     if (rest) parts.push(rest);
     if (parts.length === 0) return true;
     const stream = this.stream;
