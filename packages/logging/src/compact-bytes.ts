@@ -29,6 +29,38 @@ function headBytes(app: string, level: number): Uint8Array {
   return bytes;
 }
 
+/**
+ * Short texts repeat endlessly (a market, a side, the message): each is scrubbed, escaped and
+ * encoded once. Only a text nothing was redacted from is kept, so no secret stays in memory here.
+ */
+const CACHED_UNITS = 64;
+const CACHED_TEXTS = 4_096;
+const messages = new Map<string, Uint8Array>();
+const values = new Map<string, Uint8Array>();
+
+function renderedOnce(
+  cache: Map<string, Uint8Array>,
+  text: string,
+  render: (clean: string) => string,
+): Uint8Array | string {
+  let bytes = cache.get(text);
+  if (bytes !== undefined) return bytes;
+  const clean = redactString(text);
+  const out = render(clean);
+  if (clean !== text || text.length > CACHED_UNITS || cache.size >= CACHED_TEXTS) return out;
+  bytes = Buffer.from(out);
+  cache.set(text, bytes);
+  return bytes;
+}
+
+const messageText = (clean: string) => escapeControls(clean);
+const valueText = (clean: string) => (clean !== '' && BARE.test(clean) ? clean : quoted(clean));
+
+function writeText(q: ByteQueue, text: Uint8Array | string): void {
+  if (typeof text === 'string') q.utf8(text);
+  else q.copy(text);
+}
+
 /** ` key=value` for each field, as `fieldsText` writes them. */
 function writeFields(q: ByteQueue, o: Record<string, unknown>): void {
   for (const key in o) {
@@ -40,8 +72,7 @@ function writeFields(q: ByteQueue, o: Record<string, unknown>): void {
     if (k.secret && v !== null && typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint') {
       q.copy(REDACTED_BYTES);
     } else if (typeof v === 'string') {
-      const clean = redactString(v);
-      q.utf8(clean !== '' && BARE.test(clean) ? clean : quoted(clean));
+      writeText(q, v.length > CACHED_UNITS ? valueText(redactString(v)) : renderedOnce(values, v, valueText));
     } else if (typeof v === 'number' && Number.isSafeInteger(v)) {
       q.integer(v);
     } else if (typeof v === 'bigint') {
@@ -79,7 +110,10 @@ export function writeCompactLine(
   q.integer(ms);
   q.copy(headBytes(app, level));
   q.byte(SPACE);
-  q.utf8(escapeControls(redactString(msg)));
+  writeText(
+    q,
+    msg.length > CACHED_UNITS ? messageText(redactString(msg)) : renderedOnce(messages, msg, messageText),
+  );
   if (bindings) q.utf8(bindings);
   if (fields) writeFields(q, fields);
   if (err) q.utf8(stackText(err));
