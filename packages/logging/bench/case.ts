@@ -5,8 +5,10 @@
  * measurements. Every case, baselines included, gets the same warm-up.
  *   drift-logging   this package: compact file, console off
  *   writesync       baseline: fs.writeSync of the same preformatted lines, one call per line
- *   writesync-batched  the limit of this disk path: the same preformatted lines coalesced into
- *                   64 KiB fs.writeSync calls
+ *   writesync-batched  the limit a logger can reach on this disk path: each record formatted to
+ *                   its compact line (this package's string formatter) and the lines coalesced
+ *                   into 64 KiB fs.writeSync calls, synchronously, in the caller's turn
+ *   prebuilt-batched   the disk path alone: the lines made before the loop, coalesced the same way
  *   pino-sync       baseline: pino with a sync destination (its JSON lines)
  *   pino-rfs        baseline: pino piped naively into rotating-file-stream
  *   format-only     baseline: the same records formatted to compact lines and dropped (no logger, no
@@ -22,7 +24,7 @@ import { createLogger, flushLogs, formatCompact } from '../src/index.js';
 const [kind = 'drift-logging', dir = '/tmp/drift-bench', recordsArg = '200000'] = process.argv.slice(2);
 const RECORDS = Number(recordsArg);
 const BURST = 200;
-const WARMUP = 10_000;
+const WARMUP = 50_000;
 const TOTAL = WARMUP + RECORDS;
 const file = path.join(dir, `${kind}.log`);
 
@@ -35,6 +37,23 @@ const record = (i: number) => ({
   latencyUs: 180 + (i % 50),
 });
 
+/** Lines coalesced into 64 KiB fs.writeSync calls. */
+function batchedWrites(fd: number) {
+  let batch = '';
+  return {
+    add(line: string) {
+      batch += line;
+      if (batch.length >= 64 * 1024) {
+        fs.writeSync(fd, batch);
+        batch = '';
+      }
+    },
+    end: async () => {
+      fs.writeSync(fd, batch);
+    },
+  };
+}
+
 type Emit = (i: number) => void;
 let finish: () => Promise<unknown> = async () => {};
 let emit: Emit;
@@ -46,8 +65,15 @@ switch (kind) {
     finish = flushLogs;
     break;
   }
-  case 'writesync':
   case 'writesync-batched': {
+    const writes = batchedWrites(fs.openSync(file, 'a'));
+    emit = (i) =>
+      writes.add(formatCompact({ level: 30, time: Date.now(), msg: 'order filled', ...record(i) }, kind));
+    finish = writes.end;
+    break;
+  }
+  case 'writesync':
+  case 'prebuilt-batched': {
     const fd = fs.openSync(file, 'a');
     // Flat strings (a template literal makes a rope, which every write would flatten first).
     const lines = Array.from({ length: TOTAL }, (_, i) =>
@@ -67,17 +93,9 @@ switch (kind) {
       emit = (i) => fs.writeSync(fd, lines[i]!);
       break;
     }
-    let batch = '';
-    emit = (i) => {
-      batch += lines[i]!;
-      if (batch.length >= 64 * 1024) {
-        fs.writeSync(fd, batch);
-        batch = '';
-      }
-    };
-    finish = async () => {
-      fs.writeSync(fd, batch);
-    };
+    const writes = batchedWrites(fd);
+    emit = (i) => writes.add(lines[i]!);
+    finish = writes.end;
     break;
   }
   case 'pino-sync': {
@@ -123,7 +141,7 @@ function run(from: number, to: number): Promise<number> {
   });
 }
 
-// The setup's garbage (the baselines build 210,000 lines up front) is collected before measuring:
+// The setup's garbage (the baselines build 250,000 lines up front) is collected before measuring:
 // otherwise a major GC of it lands inside the measured run of whichever case it happens to hit.
 globalThis.gc?.();
 await run(0, WARMUP);

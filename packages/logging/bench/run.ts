@@ -13,7 +13,15 @@ import { SHORT_GC_PAUSE_FLAGS } from '../src/gc-flags.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const ALL_CASES = ['writesync', 'writesync-batched', 'pino-sync', 'pino-rfs', 'format-only', 'drift-logging'];
+const ALL_CASES = [
+  'writesync',
+  'prebuilt-batched',
+  'writesync-batched',
+  'pino-sync',
+  'pino-rfs',
+  'format-only',
+  'drift-logging',
+];
 /** BENCH_CASES=writesync,writesync-batched,drift-logging for a quick look (writesync is always run: the base). */
 const CASES = process.env.BENCH_CASES
   ? ALL_CASES.filter((c) => c === 'writesync' || process.env.BENCH_CASES!.split(',').includes(c))
@@ -106,7 +114,7 @@ const header = [
   'lines lost',
 ];
 process.stdout.write(
-  `${RECORDS.toLocaleString('en-US')} records measured after 10,000 warm-up records, ${RUNS} rounds, medians (${os.cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n` +
+  `${RECORDS.toLocaleString('en-US')} records measured after 50,000 warm-up records, ${RUNS} rounds, medians (${os.cpus().length} cores, Node ${process.version}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n` +
     'vs writeSync / vs batched: the median of the ratios within each round (each round measures every case once)\n',
 );
 for (const runtime of RUNTIMES) {
