@@ -9,6 +9,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { DriftError } from '@drift/logging';
 
 export type RoutineName = 'daily' | 'weekly' | 'monthly';
 
@@ -131,8 +132,9 @@ export const ROUTINE_METRICS = {
 
 export const ROUTINE_TEXTFILE_ENV = 'DRIFT_LOG_ROUTINE_TEXTFILE';
 
-export class RoutineTextfileError extends Error {
-  override name = 'RoutineTextfileError';
+export class RoutineTextfileError extends DriftError {
+  override readonly code = 'DRIFT_ERR_ROUTINE_TEXTFILE';
+  override readonly name = 'RoutineTextfileError';
 }
 
 /**
