@@ -205,6 +205,8 @@ describeLane('maker fill order events', (lane) => {
 
     it('filled between two polls: open, then filled', async () => {
       const { maker, orderId } = await restingBid('polling');
+      // A poll has seen it open (else this is the within-one-poll case below).
+      await eventually(() => orderEvents(maker.events, orderId)[0], 5_000, 'the open event');
       await takeMakerOrder(lane(), 'polling', { user: maker.user, orderId: Number(orderId) }, BASE);
       const events = await settledEvents(maker, orderId);
       expect(events.map((o) => o.status)).toEqual(['open', 'filled']);
