@@ -169,7 +169,8 @@ export class SupervisedApp extends EventEmitter<SupervisedAppEvents> {
       // A child that exits while a message is on its way (Ctrl-C on a terminal reaches every
       // process of the fleet at once) breaks the pipe: its exit is reported, the lost message is not news.
       const exiting = !child.connected || this._state === 'stopping' || this._state === 'stopped';
-      if (exiting) this.logger.debug({ err, type: message.type }, 'message not delivered: the app is exiting');
+      if (exiting)
+        this.logger.debug({ err, type: message.type }, 'message not delivered: the app is exiting');
       else this.logger.warn({ err, type: message.type }, 'could not send to app');
     });
     return true;
